@@ -1,0 +1,406 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/xeipuuv/gojsonpointer"
+)
+
+// Interaction is one HTTP exchange, as far as the contract judges it: the answer of an operation.
+type Interaction struct {
+	Vendor    string
+	Operation string
+	Status    int
+	Header    http.Header
+	Body      []byte
+}
+
+// CheckOptions tune a check.
+type CheckOptions struct {
+	// Strict counts notices as breaking: their severity is reported as breaking.
+	Strict bool
+}
+
+// Check judges one interaction. The error is for input that cannot be judged at all (an unknown vendor or
+// operation); everything the vendor answered, however broken, is a finding.
+func (c *Contract) Check(in Interaction, opts CheckOptions) ([]Finding, error) {
+	op, err := c.Operation(in.Vendor, in.Operation)
+	if err != nil {
+		return nil, err
+	}
+	return op.Check(in.Status, in.Header, in.Body, opts), nil
+}
+
+// Check judges one answer of the operation. Findings come in a stable order: by rule, then pointer.
+func (o *Operation) Check(status int, header http.Header, body []byte, opts CheckOptions) []Finding {
+	ck := checker{op: o, status: status}
+	resp := o.Response(status)
+	if resp == nil {
+		ck.add(StatusUndocumented, "", "one of "+strings.Join(o.Statuses(), ", "), fmt.Sprint(status),
+			fmt.Sprintf("HTTP %d is not documented for %s", status, o.Route()), o.Source.String())
+	}
+	doc, isJSON := decodeJSON(body)
+	if resp != nil && resp.ContentType != "" && isJSONType(resp.ContentType) && !isJSON {
+		actual := "empty body"
+		if len(bytes.TrimSpace(body)) > 0 {
+			actual = "non-JSON body of " + fmt.Sprint(len(body)) + " bytes"
+			if ct := header.Get("Content-Type"); ct != "" {
+				actual += " (" + ct + ")"
+			}
+		}
+		ck.add(BodyNotJSON, "", resp.ContentType, actual, "the body is not JSON", resp.Source.String())
+	}
+	if resp != nil && resp.schema != nil && isJSON {
+		ck.schema(resp, doc)
+	}
+	if isJSON {
+		ck.codes(doc)
+	}
+	out := ck.findings
+	sort.SliceStable(out, func(i, j int) bool {
+		if ri, rj := ruleIndex(out[i].ID), ruleIndex(out[j].ID); ri != rj {
+			return ri < rj
+		}
+		return out[i].Pointer < out[j].Pointer
+	})
+	if opts.Strict {
+		for i := range out {
+			out[i].Severity = Breaking
+		}
+	}
+	return out
+}
+
+// HasBreaking reports whether any finding is breaking.
+func HasBreaking(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == Breaking {
+			return true
+		}
+	}
+	return false
+}
+
+func ruleIndex(id string) int {
+	for i, r := range rules {
+		if r.ID == id {
+			return i
+		}
+	}
+	return len(rules)
+}
+
+type checker struct {
+	op       *Operation
+	status   int
+	findings []Finding
+}
+
+func (c *checker) add(id, pointer, expected, actual, message, source string) {
+	c.findings = append(c.findings, Finding{
+		ID: id, Severity: severityOf(id), Pointer: pointer, Expected: expected, Actual: actual,
+		Message: fmt.Sprintf("%s: error at %q: %s", c.op.Name(), pointer, message), Source: source,
+	})
+}
+
+func (c *checker) schema(resp *Response, doc any) {
+	vs, err := resp.schema.validate(doc)
+	src := joinSource(resp.Source.String(), resp.SchemaFile)
+	if err != nil {
+		c.add(SchemaViolation, "", "a body the schema can judge", "a schema error", oneLine(err.Error()), src)
+		return
+	}
+	seen := map[string]bool{}
+	for _, v := range vs {
+		var f Finding
+		switch v.kind {
+		case "required":
+			p := v.pointer + "/" + escapeToken(v.field)
+			f = Finding{ID: FieldMissing, Pointer: p, Expected: "field " + v.field, Actual: "absent", Message: "documented field is missing"}
+		case "additional_property_not_allowed":
+			p := v.pointer + "/" + escapeToken(v.field)
+			f = Finding{ID: FieldUndocumented, Pointer: p, Expected: "no field " + v.field, Actual: "field " + v.field + " present", Message: "a field the documents do not know"}
+		case "invalid_type":
+			f = Finding{ID: TypeMismatch, Pointer: v.pointer, Expected: fmt.Sprint(v.details["expected"]), Actual: fmt.Sprint(v.details["given"]), Message: "wrong JSON type"}
+		case "enum", "const":
+			want := fmt.Sprint(v.details["allowed"])
+			f = Finding{ID: ValueNotInSet, Pointer: v.pointer, Expected: want, Actual: quoteValue(v.value), Message: "value outside the documented set"}
+		case "format", "pattern":
+			want := fmt.Sprint(v.details["format"])
+			if v.kind == "pattern" {
+				want = "pattern " + fmt.Sprint(v.details["pattern"])
+			}
+			f = Finding{ID: FormatViolation, Pointer: v.pointer, Expected: want, Actual: shapeOf(v.value), Message: "value breaks its documented format"}
+		case "condition_then", "condition_else", "number_any_of", "number_one_of", "number_all_of":
+			// The branch's own errors are reported too; these summaries add nothing.
+			continue
+		default:
+			f = Finding{ID: SchemaViolation, Pointer: v.pointer, Expected: v.kind, Actual: shapeOf(v.value), Message: v.desc}
+		}
+		key := f.ID + "\x00" + f.Pointer
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		c.add(f.ID, f.Pointer, f.Expected, f.Actual, f.Message, src)
+	}
+}
+
+func (c *checker) codes(doc any) {
+	o := c.op
+	code, hasCode := lookupString(doc, o.Codes.Pointer)
+	var row *Code
+	if hasCode {
+		row = o.Codes.Lookup(code)
+		if row == nil {
+			c.add(ErrorCodeUndocumented, o.Codes.Pointer, "a code of the table ("+strings.Join(o.codeList(), ", ")+")",
+				quoteValue(code), fmt.Sprintf("code %q is not in %s's table", code, o.Vendor.Name), o.Codes.Source.String())
+		} else if !row.AllowsStatus(c.status) {
+			c.add(ErrorCodeStatusMismatch, o.Codes.Pointer, "HTTP "+strings.Join(row.Statuses, " or "), fmt.Sprintf("HTTP %d", c.status),
+				fmt.Sprintf("code %s arrived with HTTP %d", code, c.status), row.Source.String())
+		}
+		if row != nil && len(row.Messages) > 0 && o.Codes.MessagePointer != "" {
+			if msg, ok := lookupString(doc, o.Codes.MessagePointer); ok && !contains(row.Messages, msg) {
+				c.add(MessageChanged, o.Codes.MessagePointer, quoteList(row.Messages), quoteValue(msg),
+					fmt.Sprintf("the message of %s changed", code), row.Source.String())
+			}
+		}
+	}
+	if o.Billing.Pointer == "" {
+		return
+	}
+	flag, ok := lookupString(doc, o.Billing.Pointer)
+	if !ok {
+		return
+	}
+	if _, known := o.Billing.Values[flag]; !known {
+		return // outside the closed set: the schema reports it
+	}
+	var accepted []string
+	var why, src string
+	switch {
+	case row != nil:
+		accepted = row.Flags
+		if len(accepted) == 0 {
+			accepted = o.Billing.flagsFor(row.Billable)
+		}
+		why, src = "code "+row.Code, row.Source.String()
+	case !hasCode:
+		b, known := o.Billing.ByStatus(c.status)
+		if !known {
+			return
+		}
+		accepted = o.Billing.flagsFor(b)
+		why, src = fmt.Sprintf("HTTP %d", c.status), o.Billing.Source.String()
+	default:
+		return // an undocumented code: nothing to compare the flag with
+	}
+	if !contains(accepted, flag) {
+		c.add(BillingFlagMismatch, o.Billing.Pointer, strings.Join(accepted, " or "), flag,
+			fmt.Sprintf("%s is billed %s by the table, the body says %s", why, strings.Join(accepted, "/"), flag), src)
+	}
+}
+
+// flagsFor lists the flag values that mean billable b, sorted.
+func (b *Billing) flagsFor(billable bool) []string {
+	var out []string
+	for k, v := range b.Values {
+		if v == billable {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (o *Operation) codeList() []string {
+	out := make([]string, len(o.Codes.Codes))
+	for i, c := range o.Codes.Codes {
+		out[i] = c.Code
+	}
+	return out
+}
+
+// Outcome of an answer, as the tables read it.
+type Classification struct {
+	Status int    `json:"status"`
+	Code   string `json:"code,omitempty"`
+	// Billable says whether the call is charged: the body's billing flag where there is one, else the
+	// code's row, else the table by status. Known is false when none of them says.
+	Billable bool   `json:"billable"`
+	Known    bool   `json:"known"`
+	Flag     string `json:"flag,omitempty"`
+}
+
+// Classify reads what an answer means: its code and whether it is billed.
+func (o *Operation) Classify(status int, body []byte) Classification {
+	cl := Classification{Status: status}
+	doc, ok := decodeJSON(body)
+	if ok {
+		cl.Code, _ = lookupString(doc, o.Codes.Pointer)
+		if o.Billing.Pointer != "" {
+			if f, ok := lookupString(doc, o.Billing.Pointer); ok {
+				if b, known := o.Billing.Values[f]; known {
+					cl.Flag, cl.Billable, cl.Known = f, b, true
+					return cl
+				}
+			}
+		}
+	}
+	if cl.Code != "" {
+		if row := o.Codes.Lookup(cl.Code); row != nil {
+			cl.Billable, cl.Known = row.Billable, true
+			return cl
+		}
+	}
+	cl.Billable, cl.Known = o.Billing.ByStatus(status)
+	return cl
+}
+
+// MaxBillable is the worst case of a call: whether any answer it may get is billable. A live run counts
+// it against its budget before the call.
+func (o *Operation) MaxBillable() bool {
+	for _, c := range o.Codes.Codes {
+		if c.Billable {
+			return true
+		}
+	}
+	for _, v := range o.Billing.Statuses {
+		if v {
+			return true
+		}
+	}
+	for _, v := range o.Billing.Values {
+		if v {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeJSON decodes one JSON value; trailing data makes it not JSON.
+func decodeJSON(body []byte) (any, bool) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false
+	}
+	return doc, true
+}
+
+func isJSONType(ct string) bool {
+	ct = strings.ToLower(ct)
+	return strings.Contains(ct, "json")
+}
+
+// lookupString reads the string at a JSON Pointer; a number or boolean is given in its JSON form.
+func lookupString(doc any, pointer string) (string, bool) {
+	if pointer == "" {
+		return "", false
+	}
+	p, err := gojsonpointer.NewJsonPointer(pointer)
+	if err != nil {
+		return "", false
+	}
+	v, _, err := p.Get(doc)
+	if err != nil || v == nil {
+		return "", false
+	}
+	switch t := v.(type) {
+	case string:
+		return t, true
+	case json.Number, bool, float64:
+		return fmt.Sprint(t), true
+	}
+	return "", false
+}
+
+// Lookup reads the value at a JSON Pointer of a JSON body.
+func Lookup(body []byte, pointer string) (any, bool) {
+	doc, ok := decodeJSON(body)
+	if !ok {
+		return nil, false
+	}
+	p, err := gojsonpointer.NewJsonPointer(pointer)
+	if err != nil {
+		return nil, false
+	}
+	v, _, err := p.Get(doc)
+	return v, err == nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteValue(v any) string {
+	s := fmt.Sprint(v)
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func quoteList(l []string) string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, " or ")
+}
+
+// shapeOf describes a value without echoing it: a field that breaks a format may hold personal data (a
+// date of birth), so digits become 9 and letters A or a ("1989-06-01" is "9999-99-99").
+func shapeOf(v any) string {
+	s, ok := v.(string)
+	if !ok {
+		if v == nil {
+			return "null"
+		}
+		return fmt.Sprintf("a %T", v)
+	}
+	r := []rune(s)
+	if len(r) > 40 {
+		r = append(r[:40], '…')
+	}
+	for i, c := range r {
+		switch {
+		case unicode.IsDigit(c):
+			r[i] = '9'
+		case unicode.IsUpper(c):
+			r[i] = 'A'
+		case unicode.IsLetter(c):
+			r[i] = 'a'
+		}
+	}
+	return fmt.Sprintf("%q", string(r))
+}
+
+func joinSource(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
+}

@@ -1,0 +1,30 @@
+// Package contract answers one question: does this HTTP interaction conform to what its vendor documented?
+//
+// It loads the vendor specs (specs/*.yaml, OpenAPI 3.1, read with libopenapi) and the JSON Schemas they
+// reference (schemas/, draft-07, validated with gojsonschema) once, with Load. Check then judges one
+// interaction — vendor, operation, HTTP status, headers and body — and returns findings. It never restates
+// a vendor fact: field names, codes, statuses and billing flags all come from the specs.
+//
+// A finding has a stable kebab-case id (see Rules), a severity, the JSON Pointer (RFC 6901) of the
+// offending place — for a missing field, the place where it belongs — what was expected, what arrived, a
+// message and the source of the rule (the vendor page, documented or inferred, and the schema file).
+//
+// The rules, in the order Check applies them:
+//
+//   - The HTTP status MUST be documented for the operation, exactly or by range (4XX) (status-undocumented).
+//   - Where JSON is documented the body MUST be JSON (body-not-json).
+//   - The body MUST validate against the status's schema: documented fields present (field-missing), JSON
+//     types kept (type-mismatch), values inside documented closed sets (value-not-in-set), documented
+//     formats kept (format-violation), other constraints (schema-violation). A field the documents do not
+//     know is a notice (field-undocumented).
+//   - A code at the operation's code pointer MUST be in its table (error-code-undocumented) and arrive
+//     with one of the table's statuses (error-code-status-mismatch); a documented message that changed is
+//     a notice (message-changed), since vendors say messages change without notice.
+//   - A billing flag in the body MUST agree with the table (billing-flag-mismatch).
+//
+// With CheckOptions.Strict every notice counts as breaking.
+//
+// Besides Check, the package tells what an answer means (Classify: code, billable) and looks an
+// operation up by method and URL path (Lookup), so that suites, the recorder's callers and the CLI never
+// need to know a vendor's field names. The package never imports a vendor package or a suite.
+package contract

@@ -1,0 +1,117 @@
+package contract
+
+import (
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xeipuuv/gojsonschema"
+)
+
+// DateFormats are the date notations a schema may name in "format", with the Go layout that checks them.
+// They are notations, not vendor facts: which field uses which is said by the schemas.
+var DateFormats = map[string]string{
+	"dd-mm-yyyy": "02-01-2006",
+	"yyyy/mm/dd": "2006/01/02",
+}
+
+type dateFormat struct{ layout string }
+
+func (d dateFormat) IsFormat(input any) bool {
+	s, ok := input.(string)
+	if !ok {
+		return true // formats constrain strings only; the type rule reports the rest
+	}
+	_, err := time.Parse(d.layout, s)
+	return err == nil
+}
+
+var registerFormats sync.Once
+
+// compiledSchema is one schema file, compiled.
+type compiledSchema struct {
+	file   string
+	schema *gojsonschema.Schema
+}
+
+// schemaSet compiles each schema file once, resolving relative $refs inside the same FS.
+type schemaSet struct {
+	fsys  fs.FS
+	cache map[string]*compiledSchema
+}
+
+func newSchemaSet(fsys fs.FS) *schemaSet {
+	registerFormats.Do(func() {
+		for name, layout := range DateFormats {
+			gojsonschema.FormatCheckers.Add(name, dateFormat{layout})
+		}
+	})
+	return &schemaSet{fsys: fsys, cache: map[string]*compiledSchema{}}
+}
+
+func (s *schemaSet) get(file string) (*compiledSchema, error) {
+	if c, ok := s.cache[file]; ok {
+		return c, nil
+	}
+	if _, err := fs.Stat(s.fsys, file); err != nil {
+		return nil, fmt.Errorf("schema %s: %v", file, err)
+	}
+	loader := gojsonschema.NewSchemaLoader()
+	loader.Draft = gojsonschema.Draft7
+	loader.AutoDetect = false
+	sch, err := loader.Compile(gojsonschema.NewReferenceLoaderFileSystem("file:///"+file, http.FS(s.fsys)))
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %s", file, oneLine(err.Error()))
+	}
+	c := &compiledSchema{file: file, schema: sch}
+	s.cache[file] = c
+	return c, nil
+}
+
+// violation is one schema error, with its JSON Pointer.
+type violation struct {
+	kind    string // gojsonschema's error type
+	pointer string
+	field   string // the property, for required / additional properties
+	desc    string
+	details gojsonschema.ErrorDetails
+	value   any
+}
+
+func (c *compiledSchema) validate(doc any) ([]violation, error) {
+	res, err := c.schema.Validate(gojsonschema.NewGoLoader(doc))
+	if err != nil {
+		return nil, err
+	}
+	var out []violation
+	for _, e := range res.Errors() {
+		v := violation{kind: e.Type(), pointer: contextPointer(e.Context()), desc: e.Description(), details: e.Details(), value: e.Value()}
+		if p, ok := e.Details()["property"].(string); ok {
+			v.field = p
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// contextPointer turns gojsonschema's "(root).a.b" context into an RFC 6901 pointer, escaping each token.
+func contextPointer(ctx *gojsonschema.JsonContext) string {
+	if ctx == nil {
+		return ""
+	}
+	const sep = "\x00"
+	parts := strings.Split(ctx.String(sep), sep)
+	var b strings.Builder
+	for _, p := range parts[1:] { // parts[0] is "(root)"
+		b.WriteString("/")
+		b.WriteString(escapeToken(p))
+	}
+	return b.String()
+}
+
+func escapeToken(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}

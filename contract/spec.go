@@ -1,0 +1,352 @@
+package contract
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Source says where a fact comes from: the vendor page, and whether the page says it (documented) or we
+// read it into the page (inferred, to be confirmed by a live recording).
+type Source struct {
+	Page  string `yaml:"page" json:"page"`
+	Basis string `yaml:"basis" json:"basis"`
+	Note  string `yaml:"note,omitempty" json:"note,omitempty"`
+}
+
+// String is the form findings carry: "page (basis)".
+func (s Source) String() string {
+	if s.Page == "" {
+		return ""
+	}
+	if s.Basis == "" {
+		return s.Page
+	}
+	return s.Page + " (" + s.Basis + ")"
+}
+
+// Contradiction is a place where a vendor's document disagrees with itself, and what kontrak accepts.
+type Contradiction struct {
+	ID         string `yaml:"id" json:"id"`
+	Pointer    string `yaml:"pointer,omitempty" json:"pointer,omitempty"`
+	Operation  string `yaml:"operation,omitempty" json:"operation,omitempty"`
+	Text       string `yaml:"text" json:"text"`
+	Resolution string `yaml:"resolution" json:"resolution"`
+	Source     Source `yaml:"source" json:"source"`
+}
+
+// Env names the environment variables of live mode; never their values.
+type Env struct {
+	BaseURL         string   `yaml:"baseURL" json:"baseURL"`
+	BaseURLRequired bool     `yaml:"baseURLRequired,omitempty" json:"baseURLRequired,omitempty"`
+	Credentials     []string `yaml:"credentials" json:"credentials"`
+}
+
+// Code is one row of an error-code table.
+type Code struct {
+	Code        string      `yaml:"code" json:"code"`
+	Statuses    []string    `yaml:"statuses" json:"statuses"`
+	Billable    bool        `yaml:"billable" json:"billable"`
+	Flags       []string    `yaml:"flags,omitempty" json:"flags,omitempty"`
+	Messages    []string    `yaml:"messages,omitempty" json:"messages,omitempty"`
+	Description string      `yaml:"description,omitempty" json:"description,omitempty"`
+	RetryAfter  *RetryAfter `yaml:"retryAfter,omitempty" json:"retryAfter,omitempty"`
+	Source      Source      `yaml:"source" json:"source"`
+	// Table is where the row was read: the operation's own table or a shared one (e.g. "glossary").
+	Table string `yaml:"-" json:"table"`
+}
+
+// RetryAfter says that an answer carries a delay to wait before retrying.
+type RetryAfter struct {
+	Header  string `yaml:"header" json:"header"`
+	Example string `yaml:"example,omitempty" json:"example,omitempty"`
+}
+
+// AllowsStatus reports whether the code may arrive with HTTP status st.
+func (c *Code) AllowsStatus(st int) bool {
+	for _, s := range c.Statuses {
+		if statusMatches(s, st) {
+			return true
+		}
+	}
+	return false
+}
+
+// statusMatches reports whether a documented status key ("200", "4XX", "default") covers st.
+func statusMatches(key string, st int) bool {
+	key = strings.ToUpper(strings.TrimSpace(key))
+	if len(key) == 3 && strings.HasSuffix(key, "XX") {
+		return int(key[0]-'0') == st/100
+	}
+	n, err := strconv.Atoi(key)
+	return err == nil && n == st
+}
+
+// CodeTable is an operation's codes: where they live in a body and what each means.
+type CodeTable struct {
+	Pointer        string   `yaml:"pointer" json:"pointer"`
+	MessagePointer string   `yaml:"messagePointer,omitempty" json:"messagePointer,omitempty"`
+	Include        []string `yaml:"include,omitempty" json:"include,omitempty"`
+	Source         Source   `yaml:"source" json:"source"`
+	Codes          []*Code  `yaml:"codes" json:"codes"`
+}
+
+// Lookup returns the row of code, or nil.
+func (t *CodeTable) Lookup(code string) *Code {
+	for _, c := range t.Codes {
+		if c.Code == code {
+			return c
+		}
+	}
+	return nil
+}
+
+// Billing says how an operation is charged: a flag in the body (ADVANCE pricingStrategy), and the
+// billable of answers that carry no code, by status.
+type Billing struct {
+	Pointer  string          `yaml:"pointer,omitempty" json:"pointer,omitempty"`
+	Values   map[string]bool `yaml:"values,omitempty" json:"values,omitempty"`
+	Statuses map[string]bool `yaml:"statuses,omitempty" json:"statuses,omitempty"`
+	Source   Source          `yaml:"source" json:"source"`
+}
+
+// ByStatus returns the billable of an answer with no code, exact status first, then its range.
+func (b *Billing) ByStatus(st int) (billable, known bool) {
+	if v, ok := b.Statuses[strconv.Itoa(st)]; ok {
+		return v, true
+	}
+	for k, v := range b.Statuses {
+		if statusMatches(k, st) {
+			return v, true
+		}
+	}
+	return false, false
+}
+
+// SandboxParam is a request parameter whose values make a vendor's sandbox answer a fixed outcome.
+type SandboxParam struct {
+	Parameter struct {
+		In   string `yaml:"in" json:"in"`
+		Name string `yaml:"name" json:"name"`
+	} `yaml:"parameter" json:"parameter"`
+	Unknown *Outcome      `yaml:"unknown,omitempty" json:"unknown,omitempty"`
+	Source  Source        `yaml:"source" json:"source"`
+	Codes   []SandboxCode `yaml:"codes" json:"codes"`
+}
+
+// SandboxCode is one sandbox value and its documented or inferred outcome.
+type SandboxCode struct {
+	Value       string  `yaml:"value" json:"value"`
+	Description string  `yaml:"description" json:"description"`
+	Outcome     Outcome `yaml:"outcome" json:"outcome"`
+	Source      Source  `yaml:"source" json:"source"`
+}
+
+// Outcome is what an answer must be: its status, its code (empty for none) and values at pointers.
+type Outcome struct {
+	Status int            `yaml:"status" json:"status"`
+	Code   string         `yaml:"code,omitempty" json:"code,omitempty"`
+	Body   map[string]any `yaml:"body,omitempty" json:"body,omitempty"`
+}
+
+// Example is a documented example body of a response.
+type Example struct {
+	Name    string `json:"name"`
+	Summary string `json:"summary,omitempty"`
+	Value   []byte `json:"-"` // JSON
+	Source  Source `json:"source"`
+}
+
+// Response is one documented status of an operation.
+type Response struct {
+	Status      string // "200", "4XX", "default"
+	Description string
+	ContentType string // "" when no body is documented
+	SchemaFile  string // path in the spec FS, e.g. "schemas/ekycpro/idOcrGeneral.200.json"
+	Examples    []Example
+	Source      Source
+
+	schema *compiledSchema
+}
+
+// SecurityScheme is a credential an operation sends.
+type SecurityScheme struct {
+	Name   string // the scheme's key in components
+	Type   string // apiKey | http
+	In     string // header | query
+	Header string // header or query name (Authorization for http bearer)
+	Scheme string // bearer, for http
+	Env    string // the environment variable holding the value
+	Source Source
+}
+
+// Operation is one documented operation of a vendor.
+type Operation struct {
+	Vendor   *Vendor
+	ID       string
+	Method   string
+	Path     string
+	Summary  string
+	Source   Source
+	Security []SecurityScheme
+	// RequestContentType and RequestSchema describe the documented request body (nil schema: none).
+	RequestContentType string
+	RequestSchema      map[string]any
+	Parameters         []Parameter
+	Responses          []*Response
+	Codes              CodeTable
+	Billing            Billing
+	Sandbox            []SandboxParam
+	// Extensions holds every other x-kontrak-* extension of the operation, decoded (e.g. signature, token).
+	Extensions map[string]any
+}
+
+// Parameter is a documented query, header or path parameter.
+type Parameter struct {
+	Name     string
+	In       string
+	Required bool
+	Schema   map[string]any
+}
+
+// Response returns the response documented for status st: exact status first, then its range, then
+// default; nil when none is.
+func (o *Operation) Response(st int) *Response {
+	key := strconv.Itoa(st)
+	for _, r := range o.Responses {
+		if r.Status == key {
+			return r
+		}
+	}
+	for _, r := range o.Responses {
+		if len(r.Status) == 3 && statusMatches(r.Status, st) {
+			return r
+		}
+	}
+	for _, r := range o.Responses {
+		if r.Status == "default" {
+			return r
+		}
+	}
+	return nil
+}
+
+// Statuses lists the documented status keys, in the spec's order.
+func (o *Operation) Statuses() []string {
+	out := make([]string, 0, len(o.Responses))
+	for _, r := range o.Responses {
+		out = append(out, r.Status)
+	}
+	return out
+}
+
+// Name is "vendor operationId", the way messages name an operation.
+func (o *Operation) Name() string { return o.Vendor.ID + " " + o.ID }
+
+// Route is "METHOD /path".
+func (o *Operation) Route() string { return o.Method + " " + o.Path }
+
+// Server is a documented base URL.
+type Server struct {
+	URL         string
+	Description string
+	Environment string
+	Source      Source
+}
+
+// Vendor is one vendor's contract.
+type Vendor struct {
+	ID             string
+	Name           string
+	File           string // the spec's path in the FS
+	Pages          []string
+	Env            Env
+	Contradictions []Contradiction
+	Servers        []Server
+	Operations     []*Operation
+	Title          string
+	Version        string
+	Description    string
+}
+
+// Operation returns the operation with the given operationId, or nil.
+func (v *Vendor) Operation(id string) *Operation {
+	for _, o := range v.Operations {
+		if o.ID == id {
+			return o
+		}
+	}
+	return nil
+}
+
+// OperationIDs lists the vendor's operationIds in spec order.
+func (v *Vendor) OperationIDs() []string {
+	ids := make([]string, len(v.Operations))
+	for i, o := range v.Operations {
+		ids[i] = o.ID
+	}
+	return ids
+}
+
+// Contract is every vendor's contract, loaded once.
+type Contract struct {
+	vendors []*Vendor
+}
+
+// Vendors lists the vendors in id order.
+func (c *Contract) Vendors() []*Vendor { return c.vendors }
+
+// Vendor returns the vendor with the given id, or nil.
+func (c *Contract) Vendor(id string) *Vendor {
+	for _, v := range c.vendors {
+		if v.ID == id {
+			return v
+		}
+	}
+	return nil
+}
+
+// VendorIDs lists the vendor ids.
+func (c *Contract) VendorIDs() []string {
+	ids := make([]string, len(c.vendors))
+	for i, v := range c.vendors {
+		ids[i] = v.ID
+	}
+	return ids
+}
+
+// Operation finds vendor and operation by id, with an error that names what is unknown and what is known.
+func (c *Contract) Operation(vendor, operation string) (*Operation, error) {
+	v := c.Vendor(vendor)
+	if v == nil {
+		return nil, fmt.Errorf("unknown vendor %q (known: %s)", vendor, strings.Join(c.VendorIDs(), ", "))
+	}
+	o := v.Operation(operation)
+	if o == nil {
+		return nil, fmt.Errorf("vendor %s has no operation %q (known: %s)", vendor, operation, strings.Join(v.OperationIDs(), ", "))
+	}
+	return o, nil
+}
+
+// Lookup finds the operation of a request by its method and URL path, whatever the host: an exact path
+// first, then the longest documented path the request path ends with (a base URL may carry a prefix, as
+// Kredibel's $vision may).
+func (c *Contract) Lookup(method, path string) (*Operation, bool) {
+	method = strings.ToUpper(method)
+	path = "/" + strings.Trim(path, "/")
+	var best *Operation
+	for _, v := range c.vendors {
+		for _, o := range v.Operations {
+			if o.Method != method {
+				continue
+			}
+			if o.Path == path {
+				return o, true
+			}
+			if strings.HasSuffix(path, o.Path) && (best == nil || len(o.Path) > len(best.Path)) {
+				best = o
+			}
+		}
+	}
+	return best, best != nil
+}

@@ -1,0 +1,177 @@
+package recorder
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+)
+
+// Provenance says where a cassette's answers come from. It is kept in the cassette file itself, as the
+// comment block that opens it, so that the file stays exactly go-vcr's format:
+//
+//	# kontrak: provenance=documented-example
+//	# kontrak: source=https://doc.advance.ai/enhanced_ocr.html
+//	# kontrak: scenario=ocr-no-result
+type Provenance struct {
+	// Kind is one of ProvenanceExample, ProvenanceDerived, ProvenanceRecorded.
+	Kind string
+	// Source is the vendor page the answer was copied or derived from (empty for a live recording).
+	Source string
+	// Recorded is the date (YYYY-MM-DD) of a live recording.
+	Recorded string
+	// Scenario names the scenario the cassette serves.
+	Scenario string
+	// Note says more: which example, which table row.
+	Note string
+}
+
+// The kinds of provenance.
+const (
+	ProvenanceExample  = "documented-example" // the answer is a document's example, verbatim
+	ProvenanceDerived  = "derived-from-table" // the document shows no example: built from its table
+	ProvenanceRecorded = "recorded-live"      // recorded from the vendor, then redacted
+)
+
+const provenancePrefix = "# kontrak: "
+
+// Header renders the provenance comment block.
+func (p Provenance) Header() []byte {
+	var b bytes.Buffer
+	for _, kv := range [][2]string{{"provenance", p.Kind}, {"scenario", p.Scenario}, {"source", p.Source}, {"recorded", p.Recorded}, {"note", p.Note}} {
+		if kv[1] != "" {
+			fmt.Fprintf(&b, "%s%s=%s\n", provenancePrefix, kv[0], oneLine(kv[1]))
+		}
+	}
+	return b.Bytes()
+}
+
+// Valid reports whether the provenance is complete for its kind.
+func (p Provenance) Valid() error {
+	switch p.Kind {
+	case ProvenanceExample, ProvenanceDerived:
+		if p.Source == "" {
+			return fmt.Errorf("provenance %s needs a source page", p.Kind)
+		}
+	case ProvenanceRecorded:
+		if p.Recorded == "" {
+			return errors.New("provenance recorded-live needs the recording date")
+		}
+	case "":
+		return errors.New("no provenance (a '# kontrak: provenance=' line)")
+	default:
+		return fmt.Errorf("unknown provenance %q", p.Kind)
+	}
+	return nil
+}
+
+// ParseProvenance reads the provenance block at the top of a cassette file.
+func ParseProvenance(data []byte) Provenance {
+	var p Provenance
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "#") {
+			break
+		}
+		kv, ok := strings.CutPrefix(line, provenancePrefix)
+		if !ok {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "provenance":
+			p.Kind = v
+		case "source":
+			p.Source = v
+		case "recorded":
+			p.Recorded = v
+		case "scenario":
+			p.Scenario = v
+		case "note":
+			p.Note = v
+		}
+	}
+	return p
+}
+
+// fileFS serves go-vcr's loader one file by its real name: go-vcr appends ".yaml" to a cassette name,
+// and a user may name a file however they like.
+type fileFS struct {
+	name string
+	data []byte
+}
+
+func (f fileFS) ReadFile(string) ([]byte, error) { return f.data, nil }
+func (f fileFS) WriteFile(string, []byte) error  { return errors.New("read-only") }
+func (f fileFS) IsFileExists(string) bool        { return true }
+
+// Load reads a cassette file with go-vcr's own loader, and its provenance. Errors name the file.
+func Load(file string) (*cassette.Cassette, Provenance, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, Provenance{}, fmt.Errorf("%s: cannot read cassette: %v", file, err)
+	}
+	return parse(file, data)
+}
+
+func parse(file string, data []byte) (*cassette.Cassette, Provenance, error) {
+	c, err := cassette.LoadWithFS(strings.TrimSuffix(file, ".yaml"), fileFS{file, data})
+	if err != nil {
+		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: %s", file, oneLine(err.Error()))
+	}
+	c.File = file
+	return c, ParseProvenance(data), nil
+}
+
+// Exchange is one interaction of a cassette, as the contract reads it.
+type Exchange struct {
+	ID            int
+	Method        string
+	URL           string
+	Path          string
+	RequestHeader http.Header
+	RequestBody   []byte
+	Status        int
+	Header        http.Header
+	Body          []byte
+}
+
+// ReadExchanges loads a cassette and lists its interactions.
+func ReadExchanges(file string) ([]Exchange, error) {
+	c, _, err := Load(file)
+	if err != nil {
+		return nil, err
+	}
+	return Exchanges(c)
+}
+
+// Exchanges lists a loaded cassette's interactions.
+func Exchanges(c *cassette.Cassette) ([]Exchange, error) {
+	out := make([]Exchange, 0, len(c.Interactions))
+	for _, i := range c.Interactions {
+		u, err := url.Parse(i.Request.URL)
+		if err != nil {
+			return nil, fmt.Errorf("%s: interaction %d: bad URL: %v", c.File, i.ID, err)
+		}
+		out = append(out, Exchange{
+			ID: i.ID, Method: i.Request.Method, URL: i.Request.URL, Path: u.Path,
+			RequestHeader: i.Request.Headers, RequestBody: []byte(i.Request.Body),
+			Status: i.Response.Code, Header: i.Response.Headers, Body: []byte(i.Response.Body),
+		})
+	}
+	return out, nil
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
