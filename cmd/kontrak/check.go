@@ -135,12 +135,22 @@ func checkCassettes(c *contract.Contract, files []string, opts contract.CheckOpt
 		}
 		cassettes = append(cassettes, loaded{f, ixs})
 	}
+	// Resolve every interaction's operation before judging any, for the same reason.
+	ops := map[*recorder.Exchange]*contract.Operation{}
 	for _, cs := range cassettes {
-		for _, ix := range cs.ixs {
+		for i := range cs.ixs {
+			ix := &cs.ixs[i]
 			op, ok := c.Lookup(ix.Method, ix.Path)
 			if !ok {
 				return usagef("%s: interaction %d: %s %s matches no documented operation", cs.file, ix.ID, ix.Method, ix.Path)
 			}
+			ops[ix] = op
+		}
+	}
+	for _, cs := range cassettes {
+		for i := range cs.ixs {
+			ix := &cs.ixs[i]
+			op := ops[ix]
 			findings := op.Check(ix.Status, ix.Header, ix.Body, opts)
 			drift = drift || contract.HasBreaking(findings)
 			id := ix.ID

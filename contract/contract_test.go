@@ -1,0 +1,407 @@
+package contract_test
+
+import (
+	"encoding/json"
+	"strconv"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/google/go-cmp/cmp"
+
+	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/contract"
+)
+
+var (
+	loadOnce sync.Once
+	loaded   *contract.Contract
+	loadErr  error
+)
+
+func load(t testing.TB) *contract.Contract {
+	t.Helper()
+	loadOnce.Do(func() { loaded, loadErr = contract.Load(kontrak.Files) })
+	if loadErr != nil {
+		t.Fatalf("Load: %v", loadErr)
+	}
+	return loaded
+}
+
+// The operations other tools call by id (issue "The contract"): they must exist exactly so.
+func TestFixedOperations(t *testing.T) {
+	c := load(t)
+	for _, tc := range []struct{ vendor, op, route string }{
+		{"verihubs", "submitExtractKtpAsync", "POST /ktp/id/extract-async"},
+		{"verihubs", "getExtractKtpAsyncResult", "GET /ktp/id/extract-async/result"},
+		{"advance", "generateToken", "POST /openapi/auth/ticket/v1/generate-token"},
+		{"advance", "ocrKtpCheck", "POST /openapi/face-recognition/v3/ocr-ktp-check"},
+		{"ekycpro", "idOcrGeneral", "POST /v1/id_ocr/general"},
+		{"kredibel", "ocrKtp", "POST /v1/ocr/id/ktp"},
+	} {
+		op, err := c.Operation(tc.vendor, tc.op)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if op.Route() != tc.route {
+			t.Errorf("%s %s: route %q, want %q", tc.vendor, tc.op, op.Route(), tc.route)
+		}
+		method, path, _ := cut(tc.route)
+		if got, ok := c.Lookup(method, "/some/prefix"+path); !ok || got != op {
+			t.Errorf("Lookup(%s, prefix+%s) = %v, want %s", method, path, got, op.Name())
+		}
+	}
+}
+
+func cut(route string) (string, string, bool) {
+	for i := range route {
+		if route[i] == ' ' {
+			return route[:i], route[i+1:], true
+		}
+	}
+	return route, "", false
+}
+
+// Every example of every spec conforms without a single finding, notices included: an example is the
+// document's own word, and the schema must accept it.
+func TestExamplesConform(t *testing.T) {
+	c := load(t)
+	n := 0
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			for _, r := range op.Responses {
+				for _, ex := range r.Examples {
+					n++
+					st := exampleStatus(t, r.Status)
+					if fs := op.Check(st, nil, ex.Value, contract.CheckOptions{Strict: true}); len(fs) > 0 {
+						t.Errorf("%s response %s example %q: %d findings, first: %s", op.Name(), r.Status, ex.Name, len(fs), fs[0].Message)
+					}
+					if ex.Source.Page == "" || (ex.Source.Basis != "documented" && ex.Source.Basis != "inferred") {
+						t.Errorf("%s response %s example %q: source %+v lacks a page or a basis", op.Name(), r.Status, ex.Name, ex.Source)
+					}
+				}
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d examples in all specs; the documents give more than 20", n)
+	}
+}
+
+func exampleStatus(t *testing.T, key string) int {
+	if n, err := strconv.Atoi(key); err == nil {
+		return n
+	}
+	if len(key) == 3 && key[1:] == "XX" {
+		return int(key[0]-'0') * 100
+	}
+	t.Fatalf("cannot pick a status for response key %q", key)
+	return 0
+}
+
+// Every fact carries its provenance: codes, sandbox codes, responses, operations.
+func TestProvenance(t *testing.T) {
+	c := load(t)
+	ok := func(s contract.Source) bool {
+		return s.Page != "" && (s.Basis == "documented" || s.Basis == "inferred")
+	}
+	for _, v := range c.Vendors() {
+		for _, ct := range v.Contradictions {
+			if ct.ID == "" || ct.Text == "" || ct.Resolution == "" || !ok(ct.Source) {
+				t.Errorf("%s contradiction %q: needs id, text, resolution and a source", v.ID, ct.ID)
+			}
+		}
+		for _, op := range v.Operations {
+			if !ok(op.Source) {
+				t.Errorf("%s: operation source %+v", op.Name(), op.Source)
+			}
+			for _, r := range op.Responses {
+				if !ok(r.Source) {
+					t.Errorf("%s response %s: source %+v", op.Name(), r.Status, r.Source)
+				}
+			}
+			for _, code := range op.Codes.Codes {
+				if !ok(code.Source) {
+					t.Errorf("%s code %s: source %+v", op.Name(), code.Code, code.Source)
+				}
+			}
+			for _, sp := range op.Sandbox {
+				for _, sc := range sp.Codes {
+					if !ok(sc.Source) || sc.Outcome.Status == 0 {
+						t.Errorf("%s sandbox %s: needs an outcome status and a source", op.Name(), sc.Value)
+					}
+				}
+			}
+		}
+	}
+}
+
+// drift is one drifted answer and the findings it must yield, compared whole (id and pointer).
+type drift struct {
+	reason string
+	vendor string
+	op     string
+	status int
+	// body is the answer: a JSON document, or example plus patch (RFC 6902) on the named example.
+	body    string
+	example string
+	patch   string
+	strict  bool
+	want    []idPointer
+}
+
+type idPointer struct {
+	ID       string
+	Pointer  string
+	Severity contract.Severity
+}
+
+func br(id, pointer string) idPointer { return idPointer{id, pointer, contract.Breaking} }
+func nt(id, pointer string) idPointer { return idPointer{id, pointer, contract.Notice} }
+
+func runDrift(t *testing.T, cases []drift) {
+	c := load(t)
+	for _, tc := range cases {
+		t.Run(tc.vendor+"/"+tc.reason, func(t *testing.T) {
+			op, err := c.Operation(tc.vendor, tc.op)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := []byte(tc.body)
+			if tc.example != "" {
+				body = example(t, op, tc.example)
+			}
+			if tc.patch != "" {
+				p, err := jsonpatch.DecodePatch([]byte(tc.patch))
+				if err != nil {
+					t.Fatalf("patch: %v", err)
+				}
+				if body, err = p.Apply(body); err != nil {
+					t.Fatalf("applying patch to %s: %v", tc.example, err)
+				}
+			}
+			fs := op.Check(tc.status, nil, body, contract.CheckOptions{Strict: tc.strict})
+			got := []idPointer{}
+			for _, f := range fs {
+				got = append(got, idPointer{f.ID, f.Pointer, f.Severity})
+				if f.Source == "" || f.Message == "" || f.Expected == "" || f.Actual == "" {
+					t.Errorf("finding %s at %q lacks source, message, expected or actual: %+v", f.ID, f.Pointer, f)
+				}
+			}
+			want := tc.want
+			if want == nil {
+				want = []idPointer{}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// example returns the named example of any response of op.
+func example(t testing.TB, op *contract.Operation, name string) []byte {
+	t.Helper()
+	for _, r := range op.Responses {
+		for _, ex := range r.Examples {
+			if ex.Name == name {
+				return ex.Value
+			}
+		}
+	}
+	t.Fatalf("%s has no example %q", op.Name(), name)
+	return nil
+}
+
+func TestDriftEkycpro(t *testing.T) {
+	const v, op = "ekycpro", "idOcrGeneral"
+	envelope := `{"success": true, "data": {"id": "3171010101900001"}, "error": null, "pricingStrategy": "PAY", "transactionId": "t1"}`
+	runDrift(t, []drift{
+		{reason: "documented success conforms", vendor: v, op: op, status: 200, example: "success"},
+		{reason: "missing field", vendor: v, op: op, status: 200, example: "success",
+			patch: `[{"op":"remove","path":"/message/id"}]`, want: []idPointer{br("field-missing", "/message/id")}},
+		{reason: "renamed field nationnality to nationality", vendor: v, op: op, status: 200, example: "success",
+			patch: `[{"op":"move","from":"/message/nationnality","path":"/message/nationality"}]`,
+			want:  []idPointer{br("field-missing", "/message/nationnality"), nt("field-undocumented", "/message/nationality")}},
+		{reason: "type change rt to a number", vendor: v, op: op, status: 200, example: "success",
+			patch: `[{"op":"replace","path":"/message/rt","value":6}]`, want: []idPointer{br("type-mismatch", "/message/rt")}},
+		{reason: "date format changed to ISO", vendor: v, op: op, status: 200, example: "success",
+			patch: `[{"op":"replace","path":"/message/dob","value":"1961-01-01"}]`, want: []idPointer{br("format-violation", "/message/dob")}},
+		{reason: "empty dob is documented (maybe empty)", vendor: v, op: op, status: 200, example: "success",
+			patch: `[{"op":"replace","path":"/message/dob","value":""}]`},
+		{reason: "new code", vendor: v, op: op, status: 200, body: `{"status": "QUOTA_EXCEEDED", "message": "no quota"}`,
+			want: []idPointer{br("value-not-in-set", "/status"), br("error-code-undocumented", "/status")}},
+		{reason: "code on the wrong status", vendor: v, op: op, status: 500, example: "fail",
+			want: []idPointer{br("status-undocumented", ""), br("error-code-status-mismatch", "/status")}},
+		{reason: "envelope migrated to success/data/error", vendor: v, op: op, status: 200, body: envelope,
+			want: []idPointer{
+				br("field-missing", "/message"), br("field-missing", "/status"),
+				nt("field-undocumented", "/data"), nt("field-undocumented", "/error"), nt("field-undocumented", "/pricingStrategy"),
+				nt("field-undocumented", "/success"), nt("field-undocumented", "/transactionId"),
+			}},
+		{reason: "message text changed is a notice", vendor: v, op: op, status: 200, example: "fail",
+			patch: `[{"op":"replace","path":"/message","value":"please retry"}]`, want: []idPointer{nt("message-changed", "/message")}},
+		{reason: "strict makes a notice breaking", vendor: v, op: op, status: 200, example: "fail", strict: true,
+			patch: `[{"op":"replace","path":"/message","value":"please retry"}]`, want: []idPointer{br("message-changed", "/message")}},
+		{reason: "result object on a failure", vendor: v, op: op, status: 200, example: "success",
+			patch: `[{"op":"replace","path":"/status","value":"FAIL"}]`, want: []idPointer{br("type-mismatch", "/message")}},
+		{reason: "HTML instead of JSON", vendor: v, op: op, status: 200, body: `<html>502 Bad Gateway</html>`,
+			want: []idPointer{br("body-not-json", "")}},
+		{reason: "empty body", vendor: v, op: op, status: 200, body: ``, want: []idPointer{br("body-not-json", "")}},
+		{reason: "refused key with a message", vendor: v, op: op, status: 401, body: `{"message": "invalid api key"}`},
+	})
+}
+
+// Check never panics and always answers, whatever the bytes and the status.
+func FuzzCheck(f *testing.F) {
+	c := load(f)
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			for _, r := range op.Responses {
+				for _, ex := range r.Examples {
+					f.Add(ex.Value, 200)
+				}
+			}
+		}
+	}
+	f.Add([]byte(`{"data": {"nik": 1}, "error_code": []}`), 404)
+	f.Add([]byte(`[1, 2, {"status": null}]`), 429)
+	f.Add([]byte("\xff\xfe"), 599)
+	f.Fuzz(func(t *testing.T, body []byte, status int) {
+		for _, v := range c.Vendors() {
+			for _, op := range v.Operations {
+				fs := op.Check(status, nil, body, contract.CheckOptions{})
+				for _, x := range fs {
+					if x.ID == "" || (x.Severity != contract.Breaking && x.Severity != contract.Notice) {
+						t.Fatalf("%s: malformed finding %+v", op.Name(), x)
+					}
+				}
+				_ = op.Classify(status, body)
+			}
+		}
+	})
+}
+
+// Bad specs give a one-line error naming the file and the place.
+func TestLoadErrors(t *testing.T) {
+	good, err := kontrak.Files.ReadFile("specs/ekycpro.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, _ := kontrak.Files.ReadFile("schemas/ekycpro/idOcrGeneral.200.json")
+	schema401, _ := kontrak.Files.ReadFile("schemas/ekycpro/idOcrGeneral.401.json")
+	for _, tc := range []struct {
+		reason string
+		files  map[string]string
+		want   string
+	}{
+		{"no specs at all", map[string]string{"README.md": "x"}, "specs: no vendor specs (*.yaml) found"},
+		{"invalid YAML", map[string]string{"specs/x.yaml": "openapi: [3.1\n  :"}, "specs/x.yaml: invalid YAML: "},
+		{"missing schema file", map[string]string{"specs/ekycpro.yaml": string(good)},
+			"specs/ekycpro.yaml: operation idOcrGeneral: response 200: schema schemas/ekycpro/idOcrGeneral.200.json: open schemas/ekycpro/idOcrGeneral.200.json: file does not exist"},
+		{"misspelt key in a code table", map[string]string{
+			"specs/ekycpro.yaml":                  replace(string(good), "messagePointer: /message", "messagePointr: /message"),
+			"schemas/ekycpro/idOcrGeneral.200.json": string(schema), "schemas/ekycpro/idOcrGeneral.401.json": string(schema401)},
+			"specs/ekycpro.yaml: operation idOcrGeneral: x-kontrak-codes: "},
+		{"broken schema JSON", map[string]string{
+			"specs/ekycpro.yaml": string(good), "schemas/ekycpro/idOcrGeneral.200.json": "{", "schemas/ekycpro/idOcrGeneral.401.json": string(schema401)},
+			"specs/ekycpro.yaml: operation idOcrGeneral: response 200: schema schemas/ekycpro/idOcrGeneral.200.json: "},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for name, data := range tc.files {
+				fsys[name] = &fstest.MapFile{Data: []byte(data)}
+			}
+			_, err := contract.Load(fsys)
+			if err == nil {
+				t.Fatalf("Load succeeded, want an error starting %q", tc.want)
+			}
+			msg := err.Error()
+			if len(msg) < len(tc.want) || msg[:len(tc.want)] != tc.want {
+				t.Errorf("error %q\nwant prefix %q", msg, tc.want)
+			}
+			for _, r := range msg {
+				if r == '\n' {
+					t.Errorf("error is not one line: %q", msg)
+				}
+			}
+		})
+	}
+}
+
+func replace(s, old, new string) string {
+	for i := 0; i+len(old) <= len(s); i++ {
+		if s[i:i+len(old)] == old {
+			return s[:i] + new + s[i+len(old):]
+		}
+	}
+	panic("replace: " + old + " not found")
+}
+
+// successBody is each vendor's documented success body, for the benchmarks; Kredibel documents none, so
+// its body is the synthetic one of testdata (the fields and formats of its result table).
+func successBody(tb testing.TB, c *contract.Contract, vendor string) (*contract.Operation, []byte) {
+	tb.Helper()
+	documented := map[string][2]string{
+		"verihubs": {"getExtractKtpAsyncResult", ""},
+		"advance":  {"ocrKtpCheck", ""},
+		"ekycpro":  {"idOcrGeneral", "success"},
+	}
+	if vendor == "kredibel" {
+		op, _ := c.Operation("kredibel", "ocrKtp")
+		return op, readTestdata(tb, "kredibel-success.json")
+	}
+	which, ok := documented[vendor]
+	if !ok {
+		tb.Fatalf("%s: no success body chosen for the benchmark", vendor)
+	}
+	op, err := c.Operation(vendor, which[0])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if which[1] != "" {
+		return op, example(tb, op, which[1])
+	}
+	return op, op.Response(200).Examples[0].Value
+}
+
+func BenchmarkCheck(b *testing.B) {
+	c := load(b)
+	for _, v := range c.VendorIDs() {
+		op, body := successBody(b, c, v)
+		b.Run(v, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if fs := op.Check(200, nil, body, contract.CheckOptions{}); len(fs) != 0 {
+					b.Fatalf("documented success body drifts: %+v", fs)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkDecode(b *testing.B) {
+	c := load(b)
+	for _, v := range c.VendorIDs() {
+		_, body := successBody(b, c, v)
+		b.Run(v, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var doc any
+				if err := json.Unmarshal(body, &doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := contract.Load(kontrak.Files); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
