@@ -255,7 +255,9 @@ func (o *Operation) Classify(status int, body []byte) Classification {
 		}
 	}
 	if cl.Code != "" {
-		if row := o.Codes.Lookup(cl.Code); row != nil {
+		// A code on a status its table does not give it (a Kredibel error type on a 5XX) is judged by the
+		// status: "for every 5XX http code response, there will be no charge".
+		if row := o.Codes.Lookup(cl.Code); row != nil && row.AllowsStatus(status) {
 			cl.Billable, cl.Known = row.Billable, true
 			return cl
 		}
@@ -277,11 +279,8 @@ func (o *Operation) MaxBillable() bool {
 			return true
 		}
 	}
-	for _, v := range o.Billing.Values {
-		if v {
-			return true
-		}
-	}
+	// The flag's values say nothing of this operation's answers: a token call's table is all free even
+	// though its flag could say PAY.
 	return false
 }
 

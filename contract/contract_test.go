@@ -302,7 +302,7 @@ func TestLoadErrors(t *testing.T) {
 		{"missing schema file", map[string]string{"specs/ekycpro.yaml": string(good)},
 			"specs/ekycpro.yaml: operation idOcrGeneral: response 200: schema schemas/ekycpro/idOcrGeneral.200.json: open schemas/ekycpro/idOcrGeneral.200.json: file does not exist"},
 		{"misspelt key in a code table", map[string]string{
-			"specs/ekycpro.yaml":                  replace(string(good), "messagePointer: /message", "messagePointr: /message"),
+			"specs/ekycpro.yaml":                    replace(string(good), "messagePointer: /message", "messagePointr: /message"),
 			"schemas/ekycpro/idOcrGeneral.200.json": string(schema), "schemas/ekycpro/idOcrGeneral.401.json": string(schema401)},
 			"specs/ekycpro.yaml: operation idOcrGeneral: x-kontrak-codes: "},
 		{"broken schema JSON", map[string]string{

@@ -1,11 +1,8 @@
 package contract
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -84,15 +81,15 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("%s: %s", file, fmt.Sprintf(format, a...))
 	}
-	// Check the YAML ourselves first: libopenapi's own error for a broken file is long and multi-line.
-	var probe yaml.Node
-	if err := yaml.Unmarshal(raw, &probe); err != nil {
-		return nil, fail("invalid YAML: %s", oneLine(err.Error()))
-	}
 	doc, err := libopenapi.NewDocumentWithConfiguration(raw, &datamodel.DocumentConfiguration{
 		SkipExternalRefResolution: true, // schemas are JSON Schema draft-07 files, compiled by gojsonschema
 	})
 	if err != nil {
+		// libopenapi's own error for a broken file is long and multi-line: say what YAML says, if it does.
+		var probe yaml.Node
+		if yerr := yaml.Unmarshal(raw, &probe); yerr != nil {
+			return nil, fail("invalid YAML: %s", oneLine(yerr.Error()))
+		}
 		return nil, fail("not an OpenAPI document: %s", oneLine(err.Error()))
 	}
 	model, err := doc.BuildV3Model()
@@ -336,13 +333,7 @@ func decodeExt(exts *orderedmap.Map[string, *yaml.Node], name string, out any, s
 		}
 		return nil
 	}
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		return fmt.Errorf("%s: %s", name, oneLine(err.Error()))
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(out); err != nil && !errors.Is(err, io.EOF) {
+	if err := n.Load(out, yaml.WithKnownFields()); err != nil {
 		return fmt.Errorf("%s: %s", name, oneLine(err.Error()))
 	}
 	return nil

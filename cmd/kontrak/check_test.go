@@ -151,7 +151,7 @@ func TestCheckCassetteErrors(t *testing.T) {
 	}{
 		{"missing cassette", filepath.Join(dir, "none.yaml"), "none.yaml: cannot read cassette: no such file or directory"},
 		{"invalid YAML", bad, "bad.yaml: not a go-vcr v4 cassette: "},
-		{"old cassette format", old, "old.yaml: not a go-vcr v4 cassette: unsupported cassette version format"},
+		{"old cassette format", old, "old.yaml: not a go-vcr v4 cassette: version 1, want 2"},
 		{"interaction of no documented operation", unknown, "unknown.yaml: interaction 0: GET /nope matches no documented operation"},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
