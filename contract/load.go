@@ -29,6 +29,10 @@ const (
 	extSandbox = "x-kontrak-sandbox"
 	extEnv     = "x-kontrak-env"
 	extEnviron = "x-kontrak-environment"
+	extTokenOp = "x-kontrak-token-operation"
+	extSign    = "x-kontrak-signature"
+	extToken   = "x-kontrak-token"
+	extImage   = "x-kontrak-image"
 )
 
 type rootExt struct {
@@ -137,6 +141,9 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 			if err := decodeExt(s.Extensions, extSource, &sc.Source, false); err != nil {
 				return nil, fail("security scheme %s: %v", name, err)
 			}
+			if err := decodeExt(s.Extensions, extTokenOp, &sc.TokenOperation, false); err != nil {
+				return nil, fail("security scheme %s: %v", name, err)
+			}
 			schemes[name] = sc
 		}
 	}
@@ -230,6 +237,12 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 			if err := decodeExt(op.Extensions, extSandbox, &o.Sandbox, true); err != nil {
 				return nil, ofail("%v", err)
 			}
+			if err := decodeExt(op.Extensions, extSign, &o.Signature, true); err != nil {
+				return nil, ofail("%v", err)
+			}
+			if err := decodeExt(op.Extensions, extToken, &o.Token, true); err != nil {
+				return nil, ofail("%v", err)
+			}
 			o.Extensions = map[string]any{}
 			if op.Extensions != nil {
 				for k, n := range op.Extensions.FromOldest() {
@@ -250,6 +263,15 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 				o.Responses = append(o.Responses, resp)
 			}
 			v.Operations = append(v.Operations, o)
+		}
+	}
+	for _, o := range v.Operations {
+		for _, sc := range o.Security {
+			if sc.TokenOperation != "" {
+				if t := v.Operation(sc.TokenOperation); t == nil || t.Token == nil {
+					return nil, fail("security scheme %s: %s %q is not an operation with %s", sc.Name, extTokenOp, sc.TokenOperation, extToken)
+				}
+			}
 		}
 	}
 	return v, nil

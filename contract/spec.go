@@ -1,7 +1,9 @@
 package contract
 
 import (
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -177,7 +179,51 @@ type SecurityScheme struct {
 	Header string // header or query name (Authorization for http bearer)
 	Scheme string // bearer, for http
 	Env    string // the environment variable holding the value
-	Source Source
+	// TokenOperation, when set, names the operation whose answer yields the value (ADVANCE's token).
+	TokenOperation string
+	Source         Source
+}
+
+// Signature is a documented request signature (ADVANCE's generate-token): hash(concatenation of named
+// inputs), each input a credential (from Credentials: input -> environment variable), or the timestamp.
+type Signature struct {
+	Algorithm       string            `yaml:"algorithm" json:"algorithm"`
+	Encoding        string            `yaml:"encoding" json:"encoding"`
+	Concatenation   []string          `yaml:"concatenation" json:"concatenation"`
+	Credentials     map[string]string `yaml:"credentials" json:"credentials"`
+	Field           string            `yaml:"field" json:"field"`
+	TimestampUnit   string            `yaml:"timestampUnit" json:"timestampUnit"`
+	TimestampDigits int               `yaml:"timestampDigits" json:"timestampDigits"`
+	Window          string            `yaml:"window" json:"window"`
+	KnownAnswer     map[string]string `yaml:"knownAnswer" json:"knownAnswer"`
+	Source          Source            `yaml:"source" json:"source"`
+}
+
+// Token says where an operation's answer carries an access token and its expiry.
+type Token struct {
+	TokenPointer  string         `yaml:"tokenPointer" json:"tokenPointer"`
+	ExpiryPointer string         `yaml:"expiryPointer" json:"expiryPointer"`
+	ExpiryUnit    string         `yaml:"expiryUnit" json:"expiryUnit"`
+	Header        string         `yaml:"header" json:"header"`
+	PeriodSecond  map[string]int `yaml:"periodSecond" json:"periodSecond"`
+	Source        Source         `yaml:"source" json:"source"`
+}
+
+// ImageRules are the documented constraints of a request field that carries the image.
+type ImageRules struct {
+	Encoding          string   `json:"encoding,omitempty"` // base64, or empty for a binary multipart part
+	DataURIPrefix     bool     `json:"dataURIPrefix,omitempty"`
+	URLAccepted       bool     `json:"urlAccepted,omitempty"`
+	Formats           []string `json:"formats,omitempty"`
+	PartContentTypes  []string `json:"partContentTypes,omitempty"`
+	MaxBytes          int      `json:"maxBytes,omitempty"`
+	RecommendedBytes  int      `json:"recommendedMaxBytes,omitempty"`
+	MinWidth          int      `json:"minWidth,omitempty"`
+	MinHeight         int      `json:"minHeight,omitempty"`
+	MaxWidth          int      `json:"maxWidth,omitempty"`
+	MaxHeight         int      `json:"maxHeight,omitempty"`
+	RecommendedWidth  int      `json:"recommendedWidth,omitempty"`
+	RecommendedHeight int      `json:"recommendedHeight,omitempty"`
 }
 
 // Operation is one documented operation of a vendor.
@@ -197,8 +243,50 @@ type Operation struct {
 	Codes              CodeTable
 	Billing            Billing
 	Sandbox            []SandboxParam
+	Signature          *Signature
+	Token              *Token
 	// Extensions holds every other x-kontrak-* extension of the operation, decoded (e.g. signature, token).
 	Extensions map[string]any
+}
+
+// ImageField returns the request body property that carries the image, and its rules.
+func (o *Operation) ImageField() (string, *ImageRules) {
+	props, _ := o.RequestSchema["properties"].(map[string]any)
+	for name, p := range props {
+		pm, _ := p.(map[string]any)
+		raw, ok := pm[extImage]
+		if !ok {
+			continue
+		}
+		var r ImageRules
+		b, _ := json.Marshal(raw)
+		if json.Unmarshal(b, &r) != nil {
+			return name, &ImageRules{}
+		}
+		return name, &r
+	}
+	return "", nil
+}
+
+// RequestFields lists the request body's properties, required first, in a stable order.
+func (o *Operation) RequestFields() (required, optional []string) {
+	props, _ := o.RequestSchema["properties"].(map[string]any)
+	req := map[string]bool{}
+	if rl, ok := o.RequestSchema["required"].([]any); ok {
+		for _, r := range rl {
+			if s, ok := r.(string); ok {
+				req[s] = true
+				required = append(required, s)
+			}
+		}
+	}
+	for name := range props {
+		if !req[name] {
+			optional = append(optional, name)
+		}
+	}
+	sort.Strings(optional)
+	return required, optional
 }
 
 // Parameter is a documented query, header or path parameter.

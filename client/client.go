@@ -1,0 +1,406 @@
+// Package client sends a vendor's documented requests, built from its spec: the body's content type and
+// fields, where the image goes and how it is encoded, the credentials of each security scheme. The one
+// piece of vendor logic a document demands — ADVANCE's signed token — is driven by the spec's
+// x-kontrak-signature and x-kontrak-token data too: the client knows no field, header or code by name.
+//
+// A Client caches tokens until they expire and is safe for concurrent use.
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kontrak/kontrak/contract"
+)
+
+// Config is what a client needs beyond the spec.
+type Config struct {
+	// BaseURL is the vendor's base URL (a documented server, a sandbox, or a local one).
+	BaseURL string
+	// Credentials maps the environment variable names of the spec (x-kontrak-env, signature credentials)
+	// to their values.
+	Credentials map[string]string
+	// HTTP sends the requests; nil is http.DefaultClient.
+	HTTP *http.Client
+	// Now is the clock of timestamps and token expiry; nil is time.Now.
+	Now func() time.Time
+	// Timeout bounds every call; zero is 30 s.
+	Timeout time.Duration
+}
+
+// Client calls one vendor's operations.
+type Client struct {
+	vendor *contract.Vendor
+	cfg    Config
+
+	mu     sync.Mutex
+	tokens map[string]token // by token operation id
+}
+
+type token struct {
+	value   string
+	expires time.Time
+}
+
+// New returns a client of vendor v.
+func New(v *contract.Vendor, cfg Config) *Client {
+	if cfg.HTTP == nil {
+		cfg.HTTP = http.DefaultClient
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	return &Client{vendor: v, cfg: cfg, tokens: map[string]token{}}
+}
+
+// Vendor is the client's vendor.
+func (c *Client) Vendor() *contract.Vendor { return c.vendor }
+
+// Request is one call, in the spec's own terms.
+type Request struct {
+	Operation string
+	// Fields are request values by the spec's names: a name the spec declares as a query or header
+	// parameter goes there, any other into the body.
+	Fields map[string]any
+	// Image is the image, placed in the body property that carries x-kontrak-image and encoded as it says.
+	Image []byte
+	// ImageRaw, when set, is sent verbatim in that property instead (a sandbox code, corrupt base64).
+	ImageRaw *string
+	// ImageContentType overrides the multipart part's content type (default: sniffed from the bytes).
+	ImageContentType string
+	// Credentials override the client's, by environment variable name (wrong keys for auth scenarios).
+	Credentials map[string]string
+	// NoToken skips fetching a token: the token header is sent with TokenValue instead (possibly empty).
+	NoToken    bool
+	TokenValue string
+}
+
+// Response is the answer of a call.
+type Response struct {
+	Operation *contract.Operation
+	Method    string
+	URL       string
+	Status    int
+	Header    http.Header
+	Body      []byte
+}
+
+// Do sends req and reads the whole answer. An error means no answer (transport, timeout, a request the
+// spec cannot build); any HTTP answer, however bad, is a Response.
+func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
+	op := c.vendor.Operation(req.Operation)
+	if op == nil {
+		return nil, fmt.Errorf("%s: no operation %q", c.vendor.ID, req.Operation)
+	}
+	hreq, err := c.build(ctx, op, req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op.Name(), err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	hresp, err := c.cfg.HTTP.Do(hreq.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", op.Name(), op.Route(), err)
+	}
+	defer hresp.Body.Close()
+	body, err := io.ReadAll(hresp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading the answer: %w", op.Name(), op.Route(), err)
+	}
+	return &Response{Operation: op, Method: hreq.Method, URL: hreq.URL.String(), Status: hresp.StatusCode, Header: hresp.Header, Body: body}, nil
+}
+
+func (c *Client) build(ctx context.Context, op *contract.Operation, req Request) (*http.Request, error) {
+	creds := func(env string) string {
+		if v, ok := req.Credentials[env]; ok {
+			return v
+		}
+		return c.cfg.Credentials[env]
+	}
+	u, err := url.Parse(strings.TrimRight(c.cfg.BaseURL, "/") + op.Path)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: not an absolute URL", c.cfg.BaseURL)
+	}
+	header := http.Header{}
+	query := u.Query()
+	body := map[string]any{}
+	params := map[string]string{}
+	for _, p := range op.Parameters {
+		params[p.Name] = p.In
+	}
+	for k, v := range req.Fields {
+		switch params[k] {
+		case "query":
+			query.Set(k, fmt.Sprint(v))
+		case "header":
+			header.Set(k, fmt.Sprint(v))
+		default:
+			body[k] = v
+		}
+	}
+	if op.Signature != nil {
+		props, _ := op.RequestSchema["properties"].(map[string]any)
+		if err := c.sign(op.Signature, props, body, creds); err != nil {
+			return nil, err
+		}
+	}
+	for _, sc := range op.Security {
+		val := creds(sc.Env)
+		if sc.TokenOperation != "" {
+			if req.NoToken {
+				val = req.TokenValue
+			} else if val, err = c.token(ctx, sc.TokenOperation, req.Credentials); err != nil {
+				return nil, err
+			}
+		}
+		if sc.Type == "http" && sc.Scheme == "bearer" {
+			val = "Bearer " + val
+		}
+		switch sc.In {
+		case "query":
+			query.Set(sc.Header, val)
+		default:
+			header.Set(sc.Header, val)
+		}
+	}
+	u.RawQuery = query.Encode()
+
+	var payload io.Reader
+	if op.RequestContentType != "" {
+		ct, data, err := encodeBody(op, body, req)
+		if err != nil {
+			return nil, err
+		}
+		header.Set("Content-Type", ct)
+		payload = bytes.NewReader(data)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, op.Method, u.String(), payload)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range header {
+		hreq.Header[k] = v
+	}
+	hreq.Header.Set("Accept", "application/json")
+	return hreq, nil
+}
+
+// sign fills the signature's inputs and the signature into the body: credentials from their variables,
+// the timestamp from the clock, then hex(hash(concatenation)).
+func (c *Client) sign(s *contract.Signature, bodyProps map[string]any, body map[string]any, creds func(string) string) error {
+	if s.Algorithm != "sha256" || s.Encoding != "hex" {
+		return fmt.Errorf("signature %s/%s is not supported (sha256/hex is)", s.Algorithm, s.Encoding)
+	}
+	now := c.cfg.Now()
+	var concat strings.Builder
+	for _, name := range s.Concatenation {
+		var v string
+		if env, ok := s.Credentials[name]; ok {
+			v = creds(env)
+		} else if strings.Contains(strings.ToLower(name), "timestamp") {
+			v = Timestamp(now, s.TimestampUnit)
+		} else if bv, ok := body[name]; ok {
+			v = fmt.Sprint(bv)
+		} else {
+			return fmt.Errorf("signature input %q is neither a credential, the timestamp, nor a field", name)
+		}
+		concat.WriteString(v)
+		// An input travels in the body when the body documents a field of its name (accessKey, timestamp);
+		// the secret key does not, and never leaves the machine.
+		if _, documented := bodyProps[name]; documented {
+			if _, set := body[name]; !set {
+				body[name] = v
+			}
+		}
+	}
+	body[s.Field] = Sign(concat.String())
+	return nil
+}
+
+// Sign is hex(sha256(s)), the signature of the documents.
+func Sign(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// Timestamp renders t in the unit a document asks for (ms: 13 digits).
+func Timestamp(t time.Time, unit string) string {
+	if unit == "s" {
+		return strconv.FormatInt(t.Unix(), 10)
+	}
+	return strconv.FormatInt(t.UnixMilli(), 10)
+}
+
+// token returns a valid token of operation id, fetching one when none is cached or it expired.
+func (c *Client) token(ctx context.Context, id string, override map[string]string) (string, error) {
+	c.mu.Lock()
+	t, ok := c.tokens[id]
+	c.mu.Unlock()
+	// A minute of margin: a token that expires while a request is in flight is refused.
+	if ok && len(override) == 0 && c.cfg.Now().Add(time.Minute).Before(t.expires) {
+		return t.value, nil
+	}
+	resp, err := c.Do(ctx, Request{Operation: id, Credentials: override})
+	if err != nil {
+		return "", err
+	}
+	return c.keepToken(resp)
+}
+
+// keepToken reads the token out of a token operation's answer and caches it.
+func (c *Client) keepToken(resp *Response) (string, error) {
+	op := resp.Operation
+	v, ok := contract.Lookup(resp.Body, op.Token.TokenPointer)
+	tok, _ := v.(string)
+	if !ok || tok == "" {
+		cl := op.Classify(resp.Status, resp.Body)
+		return "", &TokenError{Operation: op.Name(), Status: resp.Status, Code: cl.Code, Pointer: op.Token.TokenPointer}
+	}
+	exp := c.cfg.Now().Add(time.Hour)
+	if raw, ok := contract.Lookup(resp.Body, op.Token.ExpiryPointer); ok {
+		if n, err := strconv.ParseInt(fmt.Sprint(raw), 10, 64); err == nil {
+			if op.Token.ExpiryUnit == "s" {
+				exp = time.Unix(n, 0)
+			} else {
+				exp = time.UnixMilli(n)
+			}
+		}
+	}
+	c.mu.Lock()
+	c.tokens[op.ID] = token{value: tok, expires: exp}
+	c.mu.Unlock()
+	return tok, nil
+}
+
+// ForgetTokens drops every cached token: the next call fetches a new one (a token the vendor refused).
+func (c *Client) ForgetTokens() {
+	c.mu.Lock()
+	c.tokens = map[string]token{}
+	c.mu.Unlock()
+}
+
+// TokenError is a token operation that answered without a token.
+type TokenError struct {
+	Operation string
+	Status    int
+	Code      string
+	Pointer   string
+}
+
+func (e *TokenError) Error() string {
+	return fmt.Sprintf("%s: no token at %s (HTTP %d, code %q)", e.Operation, e.Pointer, e.Status, e.Code)
+}
+
+// IsTokenError reports whether err is a token operation that answered without a token.
+func IsTokenError(err error) bool {
+	var te *TokenError
+	return errors.As(err, &te)
+}
+
+// encodeBody encodes the body as the spec's request content type says, the image in its property.
+func encodeBody(op *contract.Operation, body map[string]any, req Request) (string, []byte, error) {
+	imgField, rules := op.ImageField()
+	ct := op.RequestContentType
+	var imageValue any
+	if imgField != "" {
+		switch {
+		case req.ImageRaw != nil:
+			imageValue = *req.ImageRaw
+		case req.Image != nil:
+			imageValue = encodeImage(req.Image, rules)
+		}
+		if imageValue != nil && !strings.HasPrefix(ct, "multipart/") {
+			body[imgField] = imageValue
+		}
+	}
+	switch {
+	case strings.Contains(ct, "json"):
+		b, err := json.Marshal(body)
+		return ct, b, err
+	case ct == "application/x-www-form-urlencoded":
+		form := url.Values{}
+		for k, v := range body {
+			form.Set(k, fmt.Sprint(v))
+		}
+		return ct, []byte(form.Encode()), nil
+	case strings.HasPrefix(ct, "multipart/"):
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		keys := make([]string, 0, len(body))
+		for k := range body {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := mw.WriteField(k, fmt.Sprint(body[k])); err != nil {
+				return "", nil, err
+			}
+		}
+		if imgField != "" && (req.Image != nil || req.ImageRaw != nil) {
+			data := req.Image
+			if req.ImageRaw != nil {
+				data = []byte(*req.ImageRaw)
+			}
+			pct := req.ImageContentType
+			if pct == "" {
+				pct = http.DetectContentType(data)
+			}
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, imgField, fileName(pct)))
+			h.Set("Content-Type", pct)
+			w, err := mw.CreatePart(h)
+			if err != nil {
+				return "", nil, err
+			}
+			if _, err := w.Write(data); err != nil {
+				return "", nil, err
+			}
+		}
+		if err := mw.Close(); err != nil {
+			return "", nil, err
+		}
+		return mw.FormDataContentType(), buf.Bytes(), nil
+	}
+	return "", nil, fmt.Errorf("request content type %q is not supported", ct)
+}
+
+func encodeImage(img []byte, rules *contract.ImageRules) string {
+	s := base64.StdEncoding.EncodeToString(img)
+	if rules != nil && rules.DataURIPrefix {
+		s = "data:" + http.DetectContentType(img) + ";base64," + s
+	}
+	return s
+}
+
+func fileName(contentType string) string {
+	switch contentType {
+	case "image/jpeg":
+		return "ktp.jpg"
+	case "image/png":
+		return "ktp.png"
+	case "image/gif":
+		return "ktp.gif"
+	case "image/bmp":
+		return "ktp.bmp"
+	}
+	return "ktp.bin"
+}

@@ -1,0 +1,229 @@
+package client_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/client"
+	"github.com/kontrak/kontrak/contract"
+)
+
+func load(t *testing.T) *contract.Contract {
+	t.Helper()
+	c, err := contract.Load(kontrak.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// seen is what a test server received.
+type seen struct {
+	method, path string
+	query        url.Values
+	header       http.Header
+	body         []byte
+}
+
+// server answers each path with the given status and body, and records what it received.
+func server(t *testing.T, answers map[string]string) (*httptest.Server, func() []seen) {
+	var mu sync.Mutex
+	var got []seen
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, seen{r.Method, r.URL.Path, r.URL.Query(), r.Header.Clone(), b})
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, answers[r.URL.Path])
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []seen { mu.Lock(); defer mu.Unlock(); return append([]seen(nil), got...) }
+}
+
+var png1x1 = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+// The document's own worked example of the signature is a known-answer test, read from the spec.
+func TestSignKnownAnswer(t *testing.T) {
+	op, err := load(t).Operation("advance", "generateToken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ka := op.Signature.KnownAnswer
+	var concat string
+	for _, name := range op.Signature.Concatenation {
+		concat += ka[name]
+	}
+	if got := client.Sign(concat); got != ka["signature"] {
+		t.Errorf("Sign(%q) = %s, want the document's %s", concat, got, ka["signature"])
+	}
+}
+
+func TestAdvanceTokenFlow(t *testing.T) {
+	c := load(t)
+	now := time.UnixMilli(1665993522952)
+	exp := now.Add(2 * time.Hour).UnixMilli()
+	srv, got := server(t, map[string]string{
+		"/openapi/auth/ticket/v1/generate-token": fmt.Sprintf(`{"code":"SUCCESS","message":"OK","data":{"token":"tok-1","expiredTime":%d},"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`, exp),
+		"/openapi/face-recognition/v3/ocr-ktp-check": `{"code":"OCR_NO_RESULT","message":"m","data":null,"extra":null,"transactionId":"t","pricingStrategy":"PAY"}`,
+	})
+	clock := now
+	cl := client.New(c.Vendor("advance"), client.Config{BaseURL: srv.URL, Now: func() time.Time { return clock },
+		Credentials: map[string]string{"ADVANCE_ACCESS_KEY": "sampleaccesskey", "ADVANCE_SECRET_KEY": "samplesecretkey"}})
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		resp, err := cl.Do(ctx, client.Request{Operation: "ocrKtpCheck", Image: png1x1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Status != 200 {
+			t.Fatalf("status %d", resp.Status)
+		}
+	}
+	reqs := got()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests, want token + 2 OCR calls (token cached): %v", len(reqs), reqs)
+	}
+	var tokBody map[string]any
+	if err := json.Unmarshal(reqs[0].body, &tokBody); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"accessKey": "sampleaccesskey", "timestamp": "1665993522952",
+		"signature": "02209bbeaf0d0a3dd587f6a1ba22f84c98d142e3b545e77db7e4906ca56349f5"}
+	for k, v := range want {
+		if tokBody[k] != v {
+			t.Errorf("token body %s = %v, want %v", k, tokBody[k], v)
+		}
+	}
+	if _, leaked := tokBody["secretKey"]; leaked || strings.Contains(string(reqs[0].body), "samplesecretkey") {
+		t.Errorf("the secret key left the machine: %s", reqs[0].body)
+	}
+	ocr := reqs[1]
+	if ocr.header.Get("X-ACCESS-TOKEN") != "tok-1" {
+		t.Errorf("X-ACCESS-TOKEN = %q, want tok-1", ocr.header.Get("X-ACCESS-TOKEN"))
+	}
+	mt, params, err := mime.ParseMediaType(ocr.header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		t.Fatalf("content type %q", ocr.header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(strings.NewReader(string(ocr.body)), params["boundary"])
+	part, err := mr.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(part)
+	if part.FormName() != "ocrImage" || part.Header.Get("Content-Type") != "image/png" || string(data) != string(png1x1) {
+		t.Errorf("part %q typed %q with %d bytes, want ocrImage image/png with the image", part.FormName(), part.Header.Get("Content-Type"), len(data))
+	}
+
+	// After expiry the token is fetched again.
+	clock = now.Add(3 * time.Hour)
+	if _, err := cl.Do(ctx, client.Request{Operation: "ocrKtpCheck", Image: png1x1}); err != nil {
+		t.Fatal(err)
+	}
+	if reqs := got(); len(reqs) != 5 || reqs[3].path != "/openapi/auth/ticket/v1/generate-token" {
+		t.Errorf("after expiry: %d requests, want a new token call then the OCR call", len(reqs))
+	}
+}
+
+func TestAdvanceTokenRefused(t *testing.T) {
+	c := load(t)
+	srv, _ := server(t, map[string]string{
+		"/openapi/auth/ticket/v1/generate-token": `{"code":"PARAMETER_ERROR","message":"Signature error","data":null,"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`,
+	})
+	cl := client.New(c.Vendor("advance"), client.Config{BaseURL: srv.URL})
+	_, err := cl.Do(context.Background(), client.Request{Operation: "ocrKtpCheck", Image: png1x1})
+	if !client.IsTokenError(err) || !strings.Contains(err.Error(), `no token at /data/token (HTTP 200, code "PARAMETER_ERROR")`) {
+		t.Errorf("err = %v, want a token error naming the pointer and the code", err)
+	}
+}
+
+func TestEkycproForm(t *testing.T) {
+	c := load(t)
+	srv, got := server(t, map[string]string{"/v1/id_ocr/general": `{"status":"FAIL","message":"check input image and retry"}`})
+	cl := client.New(c.Vendor("ekycpro"), client.Config{BaseURL: srv.URL, Credentials: map[string]string{"EKYCPRO_API_KEY": "k1"}})
+	if _, err := cl.Do(context.Background(), client.Request{Operation: "idOcrGeneral", Image: png1x1}); err != nil {
+		t.Fatal(err)
+	}
+	r := got()[0]
+	form, err := url.ParseQuery(string(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.header.Get("Content-Type") != "application/x-www-form-urlencoded" || r.header.Get("X-API-Key") != "k1" {
+		t.Errorf("headers %v", r.header)
+	}
+	if img := form.Get("img"); img != base64.StdEncoding.EncodeToString(png1x1) || strings.HasPrefix(img, "data:") {
+		t.Errorf("img = %.30q…, want base64 without a data: prefix", img)
+	}
+}
+
+func TestVerihubsQueryAndHeaders(t *testing.T) {
+	c := load(t)
+	srv, got := server(t, map[string]string{"/ktp/id/extract-async/result": `{}`, "/ktp/id/extract-async": `{}`})
+	cl := client.New(c.Vendor("verihubs"), client.Config{BaseURL: srv.URL + "/",
+		Credentials: map[string]string{"VERIHUBS_APP_ID": "app", "VERIHUBS_API_KEY": "key"}})
+	ctx := context.Background()
+	if _, err := cl.Do(ctx, client.Request{Operation: "getExtractKtpAsyncResult", Fields: map[string]any{"reference_id": "REFERENCE_ID_KTP_B"}}); err != nil {
+		t.Fatal(err)
+	}
+	code := "KTP_B"
+	if _, err := cl.Do(ctx, client.Request{Operation: "submitExtractKtpAsync", ImageRaw: &code, Fields: map[string]any{"validate_quality": true}}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := got()
+	if r := reqs[0]; r.method != "GET" || r.query.Get("reference_id") != "REFERENCE_ID_KTP_B" || len(r.body) != 0 {
+		t.Errorf("result: %s ?%v body %q, want GET with reference_id in the query", r.method, r.query, r.body)
+	}
+	for _, r := range reqs {
+		if r.header.Get("App-ID") != "app" || r.header.Get("API-Key") != "key" {
+			t.Errorf("%s: headers %v lack App-ID/API-Key", r.path, r.header)
+		}
+	}
+	var body map[string]any
+	json.Unmarshal(reqs[1].body, &body)
+	if body["image"] != "KTP_B" || body["validate_quality"] != true {
+		t.Errorf("submit body %s", reqs[1].body)
+	}
+}
+
+func TestKredibelBearer(t *testing.T) {
+	c := load(t)
+	srv, got := server(t, map[string]string{"/vision/v1/ocr/id/ktp": `{}`})
+	cl := client.New(c.Vendor("kredibel"), client.Config{BaseURL: srv.URL + "/vision", Credentials: map[string]string{"KREDIBEL_API_KEY": "kk"}})
+	if _, err := cl.Do(context.Background(), client.Request{Operation: "ocrKtp", Image: png1x1,
+		Credentials: map[string]string{"KREDIBEL_API_KEY": "wrong"}}); err != nil {
+		t.Fatal(err)
+	}
+	r := got()[0]
+	if r.header.Get("Authorization") != "Bearer wrong" {
+		t.Errorf("Authorization %q: the per-request override must win", r.header.Get("Authorization"))
+	}
+	var body map[string]any
+	json.Unmarshal(r.body, &body)
+	if body["image"] != base64.StdEncoding.EncodeToString(png1x1) {
+		t.Errorf("image not base64 in JSON: %s", r.body)
+	}
+}
+
+func TestBadBaseURL(t *testing.T) {
+	c := load(t)
+	cl := client.New(c.Vendor("kredibel"), client.Config{BaseURL: ""})
+	_, err := cl.Do(context.Background(), client.Request{Operation: "ocrKtp"})
+	if err == nil || !strings.Contains(err.Error(), `kredibel ocrKtp: base URL "": not an absolute URL`) {
+		t.Errorf("err = %v", err)
+	}
+}
