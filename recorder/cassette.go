@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
@@ -115,21 +116,42 @@ func (f fileFS) IsFileExists(string) bool        { return true }
 
 // Load reads a cassette file with go-vcr's own loader, and its provenance. Errors name the file.
 func Load(file string) (*cassette.Cassette, Provenance, error) {
+	data, err := readCassette(file)
+	if err != nil {
+		return nil, Provenance{}, err
+	}
+	return parse(file, data)
+}
+
+// readCassette reads a cassette file's bytes; its error is one line that names the file.
+func readCassette(file string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, Provenance{}, fmt.Errorf("%s: cannot read cassette: %v", file, err)
+		return nil, fmt.Errorf("%s: cannot read cassette: %v", file, err)
 	}
-	return parse(file, data)
+	return data, nil
 }
 
 func parse(file string, data []byte) (*cassette.Cassette, Provenance, error) {
 	c, err := cassette.LoadWithFS(strings.TrimSuffix(file, ".yaml"), fileFS{file, data})
-	if err != nil {
+	if err != nil && !errors.Is(err, cassette.ErrUnsupportedCassetteFormat) {
 		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: %s", file, oneLine(err.Error()))
+	}
+	// go-vcr presets the version before it reads the file, so an empty file or any mapping passes as an
+	// empty cassette; and its own version error names the version it wants, not the one it found.
+	var head struct {
+		Version *int `yaml:"version"`
+	}
+	_ = yaml.Unmarshal(data, &head)
+	switch {
+	case head.Version == nil:
+		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: no version", file)
+	case *head.Version != cassette.CassetteFormatVersion:
+		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: version %d, want %d", file, *head.Version, cassette.CassetteFormatVersion)
 	}
 	c.File = file
 	return c, ParseProvenance(data), nil

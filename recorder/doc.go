@@ -2,15 +2,30 @@
 //
 // The file format is go-vcr's, unchanged: a cassette is cassettes/<vendor>/<scenario>.yaml, version 2,
 // opened by a comment block that records its provenance (see Provenance): copied from a documented
-// example, derived from a documented table, or recorded live on a date.
+// example, derived from a documented table, or recorded live on a date. A file that is not such a cassette
+// (unreadable, not YAML, no version or another version) is refused with one line that names it.
 //
-// Behaviour is go-vcr's recorder with kontrak's options:
+// Behaviour is go-vcr's recorder with kontrak's options (New, then Client, then Stop):
 //
-//   - Replay (the default) is strict: ModeReplayOnly, no replayed latency, a request that matches no
-//     interaction fails with its METHOD and URL and the cassette it was looked for in.
-//   - The request matcher compares method, URL path and query, and the body by content: JSON bodies as
-//     JSON, forms as forms, multipart bodies part by part whatever the boundary, images by the sha256 of
-//     their bytes. Credentials never take part in a match.
+//   - Replay (the default) is strict: ModeReplayOnly, no replayed latency, each interaction answers once,
+//     and a request that matches no interaction fails with a *MissError that gives its METHOD and URL, the
+//     cassette it was looked for in, and where the nearest interaction differs.
+//   - Live passes every request to the real transport; there is no cassette.
+//   - Record passes every request to the real transport and, on Stop, replaces the cassette in one
+//     rename: the provenance header, then go-vcr's YAML, written to a temporary file beside it and synced
+//     first. A run that was discarded (Discard, or a request that never reached the server), that
+//     recorded nothing, whose save failed (a redactor, a hook, the disk) or that was never stopped leaves
+//     the cassette byte for byte as it was. Redaction plugs in with WithRedactor, which runs just before
+//     the save.
+//   - The request matcher (NewMatcher) compares method, URL path and query, the media type of
+//     Content-Type, and the body by content: JSON bodies as JSON, forms as forms, multipart bodies part by
+//     part whatever the boundary, images by the sha256 of their bytes. The host is not compared, nor any
+//     other header: credentials never take part in a match. Fields, query parameters and headers named by
+//     the caller are ignored.
+//   - A redacted cassette holds, in place of an image, its ImageDescriptor
+//     ("kontrak-redacted-image sha256=<hex> bytes=<n> <W>x<H> <media type>"); the matcher takes it for
+//     the image it describes, so a live request with the image matches it.
 //
-// The package never imports a vendor package or a suite, and knows no vendor fact.
+// The package never imports a vendor package or a suite, and knows no vendor fact: header and field names
+// arrive as options, from the specs.
 package recorder

@@ -1,0 +1,338 @@
+package recorder
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+)
+
+// MatchOptions names what a match ignores. The names come from the specs (a security scheme's header, a
+// field the document calls a timestamp or a signature): the package itself knows none.
+type MatchOptions struct {
+	// IgnoredHeaders are headers that never take part in a match. Headers other than Content-Type are not
+	// compared at all; naming a credential header here keeps it out of any comparison a later version adds,
+	// and naming Content-Type turns that comparison off too.
+	IgnoredHeaders []string
+	// IgnoredFields are body fields never compared: JSON object members at any depth, form fields and
+	// multipart parts by form name. Volatile values (timestamps, nonces, signatures) go here.
+	IgnoredFields []string
+	// IgnoredQuery are query parameters never compared.
+	IgnoredQuery []string
+}
+
+// NewMatcher returns the request matcher of kontrak's cassettes. A live request matches a recorded one when
+//
+//   - the methods are equal, and so are the URL paths; the host and scheme are not compared, since a live
+//     base URL differs from the recorded one;
+//   - the queries are equal as url.Values, less the ignored parameters;
+//   - the media types of Content-Type are equal (parameters such as charset and the multipart boundary
+//     are not compared); no other header is compared;
+//   - the bodies are equal by content: JSON as JSON (member order free), application/x-www-form-urlencoded
+//     as url.Values, multipart/form-data part by part by form name, each side parsed with its own boundary,
+//     less the ignored fields. Any other body, or one that does not parse as its type, compares byte for
+//     byte.
+//
+// Images compare by the sha256 of their bytes: a string value that is an image in base64, a multipart file
+// part (any file part: its bytes are content, not text) and an ImageDescriptor all stand for
+// "sha256:<hex>", so a redacted cassette matches the live request that sends the image.
+//
+// Reading the live request's body leaves it whole for whoever reads it next.
+func NewMatcher(o MatchOptions) cassette.MatcherFunc { return newMatcher(o).match }
+
+type matcher struct {
+	ignoredHeaders map[string]bool // canonical header keys
+	ignoredFields  map[string]bool
+	ignoredQuery   map[string]bool
+}
+
+func newMatcher(o MatchOptions) *matcher {
+	m := &matcher{ignoredHeaders: map[string]bool{}, ignoredFields: map[string]bool{}, ignoredQuery: map[string]bool{}}
+	for _, h := range o.IgnoredHeaders {
+		m.ignoredHeaders[textproto.CanonicalMIMEHeaderKey(h)] = true
+	}
+	for _, f := range o.IgnoredFields {
+		m.ignoredFields[f] = true
+	}
+	for _, q := range o.IgnoredQuery {
+		m.ignoredQuery[q] = true
+	}
+	return m
+}
+
+func (m *matcher) match(r *http.Request, i cassette.Request) bool { return m.explain(r, i) == "" }
+
+// explain says where r differs from the recorded request i, or "" when they match. It names places
+// (a query parameter, a JSON Pointer into the body), never values: either side may hold personal data.
+func (m *matcher) explain(r *http.Request, i cassette.Request) string {
+	if r.Method != i.Method {
+		return "method differs"
+	}
+	u, err := url.Parse(i.URL)
+	if err != nil {
+		return "recorded URL does not parse"
+	}
+	if r.URL.Path != u.Path {
+		return "path differs"
+	}
+	if p, differ := firstDiff("", m.query(r.URL.RawQuery), m.query(u.RawQuery)); differ {
+		return "query differs at " + pointerOrRoot(p)
+	}
+	lt, lp := contentType(r.Header)
+	rt, rp := contentType(i.Headers)
+	if !m.ignoredHeaders["Content-Type"] && lt != rt {
+		return "content type differs: " + orNone(lt) + ", recorded " + orNone(rt)
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return "body cannot be read: " + err.Error()
+	}
+	lb, lok := m.structured(lt, lp, body)
+	rb, rok := m.structured(rt, rp, []byte(i.Body))
+	if !lok || !rok {
+		// Unstructured, or not what its type says: compare the bytes, images by hash.
+		lb, rb = canonText(string(body)), canonText(i.Body)
+	}
+	if p, differ := firstDiff("", lb, rb); differ {
+		return "body differs at " + pointerOrRoot(p)
+	}
+	return ""
+}
+
+func pointerOrRoot(p string) string {
+	if p == "" {
+		return "the root"
+	}
+	return p
+}
+
+func orNone(t string) string {
+	if t == "" {
+		return "none"
+	}
+	return t
+}
+
+// readBody reads a request's body and puts an unread copy back.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return b, err
+}
+
+func contentType(h http.Header) (string, map[string]string) {
+	v := h.Get("Content-Type")
+	if v == "" {
+		return "", nil
+	}
+	t, params, err := mime.ParseMediaType(v)
+	if err != nil {
+		t, _, _ = strings.Cut(v, ";")
+		return strings.ToLower(strings.TrimSpace(t)), nil
+	}
+	return t, params
+}
+
+// query is a query's canonical form; an unparsable query compares as its raw text.
+func (m *matcher) query(raw string) any {
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return raw
+	}
+	for k := range m.ignoredQuery {
+		delete(v, k)
+	}
+	return valuesTree(v, func(s string) string { return s })
+}
+
+// structured parses a body by its media type into the canonical tree compared by firstDiff. ok is false
+// for a type it does not structure, or a body that is not what its type says.
+func (m *matcher) structured(mediaType string, params map[string]string, b []byte) (tree any, ok bool) {
+	switch {
+	case mediaType == "application/json" || mediaType == "text/json" || strings.HasSuffix(mediaType, "+json"):
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber() // numbers compare as written: no float rounding of ids
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, false
+		}
+		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+			return nil, false
+		}
+		return m.canonJSON(v), true
+	case mediaType == "application/x-www-form-urlencoded":
+		v, err := url.ParseQuery(string(b))
+		if err != nil {
+			return nil, false
+		}
+		for k := range m.ignoredFields {
+			delete(v, k)
+		}
+		return valuesTree(v, canonText), true
+	case mediaType == "multipart/form-data":
+		return m.multipart(params["boundary"], b)
+	}
+	return nil, false
+}
+
+func (m *matcher) canonJSON(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if m.ignoredFields[k] {
+				delete(v, k)
+				continue
+			}
+			v[k] = m.canonJSON(x)
+		}
+	case []any:
+		for i := range v {
+			v[i] = m.canonJSON(v[i])
+		}
+	case string:
+		return canonText(v)
+	}
+	return v
+}
+
+// multipart reads a multipart/form-data body into form name → content. A file part is content, whatever
+// its type: it compares by hash (or by the hash its descriptor names, in a redacted cassette).
+func (m *matcher) multipart(boundary string, b []byte) (any, bool) {
+	if boundary == "" {
+		// A hand-written cassette may leave the parameter out; the body's first line says it.
+		first, _, _ := strings.Cut(string(b), "\n")
+		boundary, _ = strings.CutPrefix(strings.TrimRight(first, "\r"), "--")
+		if boundary == "" {
+			return nil, false
+		}
+	}
+	parts := url.Values{}
+	mr := multipart.NewReader(bytes.NewReader(b), boundary)
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, false
+		}
+		data, err := io.ReadAll(p)
+		if err != nil {
+			return nil, false
+		}
+		name := p.FormName()
+		if m.ignoredFields[name] {
+			continue
+		}
+		if p.FileName() != "" {
+			parts[name] = append(parts[name], canonFile(data))
+			continue
+		}
+		parts[name] = append(parts[name], canonText(string(data)))
+	}
+	return valuesTree(parts, func(s string) string { return s }), true
+}
+
+// canonText is the canonical form of a text value: an image (its descriptor, its bytes, or its base64)
+// becomes "sha256:<hex>", anything else stays itself.
+func canonText(s string) string {
+	if sha, ok := ParseImageDescriptor(s); ok {
+		return "sha256:" + sha
+	}
+	if isImage([]byte(s)) {
+		return imageHash([]byte(s))
+	}
+	if b, ok := base64Image(s); ok {
+		return imageHash(b)
+	}
+	return s
+}
+
+func canonFile(b []byte) string {
+	if sha, ok := ParseImageDescriptor(string(b)); ok {
+		return "sha256:" + sha
+	}
+	return imageHash(b)
+}
+
+// valuesTree turns url.Values into a tree for firstDiff: a name with one value holds it, a name with
+// several holds the list, in order.
+func valuesTree(v url.Values, canon func(string) string) map[string]any {
+	t := make(map[string]any, len(v))
+	for k, vs := range v {
+		if len(vs) == 1 {
+			t[k] = canon(vs[0])
+			continue
+		}
+		l := make([]any, len(vs))
+		for i, s := range vs {
+			l[i] = canon(s)
+		}
+		t[k] = l
+	}
+	return t
+}
+
+// firstDiff finds the first place, as a JSON Pointer, where two canonical trees differ.
+func firstDiff(ptr string, a, b any) (string, bool) {
+	switch a := a.(type) {
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		if !ok {
+			return ptr, true
+		}
+		keys := make([]string, 0, len(a)+len(b))
+		for k := range a {
+			keys = append(keys, k)
+		}
+		for k := range b {
+			if _, ok := a[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			p := ptr + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
+			av, aok := a[k]
+			bv, bok := b[k]
+			if aok != bok {
+				return p, true
+			}
+			if p, differ := firstDiff(p, av, bv); differ {
+				return p, true
+			}
+		}
+		return "", false
+	case []any:
+		b, ok := b.([]any)
+		if !ok || len(a) != len(b) {
+			return ptr, true
+		}
+		for i := range a {
+			if p, differ := firstDiff(ptr+"/"+strconv.Itoa(i), a[i], b[i]); differ {
+				return p, true
+			}
+		}
+		return "", false
+	default:
+		// a is a scalar (string, json.Number, bool or nil): comparing it with any b cannot panic.
+		if a != b {
+			return ptr, true
+		}
+		return "", false
+	}
+}
