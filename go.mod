@@ -8,6 +8,7 @@ require (
 	github.com/pb33f/libopenapi v0.40.1
 	github.com/xeipuuv/gojsonschema v1.2.0
 	go.yaml.in/yaml/v4 v4.0.0-rc.6
+	golang.org/x/image v0.43.0
 	gopkg.in/dnaeon/go-vcr.v4 v4.0.7
 )
 

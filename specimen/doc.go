@@ -1,0 +1,72 @@
+// Package specimen makes the synthetic KTP holders and KTP card images that kontrak sends to OCR APIs, and
+// the synthetic values that redaction writes in place of personal data.
+//
+// # Nothing real, nothing stored
+//
+// A KTP (Kartu Tanda Penduduk) carries personal data: a NIK, a name, a birth date, an address. None of it
+// may enter the repository. So the suites never use a photo of a real card: they generate an image from a
+// synthetic Identity at test time, send it, and discard it. No image this package makes is committed;
+// cassettes refer to images by their sha256, and a test regenerates them.
+//
+// Every value is fictional by construction and recognisable as such:
+//
+//   - Surnames, places and streets are words meaning "example", "synthetic", "trial", "fictitious",
+//     "imitation" in Indonesian (BUDI CONTOH, KOTA SINTETIS, JL. PERCOBAAN NO. 7). Given names are common
+//     ones, which alone identify nobody.
+//   - A NIK is 16 digits laid out as a real one: province (2), regency (2), district (2), birth date DDMMYY
+//     with 40 added to the day for women, serial (4). The province code is always "00". Province codes
+//     run from 11 (Aceh) upwards; none is 00. So a synthetic NIK is valid-looking to a format check, yet can
+//     never be a person's, and IsSyntheticNIK tells one from a real one with no list to consult: the leak
+//     scanner fails the build on any NIK-shaped value in a cassette that does not start with "00".
+//   - The card prints "SPESIMEN - DATA SINTETIS", so an image found out of context says what it is.
+//
+// # Redaction and the leak scanner
+//
+// SyntheticLike(kind, original) is the replacement redaction writes: same format as original (a masked NIK
+// keeps its mask, a date its layout, a masked name its mask pattern), content synthetic, chosen by a hash of
+// original. IsSyntheticValue(kind, s) is its inverse test, asked by the scanner of every personal value in
+// a cassette: true means s could have come from this package; false means possibly real. For any value x,
+// IsSyntheticValue(kind, SyntheticLike(kind, x)) holds. Kinds: "nik", "name", "place", "address", "date",
+// "text"; the literals "", "-" and "null" pass through both unchanged.
+//
+// # Determinism, and why it matters
+//
+// Every function is a pure function of its arguments. NewIdentity(seed) gives the same Identity for the same
+// seed; SyntheticLike gives the same replacement for the same value; Render gives the same bytes for the
+// same arguments. This is not a convenience:
+//
+//   - Cassettes match a request's image by sha256. A replayed scenario regenerates its image and must get the
+//     very bytes recorded, or strict replay finds no interaction.
+//   - Redaction must be stable, or re-recording a cassette rewrites every line of it, and two occurrences of
+//     one NIK in a response must redact to one synthetic NIK, or a consistency check between them breaks.
+//
+// What it takes: randomness comes from this package's own SplitMix64 generator seeded with SHA-256, not
+// math/rand, whose sequences Go does not promise to keep. Rendering is integer arithmetic only: Go may fuse
+// a*b+c into an FMA instruction on arm64 but not on amd64, so floating point could change the last bit of a
+// pixel between a laptop and CI. Encoders run with fixed settings: JPEG quality 90; PNG unfiltered with
+// uncompressed (stored) deflate blocks, which leaves the compressor no choices to change between releases;
+// GIF with our own 6×6×6 colour cube and ordered dithering; BMP 24-bit. The remaining dependency is on the
+// encoders themselves: a Go release or a golang.org/x/image version that changes the output of image/jpeg
+// (the likeliest), image/png, image/gif's LZW writer or x/image/bmp changes the hashes. The golden file testdata/render.sha256 pins them, so such a
+// change fails this package's tests, loudly and first, before it fails replay: refresh the golden file with
+// `go test ./specimen -update` and re-derive the cassettes that hold image hashes.
+//
+// # Images
+//
+// Render(id, variant, format, w, h) draws the card on a wooden desk: light blue, "PROVINSI …" and "KOTA …"
+// centred, "NIK : …" large, the fields in the KTP's order with their labels, a grey photo box with a
+// head-and-shoulders silhouette, the place and date of issue and a signature. The card fills 88% of the
+// limiting side at the ID-1 aspect ratio. Text is basicfont's 7×13 bitmap face: a card at least 428×270
+// pixels is drawn directly at its size; a smaller one is drawn at 428×270 and averaged down.
+//
+// Variants are photographic conditions an OCR API is expected to meet or reject: Clean, Blur, Dark, Glare
+// (a flashlight's saturated white blob over the fields), Grayscale (a one-channel image), BlurDark, and
+// NoCard (the desk with a mug, a coin and a pen). Limits are tested with Sized (a size from the specs),
+// OverSize (a valid PNG of at least n bytes) and CorruptBase64. No vendor's numbers are written here:
+// callers take them from specs/.
+//
+// Cost: a 1024×640 JPEG renders in about 40 ms (Clean) to 75 ms (Blur) on one core of a 2-vCPU AMD EPYC
+// server (BenchmarkRender). Memory is 4 bytes a pixel for the scene plus the encoded output; Render
+// refuses more than MaxPixels. PNG is uncompressed, about 3 bytes a pixel (2 MB at 1024×640): use JPEG
+// where only the content matters, PNG where a large or lossless file is the point.
+package specimen
