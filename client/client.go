@@ -49,6 +49,10 @@ type Client struct {
 	vendor *contract.Vendor
 	cfg    Config
 
+	cache *tokenCache // shared by the copies WithTransport makes
+}
+
+type tokenCache struct {
 	mu     sync.Mutex
 	tokens map[string]token // by token operation id
 }
@@ -69,7 +73,14 @@ func New(v *contract.Vendor, cfg Config) *Client {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	return &Client{vendor: v, cfg: cfg, tokens: map[string]token{}}
+	return &Client{vendor: v, cfg: cfg, cache: &tokenCache{tokens: map[string]token{}}}
+}
+
+// WithTransport returns a client that sends through rt and shares this one's tokens.
+func (c *Client) WithTransport(rt http.RoundTripper) *Client {
+	cp := *c
+	cp.cfg.HTTP = &http.Client{Transport: rt}
+	return &cp
 }
 
 // Vendor is the client's vendor.
@@ -252,9 +263,9 @@ func Timestamp(t time.Time, unit string) string {
 
 // token returns a valid token of operation id, fetching one when none is cached or it expired.
 func (c *Client) token(ctx context.Context, id string, override map[string]string) (string, error) {
-	c.mu.Lock()
-	t, ok := c.tokens[id]
-	c.mu.Unlock()
+	c.cache.mu.Lock()
+	t, ok := c.cache.tokens[id]
+	c.cache.mu.Unlock()
 	// A minute of margin: a token that expires while a request is in flight is refused.
 	if ok && len(override) == 0 && c.cfg.Now().Add(time.Minute).Before(t.expires) {
 		return t.value, nil
@@ -285,17 +296,17 @@ func (c *Client) keepToken(resp *Response) (string, error) {
 			}
 		}
 	}
-	c.mu.Lock()
-	c.tokens[op.ID] = token{value: tok, expires: exp}
-	c.mu.Unlock()
+	c.cache.mu.Lock()
+	c.cache.tokens[op.ID] = token{value: tok, expires: exp}
+	c.cache.mu.Unlock()
 	return tok, nil
 }
 
 // ForgetTokens drops every cached token: the next call fetches a new one (a token the vendor refused).
 func (c *Client) ForgetTokens() {
-	c.mu.Lock()
-	c.tokens = map[string]token{}
-	c.mu.Unlock()
+	c.cache.mu.Lock()
+	c.cache.tokens = map[string]token{}
+	c.cache.mu.Unlock()
 }
 
 // TokenError is a token operation that answered without a token.

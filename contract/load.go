@@ -33,6 +33,7 @@ const (
 	extSign    = "x-kontrak-signature"
 	extToken   = "x-kontrak-token"
 	extImage   = "x-kontrak-image"
+	extPII     = "x-kontrak-pii"
 )
 
 type rootExt struct {
@@ -241,6 +242,9 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 				return nil, ofail("%v", err)
 			}
 			if err := decodeExt(op.Extensions, extToken, &o.Token, true); err != nil {
+				return nil, ofail("%v", err)
+			}
+			if err := decodeExt(op.Extensions, extPII, &o.PII, true); err != nil {
 				return nil, ofail("%v", err)
 			}
 			o.Extensions = map[string]any{}

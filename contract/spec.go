@@ -245,6 +245,9 @@ type Operation struct {
 	Sandbox            []SandboxParam
 	Signature          *Signature
 	Token              *Token
+	// PII maps the JSON Pointers of personal data in the answers to their kind (nik, name, address, date,
+	// place, placedate, text): what redaction replaces and what the leak scan looks at.
+	PII map[string]string
 	// Extensions holds every other x-kontrak-* extension of the operation, decoded (e.g. signature, token).
 	Extensions map[string]any
 }

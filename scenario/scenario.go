@@ -1,0 +1,305 @@
+// Package scenario holds kontrak's scenarios — one documented behaviour each — as data, and runs them.
+//
+// A vendor's scenarios live in suites/<vendor>/scenarios.yaml. A scenario names the operation it calls, the
+// request that provokes the behaviour (live and replayed alike: the same images, fields and credentials),
+// the documented outcome it expects (HTTP status and code; the billing it expects comes from the code
+// table, never restated), and how its cassette was made (a documented example, or derived from a table).
+// Sandbox scenarios take their request value and their outcome from the spec's x-kontrak-sandbox table.
+//
+// Run sends a scenario's request through the real client and the recorder, asks contract/ about every
+// interaction, and returns a Result; the Ginkgo suites (Specs) turn each scenario into a spec before
+// RunSpecs. Coverage lists the codes and sandbox values that no scenario exercises.
+package scenario
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/kontrak/kontrak/contract"
+)
+
+// The kinds of scenario, as Ginkgo labels (kind:<kind>).
+var Kinds = []string{"shape", "error-code", "billing", "sandbox", "auth"}
+
+// File is one vendor's scenarios.yaml.
+type File struct {
+	Vendor    string      `yaml:"vendor"`
+	Scenarios []*Scenario `yaml:"scenarios"`
+
+	path string
+}
+
+// Scenario is one documented behaviour.
+type Scenario struct {
+	Name      string `yaml:"name"`
+	Operation string `yaml:"operation"`
+	Kind      string `yaml:"kind"`
+	// Title is the spec's text; it names the vendor code it exercises.
+	Title   string   `yaml:"title"`
+	Request Request  `yaml:"request"`
+	Expect  *Expect  `yaml:"expect,omitempty"`
+	Sandbox string   `yaml:"sandbox,omitempty"` // a value of the operation's x-kontrak-sandbox table
+	Live    LiveNote `yaml:"live,omitempty"`
+	Source  Cassette `yaml:"cassette"`
+	// Covers lists further codes the scenario exercises besides its expected one (none usually).
+	Covers []string `yaml:"covers,omitempty"`
+
+	vendor string
+}
+
+// Request is what the scenario sends, in the spec's terms.
+type Request struct {
+	// Image is a synthetic specimen generated at run time; ImageRaw a literal for the image field.
+	Image    *Image         `yaml:"image,omitempty"`
+	ImageRaw *string        `yaml:"imageRaw,omitempty"`
+	Fields   map[string]any `yaml:"fields,omitempty"`
+	// Auth: "" (the configured credentials), wrong-credentials, or wrong-token.
+	Auth string `yaml:"auth,omitempty"`
+	// Wrong names credential variables sent with a wrong value (a wrong secret key only).
+	Wrong []string `yaml:"wrong,omitempty"`
+	// ImageContentType overrides a multipart part's content type.
+	ImageContentType string `yaml:"imageContentType,omitempty"`
+}
+
+// Image describes a synthetic image: a specimen variant in a format and size, or an oversized PNG.
+type Image struct {
+	Variant  string `yaml:"variant,omitempty"`
+	Format   string `yaml:"format,omitempty"`
+	Width    int    `yaml:"width,omitempty"`
+	Height   int    `yaml:"height,omitempty"`
+	MinBytes int    `yaml:"minBytes,omitempty"` // an image of at least this many bytes
+	Corrupt  bool   `yaml:"corrupt,omitempty"`  // not valid base64 at all
+}
+
+// Expect is the documented outcome.
+type Expect struct {
+	Status int    `yaml:"status"`
+	Code   string `yaml:"code,omitempty"`
+}
+
+// LiveNote says how the scenario behaves against a real vendor.
+type LiveNote struct {
+	// ReplayOnly scenarios cannot be provoked live (a server error); live mode skips them.
+	ReplayOnly bool   `yaml:"replayOnly,omitempty"`
+	Note       string `yaml:"note,omitempty"`
+}
+
+// Cassette says how the scenario's cassette is made by `make cassettes` (live recordings overwrite it).
+type Cassette struct {
+	// Example is the name of a documented example of the operation, answered as it is.
+	Example string `yaml:"example,omitempty"`
+	// Body is an answer given inline (Kredibel documents none); synthetic values only.
+	Body any `yaml:"body,omitempty"`
+	// Code derives the answer from the code table: the code, its first documented message, the billing
+	// flag its row implies, set on Example or Body.
+	Code string `yaml:"code,omitempty"`
+	// Set puts values at JSON Pointers of the answer.
+	Set map[string]any `yaml:"set,omitempty"`
+	// Status is the HTTP status answered (default: the expected one).
+	Status int `yaml:"status,omitempty"`
+	// Headers are answered too (Retry-After).
+	Headers map[string]string `yaml:"headers,omitempty"`
+	// Note says where the answer comes from, for the provenance block.
+	Note string `yaml:"note,omitempty"`
+}
+
+// Dir is where the scenario files live: suites/<vendor>/scenarios.yaml.
+const Dir = "suites"
+
+var nameRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Load reads suites/<vendor>/scenarios.yaml under root and checks it against the contract: known operation,
+// kind, codes of the table, sandbox values of the spec, unique names. Errors name the file and scenario.
+func Load(root string, c *contract.Contract, vendor string) (*File, error) {
+	path := filepath.Join(root, Dir, vendor, "scenarios.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if pe, ok := err.(*fs.PathError); ok {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return Parse(path, data, c)
+}
+
+// Parse reads a scenario file's bytes; path names it in errors.
+func Parse(path string, data []byte, c *contract.Contract) (*File, error) {
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%s: %s", path, strings.Join(strings.Fields(err.Error()), " "))
+	}
+	f.path = path
+	v := c.Vendor(f.Vendor)
+	if v == nil {
+		return nil, fmt.Errorf("%s: unknown vendor %q", path, f.Vendor)
+	}
+	seen := map[string]bool{}
+	for i, s := range f.Scenarios {
+		s.vendor = f.Vendor
+		where := fmt.Sprintf("%s: scenario %d (%s)", path, i+1, s.Name)
+		if !nameRE.MatchString(s.Name) {
+			return nil, fmt.Errorf("%s: name must be kebab-case", where)
+		}
+		if seen[s.Name] {
+			return nil, fmt.Errorf("%s: name used twice", where)
+		}
+		seen[s.Name] = true
+		op := v.Operation(s.Operation)
+		if op == nil {
+			return nil, fmt.Errorf("%s: %s has no operation %q", where, f.Vendor, s.Operation)
+		}
+		if !contains(Kinds, s.Kind) {
+			return nil, fmt.Errorf("%s: kind %q is not one of %s", where, s.Kind, strings.Join(Kinds, ", "))
+		}
+		if s.Title == "" {
+			return nil, fmt.Errorf("%s: no title", where)
+		}
+		if s.Sandbox != "" {
+			if _, _, ok := SandboxEntry(op, s.Sandbox); !ok {
+				return nil, fmt.Errorf("%s: %q is not a sandbox value of %s", where, s.Sandbox, op.Name())
+			}
+		} else if s.Expect == nil {
+			return nil, fmt.Errorf("%s: no expect (status, code)", where)
+		}
+		exp := s.Expected(op)
+		if exp.Code != "" {
+			row := op.Codes.Lookup(exp.Code)
+			if row == nil {
+				return nil, fmt.Errorf("%s: code %q is not in %s's table", where, exp.Code, op.Name())
+			}
+			if !row.AllowsStatus(exp.Status) {
+				return nil, fmt.Errorf("%s: code %s does not arrive with HTTP %d by the table (%s)", where, exp.Code, exp.Status, strings.Join(row.Statuses, ", "))
+			}
+		}
+		if op.Response(exp.Status) == nil {
+			return nil, fmt.Errorf("%s: HTTP %d is not documented for %s", where, exp.Status, op.Name())
+		}
+		if s.Source.Example == "" && s.Source.Body == nil && s.Sandbox == "" {
+			return nil, fmt.Errorf("%s: cassette needs an example or a body to answer from", where)
+		}
+		if s.Source.Example != "" && exampleOf(op, s.Source.Example) == nil {
+			return nil, fmt.Errorf("%s: %s has no example %q", where, op.Name(), s.Source.Example)
+		}
+		switch s.Request.Auth {
+		case "", "wrong-credentials", "wrong-token":
+		default:
+			return nil, fmt.Errorf("%s: auth %q is not wrong-credentials or wrong-token", where, s.Request.Auth)
+		}
+	}
+	return &f, nil
+}
+
+// Path is the scenario file's path.
+func (f *File) Path() string { return f.path }
+
+// Vendor is the scenario's vendor id.
+func (s *Scenario) Vendor() string { return s.vendor }
+
+// Expected is the outcome the scenario asserts: its own, or its sandbox value's in the spec.
+func (s *Scenario) Expected(op *contract.Operation) contract.Outcome {
+	if s.Sandbox != "" {
+		if _, sc, ok := SandboxEntry(op, s.Sandbox); ok {
+			return sc.Outcome
+		}
+	}
+	if s.Expect == nil {
+		return contract.Outcome{}
+	}
+	return contract.Outcome{Status: s.Expect.Status, Code: s.Expect.Code}
+}
+
+// CassetteFile is cassettes/<vendor>/<name>.yaml under dir.
+func (s *Scenario) CassetteFile(dir string) string {
+	return filepath.Join(dir, s.vendor, s.Name+".yaml")
+}
+
+// SandboxEntry finds a sandbox value among the operation's sandbox parameters.
+func SandboxEntry(op *contract.Operation, value string) (*contract.SandboxParam, *contract.SandboxCode, bool) {
+	for i := range op.Sandbox {
+		p := &op.Sandbox[i]
+		for j := range p.Codes {
+			if p.Codes[j].Value == value {
+				return p, &p.Codes[j], true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// Gap is a code or sandbox value that no scenario exercises.
+type Gap struct {
+	Operation string
+	What      string // "code" or "sandbox"
+	Value     string
+}
+
+// Coverage lists every code of every table and every sandbox value of the vendor that no scenario
+// exercises. A code counts as exercised by a scenario that expects it (or lists it in covers).
+func Coverage(v *contract.Vendor, f *File) []Gap {
+	codes := map[string]bool{}
+	sandbox := map[string]bool{}
+	for _, s := range f.Scenarios {
+		op := v.Operation(s.Operation)
+		if op == nil {
+			continue
+		}
+		if c := s.Expected(op).Code; c != "" {
+			codes[s.Operation+"/"+c] = true
+		}
+		for _, c := range s.Covers {
+			codes[s.Operation+"/"+c] = true
+		}
+		if s.Sandbox != "" {
+			sandbox[s.Operation+"/"+s.Sandbox] = true
+		}
+	}
+	var gaps []Gap
+	for _, op := range v.Operations {
+		for _, c := range op.Codes.Codes {
+			if !codes[op.ID+"/"+c.Code] {
+				gaps = append(gaps, Gap{op.ID, "code", c.Code})
+			}
+		}
+		for _, p := range op.Sandbox {
+			for _, sc := range p.Codes {
+				if !sandbox[op.ID+"/"+sc.Value] {
+					gaps = append(gaps, Gap{op.ID, "sandbox", sc.Value})
+				}
+			}
+		}
+	}
+	sort.Slice(gaps, func(i, j int) bool {
+		return gaps[i].Operation+gaps[i].What+gaps[i].Value < gaps[j].Operation+gaps[j].What+gaps[j].Value
+	})
+	return gaps
+}
+
+func exampleOf(op *contract.Operation, name string) *contract.Example {
+	for _, r := range op.Responses {
+		for i := range r.Examples {
+			if r.Examples[i].Name == name {
+				return &r.Examples[i]
+			}
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
