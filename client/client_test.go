@@ -77,7 +77,7 @@ func TestAdvanceTokenFlow(t *testing.T) {
 	now := time.UnixMilli(1665993522952)
 	exp := now.Add(2 * time.Hour).UnixMilli()
 	srv, got := server(t, map[string]string{
-		"/openapi/auth/ticket/v1/generate-token": fmt.Sprintf(`{"code":"SUCCESS","message":"OK","data":{"token":"tok-1","expiredTime":%d},"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`, exp),
+		"/openapi/auth/ticket/v1/generate-token":     fmt.Sprintf(`{"code":"SUCCESS","message":"OK","data":{"token":"tok-1","expiredTime":%d},"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`, exp),
 		"/openapi/face-recognition/v3/ocr-ktp-check": `{"code":"OCR_NO_RESULT","message":"m","data":null,"extra":null,"transactionId":"t","pricingStrategy":"PAY"}`,
 	})
 	clock := now
