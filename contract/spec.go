@@ -53,6 +53,9 @@ type Code struct {
 	Messages    []string    `yaml:"messages,omitempty" json:"messages,omitempty"`
 	Description string      `yaml:"description,omitempty" json:"description,omitempty"`
 	RetryAfter  *RetryAfter `yaml:"retryAfter,omitempty" json:"retryAfter,omitempty"`
+	// Class marks a code that proves nothing about the contract: auth, rate-limit or server. A live run
+	// whose every answer is of these (or HTTP 401, 403, 429, 5XX) proved nothing.
+	Class string `yaml:"class,omitempty" json:"class,omitempty"`
 	Source      Source      `yaml:"source" json:"source"`
 	// Table is where the row was read: the operation's own table or a shared one (e.g. "glossary").
 	Table string `yaml:"-" json:"table"`
@@ -206,6 +209,11 @@ type Token struct {
 	ExpiryUnit    string         `yaml:"expiryUnit" json:"expiryUnit"`
 	Header        string         `yaml:"header" json:"header"`
 	PeriodSecond  map[string]int `yaml:"periodSecond" json:"periodSecond"`
+	// Refused is the answer that means the token was refused: the client fetches a new one, once.
+	Refused *struct {
+		Code     string   `yaml:"code" json:"code"`
+		Messages []string `yaml:"messages" json:"messages"`
+	} `yaml:"refused,omitempty" json:"refused,omitempty"`
 	Source        Source         `yaml:"source" json:"source"`
 }
 
@@ -224,6 +232,9 @@ type ImageRules struct {
 	MaxHeight         int      `json:"maxHeight,omitempty"`
 	RecommendedWidth  int      `json:"recommendedWidth,omitempty"`
 	RecommendedHeight int      `json:"recommendedHeight,omitempty"`
+	// Violations maps a broken rule (format, partContentType, size, dimensions, encoding, missing) to
+	// the code the vendor answers.
+	Violations map[string]string `json:"violations,omitempty"`
 }
 
 // Operation is one documented operation of a vendor.
