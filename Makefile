@@ -7,7 +7,7 @@ REPORTS := reports
 VENDOR  ?=
 SUITES   = $(if $(VENDOR),./suites/$(VENDOR),./suites/...)
 
-.PHONY: help conformance test lint bench cassettes
+.PHONY: help conformance test lint bench cassettes live record
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,3 +31,15 @@ bench: ## the speed targets: Check vs Decode per vendor, and loading the contrac
 
 cassettes: ## (re)build the cassettes no live recording made, from the specs' examples and tables (VENDOR=x for one)
 	KONTRAK_MODE=derive $(GO) test -count=1 $(SUITES)
+
+live: ## the same suites over real HTTP (VENDOR=x for one): reports/live.json, live-junit.xml; see README for the variables
+	@mkdir -p $(REPORTS)
+	@KONTRAK_MODE=live $(GINKGO) --keep-going --succinct --no-color --json-report=live.json --junit-report=live-junit.xml \
+		--output-dir=$(REPORTS) $(SUITES); rc=$$?; \
+	$(GO) run ./cmd/kontrak report $(REPORTS)/live.json; rs=$$?; \
+	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "live: drift, or a run that proved nothing (see above)"; exit 1; fi
+
+record: ## live, then VENDOR's cassettes rewritten, redacted — only if the whole run passed
+	@if [ -z "$(VENDOR)" ]; then echo "make record needs VENDOR=verihubs|advance|ekycpro|kredibel"; exit 2; fi
+	@mkdir -p $(REPORTS)
+	KONTRAK_MODE=record $(GINKGO) --keep-going --succinct --no-color --json-report=record.json --output-dir=$(REPORTS) ./suites/$(VENDOR)

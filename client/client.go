@@ -122,6 +122,40 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	if op == nil {
 		return nil, fmt.Errorf("%s: no operation %q", c.vendor.ID, req.Operation)
 	}
+	resp, err := c.do(ctx, op, req)
+	// A token the vendor refused (revoked, expired early, clock skew) is fetched anew, once.
+	if err == nil && !req.NoToken && c.tokenRefused(op, resp) {
+		c.ForgetTokens()
+		resp, err = c.do(ctx, op, req)
+	}
+	return resp, err
+}
+
+// tokenRefused reports whether resp is the documented answer to a refused token (x-kontrak-token.refused).
+func (c *Client) tokenRefused(op *contract.Operation, resp *Response) bool {
+	for _, sc := range op.Security {
+		if sc.TokenOperation == "" {
+			continue
+		}
+		t := c.vendor.Operation(sc.TokenOperation)
+		if t == nil || t.Token == nil || t.Token.Refused == nil {
+			continue
+		}
+		cl := op.Classify(resp.Status, resp.Body)
+		if cl.Code != t.Token.Refused.Code {
+			continue
+		}
+		msg, _ := contract.Lookup(resp.Body, op.Codes.MessagePointer)
+		for _, m := range t.Token.Refused.Messages {
+			if fmt.Sprint(msg) == m {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *Client) do(ctx context.Context, op *contract.Operation, req Request) (*Response, error) {
 	hreq, err := c.build(ctx, op, req)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op.Name(), err)

@@ -227,3 +227,73 @@ func TestBadBaseURL(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A token the vendor refuses is fetched anew, once, and the call is made again.
+func TestAdvanceTokenRefusedIsRefreshed(t *testing.T) {
+	c := load(t)
+	var mu sync.Mutex
+	tokens, ocrCalls := 0, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch r.URL.Path {
+		case "/openapi/auth/ticket/v1/generate-token":
+			tokens++
+			fmt.Fprintf(w, `{"code":"SUCCESS","message":"OK","data":{"token":"tok-%d","expiredTime":%d},"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`,
+				tokens, time.Now().Add(time.Hour).UnixMilli())
+		default:
+			ocrCalls++
+			if r.Header.Get("X-ACCESS-TOKEN") == "tok-1" { // the first token was revoked
+				io.WriteString(w, `{"code":"IAM_FAILED","message":"Access denied: Token not found or expired","data":null,"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`)
+				return
+			}
+			io.WriteString(w, `{"code":"OCR_NO_RESULT","message":"m","data":null,"extra":null,"transactionId":"t","pricingStrategy":"PAY"}`)
+		}
+	}))
+	defer srv.Close()
+	cl := client.New(c.Vendor("advance"), client.Config{BaseURL: srv.URL})
+	resp, err := cl.Do(context.Background(), client.Request{Operation: "ocrKtpCheck", Image: png1x1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl := resp.Operation.Classify(resp.Status, resp.Body); cl.Code != "OCR_NO_RESULT" {
+		t.Errorf("code %s, want the answer of the retried call", cl.Code)
+	}
+	if tokens != 2 || ocrCalls != 2 {
+		t.Errorf("%d token calls and %d OCR calls, want 2 and 2 (one refresh, one retry)", tokens, ocrCalls)
+	}
+	// A refusal that is not the token's (IAM_FAILED for another reason) is not retried.
+	tokens, ocrCalls = 0, 0
+	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "generate-token") {
+			fmt.Fprintf(w, `{"code":"SUCCESS","message":"OK","data":{"token":"t","expiredTime":%d},"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`, time.Now().Add(time.Hour).UnixMilli())
+			return
+		}
+		mu.Lock()
+		ocrCalls++
+		mu.Unlock()
+		io.WriteString(w, `{"code":"IAM_FAILED","message":"Account is disabled. Please contact your sales manager for help","data":null,"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`)
+	}))
+	defer srv2.Close()
+	cl2 := client.New(c.Vendor("advance"), client.Config{BaseURL: srv2.URL})
+	if _, err := cl2.Do(context.Background(), client.Request{Operation: "ocrKtpCheck", Image: png1x1}); err != nil {
+		t.Fatal(err)
+	}
+	if ocrCalls != 1 {
+		t.Errorf("%d OCR calls for a disabled account, want 1 (no retry)", ocrCalls)
+	}
+}
+
+// Every call is bounded by the configured timeout.
+func TestTimeout(t *testing.T) {
+	c := load(t)
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
+	defer srv.Close()
+	defer close(release)
+	cl := client.New(c.Vendor("ekycpro"), client.Config{BaseURL: srv.URL, Timeout: 50 * time.Millisecond})
+	_, err := cl.Do(context.Background(), client.Request{Operation: "idOcrGeneral", Image: png1x1})
+	if err == nil || !strings.Contains(err.Error(), "ekycpro idOcrGeneral POST /v1/id_ocr/general") || !strings.Contains(err.Error(), "deadline exceeded") {
+		t.Errorf("err = %v, want a deadline error naming the operation", err)
+	}
+}

@@ -1,11 +1,12 @@
 package scenario
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	gm "github.com/onsi/gomega"
 
 	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 )
 
@@ -64,6 +66,23 @@ func Root() (string, error) {
 // package level (var _ = scenario.Specs("advance")), so that the tree is built before RunSpecs.
 func Specs(vendor string) bool {
 	env, file, err := setup(vendor)
+	tally := &Tally{}
+	var stage *Staging
+	if err == nil && (env.Mode == Live || env.Mode == Record) && len(MissingEnv(env.Contract.Vendor(vendor))) == 0 {
+		g.AfterSuite(func() {
+			if stage != nil {
+				msg, perr := stage.Finish(tally)
+				g.GinkgoWriter.Println(msg)
+				fmt.Println(msg)
+				if perr != nil {
+					g.Fail(perr.Error())
+				}
+			}
+			if verr := tally.Verdict(vendor); verr != nil {
+				g.Fail(verr.Error())
+			}
+		})
+	}
 	return g.Describe(vendor, g.Label("vendor:"+vendor), func() {
 		if err != nil {
 			g.It("loads its scenarios and configuration", func() { g.Fail(err.Error()) })
@@ -77,7 +96,18 @@ func Specs(vendor string) bool {
 				})
 				return
 			}
-			configureLive(env, v)
+			if err := configureLive(env, v); err != nil {
+				g.It("is configured for live mode", func() { g.Fail(err.Error()) })
+				return
+			}
+			if env.Mode == Record {
+				var serr error
+				if stage, serr = NewStaging(env.Cassettes, vendor, file); serr != nil {
+					g.It("stages its recording", func() { g.Fail(serr.Error()) })
+					return
+				}
+				env.Cassettes = stage.Dir
+			}
 		}
 		for _, s := range file.Scenarios {
 			s := s
@@ -92,6 +122,13 @@ func Specs(vendor string) bool {
 				}
 				res := env.Run(ctx, s)
 				g.AddReportEntry(ReportEntry, entry(env, res), g.ReportEntryVisibilityNever)
+				if env.Mode == Live || env.Mode == Record {
+					tally.Add(res)
+					var budget *BudgetError
+					if errors.As(res.Err, &budget) {
+						g.Skip(fmt.Sprintf("%s scenario %s: %v", vendor, s.Name, budget))
+					}
+				}
 				if res.Failed() {
 					g.Fail(res.Message())
 				}
@@ -206,13 +243,69 @@ func MissingEnv(v *contract.Vendor) []string {
 	return missing
 }
 
-// configureLive fills base URL and credentials from the environment.
-func configureLive(e *Env, v *contract.Vendor) {
+// The live configuration, from the environment.
+const (
+	EnvMaxBillable = "KONTRAK_MAX_BILLABLE" // billable calls a vendor's live run may make (default 5)
+	EnvRetries     = "KONTRAK_RETRIES"      // retries of a rate-limited call (default 2)
+	EnvMaxWait     = "KONTRAK_MAX_WAIT"     // the longest Retry-After honoured at once (default 30s)
+	EnvTimeout     = "KONTRAK_TIMEOUT"      // the timeout of every call (default 30s)
+)
+
+// configureLive fills base URL, credentials, budget, retries and timeout from the environment. The base
+// URL defaults to the first documented server.
+func configureLive(e *Env, v *contract.Vendor) error {
 	e.BaseURL = os.Getenv(v.Env.BaseURL)
+	if e.BaseURL == "" && len(v.Servers) > 0 {
+		e.BaseURL = v.Servers[0].URL
+	}
 	e.Credentials = map[string]string{}
 	for _, name := range credentialVars(v) {
 		e.Credentials[name] = os.Getenv(name)
 	}
+	max, err := envInt(EnvMaxBillable, 5)
+	if err != nil {
+		return err
+	}
+	retries, err := envInt(EnvRetries, 2)
+	if err != nil {
+		return err
+	}
+	maxWait, err := envDuration(EnvMaxWait, 30*time.Second)
+	if err != nil {
+		return err
+	}
+	if e.Timeout, err = envDuration(EnvTimeout, 30*time.Second); err != nil {
+		return err
+	}
+	e.Budget = &Budget{Max: max}
+	e.Retry = Retry{Max: retries, MaxWait: maxWait}
+	if e.Mode == Live {
+		// One client for the whole run: a token is fetched once and refreshed when it expires.
+		e.Client = client.New(v, client.Config{BaseURL: e.BaseURL, Credentials: e.Credentials, Timeout: e.Timeout})
+	}
+	return nil
 }
 
-var _ = context.Background
+func envInt(name string, def int) (int, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q: want a whole number ≥ 0", name, v)
+	}
+	return n, nil
+}
+
+func envDuration(name string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a duration such as 30s", name, v)
+	}
+	return d, nil
+}

@@ -45,9 +45,9 @@ type Env struct {
 	Transport http.RoundTripper
 	// Client is shared by the scenarios of a live run, so that a token is fetched once; nil: one a scenario.
 	Client *client.Client
-	// Before, when set, is asked before each live call with the operation; an error stops the call
-	// (the live budget).
-	Before func(op *contract.Operation) error
+	// Budget, when set, bounds the billable calls of a live run; Retry says how to retry rate limits.
+	Budget *Budget
+	Retry  Retry
 	// Timeout bounds each call (zero: the client's default).
 	Timeout time.Duration
 	// Today dates live recordings (YYYY-MM-DD).
@@ -387,26 +387,7 @@ func (e *Env) liveTransport(op *contract.Operation) http.RoundTripper {
 	if t == nil {
 		t = http.DefaultTransport
 	}
-	if e.Before == nil {
-		return t
-	}
-	return guard{next: t, before: e.Before, c: e.Contract}
-}
-
-// guard asks Before (the budget) ahead of every live call.
-type guard struct {
-	next   http.RoundTripper
-	before func(*contract.Operation) error
-	c      *contract.Contract
-}
-
-func (g guard) RoundTrip(r *http.Request) (*http.Response, error) {
-	if op, ok := g.c.Lookup(r.Method, r.URL.Path); ok {
-		if err := g.before(op); err != nil {
-			return nil, err
-		}
-	}
-	return g.next.RoundTrip(r)
+	return &liveTransport{next: t, c: e.Contract, budget: e.Budget, retry: e.Retry}
 }
 
 // credentialVars lists every environment variable a vendor's requests use.

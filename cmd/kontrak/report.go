@@ -73,10 +73,16 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(w, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", total.Scenarios, total.Passed, total.Failed, total.Skipped, total.Drift, total.Notices, total.Billed)
 	w.Flush()
+	failed := 0
 	for _, f := range failures {
+		if strings.HasPrefix(f, "SKIP ") {
+			fmt.Fprintln(stdout, f)
+			continue
+		}
+		failed++
 		fmt.Fprintln(stdout, "FAIL "+f)
 	}
-	if total.Failed > 0 || len(failures) > 0 {
+	if total.Failed > 0 || failed > 0 {
 		return errDrift
 	}
 	return nil
@@ -85,10 +91,15 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // summarise reads the scenario entries of every spec, by vendor (label vendor:<id>).
 func summarise(reports []types.Report) ([]vendorSummary, []string) {
 	by := map[string]*vendorSummary{}
-	var failures []string
+	var failures, skips []string
 	for _, rep := range reports {
 		for _, sr := range rep.SpecReports {
 			if sr.LeafNodeType != types.NodeTypeIt {
+				// A suite-level failure (a live run that proved nothing, a recording that could not be
+				// promoted) fails the run like any spec.
+				if sr.State.Is(types.SpecStateFailureStates) {
+					failures = append(failures, fmt.Sprintf("%s: %s", rep.SuiteDescription, firstLine(sr.Failure.Message)))
+				}
 				continue
 			}
 			vendor := ""
@@ -123,6 +134,9 @@ func summarise(reports []types.Report) ([]vendorSummary, []string) {
 				}
 				if sr.State == types.SpecStateSkipped {
 					row.Skipped++
+					if msg := firstLine(sr.Failure.Message); msg != "" {
+						skips = append(skips, msg)
+					}
 				}
 				continue
 			}
@@ -150,6 +164,9 @@ func summarise(reports []types.Report) ([]vendorSummary, []string) {
 		rows = append(rows, *r)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Vendor < rows[j].Vendor })
+	for _, sk := range skips {
+		failures = append(failures, "SKIP "+sk)
+	}
 	return rows, failures
 }
 

@@ -1,0 +1,240 @@
+package scenario
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kontrak/kontrak/contract"
+)
+
+// Budget counts the calls of a live run that may be billed, from the billing tables, before each call:
+// a call whose operation has any billable answer counts, whatever it then answers. It is never exceeded.
+type Budget struct {
+	Max int
+
+	mu   sync.Mutex
+	used int
+}
+
+// BudgetError is a call refused because the budget is spent.
+type BudgetError struct {
+	Max       int
+	Operation string
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("budget of %d billable calls spent: %s not called (raise KONTRAK_MAX_BILLABLE)", e.Max, e.Operation)
+}
+
+// Take reserves one call of op: an error when op may be billed and the budget is spent.
+func (b *Budget) Take(op *contract.Operation) error {
+	if !op.MaxBillable() {
+		return nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.used >= b.Max {
+		return &BudgetError{Max: b.Max, Operation: op.Name()}
+	}
+	b.used++
+	return nil
+}
+
+// Used is how many billable calls were made.
+func (b *Budget) Used() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.used
+}
+
+// Retry is the retry policy of a live run: 429 answers and codes the tables mark with retryAfter are
+// retried after the Retry-After delay, at most Max times, never waiting longer than MaxWait at once.
+type Retry struct {
+	Max     int
+	MaxWait time.Duration
+	// Sleep waits; nil is a context-aware time.Sleep (tests pass a recorder of waits).
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// liveTransport is the live side of a run: the budget before every call, and retries after the
+// vendor's delay. Each retry is a call, so it asks the budget too.
+type liveTransport struct {
+	next   http.RoundTripper
+	c      *contract.Contract
+	budget *Budget
+	retry  Retry
+}
+
+func (t *liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	op, _ := t.c.Lookup(r.Method, r.URL.Path)
+	var body []byte
+	if r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	for attempt := 0; ; attempt++ {
+		if op != nil && t.budget != nil {
+			if err := t.budget.Take(op); err != nil {
+				return nil, err
+			}
+		}
+		req := r.Clone(r.Context())
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.ContentLength = int64(len(body))
+		resp, err := t.next.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		wait, retry := t.retryAfter(op, resp)
+		if !retry || attempt >= t.retry.Max {
+			return resp, nil
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if wait > t.retry.MaxWait {
+			wait = t.retry.MaxWait
+		}
+		sleep := t.retry.Sleep
+		if sleep == nil {
+			sleep = sleepCtx
+		}
+		if err := sleep(r.Context(), wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// retryAfter reads whether an answer asks to be retried, and after how long: HTTP 429, or a code whose
+// row carries retryAfter. The response body is left readable.
+func (t *liveTransport) retryAfter(op *contract.Operation, resp *http.Response) (time.Duration, bool) {
+	header := "Retry-After"
+	retry := resp.StatusCode == http.StatusTooManyRequests
+	if op != nil {
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+		if err == nil {
+			cl := op.Classify(resp.StatusCode, b)
+			if row := op.Codes.Lookup(cl.Code); row != nil && row.RetryAfter != nil {
+				retry = true
+				if row.RetryAfter.Header != "" {
+					header = row.RetryAfter.Header
+				}
+			}
+		}
+	}
+	if !retry {
+		return 0, false
+	}
+	return ParseRetryAfter(resp.Header.Get(header), time.Now()), true
+}
+
+// ParseRetryAfter reads a Retry-After value: seconds ("10"), seconds with a unit as ADVANCE writes it
+// ("10s"), or an HTTP date. Anything else waits one second.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		return d
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+		return 0
+	}
+	return time.Second
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Inconclusive reports whether an answer proves nothing about the contract: a refusal of the
+// credentials, a rate limit or a server error (HTTP 401, 403, 429, 5XX, or a code of class auth,
+// rate-limit or server).
+func Inconclusive(op *contract.Operation, status int, body []byte) bool {
+	switch {
+	case status == http.StatusUnauthorized, status == http.StatusForbidden, status == http.StatusTooManyRequests, status >= 500:
+		return true
+	}
+	if row := op.Codes.Lookup(op.Classify(status, body).Code); row != nil && row.Class != "" {
+		return true
+	}
+	return false
+}
+
+// Tally follows a live run: whether any answer proved something.
+type Tally struct {
+	mu         sync.Mutex
+	ran        int
+	conclusive int
+	failed     int
+}
+
+// Add counts a scenario's result. Auth scenarios expect a refusal: they prove the refusal, not the
+// contract, and count as run but never as conclusive.
+func (t *Tally) Add(r *Result) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var budget *BudgetError
+	if errors.As(r.Err, &budget) {
+		return
+	}
+	t.ran++
+	if r.Failed() {
+		t.failed++
+	}
+	if r.Scenario.Kind == "auth" || len(r.Exchanges) == 0 {
+		return
+	}
+	last := r.Exchanges[len(r.Exchanges)-1]
+	if !Inconclusive(last.Operation, last.Status, last.Body) {
+		t.conclusive++
+	}
+}
+
+// Verdict is nil when the run proved something, else why not.
+func (t *Tally) Verdict(vendor string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ran > 0 && t.conclusive == 0 {
+		return fmt.Errorf("%s: the live run proved nothing: every one of its %d calls was refused (auth), rate-limited or a server error — check the credentials and the base URL", vendor, t.ran)
+	}
+	return nil
+}
+
+// Failed is how many scenarios failed.
+func (t *Tally) Failed() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.failed
+}
+
+// Ran is how many scenarios ran (budget refusals aside).
+func (t *Tally) Ran() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.ran
+}

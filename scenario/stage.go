@@ -1,0 +1,68 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Staging holds a recording until the whole run has passed. A live recording is only as good as the whole
+// run: a run that fails, or is interrupted, leaves every existing cassette untouched, byte for byte.
+type Staging struct {
+	// Dir is the staging cassette directory (the run writes Dir/<vendor>/<scenario>.yaml).
+	Dir string
+
+	final  string // cassettes/
+	vendor string
+	want   int // scenarios the run must complete: those not replay-only
+}
+
+// NewStaging makes a staging directory beside cassettes/ (same file system: promotion is a rename).
+func NewStaging(cassettes, vendor string, f *File) (*Staging, error) {
+	if err := os.MkdirAll(cassettes, 0o755); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(cassettes, ".recording-"+vendor+"-")
+	if err != nil {
+		return nil, fmt.Errorf("staging the recording of %s: %w", vendor, err)
+	}
+	want := 0
+	for _, s := range f.Scenarios {
+		if !s.Live.ReplayOnly {
+			want++
+		}
+	}
+	return &Staging{Dir: dir, final: cassettes, vendor: vendor, want: want}, nil
+}
+
+// Finish promotes the staged cassettes when every scenario ran and passed, and always removes the staging
+// directory. The message says what happened, in one line.
+func (s *Staging) Finish(t *Tally) (string, error) {
+	defer os.RemoveAll(s.Dir)
+	ran, failed := t.Ran(), t.Failed()
+	if failed > 0 || ran < s.want {
+		return fmt.Sprintf("%s: recording discarded (%d of %d scenarios ran, %d failed): cassettes/%s untouched",
+			s.vendor, ran, s.want, failed, s.vendor), nil
+	}
+	files, err := filepath.Glob(filepath.Join(s.Dir, s.vendor, "*.yaml"))
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(files)
+	dest := filepath.Join(s.final, s.vendor)
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return "", err
+	}
+	var errs []error
+	for _, f := range files {
+		if err := os.Rename(f, filepath.Join(dest, filepath.Base(f))); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return "", fmt.Errorf("%s: promoting the recording: %w", s.vendor, err)
+	}
+	return fmt.Sprintf("%s: recorded %d cassettes into %s", s.vendor, len(files), dest), nil
+}
