@@ -19,8 +19,9 @@ conformance: ## the main job: every vendor's suite in replay mode, reports/junit
 	$(GO) run ./cmd/kontrak report $(REPORTS)/report.json; rs=$$?; \
 	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "conformance: breaking drift (see the failures above)"; exit 1; fi
 
-test: lint ## every test, with the race detector: contract, clients, recorder, suites in replay mode
+test: lint ## every test (race detector on), the suites in replay mode, and the leak scan of cassettes/
 	$(GO) test -race -count=1 ./...
+	$(GO) run ./cmd/kontrak scan cassettes
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi

@@ -25,6 +25,13 @@
 //   - A redacted cassette holds, in place of an image, its ImageDescriptor
 //     ("kontrak-redacted-image sha256=<hex> bytes=<n> <W>x<H> <media type>"); the matcher takes it for
 //     the image it describes, so a live request with the image matches it.
+//   - Redaction (Redactor, for WithRedactor; RedactFile, for a cassette on disk) takes out what
+//     RedactRules name (credential headers, query parameters and body fields; an answer's secrets and
+//     personal data, by JSON Pointer) and what needs no name: any Authorization header, JWTs in requests,
+//     images, non-synthetic 16-digit NIKs. It keeps formats (synthetic values from specimen), member order,
+//     boundaries and matchability; it is deterministic and idempotent. Scan looks where Redactor writes
+//     and lists each leak by place (Leak), never by value; ScanRules.Public lets a vendor document's own
+//     example values through.
 //
 // The package never imports a vendor package or a suite, and knows no vendor fact: header and field names
 // arrive as options, from the specs.

@@ -190,11 +190,11 @@ func (e *Env) Run(ctx context.Context, s *Scenario) *Result {
 			rules.Answer = nil
 			redact := recorder.Redactor(rules)
 			opts = append(opts, recorder.WithRedactor(func(i *cassette.Interaction) error {
-				answer := i.Response.Body
+				answer, length := i.Response.Body, i.Response.ContentLength
 				if err := redact(i); err != nil {
 					return err
 				}
-				i.Response.Body = answer
+				i.Response.Body, i.Response.ContentLength = answer, length
 				i.Response.Duration = 0 // byte-stable: make cassettes twice, no diff
 				return nil
 			}))

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/kontrak/kontrak/client"
+	"github.com/kontrak/kontrak/recorder"
+)
+
+func init() {
+	commands["scan"] = command{
+		summary: "scan cassettes for leaks: credentials, NIKs, names, addresses, images (PATH...: files or directories)",
+		run:     runScan,
+	}
+}
+
+// runScan prints one line per leak ("FILE#INTERACTION: KIND at WHERE", never the value) and exits 1 when
+// there is one; else it prints a one-line summary. Every cassette is read before any is judged: an
+// unreadable one is exit 2 with nothing half-said.
+func runScan(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("scan", flag.ContinueOnError)
+	paths, err := parseInterspersed(flags, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return usagef("no input: give cassette files or directories to scan")
+	}
+	files, err := cassetteFiles(paths)
+	if err != nil {
+		return err
+	}
+	var cassettes []*cassette.Cassette
+	for _, f := range files {
+		c, _, err := recorder.Load(f)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		cassettes = append(cassettes, c)
+	}
+	c, err := loadContract()
+	if err != nil {
+		return err
+	}
+	rules := client.ScanRules(c)
+	leaks, leaky := 0, 0
+	for _, cs := range cassettes {
+		ls := recorder.Scan(cs, rules)
+		for _, l := range ls {
+			fmt.Fprintln(stdout, l)
+		}
+		leaks += len(ls)
+		if len(ls) > 0 {
+			leaky++
+		}
+	}
+	if leaks > 0 {
+		fmt.Fprintf(stderr, "kontrak scan: %d %s in %d of %d %s\n", leaks, plural(leaks, "leak", "leaks"), leaky, len(cassettes), plural(len(cassettes), "cassette", "cassettes"))
+		return errDrift
+	}
+	fmt.Fprintf(stdout, "scanned %d %s, no leaks\n", len(cassettes), plural(len(cassettes), "cassette", "cassettes"))
+	return nil
+}
+
+// cassetteFiles expands the paths: a file is itself, a directory every *.yaml beneath it, in lexical
+// order, hidden directories (.git) left out.
+func cassetteFiles(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, usagef("cannot read %s: %s", p, unwrapPathError(err))
+		}
+		if !fi.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return usagef("cannot read %s: %s", path, unwrapPathError(err))
+			}
+			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && strings.HasSuffix(d.Name(), ".yaml") {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

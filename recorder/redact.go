@@ -1,0 +1,370 @@
+package recorder
+
+import (
+	"bytes"
+	"fmt"
+	"net/textproto"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v4"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/kontrak/kontrak/specimen"
+)
+
+// Redacted is what a redacted cassette holds in place of a credential or an answer's secret.
+const Redacted = "REDACTED"
+
+// RedactRules say what a cassette must not keep. The package knows no vendor fact: the names come from
+// the specs (see client.RedactRules).
+type RedactRules struct {
+	// Headers are request headers that carry a credential. Authorization and Proxy-Authorization are
+	// always credentials, named here or not. Names compare case-insensitively.
+	Headers []string
+	// Query are query parameters that carry a credential.
+	Query []string
+	// BodyFields are request body fields that carry a credential: JSON object members at any depth,
+	// form fields and multipart text parts, by name.
+	BodyFields []string
+	// Answer gives the rules of the answers of one operation, by the request's method and URL path. Nil,
+	// or a zero AnswerRules, leaves answers to the rules every value is subject to (images and NIKs).
+	Answer func(method, path string) AnswerRules
+}
+
+// AnswerRules say where an operation's answer body (JSON) holds a secret or personal data.
+type AnswerRules struct {
+	// Secrets are the JSON Pointers of secrets, such as an access token.
+	Secrets []string
+	// PII maps the JSON Pointers of personal data to their kind: nik, name, address, date, place,
+	// placedate ("PLACE, dd-mm-yyyy") or text.
+	PII map[string]string
+}
+
+// Redactor returns the function, for WithRedactor, that takes secrets, images and personal data out of
+// an interaction. In the request:
+//
+//   - a credential (a header, query parameter or body field that RedactRules names; any Authorization
+//     header) becomes "REDACTED", in the URL, the headers, the body and go-vcr's recorded Form alike; an
+//     empty one stays empty, so that a missing credential stays visible;
+//   - a JWT-looking string (eyJ….….…) anywhere else becomes "REDACTED": whatever its name, it is a token;
+//   - an image becomes its ImageDescriptor: a JSON string or form value that is an image in base64 (or a
+//     data URI), a multipart file part of any content (binary too; an empty one stays empty), a text part
+//     or a whole body that is image bytes or base64.
+//
+// In the answer, a value at a secret pointer becomes "REDACTED", and a string at a personal-data pointer
+// becomes specimen.SyntheticLike of it, in the same format; null, "", "-" and "null" stay, and so does a
+// value that is not a string. Anywhere in either, a 16-digit number (a NIK) that is not synthetic becomes a
+// synthetic one, and an image in base64 becomes its descriptor.
+//
+// What stays is byte for byte what was: a JSON body keeps its member order and spacing (only the
+// replaced tokens change), a form its field order, a multipart body its boundary, so its Content-Type
+// stays valid. content_length (and a Content-Length header) follow a changed body.
+//
+// The redacted request still matches the live one (NewMatcher takes a descriptor for the image it
+// describes), provided the credentials it replaced are ignored by the match (MatchOptions), as they must
+// be anyway. The redacted answer still conforms: a synthetic value has the format of the value it
+// replaces.
+//
+// Redaction is deterministic (the same interaction always redacts to the same bytes) and idempotent
+// (redacting twice is redacting once): a value that is already "REDACTED", a descriptor or synthetic
+// (specimen.IsSyntheticValue) is left alone. The only error is a request URL that does not parse, since
+// the answer's rules cannot then be known: a recording with it is not saved.
+func Redactor(r RedactRules) func(*cassette.Interaction) error {
+	rs := newRuleSet(r)
+	return func(i *cassette.Interaction) error {
+		method, path, err := requestRoute(i)
+		if err != nil {
+			return err
+		}
+		a := rs.answer(method, path)
+		rewriteInteraction(i, func(l leaf) (string, bool) { return rs.redact(a, l) })
+		return nil
+	}
+}
+
+// RedactFile redacts every interaction of a cassette file in place. The file keeps its opening comment
+// block (the provenance) and is otherwise written as go-vcr writes a cassette, to a temporary file beside
+// it, synced and renamed over it: a reader, or a crash, sees the old cassette or the new one. When
+// redaction changes nothing, nothing is written, and changed is false. Errors name the file.
+func RedactFile(file string, r RedactRules) (changed bool, err error) {
+	data, err := readCassette(file)
+	if err != nil {
+		return false, err
+	}
+	c, _, err := parse(file, data)
+	if err != nil {
+		return false, err
+	}
+	before, err := marshalCassette(c)
+	if err != nil {
+		return false, fmt.Errorf("%s: %v", file, err)
+	}
+	red := Redactor(r)
+	for _, i := range c.Interactions {
+		if err := red(i); err != nil {
+			return false, fmt.Errorf("%s: interaction %d: %v", file, i.ID, err)
+		}
+	}
+	after, err := marshalCassette(c)
+	if err != nil {
+		return false, fmt.Errorf("%s: %v", file, err)
+	}
+	if bytes.Equal(before, after) {
+		return false, nil
+	}
+	head := commentBlock(data)
+	out := make([]byte, 0, len(head)+len(after))
+	if err := writeAtomic(file, append(append(out, head...), after...), os.Rename); err != nil {
+		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+	}
+	return true, nil
+}
+
+// marshalCassette renders a cassette as go-vcr's Save does.
+func marshalCassette(c *cassette.Cassette) ([]byte, error) {
+	data, err := yaml.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte("---\n"), data...), nil
+}
+
+// commentBlock is the run of comment lines that opens a cassette file: its provenance.
+func commentBlock(data []byte) []byte {
+	n := 0
+	for n < len(data) && data[n] == '#' {
+		end := bytes.IndexByte(data[n:], '\n')
+		if end < 0 {
+			return append(append([]byte(nil), data...), '\n')
+		}
+		n += end + 1
+	}
+	return data[:n]
+}
+
+func requestRoute(i *cassette.Interaction) (method, path string, err error) {
+	u, err := url.Parse(i.Request.URL)
+	if err != nil {
+		return "", "", fmt.Errorf("interaction %d: the request URL does not parse, so its answer's rules are unknown", i.ID)
+	}
+	return i.Request.Method, u.Path, nil
+}
+
+// ruleSet is RedactRules ready for lookups.
+type ruleSet struct {
+	headers, query, fields map[string]bool
+	answerOf               func(method, path string) AnswerRules
+}
+
+// answerSet is AnswerRules ready for lookups.
+type answerSet struct {
+	secrets map[string]bool
+	pii     map[string]string
+}
+
+func newRuleSet(r RedactRules) *ruleSet {
+	rs := &ruleSet{headers: map[string]bool{"Authorization": true, "Proxy-Authorization": true},
+		query: map[string]bool{}, fields: map[string]bool{}, answerOf: r.Answer}
+	for _, h := range r.Headers {
+		rs.headers[textproto.CanonicalMIMEHeaderKey(h)] = true
+	}
+	for _, q := range r.Query {
+		rs.query[q] = true
+	}
+	for _, f := range r.BodyFields {
+		rs.fields[f] = true
+	}
+	return rs
+}
+
+func (rs *ruleSet) answer(method, path string) answerSet {
+	a := answerSet{secrets: map[string]bool{}}
+	if rs.answerOf == nil {
+		return a
+	}
+	ar := rs.answerOf(method, path)
+	for _, p := range ar.Secrets {
+		a.secrets[p] = true
+	}
+	a.pii = ar.PII
+	return a
+}
+
+// credential reports whether a request leaf is, by its name, a credential.
+func (rs *ruleSet) credential(l leaf) bool {
+	if l.side != sideRequest {
+		return false
+	}
+	switch l.place {
+	case inHeader:
+		return rs.headers[l.name]
+	case inQuery:
+		return rs.query[l.name]
+	case inRecordedForm:
+		// go-vcr's Form holds the query's parameters and a form body's fields together.
+		return rs.query[l.name] || rs.fields[l.name]
+	case inJSON:
+		return l.str && rs.fields[l.name]
+	case inForm, inPartText:
+		return rs.fields[l.name]
+	}
+	return false
+}
+
+// redact is the replacement of one leaf, and whether there is one. See Redactor for the rules; their
+// order matters: a credential is replaced whole before anything is looked for in it.
+func (rs *ruleSet) redact(a answerSet, l leaf) (string, bool) {
+	v := l.value
+	if _, ok := ParseImageDescriptor(v); ok {
+		return v, false
+	}
+	if rs.credential(l) {
+		if v == "" || v == Redacted {
+			return v, false
+		}
+		return Redacted, true
+	}
+	if l.side == sideAnswer && l.place == inJSON && l.str {
+		if a.secrets[l.ptr] {
+			if v == "" || v == Redacted {
+				return v, false
+			}
+			return Redacted, true
+		}
+		if kind, ok := a.pii[l.ptr]; ok {
+			k := specimenKind(kind)
+			if specimen.IsSyntheticValue(k, v) {
+				return v, false
+			}
+			return specimen.SyntheticLike(k, v), true
+		}
+	}
+	if img, ok := imageOf(l); ok {
+		return ImageDescriptor(img), true
+	}
+	if !textual(l) {
+		return v, false
+	}
+	out := v
+	if l.side == sideRequest {
+		out = jwtRE.ReplaceAllString(out, Redacted)
+	}
+	out = replaceNIKs(out, func(n string) bool { return specimen.IsSyntheticNIK(n) })
+	if out != v && l.place == inJSON && !l.str {
+		// A NIK as a JSON number: a synthetic NIK starts with "00", which a number cannot. It becomes the
+		// number the synthetic NIK is, as JSON would write it: leading zeros dropped, still a number.
+		out = trimLeadingZeros(out)
+	}
+	return out, out != v
+}
+
+// trimLeadingZeros writes a JSON number literal without leading zeros in its integer part.
+func trimLeadingZeros(n string) string {
+	sign := ""
+	if strings.HasPrefix(n, "-") {
+		sign, n = "-", n[1:]
+	}
+	end := strings.IndexAny(n, ".eE")
+	if end < 0 {
+		end = len(n)
+	}
+	i := 0
+	for i < end-1 && n[i] == '0' {
+		i++
+	}
+	return sign + n[i:]
+}
+
+// specimenKind maps a spec's personal-data kind to specimen's: "placedate" is a date with its place,
+// which specimen's date kind reads as such ("JAKARTA, 17-08-1990").
+func specimenKind(kind string) string {
+	if kind == "placedate" {
+		return specimen.KindDate
+	}
+	return kind
+}
+
+// imageOf returns the image a leaf holds: a multipart file part's bytes, whatever they are, or a text
+// value that is image bytes or an image in base64. It reads values as the matcher does, so that the
+// descriptor stands for what the matcher would hash.
+func imageOf(l leaf) ([]byte, bool) {
+	switch l.place {
+	case inPartFile:
+		return []byte(l.value), l.value != ""
+	case inHeader, inPath:
+		return nil, false
+	case inJSON:
+		if !l.str {
+			return nil, false
+		}
+	}
+	if isImage([]byte(l.value)) {
+		return []byte(l.value), true
+	}
+	return base64Image(l.value)
+}
+
+// textual reports whether a leaf is text to look into for tokens and NIKs: not a file part, not binary.
+func textual(l leaf) bool { return l.place != inPartFile && utf8.ValidString(l.value) }
+
+// replaceNIKs replaces every NIK-like run in s (see nikRuns) that keep does not keep by a synthetic one.
+func replaceNIKs(s string, keep func(string) bool) string {
+	runs := nikRuns(s)
+	if len(runs) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, r := range runs {
+		n := s[r[0]:r[1]]
+		if keep(n) {
+			continue
+		}
+		b.WriteString(s[last:r[0]])
+		b.WriteString(specimen.SyntheticLike(specimen.KindNIK, n))
+		last = r[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// nikRuns finds the NIK-like numbers of s: runs of exactly 16 ASCII digits that no letter or digit
+// touches, so that a hash or an id with letters in it is not one. The result is byte offsets [start, end).
+func nikRuns(s string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(s); {
+		if !isASCIIDigit(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isASCIIDigit(s[j]) {
+			j++
+		}
+		if j-i == 16 && (i == 0 || !isASCIILetter(s[i-1])) && (j == len(s) || !isASCIILetter(s[j])) {
+			out = append(out, [2]int{i, j})
+		}
+		i = j
+	}
+	return out
+}
+
+func isASCIIDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// fixLength keeps a recorded content length, and a Content-Length header, true to a changed body. An
+// unknown length (-1) stays unknown.
+func fixLength(n *int64, h map[string][]string, body string) {
+	if *n >= 0 {
+		*n = int64(len(body))
+	}
+	for k := range h {
+		if textproto.CanonicalMIMEHeaderKey(k) == "Content-Length" && len(h[k]) > 0 {
+			h[k] = []string{strconv.Itoa(len(body))}
+		}
+	}
+}

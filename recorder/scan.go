@@ -1,0 +1,170 @@
+package recorder
+
+import (
+	"fmt"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/kontrak/kontrak/specimen"
+)
+
+// ScanRules say what the leak scan looks for: the names and pointers of RedactRules, and the values
+// that are public because a vendor's own documents print them.
+type ScanRules struct {
+	RedactRules
+	// Public reports whether value is one of the vendor documents' own example values for the operation
+	// of a request (METHOD and URL path): printed in public, so not a leak. Nil: none is.
+	Public func(method, path, value string) bool
+}
+
+// The kinds of leak. A personal-data leak is reported as the kind of its pointer (AnswerRules.PII):
+// nik, name, address, date or place ("placedate" as place, "text" not at all: see reportKind).
+const (
+	LeakCredential = "credential"
+	LeakNIK        = "nik"
+	LeakImage      = "image"
+)
+
+// Leak is one place a cassette holds what it must not. It says where, never what.
+type Leak struct {
+	File        string
+	Interaction int
+	Kind        string // credential, nik, name, address, date, place, image
+	Where       string // "header X-Api-Key in the request", "/data/nik in the answer", "multipart part ocrImage in the request"
+}
+
+// String is the line kontrak scan prints: "FILE#INTERACTION: KIND at WHERE".
+func (l Leak) String() string {
+	return fmt.Sprintf("%s#%d: %s at %s", l.File, l.Interaction, l.Kind, l.Where)
+}
+
+// Scan lists the leaks of a cassette, in order: by interaction, then request before answer, headers by
+// name, bodies in document order; one per kind and place. It looks where Redactor writes, so a cassette
+// Redactor has seen with the same rules has none, except a documented example Public lets through
+// anyway. A leak is:
+//
+//   - credential: a credential header, query parameter or body field (see RedactRules; any
+//     Authorization header) whose value is neither "REDACTED" nor empty; a JWT-looking string anywhere
+//     in a request, or at a secret pointer of an answer;
+//   - nik: a 16-digit number anywhere (digits no letter or digit touches), or a value at a nik pointer,
+//     that is not synthetic (specimen.IsSyntheticNIK, specimen.IsSyntheticValue);
+//   - name, address, date, place: a value at a personal-data pointer of that kind (placedate counts as
+//     place) that is not synthetic (specimen.IsSyntheticValue); free text (kind text) is not reported;
+//   - image: a body, JSON string, form value or multipart part that is image bytes or an image in base64.
+//
+// A value (or, for a token or a NIK found inside a longer value, the token or NIK itself) that Public
+// accepts is no leak, except an image. The cassette is not changed.
+func Scan(c *cassette.Cassette, r ScanRules) []Leak {
+	rs := newRuleSet(r.RedactRules)
+	var out []Leak
+	for _, i := range c.Interactions {
+		method, path, err := requestRoute(i)
+		if err != nil {
+			// Nothing can be known of its answer's pointers, but the rest is still worth a look.
+			method, path = i.Request.Method, ""
+		}
+		a := rs.answer(method, path)
+		public := func(v string) bool { return r.Public != nil && r.Public(method, path, v) }
+		seen := map[[2]string]bool{}
+		// The walk writes back only what fn replaces, and this fn replaces nothing.
+		rewriteInteraction(i, func(l leaf) (string, bool) {
+			for _, kind := range rs.inspect(a, l, public) {
+				key := [2]string{kind, l.where()}
+				if !seen[key] {
+					seen[key] = true
+					out = append(out, Leak{File: c.File, Interaction: i.ID, Kind: kind, Where: l.where()})
+				}
+			}
+			return "", false
+		})
+	}
+	return out
+}
+
+// inspect lists the kinds of leak a leaf is; see Scan.
+func (rs *ruleSet) inspect(a answerSet, l leaf, public func(string) bool) []string {
+	v := l.value
+	if _, ok := ParseImageDescriptor(v); ok {
+		return nil
+	}
+	if rs.credential(l) {
+		if v == "" || v == Redacted || public(v) {
+			return nil
+		}
+		return []string{LeakCredential}
+	}
+	var kinds []string
+	if l.side == sideAnswer && l.place == inJSON && l.str {
+		if a.secrets[l.ptr] {
+			if jwtLeak(v, public) {
+				return []string{LeakCredential}
+			}
+			return nil
+		}
+		if kind, ok := a.pii[l.ptr]; ok {
+			if reportKind(kind) != "" && !specimen.IsSyntheticValue(specimenKind(kind), v) && !public(v) {
+				kinds = append(kinds, reportKind(kind))
+			}
+			if kind == specimen.KindNIK {
+				return kinds
+			}
+		}
+	}
+	if isImageLeaf(l) {
+		return append(kinds, LeakImage)
+	}
+	if !textual(l) || public(v) {
+		return kinds
+	}
+	if l.side == sideRequest && jwtLeak(v, public) {
+		kinds = append(kinds, LeakCredential)
+	}
+	for _, r := range nikRuns(v) {
+		if n := v[r[0]:r[1]]; !specimen.IsSyntheticNIK(n) && !public(n) {
+			kinds = append(kinds, LeakNIK)
+			break
+		}
+	}
+	return kinds
+}
+
+// isImageLeaf: a multipart part whose bytes sniff as an image, or any value that is image bytes or an
+// image in base64. A file part of other bytes is no image leak (a document, a corrupt file on purpose).
+func isImageLeaf(l leaf) bool {
+	switch l.place {
+	case inHeader, inPath:
+		return false
+	case inJSON:
+		if !l.str {
+			return false
+		}
+	}
+	if isImage([]byte(l.value)) {
+		return true
+	}
+	_, ok := base64Image(l.value)
+	return ok
+}
+
+func jwtLeak(v string, public func(string) bool) bool {
+	for _, t := range jwtRE.FindAllString(v, -1) {
+		if !public(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// reportKind is the kind of leak a personal-data kind is reported as, or "" for none. A place with its
+// date is a place leak: specimen accepts any date, so only its place can be real. Free text (an RT/RW)
+// is not reported: it identifies nobody, and specimen's own identities print RT/RW numbers it does not
+// take for synthetic. Redaction still replaces both.
+func reportKind(kind string) string {
+	switch kind {
+	case specimen.KindNIK, specimen.KindName, specimen.KindAddress, specimen.KindDate, specimen.KindPlace:
+		return kind
+	case "placedate":
+		return specimen.KindPlace
+	}
+	return ""
+}
