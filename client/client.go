@@ -42,6 +42,8 @@ type Config struct {
 	Now func() time.Time
 	// Timeout bounds every call; zero is 30 s.
 	Timeout time.Duration
+	// Boundary fixes the multipart boundary (reproducible recordings); empty is random.
+	Boundary string
 }
 
 // Client calls one vendor's operations.
@@ -231,7 +233,7 @@ func (c *Client) build(ctx context.Context, op *contract.Operation, req Request)
 
 	var payload io.Reader
 	if op.RequestContentType != "" {
-		ct, data, err := encodeBody(op, body, req)
+		ct, data, err := encodeBody(op, body, req, c.cfg.Boundary)
 		if err != nil {
 			return nil, err
 		}
@@ -362,7 +364,7 @@ func IsTokenError(err error) bool {
 }
 
 // encodeBody encodes the body as the spec's request content type says, the image in its property.
-func encodeBody(op *contract.Operation, body map[string]any, req Request) (string, []byte, error) {
+func encodeBody(op *contract.Operation, body map[string]any, req Request, boundary string) (string, []byte, error) {
 	imgField, rules := op.ImageField()
 	ct := op.RequestContentType
 	var imageValue any
@@ -390,6 +392,11 @@ func encodeBody(op *contract.Operation, body map[string]any, req Request) (strin
 	case strings.HasPrefix(ct, "multipart/"):
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
+		if boundary != "" {
+			if err := mw.SetBoundary(boundary); err != nil {
+				return "", nil, err
+			}
+		}
 		keys := make([]string, 0, len(body))
 		for k := range body {
 			keys = append(keys, k)

@@ -55,8 +55,8 @@ type Code struct {
 	RetryAfter  *RetryAfter `yaml:"retryAfter,omitempty" json:"retryAfter,omitempty"`
 	// Class marks a code that proves nothing about the contract: auth, rate-limit or server. A live run
 	// whose every answer is of these (or HTTP 401, 403, 429, 5XX) proved nothing.
-	Class string `yaml:"class,omitempty" json:"class,omitempty"`
-	Source      Source      `yaml:"source" json:"source"`
+	Class  string `yaml:"class,omitempty" json:"class,omitempty"`
+	Source Source `yaml:"source" json:"source"`
 	// Table is where the row was read: the operation's own table or a shared one (e.g. "glossary").
 	Table string `yaml:"-" json:"table"`
 }
@@ -214,7 +214,7 @@ type Token struct {
 		Code     string   `yaml:"code" json:"code"`
 		Messages []string `yaml:"messages" json:"messages"`
 	} `yaml:"refused,omitempty" json:"refused,omitempty"`
-	Source        Source         `yaml:"source" json:"source"`
+	Source Source `yaml:"source" json:"source"`
 }
 
 // ImageRules are the documented constraints of a request field that carries the image.

@@ -222,7 +222,13 @@ func (e *Env) Run(ctx context.Context, s *Scenario) *Result {
 		if base == "" {
 			base = "https://" + v.ID + ".kontrak.invalid" // Kredibel documents no host: any will do offline
 		}
-		cl = client.New(v, client.Config{BaseURL: base, Credentials: e.credentials(v), HTTP: &http.Client{Transport: cap}, Timeout: e.Timeout})
+		cfg := client.Config{BaseURL: base, Credentials: e.credentials(v), HTTP: &http.Client{Transport: cap}, Timeout: e.Timeout}
+		if mode == Derive {
+			// A derived cassette is a pure function of the specs and scenarios: a fixed clock and boundary.
+			cfg.Now = func() time.Time { return derivedAt }
+			cfg.Boundary = "kontrak-derived-cassette"
+		}
+		cl = client.New(v, cfg)
 	} else {
 		cl = cl.WithTransport(cap)
 	}
@@ -334,6 +340,9 @@ func (e *Env) request(s *Scenario, op *contract.Operation) (client.Request, erro
 	}
 	return r, nil
 }
+
+// derivedAt is the clock of derived cassettes (timestamps in signed requests).
+var derivedAt = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Identity is the synthetic identity every specimen image shows.
 var Identity = specimen.NewIdentity("kontrak")

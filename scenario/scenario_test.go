@@ -422,3 +422,41 @@ func TestStaging(t *testing.T) {
 		})
 	}
 }
+
+// Every cassette that no live recording made is exactly what `make cassettes` derives from the specs and
+// scenarios today: a spec or scenario edited without re-deriving fails here, like a stale golden file.
+func TestDerivedCassettesAreFresh(t *testing.T) {
+	c := load(t)
+	r := root(t)
+	dir := t.TempDir()
+	for _, v := range c.Vendors() {
+		f, err := scenario.Load(r, c, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := clientRedactRules(c)
+		env := &scenario.Env{Contract: c, Cassettes: dir, Mode: scenario.Derive, Redact: &rules}
+		for _, s := range f.Scenarios {
+			committed := s.CassetteFile(filepath.Join(r, "cassettes"))
+			want, err := os.ReadFile(committed)
+			if err != nil {
+				t.Errorf("%s: %v (run make cassettes)", s.Name, err)
+				continue
+			}
+			if strings.Contains(string(want), "provenance=recorded-live") {
+				continue // live recordings are evidence, not derivations
+			}
+			if res := env.Run(context.Background(), s); res.Failed() {
+				t.Errorf("deriving %s/%s: %s", v.ID, s.Name, res.Message())
+				continue
+			}
+			got, err := os.ReadFile(s.CassetteFile(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("%s is stale: `make cassettes` would change it", committed)
+			}
+		}
+	}
+}
