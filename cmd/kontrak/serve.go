@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kontrak/kontrak/sandbox"
+	"github.com/kontrak/kontrak/scenario"
+)
+
+func init() {
+	commands["serve"] = command{
+		summary: "serve a local sandbox of every vendor on one port, from the specs and cassettes ([--addr 127.0.0.1:8080] [--cassettes DIR])",
+		run:     runServe,
+	}
+}
+
+// shutdownGrace bounds how long a stopping server waits for the requests in flight.
+const shutdownGrace = 10 * time.Second
+
+func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, args, stdout, stderr, nil)
+}
+
+// serve runs the sandbox until ctx is done (SIGINT or SIGTERM), then shuts it down gracefully. ready, when
+// set, is told the listening address once requests are accepted.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(net.Addr)) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "the address to listen on (loopback unless --allow-remote)")
+	cassettes := fs.String("cassettes", "", "the cassette directory (default: cassettes/ of the repository)")
+	root := fs.String("root", "", "the repository, for suites/<vendor>/scenarios.yaml (default: the one around the working directory)")
+	allowRemote := fs.Bool("allow-remote", false, "listen on an address other hosts reach (the sandbox accepts test credentials)")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q (serve takes flags only)", rest[0])
+	}
+	if err := checkLoopback(*addr, *allowRemote); err != nil {
+		return err
+	}
+	if *root == "" {
+		if *root, err = scenario.Root(); err != nil {
+			return usagef("--root not given and %v", err)
+		}
+	}
+	if *cassettes == "" {
+		*cassettes = filepath.Join(*root, "cassettes")
+	}
+	if st, err := os.Stat(*cassettes); err != nil || !st.IsDir() {
+		return usagef("--cassettes %s: not a directory", *cassettes)
+	}
+	c, err := loadContract()
+	if err != nil {
+		return err
+	}
+	// The accepted credentials are the environment's, by the variable names the specs give.
+	creds := map[string]string{}
+	for _, v := range c.Vendors() {
+		for _, name := range scenario.CredentialVars(v) {
+			if val := os.Getenv(name); val != "" {
+				creds[name] = val
+			}
+		}
+	}
+	logger := log.New(stderr, "", log.Ltime|log.Lmicroseconds)
+	h, err := sandbox.New(c, sandbox.Config{Cassettes: *cassettes, Root: *root, Credentials: creds, Now: time.Now, Logf: logger.Printf})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %v", *addr, unwrapOp(err))
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: logger}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "kontrak serve: listening on http://%s (%s)\n", ln.Addr(), strings.Join(c.VendorIDs(), ", "))
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutting down: %v", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stdout, "kontrak serve: stopped")
+	return nil
+}
+
+// checkLoopback refuses an address other hosts could reach, unless allowed: the sandbox is a test fixture
+// that accepts test credentials. An empty host (":8080") listens on every interface.
+func checkLoopback(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usagef("--addr %q: %v", addr, unwrapOp(err))
+	}
+	if allowRemote {
+		return nil
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	ip, _, _ := strings.Cut(host, "%") // a zone names an interface, not an address
+	if p := net.ParseIP(ip); p != nil && p.IsLoopback() {
+		return nil
+	}
+	if host == "" {
+		host = "every interface"
+	}
+	return usagef("--addr %s listens on %s, not loopback: the sandbox accepts test credentials; give --allow-remote to listen there anyway", addr, host)
+}
+
+// unwrapOp drops the "listen tcp …:" prefix of a net error: the message names the address once.
+func unwrapOp(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	var ae *net.AddrError
+	if errors.As(err, &ae) {
+		return errors.New(ae.Err)
+	}
+	return err
+}

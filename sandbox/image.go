@@ -1,0 +1,210 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	_ "image/gif" // registered for image.DecodeConfig: the dimensions rule reads every format it sniffs
+	_ "image/jpeg"
+	_ "image/png"
+	"mime"
+	"net/http"
+	"strings"
+
+	_ "golang.org/x/image/bmp"
+
+	"github.com/kontrak/kontrak/contract"
+)
+
+// The rules of x-kontrak-image, by the names its violations map uses.
+const (
+	ruleMissing         = "missing"
+	ruleEncoding        = "encoding"
+	rulePartContentType = "partContentType"
+	ruleFormat          = "format"
+	ruleSize            = "size"
+	ruleDimensions      = "dimensions"
+)
+
+// brokenImageRule checks the request's image against the operation's rules and returns the first broken
+// rule that the spec maps to a code (violations), or "" when none is. A rule the spec maps to no code is not
+// enforced: the vendor documents no answer for it. The order is the one a server reads an upload in:
+// presence, encoding, part content type, format, size, dimensions.
+//
+// A value of an image field that is also a sandbox parameter is left to the sandbox rule when it is a
+// sandbox code, or when it is no picture at all (an unknown code, such as "KONTRAK_UNKNOWN", is not a
+// format violation: the vendor's sandbox answers it as an unknown code).
+func brokenImageRule(op *contract.Operation, q *request, field string, rules *contract.ImageRules) string {
+	mapped := func(rule string) bool { return rules.Violations[rule] != "" }
+	im := q.image(field, rules)
+	if !im.present {
+		if mapped(ruleMissing) {
+			return ruleMissing
+		}
+		return ""
+	}
+	sandboxField := isSandboxParam(op, field)
+	data := im.data
+	switch {
+	case im.notText:
+		if mapped(ruleEncoding) {
+			return ruleEncoding
+		}
+		return ""
+	case im.isText:
+		if sandboxField && isSandboxCode(op, field, im.text) {
+			return ""
+		}
+		if rules.URLAccepted && isURL(im.text) {
+			return "" // the picture is the vendor's to fetch
+		}
+		if rules.Encoding == "base64" {
+			b, ok := decodeBase64(im.text)
+			if !ok {
+				if mapped(ruleEncoding) {
+					return ruleEncoding
+				}
+				return "" // nothing more can be read from it
+			}
+			data = b
+		} else {
+			data = []byte(im.text)
+		}
+	case im.isPart:
+		if len(rules.PartContentTypes) > 0 && mapped(rulePartContentType) {
+			t, _, err := mime.ParseMediaType(im.partType)
+			if err != nil || !containsFold(rules.PartContentTypes, t) {
+				return rulePartContentType
+			}
+		}
+	}
+	if len(data) == 0 {
+		if mapped(ruleMissing) {
+			return ruleMissing
+		}
+		return ""
+	}
+	format := sniff(data)
+	if format == "" && sandboxField {
+		return ""
+	}
+	if len(rules.Formats) > 0 && mapped(ruleFormat) && !containsFormat(rules.Formats, format) {
+		return ruleFormat
+	}
+	if rules.MaxBytes > 0 && mapped(ruleSize) && len(data) > rules.MaxBytes {
+		return ruleSize
+	}
+	if mapped(ruleDimensions) {
+		if w, h, ok := dimensions(data); ok {
+			if (rules.MinWidth > 0 && w < rules.MinWidth) || (rules.MinHeight > 0 && h < rules.MinHeight) ||
+				(rules.MaxWidth > 0 && w > rules.MaxWidth) || (rules.MaxHeight > 0 && h > rules.MaxHeight) {
+				return ruleDimensions
+			}
+		}
+	}
+	return ""
+}
+
+// isSandboxParam reports whether a body field is one of the operation's sandbox parameters.
+func isSandboxParam(op *contract.Operation, field string) bool {
+	for _, p := range op.Sandbox {
+		if p.Parameter.Name == field && p.Parameter.In == "body" {
+			return true
+		}
+	}
+	return false
+}
+
+// isSandboxCode reports whether value is a sandbox code of the operation's body field.
+func isSandboxCode(op *contract.Operation, field, value string) bool {
+	for _, p := range op.Sandbox {
+		if p.Parameter.Name != field || p.Parameter.In != "body" {
+			continue
+		}
+		for _, c := range p.Codes {
+			if c.Value == value {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
+}
+
+// decodeBase64 decodes an image sent as base64: the standard alphabet, padded or not, line breaks
+// allowed, and a "data:<type>;base64," prefix accepted even where the document says to leave it out (the
+// vendors' servers strip it or not; the prefix is no reason to refuse a fixture's request).
+func decodeBase64(s string) ([]byte, bool) {
+	if rest, ok := strings.CutPrefix(s, "data:"); ok {
+		_, payload, found := strings.Cut(rest, ";base64,")
+		if !found {
+			return nil, false
+		}
+		s = payload
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' || r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+// sniff names an image's format as x-kontrak-image's formats do (jpeg, png, gif, bmp, webp), or "" when
+// the bytes are no image it knows.
+func sniff(b []byte) string {
+	t := http.DetectContentType(b)
+	if name, ok := strings.CutPrefix(t, "image/"); ok {
+		name, _, _ = strings.Cut(name, ";")
+		if name == "x-icon" || name == "vnd.microsoft.icon" {
+			return "ico"
+		}
+		return name
+	}
+	return ""
+}
+
+// containsFormat compares a sniffed format with the documented ones; "jpg" is "jpeg".
+func containsFormat(formats []string, f string) bool {
+	if f == "" {
+		return false
+	}
+	for _, x := range formats {
+		x = strings.ToLower(x)
+		if x == "jpg" {
+			x = "jpeg"
+		}
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(strings.TrimSpace(x), s) {
+			return true
+		}
+	}
+	return false
+}
+
+// dimensions reads an image's width and height from its header.
+func dimensions(b []byte) (int, int, bool) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return 0, 0, false
+	}
+	return cfg.Width, cfg.Height, true
+}

@@ -1,0 +1,303 @@
+package sandbox
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/scenario"
+)
+
+// Config is what the server needs beyond the contract.
+type Config struct {
+	// Cassettes is the cassette directory (cassettes/ of the repository); empty is Root/cassettes.
+	Cassettes string
+	// Root is the repository root: the scenarios are read from Root/suites/<vendor>/scenarios.yaml.
+	Root string
+	// Credentials are the values the server accepts, by environment variable name (x-kontrak-env of the
+	// security schemes, the signature's credentials). A variable without a value accepts nothing.
+	Credentials map[string]string
+	// Now is the server's clock: token expiry and the signature's timestamp window. Nil is time.Now.
+	Now func() time.Time
+	// Logf receives one line per request and a few lines at start. Nil discards them.
+	Logf func(format string, args ...any)
+}
+
+// MaxBody bounds a request body: twice the largest documented image, in base64, with room to spare.
+const MaxBody = 64 << 20
+
+type server struct {
+	c       *contract.Contract
+	cfg     Config
+	ops     map[*contract.Operation]*opData
+	answers map[*scenario.Scenario]*answer
+
+	mu     sync.Mutex
+	tokens map[tokenKey]time.Time // issued tokens and their expiry
+}
+
+type tokenKey struct{ operation, token string }
+
+// New builds the local sandbox of every vendor of c: one handler for all of them, since their paths do not
+// collide. It reads every scenario and cassette once; an error names what cannot be read or what an
+// operation lacks to be served (a documented refusal, a success to issue tokens with).
+func New(c *contract.Contract, cfg Config) (http.Handler, error) {
+	if c == nil {
+		return nil, errors.New("sandbox: no contract")
+	}
+	if cfg.Root == "" {
+		return nil, errors.New("sandbox: Config.Root (the repository, for suites/<vendor>/scenarios.yaml) is required")
+	}
+	if cfg.Cassettes == "" {
+		cfg.Cassettes = filepath.Join(cfg.Root, "cassettes")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = func(string, ...any) {}
+	}
+	s := &server{
+		c: c, cfg: cfg,
+		ops:     map[*contract.Operation]*opData{},
+		answers: map[*scenario.Scenario]*answer{},
+		tokens:  map[tokenKey]time.Time{},
+	}
+	for _, v := range c.Vendors() {
+		if err := s.load(v); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// ServeHTTP answers one request by the rules of the package documentation, in their order.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	op, ok := s.c.Lookup(r.Method, r.URL.Path)
+	if !ok {
+		s.fixtureError(w, r, http.StatusNotFound, fmt.Sprintf("kontrak serve: no documented operation for %s %s", r.Method, r.URL.Path))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		s.fixtureError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("kontrak serve: the request body cannot be read: %v", err))
+		return
+	}
+	d := s.ops[op]
+	a, why := s.decide(d, readRequest(r, body))
+	if a == nil {
+		s.fixtureError(w, r, http.StatusInternalServerError, fmt.Sprintf("kontrak serve: %s has no answer in the data (%s)", op.Name(), why))
+		return
+	}
+	h := w.Header()
+	for k, vs := range a.header {
+		switch http.CanonicalHeaderKey(k) {
+		case "Content-Length", "Transfer-Encoding", "Connection", "Content-Encoding", "Date":
+			continue // the server's own, for the body it sends
+		}
+		h[k] = append([]string(nil), vs...)
+	}
+	w.WriteHeader(a.status)
+	w.Write(a.body)
+	s.cfg.Logf("%s %s %d %s: %s", r.Method, r.URL.Path, a.status, op.Name(), why)
+}
+
+// fixtureError is an answer of the fixture itself, not of a vendor: one line of JSON.
+func (s *server) fixtureError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	b, _ := json.Marshal(map[string]string{"message": msg})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+	s.cfg.Logf("%s %s %d %s", r.Method, r.URL.Path, status, msg)
+}
+
+// decide runs the rules in order; the string says which one answered, for the log.
+func (s *server) decide(d *opData, q *request) (*answer, string) {
+	if a, why, done := s.credentials(d, q); done {
+		return a, why
+	}
+	if d.op.Signature != nil {
+		return s.token(d, q)
+	}
+	if a, why, done := s.image(d, q); done {
+		return a, why
+	}
+	if a, why, done := s.sandbox(d, q); done {
+		return a, why
+	}
+	if rec := s.match(d, q, true); rec != nil {
+		return rec.ans, "recorded request: " + rec.ans.from + scenarioNote(rec.scenario)
+	}
+	return d.success, "no recorded request matches: the documented success, " + d.successFrom
+}
+
+func scenarioNote(sc *scenario.Scenario) string {
+	if sc == nil {
+		return ""
+	}
+	return " (scenario " + sc.Name + ")"
+}
+
+// credentials is rule 2: every security scheme must carry the configured value, or a token this server
+// issued that has not expired.
+func (s *server) credentials(d *opData, q *request) (*answer, string, bool) {
+	for _, sc := range d.op.Security {
+		got, present := q.credential(sc)
+		if sc.TokenOperation != "" {
+			if !present || !s.validToken(sc.TokenOperation, got) {
+				return d.tokenRefused, "token refused (" + sc.Header + "): " + d.tokenRefusedFrom, true
+			}
+			continue
+		}
+		want := s.cfg.Credentials[sc.Env]
+		if want == "" || !present || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			return d.refused, "credentials refused (" + sc.Header + "): " + d.refusedFrom, true
+		}
+	}
+	return nil, "", false
+}
+
+// image is rule 4: the image field against x-kontrak-image; a broken rule answers the code its
+// violations map gives.
+func (s *server) image(d *opData, q *request) (*answer, string, bool) {
+	field, rules := d.op.ImageField()
+	if field == "" || rules == nil {
+		return nil, "", false
+	}
+	rule := brokenImageRule(d.op, q, field, rules)
+	if rule == "" {
+		return nil, "", false
+	}
+	code := rules.Violations[rule]
+	a, from := s.codeAnswer(d, code)
+	return a, fmt.Sprintf("image %s (%s): %s", rule, code, from), true
+}
+
+// codeAnswer is the answer of a code: the scenario that expects it (one whose request differs from a
+// plain request by its image only, when there is one), else derived from the code table.
+func (s *server) codeAnswer(d *opData, code string) (*answer, string) {
+	sc := d.pickBy(func(sc *scenario.Scenario) bool { return sc.Expected(d.op).Code == code }, requestPenalty)
+	if sc != nil {
+		return s.answers[sc], "scenario " + sc.Name
+	}
+	row := d.op.Codes.Lookup(code)
+	if row == nil {
+		return nil, "code " + code + " is not in the table"
+	}
+	a, err := deriveCode(d.op, code, firstStatus(row), nil)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return a, a.from
+}
+
+// outcomeAnswer is the answer of a documented outcome: the scenario that expects it, else derived.
+func (s *server) outcomeAnswer(d *opData, o contract.Outcome) (*answer, string) {
+	sc := d.pickBy(func(sc *scenario.Scenario) bool {
+		e := sc.Expected(d.op)
+		return e.Status == o.Status && e.Code == o.Code
+	}, requestPenalty)
+	if sc != nil {
+		return s.answers[sc], "scenario " + sc.Name
+	}
+	a, err := deriveCode(d.op, o.Code, o.Status, o.Body)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return a, a.from
+}
+
+// requestPenalty prefers a scenario whose request has nothing but an image (or nothing at all).
+func requestPenalty(sc *scenario.Scenario) int {
+	if len(sc.Request.Fields) > 0 || sc.Request.Auth != "" || len(sc.Request.Wrong) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// sandbox is rule 5: a sandbox parameter present in the request.
+func (s *server) sandbox(d *opData, q *request) (*answer, string, bool) {
+	type hit struct {
+		param string
+		code  *contract.SandboxCode
+	}
+	var hits []hit
+	for i := range d.op.Sandbox {
+		p := &d.op.Sandbox[i]
+		v, ok := q.param(p.Parameter.In, p.Parameter.Name)
+		if !ok {
+			continue
+		}
+		var code *contract.SandboxCode
+		for j := range p.Codes {
+			if p.Codes[j].Value == v {
+				code = &p.Codes[j]
+				break
+			}
+		}
+		if code == nil {
+			if p.Unknown == nil {
+				continue // the vendor documents no answer to a value that is no code: not a sandbox request
+			}
+			// The value is not logged: it may be a picture.
+			a, from := s.outcomeAnswer(d, *p.Unknown)
+			return a, fmt.Sprintf("sandbox: %s is no sandbox code: %s", p.Parameter.Name, from), true
+		}
+		hits = append(hits, hit{p.Parameter.Name, code})
+	}
+	if len(hits) == 0 {
+		return nil, "", false
+	}
+	var names []string
+	for _, h := range hits {
+		names = append(names, h.param+"="+h.code.Value)
+	}
+	what := "sandbox " + strings.Join(names, ", ")
+	// A request recorded as it is answers as recorded: a sandbox code does not hide a payload error
+	// recorded with it (Verihubs' image KTP with a validate_quality that is no boolean).
+	if rec := s.match(d, q, false); rec != nil {
+		return rec.ans, what + ": recorded request: " + rec.ans.from + scenarioNote(rec.scenario), true
+	}
+	// Otherwise a refusal wins over an acceptance, as a server that validates every parameter answers.
+	best := hits[0]
+	for _, h := range hits[1:] {
+		if best.code.Outcome.Code == "" && h.code.Outcome.Code != "" {
+			best = h
+		}
+	}
+	if sc := d.pick(func(sc *scenario.Scenario) bool { return sc.Sandbox == best.code.Value }); sc != nil {
+		return s.answers[sc], what + ": scenario " + sc.Name, true
+	}
+	a, from := s.outcomeAnswer(d, best.code.Outcome)
+	return a, what + ": " + from, true
+}
+
+// match finds the first recorded interaction of the operation that the request matches, by recorder's
+// matcher (credentials and signature fields ignored). withReplayOnly includes the interactions of
+// replay-only scenarios.
+func (s *server) match(d *opData, q *request, withReplayOnly bool) *recorded {
+	for _, rec := range d.recorded {
+		if !withReplayOnly && (rec.scenario == nil || rec.scenario.Live.ReplayOnly || rec.scenario.Operation != d.op.ID) {
+			continue
+		}
+		req := q.r.Clone(q.r.Context())
+		// The operation is already found: the path is compared as recorded, whatever prefix the base URL
+		// of either side carries.
+		req.URL.Path, req.URL.RawPath = rec.path, ""
+		req.Body = io.NopCloser(bytes.NewReader(q.body))
+		req.ContentLength = int64(len(q.body))
+		if d.vendor.match(req, rec.req) {
+			return rec
+		}
+	}
+	return nil
+}
