@@ -230,7 +230,7 @@ func setup(vendor string) (*Env, *File, error) {
 // MissingEnv lists the environment variables live mode needs for v and lacks, sorted.
 func MissingEnv(v *contract.Vendor) []string {
 	var missing []string
-	need := credentialVars(v)
+	need := CredentialVars(v)
 	if v.Env.BaseURLRequired {
 		need = append(need, v.Env.BaseURL)
 	}
@@ -259,7 +259,7 @@ func configureLive(e *Env, v *contract.Vendor) error {
 		e.BaseURL = v.Servers[0].URL
 	}
 	e.Credentials = map[string]string{}
-	for _, name := range credentialVars(v) {
+	for _, name := range CredentialVars(v) {
 		e.Credentials[name] = os.Getenv(name)
 	}
 	max, err := envInt(EnvMaxBillable, 5)

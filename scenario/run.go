@@ -165,7 +165,7 @@ func (e *Env) Run(ctx context.Context, s *Scenario) *Result {
 	case Live:
 		transport = e.liveTransport(op)
 	case Replay, Record, Derive:
-		opts := []recorder.Option{recorder.WithIgnoredHeaders(credentialHeaders(v)...), recorder.WithIgnoredFields(volatileFields(v)...)}
+		opts := []recorder.Option{recorder.WithIgnoredHeaders(CredentialHeaders(v)...), recorder.WithIgnoredFields(VolatileFields(v)...)}
 		switch mode {
 		case Replay:
 			opts = append(opts, recorder.WithMode(recorder.ModeReplay))
@@ -326,7 +326,7 @@ func (e *Env) request(s *Scenario, op *contract.Operation) (client.Request, erro
 	switch s.Request.Auth {
 	case "wrong-credentials":
 		r.Credentials = map[string]string{}
-		for _, name := range credentialVars(e.Contract.Vendor(s.vendor)) {
+		for _, name := range CredentialVars(e.Contract.Vendor(s.vendor)) {
 			r.Credentials[name] = "kontrak-wrong-credential"
 		}
 	case "wrong-token":
@@ -385,7 +385,7 @@ func (e *Env) credentials(v *contract.Vendor) map[string]string {
 	}
 	// Offline runs send placeholders: the matcher ignores credentials and redaction removes them.
 	out := map[string]string{}
-	for _, name := range credentialVars(v) {
+	for _, name := range CredentialVars(v) {
 		out[name] = "kontrak-replay-" + strings.ToLower(name)
 	}
 	return out
@@ -399,8 +399,9 @@ func (e *Env) liveTransport(op *contract.Operation) http.RoundTripper {
 	return &liveTransport{next: t, c: e.Contract, budget: e.Budget, retry: e.Retry}
 }
 
-// credentialVars lists every environment variable a vendor's requests use.
-func credentialVars(v *contract.Vendor) []string {
+// CredentialVars lists every environment variable a vendor's requests use: x-kontrak-env of the spec, of
+// its security schemes and of its signature credentials. kontrak serve reads the values it accepts from them.
+func CredentialVars(v *contract.Vendor) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(s string) {
@@ -425,8 +426,8 @@ func credentialVars(v *contract.Vendor) []string {
 	return out
 }
 
-// credentialHeaders lists the header names that carry credentials: never part of a match.
-func credentialHeaders(v *contract.Vendor) []string {
+// CredentialHeaders lists the header names that carry credentials: never part of a match.
+func CredentialHeaders(v *contract.Vendor) []string {
 	var out []string
 	for _, op := range v.Operations {
 		for _, sc := range op.Security {
@@ -438,8 +439,9 @@ func credentialHeaders(v *contract.Vendor) []string {
 	return out
 }
 
-// volatileFields lists request body fields that differ on every run (signature inputs and the signature).
-func volatileFields(v *contract.Vendor) []string {
+// VolatileFields lists request body fields that differ on every run (signature inputs and the signature):
+// never part of a match.
+func VolatileFields(v *contract.Vendor) []string {
 	var out []string
 	for _, op := range v.Operations {
 		if op.Signature != nil {
