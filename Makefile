@@ -7,7 +7,7 @@ REPORTS := reports
 VENDOR  ?=
 SUITES   = $(if $(VENDOR),./suites/$(VENDOR),./suites/...)
 
-.PHONY: help conformance test lint bench cassettes live record
+.PHONY: help conformance test lint bench cassettes live record docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,3 +44,6 @@ record: ## live, then VENDOR's cassettes rewritten, redacted — only if the who
 	@if [ -z "$(VENDOR)" ]; then echo "make record needs VENDOR=verihubs|advance|ekycpro|kredibel"; exit 2; fi
 	@mkdir -p $(REPORTS)
 	KONTRAK_MODE=record $(GINKGO) --keep-going --succinct --no-color --json-report=record.json --output-dir=$(REPORTS) ./suites/$(VENDOR)
+
+docs: ## regenerate docs/ (one page a vendor and an index) from specs/ and the scenarios; make test fails while it is stale
+	$(GO) run ./cmd/kontrak docs
