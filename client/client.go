@@ -263,7 +263,7 @@ func (c *Client) sign(s *contract.Signature, bodyProps map[string]any, body map[
 		var v string
 		if env, ok := s.Credentials[name]; ok {
 			v = creds(env)
-		} else if strings.Contains(strings.ToLower(name), "timestamp") {
+		} else if name == s.Timestamp {
 			v = Timestamp(now, s.TimestampUnit)
 		} else if bv, ok := body[name]; ok {
 			v = fmt.Sprint(bv)

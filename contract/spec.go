@@ -195,6 +195,7 @@ type Signature struct {
 	Concatenation   []string          `yaml:"concatenation" json:"concatenation"`
 	Credentials     map[string]string `yaml:"credentials" json:"credentials"`
 	Field           string            `yaml:"field" json:"field"`
+	Timestamp       string            `yaml:"timestamp" json:"timestamp"` // the input that is the request time
 	TimestampUnit   string            `yaml:"timestampUnit" json:"timestampUnit"`
 	TimestampDigits int               `yaml:"timestampDigits" json:"timestampDigits"`
 	Window          string            `yaml:"window" json:"window"`
@@ -209,6 +210,7 @@ type Token struct {
 	ExpiryUnit    string         `yaml:"expiryUnit" json:"expiryUnit"`
 	Header        string         `yaml:"header" json:"header"`
 	PeriodSecond  map[string]int `yaml:"periodSecond" json:"periodSecond"`
+	PeriodField   string         `yaml:"periodField,omitempty" json:"periodField,omitempty"` // the request field of the period
 	// Refused is the answer that means the token was refused: the client fetches a new one, once.
 	Refused *struct {
 		Code     string   `yaml:"code" json:"code"`

@@ -86,16 +86,8 @@ func (s *server) token(d *opData, q *request) (*answer, string) {
 	return a, fmt.Sprintf("signature verified: token issued for %s, until %s (%s)", period, expires.UTC().Format(time.RFC3339), d.successFrom)
 }
 
-// timestampInput is the signature input that is the timestamp: the one input that is no credential and
-// is named for a timestamp, as the client reads it.
-func timestampInput(sig *contract.Signature) string {
-	for _, name := range sig.Concatenation {
-		if _, isCredential := sig.Credentials[name]; !isCredential && strings.Contains(strings.ToLower(name), "timestamp") {
-			return name
-		}
-	}
-	return ""
-}
+// timestampInput is the signature input that is the request time (x-kontrak-signature.timestamp).
+func timestampInput(sig *contract.Signature) string { return sig.Timestamp }
 
 // inWindow reports whether a timestamp (in the signature's unit and digits) is within the window of now.
 // No documented window accepts any well-formed timestamp.
@@ -120,8 +112,7 @@ func inWindow(v string, sig *contract.Signature, now time.Time) bool {
 }
 
 // tokenPeriod is the validity of a new token: x-kontrak-token.periodSecond's default, or the request's
-// own period, within its minimum and maximum. The request field is the one whose documented bounds are
-// periodSecond's (the spec names no field for it).
+// own period (x-kontrak-token.periodField), within its minimum and maximum.
 func tokenPeriod(op *contract.Operation, q *request) time.Duration {
 	bounds := op.Token.PeriodSecond
 	sec := bounds["default"]
@@ -144,41 +135,8 @@ func tokenPeriod(op *contract.Operation, q *request) time.Duration {
 	return time.Duration(sec) * time.Second
 }
 
-// periodField finds the request property bounded like x-kontrak-token.periodSecond (same minimum and
-// maximum), or "".
-func periodField(op *contract.Operation) string {
-	lo, hi := op.Token.PeriodSecond["minimum"], op.Token.PeriodSecond["maximum"]
-	if lo == 0 && hi == 0 {
-		return ""
-	}
-	props, _ := op.RequestSchema["properties"].(map[string]any)
-	for name, p := range props {
-		pm, _ := p.(map[string]any)
-		if number(pm["minimum"]) == float64(lo) && number(pm["maximum"]) == float64(hi) {
-			return name
-		}
-	}
-	return ""
-}
-
-func number(v any) float64 {
-	switch t := v.(type) {
-	case int:
-		return float64(t)
-	case int64:
-		return float64(t)
-	case float64:
-		return t
-	case json.Number:
-		f, _ := t.Float64()
-		return f
-	}
-	f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
-	if err != nil {
-		return -1
-	}
-	return f
-}
+// periodField is the request field that asks for a validity period (x-kontrak-token.periodField), or "".
+func periodField(op *contract.Operation) string { return op.Token.PeriodField }
 
 func newToken() (string, error) {
 	b := make([]byte, 32)
