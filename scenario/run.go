@@ -3,7 +3,6 @@ package scenario
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -511,6 +510,3 @@ func describe(v any, ok bool) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// ErrMissing is returned by Run's callers for a vendor without the credentials live mode needs.
-var ErrMissing = errors.New("missing credentials")
