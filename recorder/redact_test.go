@@ -272,7 +272,7 @@ func redactCases(t testing.TB) []struct {
 					t.Errorf("content_length %d", got.Response.ContentLength)
 				}
 			}},
-		{"answer PII becomes SyntheticLike of it, in its format; null, \"\", \"-\", \"null\", non-strings and synthetic values stay (a bare date is synthetic to specimen: it identifies nobody)",
+		{"answer PII becomes SyntheticLike of it, in its format; null, \"\", \"-\", \"null\", non-strings and synthetic values stay; a real date of birth becomes a synthetic one",
 			interaction("POST", "https://api.example.invalid/v1/ocr", jsonType, `{}`, ocrAnswer),
 			func(t *testing.T, _, got *cassette.Interaction) {
 				like := func(kind, v string) string { return specimen.SyntheticLike(kind, v) }
@@ -283,6 +283,7 @@ func redactCases(t testing.TB) []struct {
 					`"`+canaryPlace+`"`, `"`+like("date", canaryPlace)+`"`,
 					`"`+canaryRTRW+`"`, `"`+like("text", canaryRTRW)+`"`,
 					`"31******01"`, `"`+like("nik", "31******01")+`"`,
+					`"17-08-1990"`, `"`+like("date", "17-08-1990")+`"`,
 				).Replace(ocrAnswer)
 				if got.Response.Body != want {
 					t.Errorf("answer\n%s\nwant\n%s", got.Response.Body, want)

@@ -84,13 +84,13 @@ func TestScan(t *testing.T) {
 			}(),
 			nil,
 			[]Leak{leak("image", "body in the request"), leak("image", "form field img in the answer")}},
-		{"answer PII: a real-looking NIK, an unredacted name, address and place; masked NIK with a real province; free text (RT/RW) is not reported",
+		{"answer PII: a real-looking NIK, an unredacted name, address, place and date of birth; masked NIK with a real province; free text (RT/RW) is not reported",
 			interaction("POST", "https://api.example.invalid/v1/ocr", jsonType, `{}`,
 				`{"data":{"nik":"`+canaryNIK+`","name":"`+canaryName+`","address":"`+canaryAddr+`","birth":"`+canaryPlace+
 					`","rtrw":"`+canaryRTRW+`","masked":"31******01","dob":"17-08-1990","null":null,"dash":"-","synthetic":"BUDI CONTOH"}}`),
-			[]string{canaryNIK, canaryName, canaryAddr, "JAKARTA", "31******01"},
+			[]string{canaryNIK, canaryName, canaryAddr, "JAKARTA", "31******01", "17-08-1990"},
 			[]Leak{leak("nik", "/data/nik in the answer"), leak("name", "/data/name in the answer"), leak("address", "/data/address in the answer"),
-				leak("place", "/data/birth in the answer"), leak("nik", "/data/masked in the answer")}},
+				leak("place", "/data/birth in the answer"), leak("nik", "/data/masked in the answer"), leak("date", "/data/dob in the answer")}},
 		{"a NIK anywhere: a header, the URL path, a string of the answer; one touched by letters or of 17 digits is none",
 			func() *cassette.Interaction {
 				i := interaction("GET", "https://api.example.invalid/v1/person/"+canaryNIK, "", "",

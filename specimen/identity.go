@@ -87,16 +87,13 @@ func NewIdentity(seed string) Identity {
 	}
 	name := pick(r, given) + " " + pick(r, surnames)
 
-	year := 1950 + r.intn(56)
+	year := syntheticYear0 + r.intn(syntheticYears)
 	month := 1 + r.intn(12)
 	day := 1 + r.intn(daysIn(month, year))
 
 	city := r.intn(len(cities))
 	district := r.intn(len(districts))
-	expiry := "SEUMUR HIDUP" // what every KTP-el issued since 2016 prints
-	if r.intn(4) == 0 {
-		expiry = fmt.Sprintf("%02d-%02d-%04d", 1+r.intn(28), 1+r.intn(12), 2017+r.intn(5))
-	}
+	expiry := lifetime // what every KTP-el issued since 2016 prints
 	return Identity{
 		// The regency and district codes follow the city and district picked, as a real NIK's do.
 		NIK:           formatNIK(city+1, district+1, day, month, year, female, 1+r.intn(9999)),
@@ -130,7 +127,7 @@ func formatNIK(regency, district, day, month, year int, female bool, serial int)
 
 // randomNIK is a synthetic NIK drawn from r, for SyntheticLike.
 func randomNIK(r *stream) string {
-	year := 1950 + r.intn(56)
+	year := syntheticYear0 + r.intn(syntheticYears)
 	month := 1 + r.intn(12)
 	return formatNIK(1+r.intn(99), 1+r.intn(99), 1+r.intn(daysIn(month, year)), month, year, r.intn(2) == 1, 1+r.intn(9999))
 }

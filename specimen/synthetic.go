@@ -19,6 +19,13 @@ const (
 	KindText    = "text"
 )
 
+// Synthetic dates fall in 1900–1909: no living KTP holder was born then, so a synthetic date is
+// recognisable as one (a scan tells it from a real date of birth) and redaction is idempotent.
+const (
+	syntheticYear0 = 1900
+	syntheticYears = 10
+)
+
 // lifetime is what a KTP-el prints as its expiry; it is not personal, so a date field holding it is kept.
 const lifetime = "SEUMUR HIDUP"
 
@@ -38,7 +45,7 @@ const lifetime = "SEUMUR HIDUP"
 //     "B**I C**H". A place prefix ("PROVINSI ", "KOTA ", "KABUPATEN ", "KAB. ", "KECAMATAN ", "KEC. ",
 //     "KELURAHAN ", "KEL. ", "DESA ") is kept and the pick drawn from the matching list.
 //   - "date": the first date (dd-mm-yyyy, d-m-yy, yyyy-mm-dd; separators '-', '/', '.') keeps its layout,
-//     widths and masks and becomes a valid date between 1950 and 2005; text before it ("JAKARTA, ") is
+//     widths and masks and becomes a valid date in 1900–1909 (recognisably synthetic); text before it ("JAKARTA, ") is
 //     replaced as a place (as text if it has no letter), a time of day after it is kept, other text after
 //     it is replaced as text.
 //     "SEUMUR HIDUP" is kept; a value holding no date is replaced as text.
@@ -82,8 +89,8 @@ func SyntheticLike(kind, original string) string {
 //   - "name", "place", "address": unmasked, the value (any case; a place without its prefix; an address as
 //     street plus an optional " NO. n") must be on a fictional list. Masked, some list entry must fill the
 //     mask to exactly s, as SyntheticLike fills it.
-//   - "date": the date must be valid (any date is: dates alone are not checked for origin, a birth date
-//     identifies nobody), its leading text a synthetic place, its trailing text a time or synthetic text.
+//   - "date": the date must be valid and in the synthetic years 1900–1909 (a masked one passes), its
+//     leading text a synthetic place, its trailing text a time or synthetic text.
 //     "SEUMUR HIDUP" and synthetic text are accepted.
 //   - "text" (and any unknown kind): s is its own SyntheticLike, letters from "CONTOH" and digits '0'.
 //
@@ -381,7 +388,7 @@ func likeDate(original string, r *stream) string {
 	if !ok {
 		return likeText(original)
 	}
-	year, month, day := 1950+r.intn(56), 1+r.intn(12), 1+r.intn(28)
+	year, month, day := syntheticYear0+r.intn(syntheticYears), 1+r.intn(12), 1+r.intn(28)
 	if p.m1-p.m0 == 1 {
 		month = 1 + r.intn(9)
 	}
@@ -439,9 +446,13 @@ func isSyntheticDate(s string) bool {
 		m, _ := strconv.Atoi(s[p.m0:p.m1])
 		y, _ := strconv.Atoi(s[p.y0:p.y1])
 		if p.y1-p.y0 == 2 {
-			y += 2000 // the century is unknown; 2000 is a leap year, so 29 February passes
+			y += syntheticYear0 // yy: the synthetic century
 		}
 		if m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+			return false
+		}
+		// A real date of birth is personal data: only the synthetic years pass.
+		if y < syntheticYear0 || y >= syntheticYear0+syntheticYears {
 			return false
 		}
 	}
