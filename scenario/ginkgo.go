@@ -22,6 +22,7 @@ import (
 const (
 	EnvMode      = "KONTRAK_MODE"      // replay (default) | live | record | derive
 	EnvCassettes = "KONTRAK_CASSETTES" // the cassette directory (default: cassettes/ of the repository)
+	EnvStrict    = "KONTRAK_STRICT"    // 1: notices count as breaking drift
 )
 
 // ReportEntry is the name of the report entry every scenario spec adds: its Entry as JSON, read by
@@ -221,6 +222,13 @@ func setup(vendor string) (*Env, *File, error) {
 		return nil, nil, err
 	}
 	env := &Env{Contract: c, Cassettes: cassettes, Mode: mode, Today: time.Now().UTC().Format("2006-01-02")}
+	switch os.Getenv(EnvStrict) {
+	case "", "0":
+	case "1":
+		env.Strict = true
+	default:
+		return nil, nil, fmt.Errorf("%s=%q: want 1 or 0", EnvStrict, os.Getenv(EnvStrict))
+	}
 	if rules := redactRules(c); rules != nil {
 		env.Redact = rules
 	}

@@ -51,6 +51,8 @@ type Env struct {
 	Timeout time.Duration
 	// Today dates live recordings (YYYY-MM-DD).
 	Today string
+	// Strict counts notices (an unknown field, a changed message) as breaking.
+	Strict bool
 	// Redact is how recorded cassettes are redacted (record and derive modes); nil: not at all.
 	Redact *recorder.RedactRules
 }
@@ -248,7 +250,7 @@ func (e *Env) Run(ctx context.Context, s *Scenario) *Result {
 			continue
 		}
 		ex := Exchange{ID: i, Operation: xop, Method: x.method, URL: x.url, Status: x.status, Body: x.body,
-			Findings: xop.Check(x.status, x.header, x.body, contract.CheckOptions{})}
+			Findings: xop.Check(x.status, x.header, x.body, contract.CheckOptions{Strict: e.Strict})}
 		res.Exchanges = append(res.Exchanges, ex)
 		for _, f := range ex.Findings {
 			if f.Severity == contract.Breaking {

@@ -460,3 +460,37 @@ func TestDerivedCassettesAreFresh(t *testing.T) {
 		}
 	}
 }
+
+// A notice (an undocumented field) is counted but passes; in strict mode it fails the scenario.
+func TestStrictNotices(t *testing.T) {
+	c := load(t)
+	dir := t.TempDir()
+	copyDir(t, filepath.Join(root(t), "cassettes", "ekycpro"), filepath.Join(dir, "ekycpro"))
+	p := filepath.Join(dir, "ekycpro", "fail-is-charged.yaml")
+	b, _ := os.ReadFile(p)
+	edited := strings.Replace(string(b), `"status":"FAIL"`, `"status":"FAIL","requestId":"r-1"`, 1)
+	if edited == string(b) {
+		t.Fatal("no answer to edit")
+	}
+	os.WriteFile(p, []byte(edited), 0o644)
+	f, _ := scenario.Load(root(t), c, "ekycpro")
+	var s *scenario.Scenario
+	for _, x := range f.Scenarios {
+		if x.Name == "fail-is-charged" {
+			s = x
+		}
+	}
+	for _, strict := range []bool{false, true} {
+		env := &scenario.Env{Contract: c, Cassettes: dir, Mode: scenario.Replay, Strict: strict}
+		res := env.Run(context.Background(), s)
+		if res.Failed() != strict {
+			t.Errorf("strict=%v: failed=%v, want %v (%s)", strict, res.Failed(), strict, res.Message())
+		}
+		if strict && !strings.Contains(res.Message(), "field-undocumented at /requestId") {
+			t.Errorf("strict failure does not name the field: %s", res.Message())
+		}
+		if !strict && res.Notices() != 1 {
+			t.Errorf("notices %d, want 1", res.Notices())
+		}
+	}
+}
