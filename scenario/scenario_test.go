@@ -90,6 +90,12 @@ func TestCoverage(t *testing.T) {
 				kept = append(kept, s)
 			}
 		}
+		if droppedCode == "" {
+			t.Fatalf("%s: no code has a single scenario to drop: the gap check would test nothing", v.ID)
+		}
+		if len(v.Operations[0].Sandbox) > 0 && droppedSandbox == "" {
+			t.Fatalf("%s: no sandbox scenario to drop", v.ID)
+		}
 		f.Scenarios = kept
 		gaps := scenario.Coverage(v, f)
 		var got []string

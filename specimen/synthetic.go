@@ -261,30 +261,9 @@ func isFictionalAddress(s string) bool {
 
 const filler = "CONTOH"
 
-// likeText replaces letters by filler letters (by position in the word) and digits by '0'.
-func likeText(s string) string {
-	var b strings.Builder
-	pos := 0
-	for _, c := range s {
-		switch {
-		case unicode.IsSpace(c):
-			pos = -1
-			b.WriteRune(c)
-		case unicode.IsLetter(c):
-			l := rune(filler[pos%len(filler)])
-			if unicode.IsLower(c) {
-				l = unicode.ToLower(l)
-			}
-			b.WriteRune(l)
-		case unicode.IsDigit(c):
-			b.WriteByte('0')
-		default:
-			b.WriteRune(c)
-		}
-		pos++
-	}
-	return b.String()
-}
+// likeText replaces letters by filler letters (by position in the word) and digits by '0': maskFill with
+// the filler as the only word (mask characters are neither letters nor digits, so both keep them).
+func likeText(s string) string { return maskFill(filler, s) }
 
 // isNIKSeparator: characters of a NIK value that are layout, not digit positions.
 func isNIKSeparator(c rune) bool { return c == ' ' || c == '-' || c == '.' || c == '/' }
