@@ -16,6 +16,7 @@ import (
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/report"
 )
 
 // The environment of a suite run. Replay needs none of them.
@@ -23,6 +24,7 @@ const (
 	EnvMode      = "KONTRAK_MODE"      // replay (default) | live | record | derive
 	EnvCassettes = "KONTRAK_CASSETTES" // the cassette directory (default: cassettes/ of the repository)
 	EnvStrict    = "KONTRAK_STRICT"    // 1: notices count as breaking drift
+	EnvWaivers   = "KONTRAK_WAIVERS"   // a waivers.yaml (make conformance WAIVERS=…): known drift accepted
 )
 
 // ReportEntry is the name of the report entry every scenario spec adds: its Entry as JSON, read by
@@ -43,6 +45,12 @@ type Entry struct {
 	Breaking  int    `json:"breaking"`
 	Notices   int    `json:"notices"`
 	Failed    bool   `json:"failed"`
+	// At, Skip, Waived, BudgetUsed and BudgetMax: see report.Entry.
+	At         string           `json:"at,omitempty"`
+	Skip       string           `json:"skip,omitempty"`
+	Waived     []report.Failure `json:"waived,omitempty"`
+	BudgetUsed int              `json:"budgetUsed,omitempty"`
+	BudgetMax  int              `json:"budgetMax,omitempty"`
 }
 
 // Root finds the repository root (the directory holding go.mod) from the working directory up.
@@ -69,8 +77,20 @@ func Specs(vendor string) bool {
 	env, file, err := setup(vendor)
 	tally := &Tally{}
 	var stage *Staging
-	if err == nil && (env.Mode == Live || env.Mode == Record) && len(MissingEnv(env.Contract.Vendor(vendor))) == 0 {
+	liveRun := err == nil && (env.Mode == Live || env.Mode == Record) && len(MissingEnv(env.Contract.Vendor(vendor))) == 0
+	if liveRun || (err == nil && env.Waivers != nil) {
 		g.AfterSuite(func() {
+			// An expired waiver, or one of this vendor that matched nothing its run covered, fails the run.
+			var stale []string
+			for _, p := range env.Waivers.Problems(vendor) {
+				stale = append(stale, p.Error())
+			}
+			if len(stale) > 0 {
+				g.Fail(strings.Join(stale, "\n"))
+			}
+			if !liveRun {
+				return
+			}
 			if stage != nil {
 				msg, perr := stage.Finish(tally)
 				g.GinkgoWriter.Println(msg)
@@ -92,7 +112,7 @@ func Specs(vendor string) bool {
 		v := env.Contract.Vendor(vendor)
 		if env.Mode == Live || env.Mode == Record {
 			if missing := MissingEnv(v); len(missing) > 0 {
-				g.It("runs live", g.Label("kind:auth"), func() {
+				g.It("runs live", g.Label("kind:auth", "skip:credentials"), func() {
 					g.Skip(fmt.Sprintf("%s: live mode needs %s", vendor, strings.Join(missing, ", ")))
 				})
 				return
@@ -118,15 +138,21 @@ func Specs(vendor string) bool {
 			}
 			g.It(specText(env.Contract, s), labels, func(ctx g.SpecContext) {
 				if s.Live.ReplayOnly && (env.Mode == Live || env.Mode == Record) {
-					g.AddReportEntry(ReportEntry, Entry{Vendor: vendor, Scenario: s.Name, Operation: s.Operation, Kind: s.Kind, Mode: string(env.Mode)}, g.ReportEntryVisibilityNever)
+					g.AddReportEntry(ReportEntry, Entry{Vendor: vendor, Scenario: s.Name, Operation: s.Operation, Kind: s.Kind, Mode: string(env.Mode),
+						At: at(file, s), Skip: report.SkipReplayOnly}, g.ReportEntryVisibilityNever)
 					g.Skip(fmt.Sprintf("%s scenario %s cannot be provoked live: %s", vendor, s.Name, s.Live.Note))
 				}
 				res := env.Run(ctx, s)
-				g.AddReportEntry(ReportEntry, entry(env, res), g.ReportEntryVisibilityNever)
+				x := entry(env, res)
+				x.At = at(file, s)
+				var budget *BudgetError
+				if errors.As(res.Err, &budget) {
+					x.Skip = report.SkipBudget
+				}
+				g.AddReportEntry(ReportEntry, x, g.ReportEntryVisibilityNever)
 				if env.Mode == Live || env.Mode == Record {
 					tally.Add(res)
-					var budget *BudgetError
-					if errors.As(res.Err, &budget) {
+					if budget != nil {
 						g.Skip(fmt.Sprintf("%s scenario %s: %v", vendor, s.Name, budget))
 					}
 				}
@@ -179,10 +205,30 @@ func entry(e *Env, r *Result) Entry {
 	if e.Mode != Live {
 		x.Cassette = r.Cassette
 	}
+	if e.Budget != nil {
+		x.BudgetUsed, x.BudgetMax = e.Budget.Used(), e.Budget.Max
+	}
+	for _, w := range r.Waived {
+		id := w.Interaction
+		x.Waived = append(x.Waived, report.Failure{Vendor: r.Scenario.vendor, Operation: r.Scenario.Operation, Scenario: r.Scenario.Name,
+			Cassette: r.Cassette, Interaction: &id, Rule: w.Finding.ID, Pointer: w.Finding.Pointer, Want: w.Finding.Expected,
+			Got: w.Finding.Actual, Source: w.Finding.Source, Message: w.Line, Waiver: w.Finding.Waived.String()})
+	}
 	if r.Got.Status != 0 {
 		x.Status = r.Got.Status
 	}
 	return x
+}
+
+// at is where a scenario is written, relative to the repository: suites/<vendor>/scenarios.yaml:LINE.
+func at(f *File, s *Scenario) string {
+	p := f.Path()
+	if root, err := Root(); err == nil {
+		if rel, err := filepath.Rel(root, p); err == nil {
+			p = filepath.ToSlash(rel)
+		}
+	}
+	return fmt.Sprintf("%s:%d", p, s.Line)
 }
 
 func hasSandbox(v *contract.Vendor) bool {
@@ -231,6 +277,17 @@ func setup(vendor string) (*Env, *File, error) {
 	}
 	if rules := redactRules(c); rules != nil {
 		env.Redact = rules
+	}
+	if path := os.Getenv(EnvWaivers); path != "" {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(root, path) // the suites run in suites/<vendor>/: a path is the repository's
+		}
+		if env.Waivers, err = contract.LoadWaivers(path); err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", EnvWaivers, err)
+		}
+		if err := env.Waivers.Check(c); err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", EnvWaivers, err)
+		}
 	}
 	return env, f, nil
 }

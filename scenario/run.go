@@ -55,6 +55,8 @@ type Env struct {
 	Strict bool
 	// Redact is how recorded cassettes are redacted (record and derive modes); nil: not at all.
 	Redact *recorder.RedactRules
+	// Waivers accept known drift (KONTRAK_WAIVERS); nil: none.
+	Waivers *contract.Waivers
 }
 
 // Exchange is one interaction of a run with what the contract found in it.
@@ -83,6 +85,15 @@ type Result struct {
 	Failures []string
 	// Err is a run that got no answer to judge (a cassette miss, a transport error, the budget).
 	Err error
+	// Waived are the findings a waiver accepted, each a line like a failure's, and the waiver.
+	Waived []Waived
+}
+
+// Waived is a finding a waiver accepted.
+type Waived struct {
+	Interaction int
+	Finding     contract.Finding
+	Line        string
 }
 
 // Failed reports whether the scenario failed.
@@ -96,7 +107,7 @@ func (r *Result) count(s contract.Severity) int {
 	n := 0
 	for _, x := range r.Exchanges {
 		for _, f := range x.Findings {
-			if f.Severity == s {
+			if f.Severity == s && f.Waived == nil {
 				n++
 			}
 		}
@@ -251,8 +262,13 @@ func (e *Env) Run(ctx context.Context, s *Scenario) *Result {
 		}
 		ex := Exchange{ID: i, Operation: xop, Method: x.method, URL: x.url, Status: x.status, Body: x.body,
 			Findings: xop.Check(x.status, x.header, x.body, contract.CheckOptions{Strict: e.Strict})}
+		ex.Findings = e.Waivers.Apply(xop.Vendor.ID, xop.ID, ex.Findings)
 		res.Exchanges = append(res.Exchanges, ex)
 		for _, f := range ex.Findings {
+			if f.Waived != nil {
+				res.Waived = append(res.Waived, Waived{i, f, fmt.Sprintf("%s: %s at %s: want %s, got %s (%s)", res.where(i), f.ID, orRoot(f.Pointer), f.Expected, f.Actual, f.Source)})
+				continue
+			}
 			if f.Severity == contract.Breaking {
 				p := f.Pointer
 				if p == "" {

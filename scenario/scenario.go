@@ -51,6 +51,8 @@ type Scenario struct {
 	Source  Cassette `yaml:"cassette"`
 	// Covers lists further codes the scenario exercises besides its expected one (none usually).
 	Covers []string `yaml:"covers,omitempty"`
+	// Line is the scenario's line in its file (reports point at it).
+	Line int `yaml:"-"`
 
 	vendor string
 }
@@ -139,6 +141,14 @@ func Parse(path string, data []byte, c *contract.Contract) (*File, error) {
 		return nil, fmt.Errorf("%s: %s", path, strings.Join(strings.Fields(err.Error()), " "))
 	}
 	f.path = path
+	var lines struct {
+		Scenarios []yaml.Node `yaml:"scenarios"`
+	}
+	if err := yaml.Unmarshal(data, &lines); err == nil && len(lines.Scenarios) == len(f.Scenarios) {
+		for i, n := range lines.Scenarios {
+			f.Scenarios[i].Line = n.Line
+		}
+	}
 	v := c.Vendor(f.Vendor)
 	if v == nil {
 		return nil, fmt.Errorf("%s: unknown vendor %q", path, f.Vendor)
