@@ -25,6 +25,7 @@ const (
 	EnvCassettes = "KONTRAK_CASSETTES" // the cassette directory (default: cassettes/ of the repository)
 	EnvStrict    = "KONTRAK_STRICT"    // 1: notices count as breaking drift
 	EnvWaivers   = "KONTRAK_WAIVERS"   // a waivers.yaml (make conformance WAIVERS=…): known drift accepted
+	EnvRequire   = "KONTRAK_REQUIRE"   // vendors a live run must reach, comma-separated: missing credentials fail, not skip
 )
 
 // ReportEntry is the name of the report entry every scenario spec adds: its Entry as JSON, read by
@@ -111,6 +112,12 @@ func Specs(vendor string) bool {
 		}
 		v := env.Contract.Vendor(vendor)
 		if env.Mode == Live || env.Mode == Record {
+			if missing := MissingEnv(v); len(missing) > 0 && required(vendor) {
+				g.It("runs live", g.Label("kind:auth"), func() {
+					g.Fail(fmt.Sprintf("%s: %s names it, and live mode needs %s", vendor, EnvRequire, strings.Join(missing, ", ")))
+				})
+				return
+			}
 			if missing := MissingEnv(v); len(missing) > 0 {
 				g.It("runs live", g.Label("kind:auth", "skip:credentials"), func() {
 					g.Skip(fmt.Sprintf("%s: live mode needs %s", vendor, strings.Join(missing, ", ")))
@@ -218,6 +225,16 @@ func entry(e *Env, r *Result) Entry {
 		x.Status = r.Got.Status
 	}
 	return x
+}
+
+// required reports whether KONTRAK_REQUIRE names the vendor.
+func required(vendor string) bool {
+	for _, v := range strings.Split(os.Getenv(EnvRequire), ",") {
+		if strings.TrimSpace(v) == vendor {
+			return true
+		}
+	}
+	return false
 }
 
 // at is where a scenario is written, relative to the repository: suites/<vendor>/scenarios.yaml:LINE.
