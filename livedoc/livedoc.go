@@ -14,8 +14,8 @@ import (
 	"text/template"
 
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/scenario"
 	"github.com/kontrak/kontrak/internal/wire"
+	"github.com/kontrak/kontrak/scenario"
 )
 
 // Dir is where the generated pages live, under the repository root.
