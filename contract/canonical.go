@@ -261,8 +261,13 @@ func Canonical(op *Operation, body []byte) (*KTP, error) {
 		code, _ := lookupString(doc, op.Codes.Pointer)
 		return nil, fmt.Errorf("%s: not a success answer (code %q at %q, want %q)", op.Name(), code, op.Codes.Pointer, op.Canonical.When.Code)
 	}
-	k, _ := op.canonical(doc)
-	return k, nil
+	k, values := op.canonical(doc)
+	for _, v := range values {
+		if v.raw {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: the body carries none of the KTP's fields", op.Name())
 }
 
 // isSuccessBody reports whether the body's code is the success code of the mapping.

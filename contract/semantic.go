@@ -55,9 +55,10 @@ func (c *checker) semantic(doc any) {
 		c.add(KTPValueUnusual, v.pointer, "one of "+quoteList(set.Values), quoteValue(v.text),
 			fmt.Sprintf("%s is outside the KTP's %s values", v.pointer, set.Field), set.Source.String())
 	}
+	reported := map[string]bool{} // RT and RW may share a pointer ("002/003"): one finding for it
 	for _, f := range []string{"rt", "rw"} {
 		v, ok := byField[f]
-		if !ok || !v.raw || c.masked(v.rawText) || strings.TrimSpace(v.rawText) == "" {
+		if !ok || !v.raw || reported[v.pointer] || c.masked(v.rawText) || strings.TrimSpace(v.rawText) == "" {
 			continue
 		}
 		if v.ok && voc.rtrw.MatchString(v.text) {
@@ -66,6 +67,7 @@ func (c *checker) semantic(doc any) {
 		if !v.ok && containsFold(cm.Fields[f].Nulls, v.rawText) {
 			continue
 		}
+		reported[v.pointer] = true
 		c.add(RTRWNotation, v.pointer, "RT and RW of pattern "+voc.RTRW.Pattern+" each", shapeOf(v.rawText),
 			fmt.Sprintf("%s %s breaks the KTP's RT/RW notation", v.pointer, strings.ToUpper(f)), voc.RTRW.Source.String())
 	}
