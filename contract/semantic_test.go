@@ -3,12 +3,15 @@ package contract_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/google/go-cmp/cmp"
 
+	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
 )
 
@@ -289,4 +292,49 @@ func applyPatch(t *testing.T, body []byte, patch string) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// x-kontrak-canonical and the vocabulary are decoded strictly: one line naming file, pointer and key.
+func TestCanonicalLoadErrors(t *testing.T) {
+	good, _ := kontrak.Files.ReadFile("specs/ekycpro.yaml")
+	voc, _ := kontrak.Files.ReadFile(contract.VocabularyFile)
+	schema, _ := kontrak.Files.ReadFile("schemas/ekycpro/idOcrGeneral.200.json")
+	schema401, _ := kontrak.Files.ReadFile("schemas/ekycpro/idOcrGeneral.401.json")
+	const where = "specs/ekycpro.yaml: operation idOcrGeneral: /paths/~1v1~1id_ocr~1general/post/x-kontrak-canonical"
+	for _, tc := range []struct {
+		reason, spec, vocab, want string
+	}{
+		{"unknown key in a field map", replace(string(good), "nik: {pointer: /message/id}", "nik: {pointr: /message/id}"), string(voc),
+			where + `/fields/nik: unknown key "pointr"`},
+		{"unknown top-level key", replace(string(good), "when: {statuses: [\"200\"], code: OK}", "when: {statuses: [\"200\"], code: OK}\n        whn: x"), string(voc),
+			where + `: unknown key "whn"`},
+		{"unknown canonical field", replace(string(good), "occupation: {pointer: /message/work}", "job: {pointer: /message/work}"), string(voc),
+			where + `/fields/job: unknown canonical field "job"`},
+		{"unknown date notation", replace(string(good), "notation: dd-mm-yyyy", "notation: dd/mm/yy"), string(voc),
+			where + `/fields/birthDate/notation: "dd/mm/yy" is not a date notation`},
+		{"vocabulary missing", string(good), "",
+			"specs/ekycpro.yaml: x-kontrak-canonical needs the KTP vocabulary: schemas/ktp/vocabulary.yaml: open"},
+		{"vocabulary with a misspelt key", string(good), replace(string(voc), "femaleDayOffset:", "femaleDayOfset:"),
+			"specs/ekycpro.yaml: x-kontrak-canonical needs the KTP vocabulary: schemas/ktp/vocabulary.yaml: "},
+		{"vocabulary set of an unknown field", string(good), replace(string(voc), "- field: religion", "- field: agama"),
+			"specs/ekycpro.yaml: x-kontrak-canonical needs the KTP vocabulary: schemas/ktp/vocabulary.yaml: /sets/1/field: \"agama\""},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"specs/ekycpro.yaml":                    {Data: []byte(tc.spec)},
+				"schemas/ekycpro/idOcrGeneral.200.json": {Data: schema},
+				"schemas/ekycpro/idOcrGeneral.401.json": {Data: schema401},
+			}
+			if tc.vocab != "" {
+				fsys[contract.VocabularyFile] = &fstest.MapFile{Data: []byte(tc.vocab)}
+			}
+			_, err := contract.Load(fsys)
+			if err == nil {
+				t.Fatalf("Load succeeded, want %q", tc.want)
+			}
+			if msg := err.Error(); !strings.HasPrefix(msg, tc.want) || strings.Contains(msg, "\n") {
+				t.Errorf("error %q\nwant one line starting %q", msg, tc.want)
+			}
+		})
+	}
 }
