@@ -338,3 +338,46 @@ func TestCanonicalLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+// Every fact of the vocabulary, every note, every separate billing basis and every canonical mapping has
+// a source with a page and a basis.
+func TestSemanticProvenance(t *testing.T) {
+	c := load(t)
+	ok := func(s contract.Source) bool {
+		return s.Page != "" && (s.Basis == "documented" || s.Basis == "inferred")
+	}
+	voc := c.Vocabulary()
+	for what, s := range map[string]contract.Source{"nik": voc.NIK.Source, "nik synthetic": voc.NIK.Synthetic.Source,
+		"provinces": voc.Provinces.Source, "rtrw": voc.RTRW.Source, "dates": voc.Dates.Source} {
+		if !ok(s) {
+			t.Errorf("vocabulary %s: source %+v", what, s)
+		}
+	}
+	for _, set := range voc.Sets {
+		if !ok(set.Source) {
+			t.Errorf("vocabulary set %s: source %+v", set.Field, set.Source)
+		}
+	}
+	for _, p := range voc.Provinces.Codes {
+		if p.Basis != "" && p.Basis != "inferred" && p.Basis != "documented" {
+			t.Errorf("province %s: basis %q", p.Code, p.Basis)
+		}
+	}
+	for _, v := range c.Vendors() {
+		for _, n := range v.Notes {
+			if n.ID == "" || n.Text == "" || !ok(n.Source) {
+				t.Errorf("%s note %q: needs id, text and a source", v.ID, n.ID)
+			}
+		}
+		for _, op := range v.Operations {
+			if op.Canonical != nil && !ok(op.Canonical.Source) {
+				t.Errorf("%s x-kontrak-canonical: source %+v", op.Name(), op.Canonical.Source)
+			}
+			for _, code := range op.Codes.Codes {
+				if code.BillableSource != nil && !ok(*code.BillableSource) {
+					t.Errorf("%s code %s: billableSource %+v", op.Name(), code.Code, *code.BillableSource)
+				}
+			}
+		}
+	}
+}
