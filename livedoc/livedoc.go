@@ -14,6 +14,7 @@ import (
 	"text/template"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -167,7 +168,7 @@ func Write(dir, shown string, files []File, w io.Writer) error {
 		if !write[f.Name] {
 			continue
 		}
-		if err := writeAtomic(filepath.Join(dir, f.Name), f.Data); err != nil {
+		if err := wire.WriteFileAtomic(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "wrote %s\n", filepath.Join(shown, f.Name))
@@ -179,26 +180,4 @@ func Write(dir, shown string, files []File, w io.Writer) error {
 		fmt.Fprintf(w, "removed %s\n", filepath.Join(shown, n))
 	}
 	return nil
-}
-
-// writeAtomic writes data to a temporary file beside name and renames it over name: a reader sees the old
-// page or the new one, never half of one. (internal/wire's atomic write replaces it when it lands.)
-func writeAtomic(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
