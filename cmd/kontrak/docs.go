@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	engine "github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -425,7 +426,7 @@ func (p vendorDoc) credentials(b *strings.Builder) {
 		declared[name] = true
 		t.add(mdCode(name), "credential")
 	}
-	for _, name := range scenario.CredentialVars(v) {
+	for _, name := range engine.CredentialVars(v) {
 		if !declared[name] {
 			t.add(mdCode(name), "credential (of a security scheme or signature, not in "+mdCode("x-kontrak.env")+")")
 		}

@@ -10,6 +10,7 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
+	engine "github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -281,7 +282,7 @@ func TestDocsNoCredentialValues(t *testing.T) {
 	}
 	canary := map[string]string{}
 	for _, v := range c.Vendors() {
-		for _, name := range append(scenario.CredentialVars(v), v.Env.BaseURL) {
+		for _, name := range append(engine.CredentialVars(v), v.Env.BaseURL) {
 			canary[name] = "kontrak-canary-" + strings.ToLower(name) + "-5d1f0c"
 			t.Setenv(name, canary[name])
 		}
@@ -296,7 +297,7 @@ func TestDocsNoCredentialValues(t *testing.T) {
 	}
 	for _, v := range c.Vendors() {
 		md := page(t, files, v.ID+".md")
-		for _, name := range append(scenario.CredentialVars(v), v.Env.BaseURL) {
+		for _, name := range append(engine.CredentialVars(v), v.Env.BaseURL) {
 			if !strings.Contains(md, "| "+mdCode(name)+" | ") {
 				t.Errorf("%s.md does not name the variable %s in its live-mode table", v.ID, name)
 			}

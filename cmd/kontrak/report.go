@@ -12,7 +12,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/kontrak/kontrak/scenario"
+	engine "github.com/kontrak/kontrak/run"
 )
 
 func init() {
@@ -116,10 +116,10 @@ func summarise(reports []types.Report) ([]vendorSummary, []string) {
 				row = &vendorSummary{Vendor: vendor}
 				by[vendor] = row
 			}
-			var e *scenario.Entry
+			var e *engine.Entry
 			for _, re := range sr.ReportEntries {
-				if re.Name == scenario.ReportEntry {
-					var x scenario.Entry
+				if re.Name == engine.ReportEntry {
+					var x engine.Entry
 					if json.Unmarshal([]byte(re.Value.AsJSON), &x) == nil {
 						e = &x
 					}
