@@ -304,7 +304,7 @@ func TestLoadErrors(t *testing.T) {
 		{"misspelt key in a code table", map[string]string{
 			"specs/ekycpro.yaml":                    replace(string(good), "messagePointer: /message", "messagePointr: /message"),
 			"schemas/ekycpro/idOcrGeneral.200.json": string(schema), "schemas/ekycpro/idOcrGeneral.401.json": string(schema401)},
-			"specs/ekycpro.yaml: operation idOcrGeneral: x-kontrak-codes: "},
+			`specs/ekycpro.yaml: /paths/~1v1~1id_ocr~1general/post/x-kontrak-codes: unknown key "messagePointr"`},
 		{"broken schema JSON", map[string]string{
 			"specs/ekycpro.yaml": string(good), "schemas/ekycpro/idOcrGeneral.200.json": "{", "schemas/ekycpro/idOcrGeneral.401.json": string(schema401)},
 			"specs/ekycpro.yaml: operation idOcrGeneral: response 200: schema schemas/ekycpro/idOcrGeneral.200.json: "},

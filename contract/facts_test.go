@@ -3,6 +3,8 @@ package contract_test
 import (
 	"encoding/json"
 	"io/fs"
+	"strconv"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -176,4 +178,128 @@ func setPointer(t *testing.T, body []byte, pointer, value string) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// firstExtension finds the first occurrence of extension name in a YAML tree, depth first, with the
+// JSON Pointer of its value and the mapping that holds it.
+func firstExtension(n *yaml.Node, name, ptr string) (parent *yaml.Node, keyIndex int, pointer string) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		return firstExtension(n.Content[0], name, ptr)
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if p, k, at := firstExtension(c, name, ptr+"/"+strconv.Itoa(i)); p != nil {
+				return p, k, at
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			at := ptr + "/" + strings.ReplaceAll(strings.ReplaceAll(n.Content[i].Value, "~", "~0"), "/", "~1")
+			if n.Content[i].Value == name {
+				return n, i, at
+			}
+			if p, k, found := firstExtension(n.Content[i+1], name, at); p != nil {
+				return p, k, found
+			}
+		}
+	}
+	return nil, 0, ""
+}
+
+// Every x-kontrak-* extension decodes strictly: a misspelt key anywhere in one is a Load error naming
+// the file, the JSON Pointer and the key. Extensions whose value has no keys of ours (a string, or a map
+// keyed by pointers) are misspelt in their own name instead, which is as much an error.
+func TestMisspeltExtensionKey(t *testing.T) {
+	covered := map[string]bool{}
+	defer func() {
+		for _, ext := range contract.ExtensionNames() {
+			if !covered[ext] {
+				t.Errorf("extension %s has no misspelt-key case", ext)
+			}
+		}
+	}()
+	for _, tc := range []struct {
+		ext    string
+		nested string // where inside the value the misspelt key goes: "" the value itself, "0" its first item, or a key
+		typo   string // the misspelt key; for a value without keys, the misspelt extension name
+	}{
+		{"x-kontrak", "", "vendr"},
+		{"x-kontrak", "env", "baseURl"},
+		{"x-kontrak-source", "", "pages"},
+		{"x-kontrak-codes", "", "messagePointr"},
+		{"x-kontrak-codes", "codes", "billabel"},
+		{"x-kontrak-billing", "", "statusus"},
+		{"x-kontrak-sandbox", "0", "paramter"},
+		{"x-kontrak-signature", "", "algoritm"},
+		{"x-kontrak-token", "", "tokenPointr"},
+		{"x-kontrak-image", "", "maxByte"},
+		{"x-kontrak-env", "", "x-kontrak-envs"},
+		{"x-kontrak-environment", "", "x-kontrak-enviroment"},
+		{"x-kontrak-token-operation", "", "x-kontrak-token-operaton"},
+		{"x-kontrak-pii", "", "x-kontrak-pi"},
+	} {
+		covered[tc.ext] = true
+		t.Run(tc.ext+"/"+tc.typo, func(t *testing.T) {
+			fsys := copyFiles(t)
+			var file, pointer string
+			var doc yaml.Node
+			files, _ := fs.Glob(fsys, "specs/*.yaml")
+			for _, f := range files {
+				doc = yaml.Node{}
+				if err := yaml.Unmarshal(fsys[f].Data, &doc); err != nil {
+					t.Fatal(err)
+				}
+				parent, k, at := firstExtension(&doc, tc.ext, "")
+				if parent == nil {
+					continue
+				}
+				file, pointer = f, at
+				val := parent.Content[k+1]
+				switch {
+				case strings.HasPrefix(tc.typo, "x-kontrak"):
+					parent.Content[k].Value = tc.typo
+					pointer = pointer[:strings.LastIndex(pointer, "/")+1] + tc.typo
+				default:
+					switch tc.nested {
+					case "":
+					case "0":
+						val = val.Content[0]
+						pointer += "/0"
+					default:
+						val = mapValue(val, tc.nested)
+						pointer += "/" + tc.nested
+						if val.Kind == yaml.SequenceNode {
+							val = val.Content[0]
+							pointer += "/0"
+						}
+					}
+					val.Content = append(val.Content,
+						&yaml.Node{Kind: yaml.ScalarNode, Value: tc.typo}, &yaml.Node{Kind: yaml.ScalarNode, Value: "x"})
+				}
+				break
+			}
+			if file == "" {
+				t.Fatalf("no spec uses %s", tc.ext)
+			}
+			out, err := yaml.Marshal(&doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fsys[file] = &fstest.MapFile{Data: out}
+			_, err = contract.Load(fsys)
+			if err == nil {
+				t.Fatalf("Load accepted %s with %q in %s", tc.ext, tc.typo, file)
+			}
+			msg := err.Error()
+			t.Log(msg)
+			for _, want := range []string{file + ": ", pointer, `"` + tc.typo + `"`} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error %q does not name %q", msg, want)
+				}
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error is not one line: %q", msg)
+			}
+		})
+	}
 }
