@@ -247,6 +247,9 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 			if err := decodeExt(op.Extensions, extPII, &o.PII, true); err != nil {
 				return nil, ofail("%v", err)
 			}
+			if err := decodeExt(op.Extensions, extRequest, &o.Request, true); err != nil {
+				return nil, ofail("%v", err)
+			}
 			o.Extensions = map[string]any{}
 			if op.Extensions != nil {
 				for k, n := range op.Extensions.FromOldest() {

@@ -24,6 +24,9 @@ type request struct {
 	json  map[string]any // a JSON object body (numbers as json.Number)
 	form  url.Values     // an application/x-www-form-urlencoded body, or the value parts of a multipart one
 	parts map[string]part
+	// parsed says the body is what its media type says, whole: a JSON object and nothing after it, a
+	// form, or a multipart body to its closing boundary.
+	parsed bool
 }
 
 // part is a multipart part: a file part's bytes are content, a value part's are text.
@@ -47,15 +50,17 @@ func readRequest(r *http.Request, body []byte) *request {
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		var obj map[string]any
-		if dec.Decode(&obj) == nil {
+		if dec.Decode(&obj) == nil && obj != nil {
 			q.json = obj
+			_, err := dec.Token()
+			q.parsed = errors.Is(err, io.EOF)
 		}
 	case media == "application/x-www-form-urlencoded":
 		if v, err := url.ParseQuery(string(body)); err == nil {
-			q.form = v
+			q.form, q.parsed = v, true
 		}
 	case media == "multipart/form-data":
-		q.form, q.parts = readMultipart(params["boundary"], body)
+		q.form, q.parts, q.parsed = readMultipart(params["boundary"], body)
 	}
 	return q
 }
@@ -67,10 +72,10 @@ func looksJSON(b []byte) bool {
 	return len(b) > 0 && b[0] == '{'
 }
 
-func readMultipart(boundary string, body []byte) (url.Values, map[string]part) {
+func readMultipart(boundary string, body []byte) (url.Values, map[string]part, bool) {
 	form, parts := url.Values{}, map[string]part{}
 	if boundary == "" {
-		return form, parts
+		return form, parts, false
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
 	for {
@@ -78,11 +83,11 @@ func readMultipart(boundary string, body []byte) (url.Values, map[string]part) {
 		if err != nil {
 			// io.EOF ends the body; anything else is a body that is not what its type says: what was read
 			// so far is all there is.
-			return form, parts
+			return form, parts, errors.Is(err, io.EOF)
 		}
 		data, err := io.ReadAll(p)
 		if err != nil && !errors.Is(err, io.EOF) {
-			return form, parts
+			return form, parts, false
 		}
 		name := p.FormName()
 		if name == "" {
@@ -95,6 +100,19 @@ func readMultipart(boundary string, body []byte) (url.Values, map[string]part) {
 			form.Add(name, string(data))
 		}
 	}
+}
+
+// fieldNames lists the body's field names: JSON members, form fields, multipart parts.
+func (q *request) fieldNames() []string {
+	switch {
+	case q.json != nil:
+		return sortedKeys(q.json)
+	case q.parts != nil:
+		return sortedKeys(q.parts)
+	case q.form != nil:
+		return sortedKeys(q.form)
+	}
+	return nil
 }
 
 // field reads a body field as text: a JSON string as itself, a number or boolean in its JSON form, null
