@@ -11,6 +11,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kontrak/kontrak/client"
@@ -30,7 +31,7 @@ type raw struct {
 
 // rawRequest builds r against the sandbox, with the configured credentials of every scheme (a token
 // scheme gets a token the sandbox issued).
-func (f *fixture) rawRequest(t *testing.T, op *contract.Operation, r raw) *http.Request {
+func (f *fixture) rawRequest(t testing.TB, op *contract.Operation, r raw) *http.Request {
 	t.Helper()
 	method := r.method
 	if method == "" {
@@ -69,15 +70,26 @@ func (f *fixture) rawRequest(t *testing.T, op *contract.Operation, r raw) *http.
 	return req
 }
 
-// token fetches a token from the sandbox through the real client.
-func (f *fixture) token(t *testing.T, v *contract.Vendor, opID string) string {
+// tokens caches the tokens token fetched, by fixture and token operation.
+var tokens sync.Map
+
+// token fetches a token from the sandbox through the real client, once per fixture.
+func (f *fixture) token(t testing.TB, v *contract.Vendor, opID string) string {
 	t.Helper()
+	type key struct {
+		f  *fixture
+		op string
+	}
+	if tok, ok := tokens.Load(key{f, opID}); ok {
+		return tok.(string)
+	}
 	resp := f.do(t, v.ID, client.Request{Operation: opID})
 	op := v.Operation(opID)
 	tok, ok := contract.Lookup(resp.Body, op.Token.TokenPointer)
 	if !ok {
 		t.Fatalf("%s: no token at %s in %s", op.Name(), op.Token.TokenPointer, resp.Body)
 	}
+	tokens.Store(key{f, opID}, fmt.Sprint(tok))
 	return fmt.Sprint(tok)
 }
 
