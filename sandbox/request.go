@@ -1,18 +1,14 @@
 package sandbox
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // request is an incoming request with its body read once and parsed by its media type, so that every
@@ -39,67 +35,35 @@ type part struct {
 func readRequest(r *http.Request, body []byte) *request {
 	q := &request{r: r, body: body}
 	ct := r.Header.Get("Content-Type")
-	media, params, err := mime.ParseMediaType(ct)
-	if err != nil {
-		media, _, _ = strings.Cut(ct, ";")
-		media = strings.ToLower(strings.TrimSpace(media))
+	if media, _ := wire.MediaType(ct); media == "" && wire.LooksJSON(body) {
+		// A body without a Content-Type is read as JSON when it looks like JSON: a GET that carries its
+		// parameters in a JSON body (Verihubs' result, by its document's own reading) often sends none.
+		ct = wire.MediaJSON
 	}
-	q.media = media
+	b, err := wire.ParseBody(ct, body)
+	q.media = b.Media
 	switch {
-	case media == "application/json" || strings.HasSuffix(media, "+json") || (media == "" && looksJSON(body)):
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		var obj map[string]any
-		if dec.Decode(&obj) == nil && obj != nil {
-			q.json = obj
-			_, err := dec.Token()
-			q.parsed = errors.Is(err, io.EOF)
+	case b.IsJSON:
+		q.json, _ = b.JSON.(map[string]any) // only an object has fields
+		q.parsed = q.json != nil
+	case b.Form != nil && err == nil:
+		q.form, q.parsed = b.Form, true
+	case b.Media == wire.MediaMultipart:
+		// A body that is not what its type says holds what was read before the fault, and no more.
+		q.form, q.parts, q.parsed = url.Values{}, map[string]part{}, err == nil
+		for _, p := range b.Parts {
+			if p.Name == "" {
+				continue
+			}
+			if _, seen := q.parts[p.Name]; !seen {
+				q.parts[p.Name] = part{contentType: p.Header.Get("Content-Type"), data: p.Data, file: p.IsFile()}
+			}
+			if !p.IsFile() {
+				q.form.Add(p.Name, string(p.Data))
+			}
 		}
-	case media == "application/x-www-form-urlencoded":
-		if v, err := url.ParseQuery(string(body)); err == nil {
-			q.form, q.parsed = v, true
-		}
-	case media == "multipart/form-data":
-		q.form, q.parts, q.parsed = readMultipart(params["boundary"], body)
 	}
 	return q
-}
-
-// looksJSON lets a body without a Content-Type be read as JSON when it is an object: a GET that carries
-// its parameters in a JSON body (Verihubs' result, by its document's own reading) often sends none.
-func looksJSON(b []byte) bool {
-	b = bytes.TrimSpace(b)
-	return len(b) > 0 && b[0] == '{'
-}
-
-func readMultipart(boundary string, body []byte) (url.Values, map[string]part, bool) {
-	form, parts := url.Values{}, map[string]part{}
-	if boundary == "" {
-		return form, parts, false
-	}
-	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	for {
-		p, err := mr.NextPart()
-		if err != nil {
-			// io.EOF ends the body; anything else is a body that is not what its type says: what was read
-			// so far is all there is.
-			return form, parts, errors.Is(err, io.EOF)
-		}
-		data, err := io.ReadAll(p)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return form, parts, false
-		}
-		name := p.FormName()
-		if name == "" {
-			continue
-		}
-		if _, seen := parts[name]; !seen {
-			parts[name] = part{contentType: p.Header.Get("Content-Type"), data: data, file: p.FileName() != ""}
-		}
-		if p.FileName() == "" {
-			form.Add(name, string(data))
-		}
-	}
 }
 
 // fieldNames lists the body's field names: JSON members, form fields, multipart parts.

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // violation is one way a request breaks its operation's documented request: its kind (a name of
@@ -38,8 +39,8 @@ func (s *server) validateBody(d *opData, q *request) *violation {
 	if op.RequestSchema == nil {
 		return nil
 	}
-	want := mediaOf(op.RequestContentType)
-	if q.media != want && !(q.media == "" && want == "application/json" && looksJSON(q.body)) {
+	want, _ := wire.MediaType(op.RequestContentType)
+	if q.media != want && !(q.media == "" && want == "application/json" && wire.LooksJSON(q.body)) {
 		if v := first(violation{kind: "contentType"}); v != nil {
 			return v
 		}
@@ -259,11 +260,6 @@ func jsonType(v any) string {
 		return "array"
 	}
 	return "unknown"
-}
-
-func mediaOf(ct string) string {
-	m, _, _ := strings.Cut(ct, ";")
-	return strings.ToLower(strings.TrimSpace(m))
 }
 
 func sortedKeys[V any](m map[string]V) []string {
