@@ -20,7 +20,7 @@ import (
 	"github.com/kontrak/kontrak/specimen"
 )
 
-func picture(t *testing.T, img scenario.Image) []byte {
+func picture(t testing.TB, img scenario.Image) []byte {
 	t.Helper()
 	b, err := scenario.Picture(img)
 	if err != nil {

@@ -93,7 +93,7 @@ func (f *fixture) token(t testing.TB, v *contract.Vendor, opID string) string {
 	return fmt.Sprint(tok)
 }
 
-func jsonBody(t *testing.T, v any) []byte {
+func jsonBody(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -103,7 +103,7 @@ func jsonBody(t *testing.T, v any) []byte {
 }
 
 // multipartBody is a multipart/form-data body of one file part.
-func multipartBody(t *testing.T, field, partType string, data []byte) (string, []byte) {
+func multipartBody(t testing.TB, field, partType string, data []byte) (string, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
