@@ -263,6 +263,9 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 			if err := decodeExt(op.Extensions, extPII, &o.PII, true); err != nil {
 				return nil, ofail("%v", err)
 			}
+			if err := decodeExt(op.Extensions, extRequest, &o.Request, true); err != nil {
+				return nil, ofail("%v", err)
+			}
 			if n, ok := op.Extensions.Get(extCanonical); ok && n != nil {
 				ptr := "/paths/" + escapeToken(p) + "/" + strings.ToLower(method) + "/" + extCanonical
 				if o.Canonical, err = decodeCanonical(n, ptr); err != nil {

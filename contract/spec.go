@@ -265,6 +265,8 @@ type Operation struct {
 	Sandbox            []SandboxParam
 	Signature          *Signature
 	Token              *Token
+	// Request is x-kontrak-request: what the vendor answers to a request that breaks the documented one.
+	Request *RequestRules
 	// PII maps the JSON Pointers of personal data in the answers to their kind (nik, name, address, date,
 	// place, placedate, text): what redaction replaces and what the leak scan looks at.
 	PII map[string]string
