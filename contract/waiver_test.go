@@ -35,15 +35,16 @@ func at(day string) func() time.Time {
 	}
 }
 
-// drifted is the answer of a new code: two breaking findings, one of which the first waiver matches.
+// drifted is the answer of a new code with a retyped message: two breaking findings, one of which the first
+// waiver matches.
 func drifted(t *testing.T) (*contract.Operation, []contract.Finding) {
 	t.Helper()
 	op, err := load(t).Operation("ekycpro", "idOcrGeneral")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs := op.Check(200, nil, []byte(`{"status": "QUOTA_EXCEEDED", "message": "no quota"}`), contract.CheckOptions{})
-	if len(fs) != 2 || fs[0].ID != "value-not-in-set" || fs[1].ID != "error-code-undocumented" {
+	fs := op.Check(200, nil, []byte(`{"status": "QUOTA_EXCEEDED", "message": 5}`), contract.CheckOptions{})
+	if len(fs) != 2 || fs[0].ID != "type-mismatch" || fs[1].ID != "error-code-undocumented" {
 		t.Fatalf("the fixture's findings changed: %+v", fs)
 	}
 	return op, fs
@@ -61,13 +62,13 @@ func TestWaiverSuppressesExactlyItsFinding(t *testing.T) {
 	_, fs := drifted(t)
 	fs = ws.Apply("ekycpro", "idOcrGeneral", fs)
 	if fs[0].Waived != nil {
-		t.Errorf("value-not-in-set at /status was waived by %v: a waiver names one finding id", fs[0].Waived)
+		t.Errorf("type-mismatch at /message was waived by %v: a waiver names one finding", fs[0].Waived)
 	}
 	if fs[1].Waived == nil || fs[1].Waived.At != "waivers.yaml:2" {
 		t.Errorf("error-code-undocumented at /status: waived by %v, want the waiver at waivers.yaml:2", fs[1].Waived)
 	}
 	if !contract.HasBreaking(fs) {
-		t.Error("HasBreaking = false: the unwaived value-not-in-set still breaks")
+		t.Error("HasBreaking = false: the unwaived type-mismatch still breaks")
 	}
 	if contract.HasBreaking(fs[1:]) {
 		t.Error("HasBreaking(only the waived finding) = true: a waived finding fails nothing")

@@ -21,16 +21,16 @@ func writeWaivers(t *testing.T, expires, pointer string) string {
 // TestCheckWaivers: a waiver that matches takes exactly its finding out of the verdict, and says so; an
 // expired or stale one fails the run with one line naming it.
 func TestCheckWaivers(t *testing.T) {
-	newCode := `{"status": "NEW", "message": "x"}`
+	newCode := `{"status": "NEW", "message": 5}` // a new code (waived) and a retyped message (not)
 	body := []string{"check", "--vendor", "ekycpro", "--operation", "idOcrGeneral", "--status", "200"}
 	args := func(extra ...string) []string { return append(append(append([]string{}, body...), extra...), "-") }
 
 	code, out, errs := runKontrak(t, newCode, args("--waivers", writeWaivers(t, "2999-12-31", "/status"))...)
-	if code != 1 || !strings.Contains(out, "value-not-in-set") || errs != "" {
+	if code != 1 || !strings.Contains(out, "type-mismatch") || errs != "" {
 		t.Errorf("waiving one of two breaking findings: exit %d, stdout %q, stderr %q; want 1 and the other finding", code, out, errs)
 	}
 	code, out, _ = runKontrak(t, newCode, args("--waivers", writeWaivers(t, "2999-12-31", "/status"), "--format", "markdown")...)
-	if !strings.Contains(out, "**Waived**") || !strings.Contains(out, "SUP-7") || !strings.Contains(out, "`value-not-in-set`") {
+	if !strings.Contains(out, "**Waived**") || !strings.Contains(out, "SUP-7") || !strings.Contains(out, "`type-mismatch`") {
 		t.Errorf("markdown does not show the waived finding beside the failing one:\n%s", out)
 	}
 	code, out, _ = runKontrak(t, newCode, args("--waivers", writeWaivers(t, "2999-12-31", "/status"), "--format", "json")...)
