@@ -19,6 +19,7 @@ func init() {
 func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", "))
+	root := fs.String("root", ".", "the repository: paths under it are reported relative to it")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -39,6 +40,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("%s: %v", files[0], err)
 	}
+	s.Relative(*root)
 	if err := f.Format(stdout, s); err != nil {
 		return err
 	}
