@@ -135,7 +135,7 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 func contentType(h http.Header) (string, map[string]string) {
-	v := h.Get("Content-Type")
+	v := headerValue(h, "Content-Type")
 	if v == "" {
 		return "", nil
 	}

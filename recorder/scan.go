@@ -65,10 +65,15 @@ func Scan(c *cassette.Cassette, r ScanRules) []Leak {
 		}
 		a := rs.answer(method, path)
 		public := func(v string) bool { return r.Public != nil && r.Public(method, path, v) }
+		known := rs.knownValues(a, i)
 		seen := map[[2]string]bool{}
 		// The walk writes back only what fn replaces, and this fn replaces nothing.
 		rewriteInteraction(i, func(l leaf) (string, bool) {
-			for _, kind := range rs.inspect(a, l, public) {
+			_, kinds := rs.redactLeaf(a, known, l, public)
+			for _, kind := range kinds {
+				if kind == "" {
+					continue
+				}
 				key := [2]string{kind, l.where()}
 				if !seen[key] {
 					seen[key] = true
@@ -76,56 +81,9 @@ func Scan(c *cassette.Cassette, r ScanRules) []Leak {
 				}
 			}
 			return "", false
-		})
+		}, false)
 	}
 	return out
-}
-
-// inspect lists the kinds of leak a leaf is; see Scan.
-func (rs *ruleSet) inspect(a answerSet, l leaf, public func(string) bool) []string {
-	v := l.value
-	if _, ok := ParseImageDescriptor(v); ok {
-		return nil
-	}
-	if rs.credential(l) {
-		if v == "" || v == Redacted || public(v) {
-			return nil
-		}
-		return []string{LeakCredential}
-	}
-	var kinds []string
-	if l.side == sideAnswer && l.place == inJSON && l.str {
-		if a.secrets[l.ptr] {
-			if jwtLeak(v, public) {
-				return []string{LeakCredential}
-			}
-			return nil
-		}
-		if kind, ok := a.pii[l.ptr]; ok {
-			if reportKind(kind) != "" && !specimen.IsSyntheticValue(specimenKind(kind), v) && !public(v) {
-				kinds = append(kinds, reportKind(kind))
-			}
-			if kind == specimen.KindNIK {
-				return kinds
-			}
-		}
-	}
-	if isImageLeaf(l) {
-		return append(kinds, LeakImage)
-	}
-	if !textual(l) || public(v) {
-		return kinds
-	}
-	if l.side == sideRequest && jwtLeak(v, public) {
-		kinds = append(kinds, LeakCredential)
-	}
-	for _, r := range nikRuns(v) {
-		if n := v[r[0]:r[1]]; !specimen.IsSyntheticNIK(n) && !public(n) {
-			kinds = append(kinds, LeakNIK)
-			break
-		}
-	}
-	return kinds
 }
 
 // isImageLeaf: a multipart part whose bytes sniff as an image, or any value that is image bytes or an
@@ -144,15 +102,6 @@ func isImageLeaf(l leaf) bool {
 	}
 	_, ok := base64Image(l.value)
 	return ok
-}
-
-func jwtLeak(v string, public func(string) bool) bool {
-	for _, t := range jwtRE.FindAllString(v, -1) {
-		if !public(t) {
-			return true
-		}
-	}
-	return false
 }
 
 // reportKind is the kind of leak a personal-data kind is reported as, or "" for none. A place with its
