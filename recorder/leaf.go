@@ -395,6 +395,16 @@ func jsonLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep bo
 	dec.UseNumber()
 	var stack []*frame
 	done := false
+	// A body repeats its member names: each is judged by the name rules once.
+	kinds := map[string]string{}
+	kindOf := func(name string) string {
+		k, ok := kinds[name]
+		if !ok {
+			k = kindOfName(s, name)
+			kinds[name] = k
+		}
+		return k
+	}
 	// child is the pointer, member name and rule kind of the value about to be read.
 	child := func() (string, string, string) {
 		if len(stack) == 0 {
@@ -404,7 +414,7 @@ func jsonLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep bo
 		if f.object {
 			ctx := f.ctx
 			if ctx != kindFreeText {
-				if k := kindOfName(s, f.key); k != "" {
+				if k := kindOf(f.key); k != "" {
 					ctx = k
 				}
 			}
@@ -478,7 +488,15 @@ func tokenStart(body string, from int) int {
 	return from
 }
 
-func escapePointer(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
+// pointerEscaper is built once: a Replacer's tables cost more to build than most keys take to escape.
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+func escapePointer(s string) string {
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return pointerEscaper.Replace(s)
+}
 
 // rewriteMultipart walks the parts of a multipart/form-data body. Parts are read raw: one fn leaves alone
 // stays byte for byte, headers and transfer encoding included; a replaced one is written plain, without a
