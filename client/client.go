@@ -21,12 +21,12 @@ import (
 	"net/textproto"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Config is what a client needs beyond the spec.
@@ -290,12 +290,7 @@ func Sign(s string) string {
 }
 
 // Timestamp renders t in the unit a document asks for (ms: 13 digits).
-func Timestamp(t time.Time, unit string) string {
-	if unit == "s" {
-		return strconv.FormatInt(t.Unix(), 10)
-	}
-	return strconv.FormatInt(t.UnixMilli(), 10)
-}
+func Timestamp(t time.Time, unit string) string { return wire.FormatEpoch(t, unit) }
 
 // token returns a valid token of operation id, fetching one when none is cached or it expired.
 func (c *Client) token(ctx context.Context, id string, override map[string]string) (string, error) {
@@ -324,12 +319,8 @@ func (c *Client) keepToken(resp *Response) (string, error) {
 	}
 	exp := c.cfg.Now().Add(time.Hour)
 	if raw, ok := contract.Lookup(resp.Body, op.Token.ExpiryPointer); ok {
-		if n, err := strconv.ParseInt(fmt.Sprint(raw), 10, 64); err == nil {
-			if op.Token.ExpiryUnit == "s" {
-				exp = time.Unix(n, 0)
-			} else {
-				exp = time.UnixMilli(n)
-			}
+		if t, err := wire.ParseEpoch(fmt.Sprint(raw), op.Token.ExpiryUnit); err == nil {
+			exp = t
 		}
 	}
 	c.cache.mu.Lock()
@@ -380,10 +371,10 @@ func encodeBody(op *contract.Operation, body map[string]any, req Request, bounda
 		}
 	}
 	switch {
-	case strings.Contains(ct, "json"):
+	case wire.IsJSONMedia(ct):
 		b, err := json.Marshal(body)
 		return ct, b, err
-	case ct == "application/x-www-form-urlencoded":
+	case ct == wire.MediaForm:
 		form := url.Values{}
 		for k, v := range body {
 			form.Set(k, fmt.Sprint(v))
@@ -414,7 +405,7 @@ func encodeBody(op *contract.Operation, body map[string]any, req Request, bounda
 			}
 			pct := req.ImageContentType
 			if pct == "" {
-				pct = http.DetectContentType(data)
+				pct = wire.SniffMedia(data)
 			}
 			h := textproto.MIMEHeader{}
 			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, imgField, fileName(pct)))
@@ -438,7 +429,7 @@ func encodeBody(op *contract.Operation, body map[string]any, req Request, bounda
 func encodeImage(img []byte, rules *contract.ImageRules) string {
 	s := base64.StdEncoding.EncodeToString(img)
 	if rules != nil && rules.DataURIPrefix {
-		s = "data:" + http.DetectContentType(img) + ";base64," + s
+		s = "data:" + wire.SniffMedia(img) + ";base64," + s
 	}
 	return s
 }

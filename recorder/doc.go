@@ -21,7 +21,8 @@
 //     Content-Type, and the body by content: JSON bodies as JSON, forms as forms, multipart bodies part by
 //     part whatever the boundary, images by the sha256 of their bytes. The host is not compared, nor any
 //     other header: credentials never take part in a match. Fields, query parameters and headers named by
-//     the caller are ignored.
+//     the caller are ignored; VendorMatchOptions names them from a vendor's spec, the one builder that
+//     replay and `kontrak serve` share (pass it with WithMatchOptions).
 //   - A redacted cassette holds, in place of an image, its ImageDescriptor
 //     ("kontrak-redacted-image sha256=<hex> bytes=<n> <W>x<H> <media type>"); the matcher takes it for
 //     the image it describes, so a live request with the image matches it.
@@ -33,6 +34,9 @@
 //     and lists each leak by place (Leak), never by value; ScanRules.Public lets a vendor document's own
 //     example values through.
 //
+// Bodies, JSON Pointers, images and the atomic write are internal/wire's: the matcher, redaction and the
+// scan read a body exactly as the sandbox does.
+//
 // The package never imports a vendor package or a suite, and knows no vendor fact: header and field names
-// arrive as options, from the specs.
+// arrive as options, from the specs (VendorMatchOptions reads them from a contract.Vendor).
 package recorder

@@ -9,16 +9,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net/textproto"
 	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // An interaction is read, for redaction and for the leak scan alike, as a list of leaves: every value
@@ -310,7 +309,7 @@ func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (st
 	}
 	mt, params := contentType(h)
 	switch {
-	case isJSONMedia(mt) || s == sideAnswer && mt != "application/x-www-form-urlencoded" && mt != "multipart/form-data" && looksJSON(body):
+	case wire.IsJSONMedia(mt) || s == sideAnswer && mt != wire.MediaForm && mt != wire.MediaMultipart && wire.LooksJSON([]byte(body)):
 		out, ok, valid, deep := rewriteJSON(s, body, fn)
 		if deep {
 			return fn(leaf{side: s, place: inBody, value: body, deep: true})
@@ -318,27 +317,18 @@ func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (st
 		if valid {
 			return out, ok
 		}
-	case mt == "application/x-www-form-urlencoded":
+	case mt == wire.MediaForm:
 		if _, err := url.ParseQuery(body); err == nil {
 			return rewritePairs(body, func(name, value string) (string, bool) {
 				return fn(leaf{side: s, place: inForm, name: name, value: value, ctx: kindOfName(s, name)})
 			})
 		}
-	case mt == "multipart/form-data":
-		if out, ok, valid := rewriteMultipart(s, params["boundary"], body, fn); valid {
+	case mt == wire.MediaMultipart:
+		if out, ok, valid := rewriteMultipart(s, wire.Boundary(params, []byte(body)), body, fn); valid {
 			return out, ok
 		}
 	}
 	return fn(leaf{side: s, place: inBody, value: body})
-}
-
-func isJSONMedia(mt string) bool {
-	return mt == "application/json" || mt == "text/json" || strings.HasSuffix(mt, "+json")
-}
-
-func looksJSON(body string) bool {
-	t := strings.TrimSpace(body)
-	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")
 }
 
 // rewriteJSON replaces the scalars fn replaces, token by token: the rest of the body, member order and
@@ -418,9 +408,9 @@ func jsonLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep bo
 					ctx = k
 				}
 			}
-			return f.ptr + "/" + escapePointer(f.key), f.key, ctx
+			return wire.Join(f.ptr, f.key), f.key, ctx
 		}
-		return f.ptr + "/" + strconv.Itoa(f.index), "", f.ctx
+		return wire.JoinIndex(f.ptr, f.index), "", f.ctx
 	}
 	// valueDone moves the enclosing container past the value just read.
 	valueDone := func() {
@@ -488,65 +478,26 @@ func tokenStart(body string, from int) int {
 	return from
 }
 
-// pointerEscaper is built once: a Replacer's tables cost more to build than most keys take to escape.
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
-func escapePointer(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	return pointerEscaper.Replace(s)
-}
-
 // rewriteMultipart walks the parts of a multipart/form-data body. Parts are read raw: one fn leaves alone
 // stays byte for byte, headers and transfer encoding included; a replaced one is written plain, without a
 // Content-Transfer-Encoding, with its other headers. The boundary stays, so the Content-Type stays true.
-// valid is false when the body does not parse.
+// A part is judged by its decoded content, as the matcher reads it. valid is false when the body does not
+// parse.
 func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string, changed, valid bool) {
-	if boundary == "" {
-		// A hand-written cassette may give the boundary in the body only, as the matcher allows.
-		first, _, _ := strings.Cut(body, "\n")
-		boundary, _ = strings.CutPrefix(strings.TrimRight(first, "\r"), "--")
-		if boundary == "" {
-			return body, false, false
-		}
+	parts, err := wire.ParseMultipart(boundary, []byte(body))
+	if err != nil {
+		return body, false, false
 	}
-	type rawPart struct {
-		header  textproto.MIMEHeader
-		content []byte
-	}
-	var parts []rawPart
-	mr := multipart.NewReader(strings.NewReader(body), boundary)
-	for {
-		p, err := mr.NextRawPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return body, false, false
-		}
-		data, err := io.ReadAll(p)
-		if err != nil {
-			return body, false, false
-		}
-		content := data
-		if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-			// The matcher reads such a part decoded (mime/multipart's NextPart does): so is it judged.
-			if content, err = io.ReadAll(quotedprintable.NewReader(bytes.NewReader(data))); err != nil {
-				return body, false, false
-			}
-		}
+	for n, p := range parts {
 		pl := place(inPartText)
-		if p.FileName() != "" {
+		if p.IsFile() {
 			pl = inPartFile
 		}
-		nv, ok := fn(leaf{side: s, place: pl, name: p.FormName(), value: string(content), ctx: kindOfName(s, p.FormName())})
-		if ok {
+		if nv, ok := fn(leaf{side: s, place: pl, name: p.Name, value: string(p.Data), ctx: kindOfName(s, p.Name)}); ok {
 			p.Header.Del("Content-Transfer-Encoding")
-			data = []byte(nv)
+			parts[n].Raw = []byte(nv)
 			changed = true
 		}
-		parts = append(parts, rawPart{p.Header, data})
 	}
 	if !changed {
 		return body, false, true
@@ -554,13 +505,13 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 	var b strings.Builder
 	for _, p := range parts {
 		b.WriteString("--" + boundary + "\r\n")
-		for _, k := range sortedKeys(p.header) {
-			for _, v := range p.header[k] {
+		for _, k := range sortedKeys(p.Header) {
+			for _, v := range p.Header[k] {
 				b.WriteString(k + ": " + v + "\r\n")
 			}
 		}
 		b.WriteString("\r\n")
-		b.Write(p.content)
+		b.Write(p.Raw)
 		b.WriteString("\r\n")
 	}
 	b.WriteString("--" + boundary + "--\r\n")

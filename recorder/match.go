@@ -2,19 +2,15 @@ package recorder
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/textproto"
 	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // MatchOptions names what a match ignores. The names come from the specs (a security scheme's header, a
@@ -135,16 +131,8 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 func contentType(h http.Header) (string, map[string]string) {
-	v := headerValue(h, "Content-Type")
-	if v == "" {
-		return "", nil
-	}
-	t, params, err := mime.ParseMediaType(v)
-	if err != nil {
-		t, _, _ = strings.Cut(v, ";")
-		return strings.ToLower(strings.TrimSpace(t)), nil
-	}
-	return t, params
+	// headerValue: a cassette may keep the header as it was sent ("content-type").
+	return wire.MediaType(headerValue(h, "Content-Type"))
 }
 
 // query is a query's canonical form; an unparsable query compares as its raw text.
@@ -163,18 +151,13 @@ func (m *matcher) query(raw string) any {
 // for a type it does not structure, or a body that is not what its type says.
 func (m *matcher) structured(mediaType string, params map[string]string, b []byte) (tree any, ok bool) {
 	switch {
-	case mediaType == "application/json" || mediaType == "text/json" || strings.HasSuffix(mediaType, "+json"):
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber() // numbers compare as written: no float rounding of ids
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			return nil, false
-		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	case wire.IsJSONMedia(mediaType):
+		v, err := wire.DecodeJSON(b) // numbers compare as written: no float rounding of ids
+		if err != nil {
 			return nil, false
 		}
 		return m.canonJSON(v), true
-	case mediaType == "application/x-www-form-urlencoded":
+	case mediaType == wire.MediaForm:
 		v, err := url.ParseQuery(string(b))
 		if err != nil {
 			return nil, false
@@ -183,8 +166,8 @@ func (m *matcher) structured(mediaType string, params map[string]string, b []byt
 			delete(v, k)
 		}
 		return valuesTree(v, canonText), true
-	case mediaType == "multipart/form-data":
-		return m.multipart(params["boundary"], b)
+	case mediaType == wire.MediaMultipart:
+		return m.multipart(wire.Boundary(params, b), b)
 	}
 	return nil, false
 }
@@ -212,37 +195,20 @@ func (m *matcher) canonJSON(v any) any {
 // multipart reads a multipart/form-data body into form name → content. A file part is content, whatever
 // its type: it compares by hash (or by the hash its descriptor names, in a redacted cassette).
 func (m *matcher) multipart(boundary string, b []byte) (any, bool) {
-	if boundary == "" {
-		// A hand-written cassette may leave the parameter out; the body's first line says it.
-		first, _, _ := strings.Cut(string(b), "\n")
-		boundary, _ = strings.CutPrefix(strings.TrimRight(first, "\r"), "--")
-		if boundary == "" {
-			return nil, false
-		}
+	ps, err := wire.ParseMultipart(boundary, b)
+	if err != nil {
+		return nil, false
 	}
 	parts := url.Values{}
-	mr := multipart.NewReader(bytes.NewReader(b), boundary)
-	for {
-		p, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, false
-		}
-		data, err := io.ReadAll(p)
-		if err != nil {
-			return nil, false
-		}
-		name := p.FormName()
-		if m.ignoredFields[name] {
+	for _, p := range ps {
+		if m.ignoredFields[p.Name] {
 			continue
 		}
-		if p.FileName() != "" {
-			parts[name] = append(parts[name], canonFile(data))
+		if p.IsFile() {
+			parts[p.Name] = append(parts[p.Name], canonFile(p.Data))
 			continue
 		}
-		parts[name] = append(parts[name], canonText(string(data)))
+		parts[p.Name] = append(parts[p.Name], canonText(string(p.Data)))
 	}
 	return valuesTree(parts, func(s string) string { return s }), true
 }
@@ -253,10 +219,10 @@ func canonText(s string) string {
 	if sha, ok := ParseImageDescriptor(s); ok {
 		return "sha256:" + sha
 	}
-	if isImage([]byte(s)) {
+	if wire.IsImage([]byte(s)) {
 		return imageHash([]byte(s))
 	}
-	if b, ok := base64Image(s); ok {
+	if b, ok := wire.Base64Image(s); ok {
 		return imageHash(b)
 	}
 	return s
@@ -306,7 +272,7 @@ func firstDiff(ptr string, a, b any) (string, bool) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			p := ptr + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
+			p := wire.Join(ptr, k)
 			av, aok := a[k]
 			bv, bok := b[k]
 			if aok != bok {
@@ -323,7 +289,7 @@ func firstDiff(ptr string, a, b any) (string, bool) {
 			return ptr, true
 		}
 		for i := range a {
-			if p, differ := firstDiff(ptr+"/"+strconv.Itoa(i), a[i], b[i]); differ {
+			if p, differ := firstDiff(wire.JoinIndex(ptr, i), a[i], b[i]); differ {
 				return p, true
 			}
 		}

@@ -369,9 +369,9 @@ func TestRecordLeavesCassetteIntact(t *testing.T) {
 			}, BeforeSaveHook)},
 			run:         func(r *Recorder) error { return r.Stop() },
 			wantStopErr: true},
-		{name: "rename fails", reason: "the temporary file is complete and synced, the rename fails: the old file stays, the temporary one goes",
+		{name: "write fails", reason: "a write that fails (wire.WriteFileAtomic's own test shows a failed rename leaves no temporary file) leaves the old file",
 			run: func(r *Recorder) error {
-				r.store.rename = func(string, string) error { return errBoom }
+				r.store.write = func(string, []byte, os.FileMode) error { return errBoom }
 				return r.Stop()
 			},
 			wantStopErr: true},

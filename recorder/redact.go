@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/textproto"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,6 +13,8 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/kontrak/kontrak/specimen"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Redacted is what a redacted cassette holds in place of a credential or an answer's secret.
@@ -166,7 +167,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		head = noteProvenance(head, notes)
 	}
 	out := make([]byte, 0, len(head)+len(after))
-	if err := writeAtomic(file, append(append(out, head...), after...), os.Rename); err != nil {
+	if err := wire.WriteFileAtomic(file, append(append(out, head...), after...), 0o644); err != nil {
 		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
 	}
 	return true, nil
@@ -438,10 +439,10 @@ func imageOf(l leaf) ([]byte, bool) {
 			return nil, false
 		}
 	}
-	if isImage([]byte(l.value)) {
+	if wire.IsImage([]byte(l.value)) {
 		return []byte(l.value), true
 	}
-	return base64Image(l.value)
+	return wire.Base64Image(l.value)
 }
 
 // textual reports whether a leaf is text to look into for tokens and NIKs: not a file part, not binary.

@@ -6,6 +6,8 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/kontrak/kontrak/specimen"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // ScanRules say what the leak scan looks for: the names and pointers of RedactRules, and the values
@@ -97,10 +99,10 @@ func isImageLeaf(l leaf) bool {
 			return false
 		}
 	}
-	if isImage([]byte(l.value)) {
+	if wire.IsImage([]byte(l.value)) {
 		return true
 	}
-	_, ok := base64Image(l.value)
+	_, ok := wire.Base64Image(l.value)
 	return ok
 }
 

@@ -1,19 +1,11 @@
 package sandbox
 
 import (
-	"bytes"
-	"encoding/base64"
-	"image"
-	_ "image/gif" // registered for image.DecodeConfig: the dimensions rule reads every format it sniffs
-	_ "image/jpeg"
-	_ "image/png"
 	"mime"
-	"net/http"
 	"strings"
 
-	_ "golang.org/x/image/bmp"
-
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // The rules of x-kontrak-image, by the names its violations map uses.
@@ -59,7 +51,7 @@ func brokenImageRule(op *contract.Operation, q *request, field string, rules *co
 			return "" // the picture is the vendor's to fetch
 		}
 		if rules.Encoding == "base64" {
-			b, ok := decodeBase64(im.text)
+			b, _, ok := wire.DecodeBase64(im.text)
 			if !ok {
 				if mapped(ruleEncoding) {
 					return ruleEncoding
@@ -72,6 +64,7 @@ func brokenImageRule(op *contract.Operation, q *request, field string, rules *co
 		}
 	case im.isPart:
 		if len(rules.PartContentTypes) > 0 && mapped(rulePartContentType) {
+			// Strict here, unlike wire.MediaType: a part type that does not parse is a broken rule.
 			t, _, err := mime.ParseMediaType(im.partType)
 			if err != nil || !containsFold(rules.PartContentTypes, t) {
 				return rulePartContentType
@@ -84,7 +77,7 @@ func brokenImageRule(op *contract.Operation, q *request, field string, rules *co
 		}
 		return ""
 	}
-	format := sniff(data)
+	format := wire.ImageFormat(data)
 	if format == "" && sandboxField {
 		return ""
 	}
@@ -95,7 +88,7 @@ func brokenImageRule(op *contract.Operation, q *request, field string, rules *co
 		return ruleSize
 	}
 	if mapped(ruleDimensions) {
-		if w, h, ok := dimensions(data); ok {
+		if w, h, ok := wire.Dimensions(data); ok {
 			if (rules.MinWidth > 0 && w < rules.MinWidth) || (rules.MinHeight > 0 && h < rules.MinHeight) ||
 				(rules.MaxWidth > 0 && w > rules.MaxWidth) || (rules.MaxHeight > 0 && h > rules.MaxHeight) {
 				return ruleDimensions
@@ -135,45 +128,6 @@ func isURL(s string) bool {
 	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
 }
 
-// decodeBase64 decodes an image sent as base64: the standard alphabet, padded or not, line breaks
-// allowed, and a "data:<type>;base64," prefix accepted even where the document says to leave it out (the
-// vendors' servers strip it or not; the prefix is no reason to refuse a fixture's request).
-func decodeBase64(s string) ([]byte, bool) {
-	if rest, ok := strings.CutPrefix(s, "data:"); ok {
-		_, payload, found := strings.Cut(rest, ";base64,")
-		if !found {
-			return nil, false
-		}
-		s = payload
-	}
-	s = strings.Map(func(r rune) rune {
-		if r == '\r' || r == '\n' || r == ' ' || r == '\t' {
-			return -1
-		}
-		return r
-	}, s)
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
-		if b, err := enc.DecodeString(s); err == nil {
-			return b, true
-		}
-	}
-	return nil, false
-}
-
-// sniff names an image's format as x-kontrak-image's formats do (jpeg, png, gif, bmp, webp), or "" when
-// the bytes are no image it knows.
-func sniff(b []byte) string {
-	t := http.DetectContentType(b)
-	if name, ok := strings.CutPrefix(t, "image/"); ok {
-		name, _, _ = strings.Cut(name, ";")
-		if name == "x-icon" || name == "vnd.microsoft.icon" {
-			return "ico"
-		}
-		return name
-	}
-	return ""
-}
-
 // containsFormat compares a sniffed format with the documented ones; "jpg" is "jpeg".
 func containsFormat(formats []string, f string) bool {
 	if f == "" {
@@ -198,13 +152,4 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// dimensions reads an image's width and height from its header.
-func dimensions(b []byte) (int, int, bool) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return 0, 0, false
-	}
-	return cfg.Width, cfg.Height, true
 }

@@ -101,19 +101,7 @@ func (s *server) load(v *contract.Vendor) error {
 	if err != nil {
 		return err
 	}
-	var query []string
-	for _, op := range v.Operations {
-		for _, sc := range op.Security {
-			if sc.In == "query" {
-				query = append(query, sc.Header)
-			}
-		}
-	}
-	vd := &vendorData{v: v, match: recorder.NewMatcher(recorder.MatchOptions{
-		IgnoredHeaders: scenario.CredentialHeaders(v),
-		IgnoredFields:  scenario.VolatileFields(v),
-		IgnoredQuery:   query,
-	})}
+	vd := &vendorData{v: v, match: recorder.NewMatcher(recorder.VendorMatchOptions(v))}
 	byName := map[string]*scenario.Scenario{}
 	index := map[*scenario.Scenario]int{}
 	for i, sc := range f.Scenarios {

@@ -1,18 +1,14 @@
 package sandbox
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // request is an incoming request with its body read once and parsed by its media type, so that every
@@ -36,65 +32,34 @@ type part struct {
 func readRequest(r *http.Request, body []byte) *request {
 	q := &request{r: r, body: body}
 	ct := r.Header.Get("Content-Type")
-	media, params, err := mime.ParseMediaType(ct)
-	if err != nil {
-		media, _, _ = strings.Cut(ct, ";")
-		media = strings.ToLower(strings.TrimSpace(media))
+	if media, _ := wire.MediaType(ct); media == "" && wire.LooksJSON(body) {
+		// A body without a Content-Type is read as JSON when it looks like JSON: a GET that carries its
+		// parameters in a JSON body (Verihubs' result, by its document's own reading) often sends none.
+		ct = wire.MediaJSON
 	}
-	q.media = media
+	b, err := wire.ParseBody(ct, body)
+	q.media = b.Media
 	switch {
-	case media == "application/json" || strings.HasSuffix(media, "+json") || (media == "" && looksJSON(body)):
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		var obj map[string]any
-		if dec.Decode(&obj) == nil {
-			q.json = obj
+	case b.IsJSON:
+		q.json, _ = b.JSON.(map[string]any) // only an object has fields
+	case b.Form != nil && err == nil:
+		q.form = b.Form
+	case b.Media == wire.MediaMultipart:
+		// A body that is not what its type says holds what was read before the fault, and no more.
+		q.form, q.parts = url.Values{}, map[string]part{}
+		for _, p := range b.Parts {
+			if p.Name == "" {
+				continue
+			}
+			if _, seen := q.parts[p.Name]; !seen {
+				q.parts[p.Name] = part{contentType: p.Header.Get("Content-Type"), data: p.Data, file: p.IsFile()}
+			}
+			if !p.IsFile() {
+				q.form.Add(p.Name, string(p.Data))
+			}
 		}
-	case media == "application/x-www-form-urlencoded":
-		if v, err := url.ParseQuery(string(body)); err == nil {
-			q.form = v
-		}
-	case media == "multipart/form-data":
-		q.form, q.parts = readMultipart(params["boundary"], body)
 	}
 	return q
-}
-
-// looksJSON lets a body without a Content-Type be read as JSON when it is an object: a GET that carries
-// its parameters in a JSON body (Verihubs' result, by its document's own reading) often sends none.
-func looksJSON(b []byte) bool {
-	b = bytes.TrimSpace(b)
-	return len(b) > 0 && b[0] == '{'
-}
-
-func readMultipart(boundary string, body []byte) (url.Values, map[string]part) {
-	form, parts := url.Values{}, map[string]part{}
-	if boundary == "" {
-		return form, parts
-	}
-	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	for {
-		p, err := mr.NextPart()
-		if err != nil {
-			// io.EOF ends the body; anything else is a body that is not what its type says: what was read
-			// so far is all there is.
-			return form, parts
-		}
-		data, err := io.ReadAll(p)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return form, parts
-		}
-		name := p.FormName()
-		if name == "" {
-			continue
-		}
-		if _, seen := parts[name]; !seen {
-			parts[name] = part{contentType: p.Header.Get("Content-Type"), data: data, file: p.FileName() != ""}
-		}
-		if p.FileName() == "" {
-			form.Add(name, string(data))
-		}
-	}
 }
 
 // field reads a body field as text: a JSON string as itself, a number or boolean in its JSON form, null

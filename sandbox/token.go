@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -95,13 +95,9 @@ func inWindow(v string, sig *contract.Signature, now time.Time) bool {
 	if sig.TimestampDigits > 0 && len(v) != sig.TimestampDigits {
 		return false
 	}
-	n, err := strconv.ParseInt(v, 10, 64)
+	t, err := wire.ParseEpoch(v, sig.TimestampUnit)
 	if err != nil {
 		return false
-	}
-	t := time.UnixMilli(n)
-	if sig.TimestampUnit == "s" {
-		t = time.Unix(n, 0)
 	}
 	w, err := time.ParseDuration(sig.Window)
 	if sig.Window == "" || err != nil {
@@ -132,7 +128,7 @@ func tokenPeriod(op *contract.Operation, q *request) time.Duration {
 			}
 		}
 	}
-	return time.Duration(sec) * time.Second
+	return wire.SecondsDuration(int64(sec))
 }
 
 // periodField is the request field that asks for a validity period (x-kontrak-token.periodField), or "".
@@ -169,23 +165,17 @@ func (s *server) validToken(op, tok string) bool {
 
 // tokenAnswer is the documented success with the token and its expiry at x-kontrak-token's pointers.
 func tokenAnswer(op *contract.Operation, success *answer, tok string, expires time.Time) (*answer, error) {
-	dec := json.NewDecoder(bytes.NewReader(success.body))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
+	doc, err := wire.DecodeJSON(success.body)
+	if err != nil {
 		return nil, fmt.Errorf("%s: the documented success is not JSON: %v", op.Name(), err)
 	}
-	exp := expires.UnixMilli()
-	if op.Token.ExpiryUnit == "s" {
-		exp = expires.Unix()
-	}
-	var err error
-	if doc, err = setPointer(doc, op.Token.TokenPointer, tok); err != nil {
-		return nil, err
+	if doc, err = wire.Set(doc, op.Token.TokenPointer, tok); err != nil {
+		return nil, fmt.Errorf("%s: x-kontrak-token: %v", op.Name(), err)
 	}
 	if op.Token.ExpiryPointer != "" {
-		if doc, err = setPointer(doc, op.Token.ExpiryPointer, json.Number(strconv.FormatInt(exp, 10))); err != nil {
-			return nil, err
+		exp := json.Number(wire.FormatEpoch(expires, op.Token.ExpiryUnit))
+		if doc, err = wire.Set(doc, op.Token.ExpiryPointer, exp); err != nil {
+			return nil, fmt.Errorf("%s: x-kontrak-token: %v", op.Name(), err)
 		}
 	}
 	body, err := json.Marshal(doc)
@@ -193,36 +183,6 @@ func tokenAnswer(op *contract.Operation, success *answer, tok string, expires ti
 		return nil, err
 	}
 	return &answer{status: success.status, header: success.header, body: body, from: success.from}, nil
-}
-
-// setPointer sets a value at a JSON Pointer of objects, creating the objects on the way.
-func setPointer(doc any, pointer string, value any) (any, error) {
-	if pointer == "" {
-		return value, nil
-	}
-	if !strings.HasPrefix(pointer, "/") {
-		return nil, fmt.Errorf("%q is not a JSON Pointer", pointer)
-	}
-	root, ok := doc.(map[string]any)
-	if !ok {
-		root = map[string]any{}
-	}
-	cur := root
-	tokens := strings.Split(pointer[1:], "/")
-	for i, t := range tokens {
-		t = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
-		if i == len(tokens)-1 {
-			cur[t] = value
-			break
-		}
-		next, ok := cur[t].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			cur[t] = next
-		}
-		cur = next
-	}
-	return root, nil
 }
 
 // emptyFieldAnswer is the answer to a required field left empty: the scenario that sends that field

@@ -1,0 +1,137 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"image"
+	_ "image/gif" // registered for image.DecodeConfig: Dimensions reads every format Sniff names
+	_ "image/jpeg"
+	_ "image/png"
+	"net/http"
+	"strings"
+)
+
+// base64Encodings are the alphabets and paddings an API may send an image in.
+var base64Encodings = []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding}
+
+// DecodeBase64 decodes base64 as APIs send it: the standard or the URL alphabet, padded or not, with
+// white space and line breaks anywhere, after an optional "data:<type>;base64," prefix (dataURI says
+// whether there was one). ok is false when s is none of those.
+func DecodeBase64(s string) (b []byte, dataURI, ok bool) {
+	s, dataURI, ok = stripDataURI(s)
+	if !ok {
+		return nil, dataURI, false
+	}
+	s = stripSpace(s)
+	for _, enc := range base64Encodings {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, dataURI, true
+		}
+	}
+	return nil, dataURI, false
+}
+
+// Base64Image decodes s when it is an image in base64 (as DecodeBase64 reads it) and returns its bytes.
+// It is asked of every string of a body, so it sniffs a prefix before decoding the whole string.
+func Base64Image(s string) ([]byte, bool) {
+	s, _, ok := stripDataURI(s)
+	if !ok {
+		return nil, false
+	}
+	// The shortest image signature http.DetectContentType knows needs a few bytes; shorter strings are the
+	// common case (ids, names, numbers) and not worth decoding.
+	if len(s) < 16 {
+		return nil, false
+	}
+	s = stripSpace(s)
+	const prefix = 64 // a multiple of 4, so that it decodes without padding in either alphabet
+	for _, enc := range base64Encodings {
+		if len(s) > prefix {
+			head, err := enc.WithPadding(base64.NoPadding).DecodeString(s[:prefix])
+			if err != nil || !IsImage(head) {
+				continue
+			}
+		}
+		if b, err := enc.DecodeString(s); err == nil && IsImage(b) {
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+func stripDataURI(s string) (string, bool, bool) {
+	rest, ok := strings.CutPrefix(s, "data:")
+	if !ok {
+		return s, false, true
+	}
+	_, payload, found := strings.Cut(rest, ";base64,")
+	return payload, true, found
+}
+
+func stripSpace(s string) string {
+	if !strings.ContainsAny(s, " \t\r\n") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// SniffMedia is the sniffed media type of b (http.DetectContentType) without parameters.
+func SniffMedia(b []byte) string {
+	t, _, _ := strings.Cut(http.DetectContentType(b), ";")
+	return strings.TrimSpace(t)
+}
+
+// IsImage reports whether b sniffs as an image.
+func IsImage(b []byte) bool { return strings.HasPrefix(SniffMedia(b), "image/") }
+
+// ImageFormat names an image's format as the specs do (jpeg, png, gif, bmp, webp, ico), or "" when b is
+// no image the sniffer knows.
+func ImageFormat(b []byte) string {
+	name, ok := strings.CutPrefix(SniffMedia(b), "image/")
+	if !ok {
+		return ""
+	}
+	if name == "x-icon" || name == "vnd.microsoft.icon" {
+		return "ico"
+	}
+	return name
+}
+
+// Dimensions reads an image's width and height from its header (JPEG, PNG, GIF, BMP); ok is false when
+// it cannot, or when either is not positive.
+func Dimensions(b []byte) (w, h int, ok bool) {
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(b)); err == nil {
+		w, h = cfg.Width, cfg.Height
+	} else {
+		w, h = bmpSize(b)
+	}
+	if w <= 0 || h <= 0 {
+		return 0, 0, false
+	}
+	return w, h, true
+}
+
+// bmpSize reads a BMP's size from its header: two header fields do not justify golang.org/x/image/bmp.
+func bmpSize(b []byte) (int, int) {
+	if len(b) < 26 || b[0] != 'B' || b[1] != 'M' {
+		return 0, 0
+	}
+	if binary.LittleEndian.Uint32(b[14:]) == 12 { // BITMAPCOREHEADER: 16-bit unsigned sizes
+		return int(binary.LittleEndian.Uint16(b[18:])), int(binary.LittleEndian.Uint16(b[20:]))
+	}
+	w := int64(int32(binary.LittleEndian.Uint32(b[18:])))
+	h := int64(int32(binary.LittleEndian.Uint32(b[22:]))) // negative for a top-down bitmap
+	if w < 0 {
+		return 0, 0
+	}
+	if h < 0 {
+		h = -h
+	}
+	return int(w), int(h)
+}

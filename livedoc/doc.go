@@ -1,0 +1,18 @@
+// Package livedoc generates docs/, the living documentation, from the specs and the scenarios.
+//
+// Generate renders one page a vendor (docs/<vendor>.md: its servers, credentials by name, operations with
+// their request, signature, token, responses, error-code table, billing, sandbox codes and personal data,
+// the contradictions of its documents, and its scenarios) and an index (docs/README.md: vendors,
+// operations, finding ids). The layout is in text/template files embedded from templates/*.md.tmpl; the Go
+// code only shapes the data (counts, table rows) and escapes it for GitHub-flavoured Markdown: a cell is one
+// line with every `|` escaped, prose never turns into an HTML tag, code spans hold any backticks.
+//
+// The pages depend on the contract and the scenario files only, never on the clock, the environment (no
+// credential value is ever written, only variable names) or map order, so they are byte-stable and can be
+// committed: TestDocsFresh fails while the committed docs/ differs from what Generate writes.
+//
+// Every generated page opens with GeneratedMark. Diff, Check and Write compare a directory with the
+// generated files; Write rewrites only what changed, atomically, and removes only files that carry the mark
+// and that nothing generates any more. HandWritten names the one exception, docs/ARCHITECTURE.md, which is
+// written by people and which nothing here reads, writes or reports.
+package livedoc

@@ -1,0 +1,157 @@
+package report
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// EntryName is the name of the Ginkgo report entry every scenario spec adds, its Entry as JSON.
+const EntryName = "kontrak"
+
+// Entry is what a scenario spec reports about itself: the wire format between the suites and Read. Its
+// JSON field names are stable; a suite that knows its failures' details puts them in Failures, else Read
+// takes them from the spec's failure message.
+type Entry struct {
+	Vendor    string    `json:"vendor"`
+	Scenario  string    `json:"scenario"`
+	Operation string    `json:"operation"`
+	Kind      string    `json:"kind"`
+	Mode      string    `json:"mode"`
+	Cassette  string    `json:"cassette,omitempty"`
+	Status    int       `json:"status"`
+	Code      string    `json:"code,omitempty"`
+	Billed    bool      `json:"billed"`
+	Breaking  int       `json:"breaking"`
+	Notices   int       `json:"notices"`
+	Failed    bool      `json:"failed"`
+	Failures  []Failure `json:"failures,omitempty"`
+}
+
+// Summary is a whole run: one row a vendor, sorted by vendor id, and the failures of the run itself (a
+// suite whose live run proved nothing, a recording that could not be promoted).
+type Summary struct {
+	Vendors []*Vendor `json:"vendors"`
+	// Failures of the run that belong to no spec of a vendor row (suite-level: BeforeSuite, AfterSuite).
+	Failures []Failure `json:"failures,omitempty"`
+}
+
+// Vendor is one row of the summary and the details behind it.
+type Vendor struct {
+	Vendor    string `json:"vendor"`
+	Scenarios int    `json:"scenarios"`
+	Passed    int    `json:"passed"`
+	Failed    int    `json:"failed"`  // scenarios that failed
+	Skipped   int    `json:"skipped"` // scenarios and other specs skipped
+	Drift     int    `json:"drift"`   // scenarios with at least one breaking finding
+	Breaking  int    `json:"breaking"`
+	Notices   int    `json:"notices"`
+	Billed    int    `json:"billed"`      // calls that would have been billed had the run been live
+	Other     int    `json:"otherFailed"` // failed specs that are not scenarios (coverage, configuration)
+	Skips     []Skip `json:"skips,omitempty"`
+	// Failures are the failed scenarios' and other specs' details, one a problem, in report order.
+	Failures []Failure `json:"failures,omitempty"`
+}
+
+// Skip is a skipped spec and the reason it gave.
+type Skip struct {
+	Scenario string `json:"scenario,omitempty"` // empty for a spec that is not a scenario
+	Spec     string `json:"spec"`
+	Reason   string `json:"reason"`
+}
+
+// Failure is one problem of a failed spec. Message is always set (the line the suite wrote); the other
+// fields are set when the line names them.
+type Failure struct {
+	Vendor      string `json:"vendor,omitempty"`
+	Operation   string `json:"operation,omitempty"`
+	Scenario    string `json:"scenario,omitempty"`
+	Spec        string `json:"spec,omitempty"` // the spec's text, or the suite for a suite-level failure
+	Cassette    string `json:"cassette,omitempty"`
+	Interaction *int   `json:"interaction,omitempty"` // the cassette's interaction, when one is named
+	Rule        string `json:"rule,omitempty"`        // a finding id, or what was compared (HTTP status, code, billing)
+	Pointer     string `json:"pointer,omitempty"`
+	Want        string `json:"want,omitempty"`
+	Got         string `json:"got,omitempty"`
+	Source      string `json:"source,omitempty"`
+	Message     string `json:"message"`
+}
+
+// Total adds up the vendor rows (Vendor "total"; no details).
+func (s *Summary) Total() Vendor {
+	t := Vendor{Vendor: "total"}
+	for _, v := range s.Vendors {
+		t.Scenarios += v.Scenarios
+		t.Passed += v.Passed
+		t.Failed += v.Failed
+		t.Skipped += v.Skipped
+		t.Drift += v.Drift
+		t.Breaking += v.Breaking
+		t.Notices += v.Notices
+		t.Billed += v.Billed
+		t.Other += v.Other
+	}
+	return t
+}
+
+// Failing reports whether the run failed: a failed scenario, a failed other spec or a suite-level failure.
+func (s *Summary) Failing() bool {
+	if len(s.Failures) > 0 {
+		return true
+	}
+	for _, v := range s.Vendors {
+		if v.Failed > 0 || v.Other > 0 || len(v.Failures) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// The line a scenario's failure is written as (scenario.Result.Message):
+//
+//	<vendor> <operation> scenario <name>, cassette <file>[ interaction <n>]: <what> at <pointer>: want <w>, got <g>[ (<source>)]
+var (
+	failureWhere = regexp.MustCompile(`^(\S+) (\S+) scenario (\S+), cassette (.*?)(?: interaction (\d+))?: (.*)$`)
+	failureWhat  = regexp.MustCompile(`^(.+?) at (\S*|"")(?:: want (.*), got (.*?))?(?: \(([^()]*(?:\([^()]*\))?[^()]*)\))?$`)
+)
+
+// parseFailure reads one failure line into a Failure; a line in no known shape is kept as its Message.
+func parseFailure(line string) Failure {
+	f := Failure{Message: line}
+	m := failureWhere.FindStringSubmatch(line)
+	if m == nil {
+		return f
+	}
+	f.Vendor, f.Operation, f.Scenario, f.Cassette = m[1], m[2], m[3], m[4]
+	if m[5] != "" {
+		n, _ := strconv.Atoi(m[5])
+		f.Interaction = &n
+	}
+	w := failureWhat.FindStringSubmatch(m[6])
+	if w == nil {
+		return f
+	}
+	f.Rule, f.Pointer, f.Want, f.Got, f.Source = w[1], w[2], w[3], w[4], w[5]
+	if f.Pointer == `""` {
+		f.Pointer = ""
+	}
+	return f
+}
+
+// failures splits a spec's failure message into one Failure a line.
+func failures(spec, msg string) []Failure {
+	var out []Failure
+	for _, line := range strings.Split(strings.TrimSpace(msg), "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		f := parseFailure(line)
+		f.Spec = spec
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		out = append(out, Failure{Spec: spec, Message: fmt.Sprintf("%s failed without a message", spec)})
+	}
+	return out
+}

@@ -1,0 +1,49 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+func init() { Register("text", FormatterFunc(formatText)) }
+
+// formatText is the table `make conformance` prints, then one FAIL line a problem and one SKIP line a
+// skipped spec that is not a scenario (a vendor without credentials, live). Scenario skips (replay-only
+// live, a budget) are counted in the table, not listed: a live run has many.
+func formatText(out io.Writer, s *Summary) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "vendor\tscenarios\tpassed\tfailed\tskipped\tbreaking drift\tnotices\tbilled if live\t")
+	row := func(r Vendor) {
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Vendor, r.Scenarios, r.Passed, r.Failed, r.Skipped, r.Drift, r.Notices, r.Billed)
+	}
+	for _, v := range s.Vendors {
+		row(*v)
+	}
+	row(s.Total())
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	var lines []string
+	for _, v := range s.Vendors {
+		for _, f := range v.Failures {
+			lines = append(lines, "FAIL "+f.Message)
+		}
+	}
+	for _, f := range s.Failures {
+		lines = append(lines, "FAIL "+f.Spec+": "+f.Message)
+	}
+	for _, v := range s.Vendors {
+		for _, sk := range v.Skips {
+			if sk.Scenario == "" && sk.Reason != "" {
+				lines = append(lines, "SKIP "+sk.Reason)
+			}
+		}
+	}
+	for _, l := range lines {
+		if _, err := fmt.Fprintln(out, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
