@@ -119,3 +119,17 @@ func reportKind(kind string) string {
 	}
 	return ""
 }
+
+// ScanFiles loads and scans cassette files, in order. Its error names the first file that does not load.
+// A recording is promoted only when this finds nothing (see scenario.Staging.Check).
+func ScanFiles(files []string, r ScanRules) ([]Leak, error) {
+	var out []Leak
+	for _, f := range files {
+		c, _, err := Load(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Scan(c, r)...)
+	}
+	return out, nil
+}

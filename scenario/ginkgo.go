@@ -108,6 +108,7 @@ func Specs(vendor string) bool {
 					return
 				}
 				env.Cassettes = stage.Dir
+				stage.Check = scanStaged(env.Contract)
 			}
 		}
 		for _, s := range file.Scenarios {

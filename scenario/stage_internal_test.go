@@ -1,0 +1,4 @@
+package scenario
+
+// ScanStaged is scanStaged, for the external tests.
+var ScanStaged = scanStaged
