@@ -17,6 +17,7 @@ import (
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -47,7 +48,7 @@ func setup(t *testing.T) (*contract.Contract, string) {
 func credentials(c *contract.Contract) map[string]string {
 	out := map[string]string{}
 	for _, v := range c.Vendors() {
-		for _, name := range scenario.CredentialVars(v) {
+		for _, name := range run.CredentialVars(v) {
 			out[name] = "kontrak-serve-test-" + strings.ToLower(name)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -183,7 +184,7 @@ func (s *server) load(v *contract.Vendor) error {
 			v.ID, len(derived), s.cfg.Cassettes, strings.Join(derived, ", "))
 	}
 	var missing []string
-	for _, name := range scenario.CredentialVars(v) {
+	for _, name := range run.CredentialVars(v) {
 		if s.cfg.Credentials[name] == "" {
 			missing = append(missing, name)
 		}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	engine "github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -72,7 +73,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	// The accepted credentials are the environment's, by the variable names the specs give.
 	creds := map[string]string{}
 	for _, v := range c.Vendors() {
-		for _, name := range scenario.CredentialVars(v) {
+		for _, name := range engine.CredentialVars(v) {
 			if val := os.Getenv(name); val != "" {
 				creds[name] = val
 			}

@@ -1,4 +1,4 @@
-package scenario
+package run
 
 import (
 	"fmt"
@@ -15,9 +15,9 @@ func redactRules(c *contract.Contract) *recorder.RedactRules {
 	return &r
 }
 
-// scanStaged is the leak scan of a staged recording: a redacted cassette that still scans dirty is not
+// ScanStaged is the leak scan of a staged recording: a redacted cassette that still scans dirty is not
 // promoted. The error names each leak by file, interaction, kind and place, never by value.
-func scanStaged(c *contract.Contract) func(files []string) error {
+func ScanStaged(c *contract.Contract) func(files []string) error {
 	rules := client.ScanRules(c)
 	return func(files []string) error {
 		leaks, err := recorder.ScanFiles(files, rules)

@@ -1,4 +1,0 @@
-package scenario
-
-// ScanStaged is scanStaged, for the external tests.
-var ScanStaged = scanStaged
