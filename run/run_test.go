@@ -387,6 +387,7 @@ func TestStrictNotices(t *testing.T) {
 		}
 	}
 }
+
 // A complete, passing recording whose redacted cassettes still scan dirty (a proxy added an undocumented
 // personal field and a cookie, and the redactor missed them) is not promoted, and the error says where,
 // never what.
