@@ -30,7 +30,7 @@ var (
 )
 
 // setup loads the contract and finds the repository once for the whole package.
-func setup(t *testing.T) (*contract.Contract, string) {
+func setup(t testing.TB) (*contract.Contract, string) {
 	t.Helper()
 	setupOnce.Do(func() {
 		theC, setupErr = contract.Load(kontrak.Files)
@@ -107,7 +107,7 @@ type fixture struct {
 
 // start runs a sandbox on loopback (httptest listens on 127.0.0.1) with the test's credentials; cfg may
 // set the clock or another cassette directory.
-func start(t *testing.T, cfg sandbox.Config) *fixture {
+func start(t testing.TB, cfg sandbox.Config) *fixture {
 	t.Helper()
 	c, root := setup(t)
 	f := &fixture{c: c, root: root, creds: credentials(c), log: &logLines{}}
@@ -135,7 +135,7 @@ func (f *fixture) baseURL(v *contract.Vendor) string {
 }
 
 // client is the real client of vendor id against the sandbox.
-func (f *fixture) client(t *testing.T, id string, now func() time.Time) *client.Client {
+func (f *fixture) client(t testing.TB, id string, now func() time.Time) *client.Client {
 	t.Helper()
 	v := f.c.Vendor(id)
 	if v == nil {
@@ -145,7 +145,7 @@ func (f *fixture) client(t *testing.T, id string, now func() time.Time) *client.
 }
 
 // do sends one request through vendor id's real client.
-func (f *fixture) do(t *testing.T, id string, req client.Request) *client.Response {
+func (f *fixture) do(t testing.TB, id string, req client.Request) *client.Response {
 	t.Helper()
 	resp, err := f.client(t, id, nil).Do(context.Background(), req)
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 	"github.com/kontrak/kontrak/specimen"
 )
 
-func picture(t *testing.T, img scenario.Image) []byte {
+func picture(t testing.TB, img scenario.Image) []byte {
 	t.Helper()
 	b, err := run.Picture(img)
 	if err != nil {
