@@ -26,6 +26,7 @@ var extensionTypes = map[string]reflect.Type{
 	extToken:   reflect.TypeFor[Token](),
 	extImage:   reflect.TypeFor[ImageRules](),
 	extPII:     reflect.TypeFor[map[string]string](),
+	extRequest: reflect.TypeFor[RequestRules](),
 }
 
 // selfChecked are the extensions whose own decoder is strict and names the operation in its errors

@@ -238,6 +238,8 @@ func TestMisspeltExtensionKey(t *testing.T) {
 		{"x-kontrak-token-operation", "", "x-kontrak-token-operaton"},
 		{"x-kontrak-pii", "", "x-kontrak-pi"},
 		{"x-kontrak-canonical", "", "whn"},
+		{"x-kontrak-request", "answers", "violaton"},
+		{"x-kontrak-request", "", "unmatchd"},
 	} {
 		covered[tc.ext] = true
 		t.Run(tc.ext+"/"+tc.typo, func(t *testing.T) {
