@@ -125,6 +125,7 @@ func (r *vendorRun) staging() error {
 		}
 		if r.stage, r.stageErr = run.NewStaging(r.engine.Cassettes, r.vendor, r.file); r.stageErr == nil {
 			r.engine.Cassettes = r.stage.Dir
+			r.stage.Check = run.ScanStaged(r.engine.Contract) // a redacted recording that scans dirty is not promoted
 		}
 	})
 	return r.stageErr
