@@ -77,3 +77,14 @@ func TestDiffCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestSelftestCommand(t *testing.T) {
+	code, out, errs := runKontrak(t, "", "selftest", "--vendor", "ekycpro")
+	if code != 0 || !strings.Contains(out, "ekycpro idOcrGeneral: ") || !strings.Contains(out, "mutants caught (100.0%)") || strings.Contains(out, "advance") {
+		t.Errorf("exit %d, stdout %s, stderr %s", code, out, errs)
+	}
+	code, _, errs = runKontrak(t, "", "selftest", "--vendor", "nobody")
+	if code != 2 || !strings.Contains(errs, `unknown vendor "nobody"`) {
+		t.Errorf("unknown vendor: exit %d, stderr %q", code, errs)
+	}
+}
