@@ -54,7 +54,7 @@ func Generate(c *contract.Contract, root string) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		pages = append(pages, &page{V: v, F: f})
+		pages = append(pages, &page{V: v, F: f, FS: os.DirFS(root)})
 	}
 	idx, err := render("index", index(pages))
 	if err != nil {

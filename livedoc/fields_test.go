@@ -1,0 +1,62 @@
+package livedoc
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kontrak/kontrak/specdiff"
+)
+
+// TestDocsShowFieldsAndExamples: every response with a schema has its field table on its vendor's page, a
+// row for every field specdiff.Fields finds, every example shown in full, and every inferred example and
+// response marked; every page opens with its table of contents, linking each operation.
+func TestDocsShowFieldsAndExamples(t *testing.T) {
+	c, root, files := docsFixture(t)
+	for _, v := range c.Vendors() {
+		doc := pageOf(t, files, v.ID+".md")
+		toc := doc[strings.Index(doc, "## Contents"):strings.Index(doc, "## Pages cited")]
+		for _, op := range v.Operations {
+			if !strings.Contains(toc, "(#"+mdAnchor(op.ID)+")") {
+				t.Errorf("%s: the contents do not link operation %s", v.ID, op.ID)
+			}
+			for _, r := range op.Responses {
+				if r.SchemaFile == "" {
+					continue
+				}
+				head := "#### Response " + r.Status + ": fields"
+				i := strings.Index(doc, "### "+op.ID+"\n")
+				if i < 0 || !strings.Contains(doc[i:], head) {
+					t.Errorf("%s %s: no %q section", v.ID, op.ID, head)
+					continue
+				}
+				sec := doc[i+strings.Index(doc[i:], head):]
+				if j := strings.Index(sec[len(head):], "\n#### "); j >= 0 {
+					sec = sec[:len(head)+j]
+				}
+				fs, err := specdiff.Fields(os.DirFS(root), filepath.ToSlash(r.SchemaFile))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range fs {
+					if f.Pointer != "" && !strings.Contains(sec, "| "+mdCode(f.Pointer)+" |") {
+						t.Errorf("%s %s %s: no row for field %s", v.ID, op.ID, r.Status, f.Pointer)
+					}
+				}
+				for _, e := range r.Examples {
+					line := "Example " + mdCode(e.Name) + " (" + basisOf(e.Source.Basis, "") + ")"
+					if !strings.Contains(sec, line) {
+						t.Errorf("%s %s %s: example %s not shown as %q", v.ID, op.ID, r.Status, e.Name, line)
+					}
+					if e.Source.Basis == "inferred" && !strings.Contains(line, inferredMark) {
+						t.Errorf("%s %s: inferred example %s unmarked", v.ID, op.ID, e.Name)
+					}
+				}
+				if r.Source.Basis == "inferred" && !strings.Contains(sec, "the response's source: "+inferredMark) {
+					t.Errorf("%s %s %s: inferred response unmarked", v.ID, op.ID, r.Status)
+				}
+			}
+		}
+	}
+}
