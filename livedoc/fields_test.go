@@ -60,3 +60,32 @@ func TestDocsShowFieldsAndExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsAcrossVendors: docs/vendors.md maps every canonical field of every operation, gives every date
+// notation, lists every retryable code, and marks every code whose billing is inferred.
+func TestDocsAcrossVendors(t *testing.T) {
+	c, _, files := docsFixture(t)
+	doc := pageOf(t, files, "vendors.md")
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			if op.Canonical != nil {
+				for name, fm := range op.Canonical.Fields {
+					if !strings.Contains(doc, mdCode(fm.Pointer)) {
+						t.Errorf("%s: canonical field %s at %s not in the map", op.Name(), name, fm.Pointer)
+					}
+					if fm.Notation != "" && !strings.Contains(doc, "| "+mdCode(name)+" | "+mdCode(fm.Pointer)+" | "+mdCode(fm.Notation)+" |") {
+						t.Errorf("%s: date notation of %s not shown", op.Name(), name)
+					}
+				}
+			}
+			for _, code := range op.Codes.Codes {
+				if code.RetryAfter != nil && !strings.Contains(doc, "| "+mdCode(code.Code)+" | ") {
+					t.Errorf("%s: retryable code %s not listed", op.Name(), code.Code)
+				}
+				if code.BillableSource != nil && code.BillableSource.Basis == "inferred" && !strings.Contains(doc, mdCode(code.Code)+" "+inferredMark) {
+					t.Errorf("%s: code %s, billed by inference, unmarked", op.Name(), code.Code)
+				}
+			}
+		}
+	}
+}

@@ -54,13 +54,17 @@ func Generate(c *contract.Contract, root string) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		pages = append(pages, &page{V: v, F: f, FS: os.DirFS(root)})
+		pages = append(pages, &page{V: v, F: f, FS: os.DirFS(root), Root: root})
 	}
 	idx, err := render("index", index(pages))
 	if err != nil {
 		return nil, err
 	}
-	files := []File{{Name: "README.md", Data: idx}}
+	cross, err := render("vendors", across(pages))
+	if err != nil {
+		return nil, err
+	}
+	files := []File{{Name: "README.md", Data: idx}, {Name: "vendors.md", Data: append(bytes.TrimRight(cross, "\n"), '\n')}}
 	for _, p := range pages {
 		data, err := render("vendor", p)
 		if err != nil {
