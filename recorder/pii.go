@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -269,12 +270,15 @@ const monthAlt = `januari|january|februari|february|maret|march|april|mei|may|ju
 // datesInText finds the dates of s (dateInTextRE) that no letter or digit precedes and no digit or letter
 // follows (a time may: "1990-08-17T10:00"), and that are not part of a NIK written with dots or dashes.
 func datesInText(s string) [][2]int {
-	ms := dateInTextRE.FindAllStringIndex(s, -1)
+	ms := dateMatches(s)
 	if len(ms) == 0 {
 		return nil
 	}
 	niks := append(nikRuns(s), separatedNIKRuns(s)...)
+	// Both lists are in order and no NIK of one overlaps one of the other: sorted, they are one sweep.
+	sort.Slice(niks, func(a, b int) bool { return niks[a][0] < niks[b][0] })
 	var out [][2]int
+	p := 0
 	for _, m := range ms {
 		if m[0] > 0 && (isASCIIDigit(s[m[0]-1]) || isASCIILetter(s[m[0]-1])) {
 			continue
@@ -282,15 +286,84 @@ func datesInText(s string) [][2]int {
 		if m[1] < len(s) && (isASCIIDigit(s[m[1]]) || isASCIILetter(s[m[1]]) && s[m[1]] != 'T') {
 			continue
 		}
-		inNIK := false
-		for _, n := range niks {
-			inNIK = inNIK || m[0] < n[1] && n[0] < m[1]
+		for p < len(niks) && niks[p][1] <= m[0] {
+			p++
 		}
-		if !inNIK {
-			out = append(out, [2]int{m[0], m[1]})
+		if p < len(niks) && niks[p][0] < m[1] {
+			continue // inside a NIK
 		}
+		out = append(out, m)
 	}
 	return out
+}
+
+// dateAtRE is dateInTextRE anchored: it is tried only where a date can start (see dateMatches).
+var dateAtRE = regexp.MustCompile(`^` + dateInTextRE.String())
+
+// dateWindow bounds what dateAtRE is shown: no date it matches is longer than about 25 bytes (a month's
+// name in its longest spelling, case-folded letters included), so a window of 64 holds every match and
+// the byte after it, and the regexp's cost stays proportional to the candidates, not to the text.
+const dateWindow = 64
+
+// dateMatches is dateInTextRE.FindAllStringIndex(s, -1), computed in time linear in s: the leftmost-first
+// match at each position where one can start, the search going on after each match as FindAll's does.
+// A date starts at a run of 4 digits followed by a separator, at a run of 1 or 2 digits followed by a
+// separator or a space, or at the first letter of a month's name (ſ folds to s) followed closely by a
+// digit; the regexp decides the rest.
+func dateMatches(s string) [][2]int {
+	var out [][2]int
+	runEnd, nextDigit := 0, -1
+	for i := 0; i < len(s); {
+		if dateCanStart(s, i, &runEnd, &nextDigit) {
+			if m := dateAtRE.FindStringIndex(s[i:min(len(s), i+dateWindow)]); m != nil && m[1] > 0 {
+				out = append(out, [2]int{i, i + m[1]})
+				i += m[1]
+				continue
+			}
+		}
+		i++
+	}
+	return out
+}
+
+// dateCanStart: whether a date may begin at s[i]. runEnd is the end of the digit run holding i, nextDigit
+// the first digit at or after i (len(s) when none): both move forward only, so the whole scan is linear.
+func dateCanStart(s string, i int, runEnd, nextDigit *int) bool {
+	c := s[i]
+	if isASCIIDigit(c) {
+		if i >= *runEnd {
+			j := i
+			for j < len(s) && isASCIIDigit(s[j]) {
+				j++
+			}
+			*runEnd = j
+		}
+		j := *runEnd
+		if j >= len(s) {
+			return false
+		}
+		sep := s[j] == '-' || s[j] == '/' || s[j] == '.'
+		n := j - i
+		return n == 4 && sep || n <= 2 && (sep || s[j] == ' ')
+	}
+	switch c | 0x20 {
+	case 'j', 'f', 'm', 'a', 's', 'o', 'n', 'd':
+		if !isASCIILetter(c) {
+			return false
+		}
+	default:
+		if c != 0xC5 { // the first byte of U+017F, ſ
+			return false
+		}
+	}
+	if *nextDigit < i {
+		j := i
+		for j < len(s) && !isASCIIDigit(s[j]) {
+			j++
+		}
+		*nextDigit = j
+	}
+	return *nextDigit-i <= 16
 }
 
 // likeDateInText is a synthetic stand-in for a date found in text, in its notation. A numeric date is

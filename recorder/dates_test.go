@@ -1,0 +1,35 @@
+package recorder
+
+import (
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// dateMatches must find exactly what dateInTextRE.FindAllStringIndex finds, at a cost linear in the text.
+func TestDateMatchesAsRegexp(t *testing.T) {
+	texts := []string{
+		"NIK 3171234567890001 on 17-08-1990", "born 17 Agustus 1991, or Aug. 17, 1991", "1990-08-17T10:00",
+		"11990-08-17", "ſeptember 1, 2001", "oKtober 5 1999", "17-08-90 and 1/2/2003 and 2003.1.2", "MEI 3, 1999",
+		"12 desember 2020x", "3171.2345.6789.0001 17.08.1990", "", "1", "Des. 1 2000",
+	}
+	r := rand.New(rand.NewSource(2))
+	atoms := []string{"1", "7", "08", "1990", "-", "/", ".", " ", ",", "a", "x", "Agustus", "aug", "SEPT", "ſep", "oKt", "mei", "T", "é", "Desember", "jan", "\xff"}
+	for range 50000 {
+		var b strings.Builder
+		for range r.Intn(16) {
+			b.WriteString(atoms[r.Intn(len(atoms))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, s := range texts {
+		want := spans(dateInTextRE.FindAllStringIndex(s, -1))
+		if len(want) == 0 {
+			want = nil
+		}
+		if got := dateMatches(s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: dateMatches %v, the regexp %v", s, got, want)
+		}
+	}
+}
