@@ -344,7 +344,7 @@ func dateCanStart(s string, i int, runEnd, nextDigit *int) bool {
 		}
 		sep := s[j] == '-' || s[j] == '/' || s[j] == '.'
 		n := j - i
-		return n == 4 && sep || n <= 2 && (sep || s[j] == ' ')
+		return n == 4 && sep || n <= 2 && (sep || s[j] == ' ' && monthCanStart(s, j+1))
 	}
 	switch c | 0x20 {
 	case 'j', 'f', 'm', 'a', 's', 'o', 'n', 'd':
@@ -356,6 +356,9 @@ func dateCanStart(s string, i int, runEnd, nextDigit *int) bool {
 			return false
 		}
 	}
+	if !monthCanStart(s, i) {
+		return false
+	}
 	if *nextDigit < i {
 		j := i
 		for j < len(s) && !isASCIIDigit(s[j]) {
@@ -364,6 +367,24 @@ func dateCanStart(s string, i int, runEnd, nextDigit *int) bool {
 		*nextDigit = j
 	}
 	return *nextDigit-i <= 16
+}
+
+// months are the names of monthAlt.
+var months = strings.Split(monthAlt, "|")
+
+// monthCanStart: whether a month's name may begin at s[i]: one of monthAlt's in any ASCII case, or a
+// non-ASCII letter close enough for case folding to matter (ſ is s, K is k), which the regexp judges.
+func monthCanStart(s string, i int) bool {
+	w := s[i:min(len(s), i+10)]
+	if !isASCII(w) {
+		return true
+	}
+	for _, m := range months {
+		if len(w) >= len(m) && strings.EqualFold(w[:len(m)], m) {
+			return true
+		}
+	}
+	return false
 }
 
 // likeDateInText is a synthetic stand-in for a date found in text, in its notation. A numeric date is
@@ -411,22 +432,34 @@ func syntheticNamedDate(d string) bool {
 
 func hasLetter(s string) bool { return strings.ContainsFunc(s, unicode.IsLetter) }
 
-// tokenRunRE is a run of the characters of base64, base64url and hex.
-var tokenRunRE = regexp.MustCompile(`[A-Za-z0-9+/_=-]+`)
-
-// tokenRuns finds the high-entropy runs of s (see pii_rules.yaml, token).
+// tokenRuns finds the high-entropy runs of s (see pii_rules.yaml, token): maximal runs of the characters
+// of base64, base64url and hex (isTokenChar).
 func tokenRuns(s string) [][2]int {
 	t := piiRules.Token
 	if len(s) < t.MinLength {
 		return nil
 	}
 	var out [][2]int
-	for _, r := range spans(tokenRunRE.FindAllStringIndex(s, -1)) {
-		if n := r[1] - r[0]; n >= t.MinLength && n <= t.MaxLength && highEntropy(s[r[0]:r[1]], t.MinBitsPerChar) {
-			out = append(out, [2]int{r[0], r[1]})
+	for i := 0; i < len(s); {
+		if !isTokenChar(s[i]) {
+			i++
+			continue
 		}
+		j := i
+		for j < len(s) && isTokenChar(s[j]) {
+			j++
+		}
+		if n := j - i; n >= t.MinLength && n <= t.MaxLength && highEntropy(s[i:j], t.MinBitsPerChar) {
+			out = append(out, [2]int{i, j})
+		}
+		i = j
 	}
 	return out
+}
+
+// isTokenChar: a character of tokenRunRE.
+func isTokenChar(c byte) bool {
+	return isASCIIDigit(c) || isASCIILetter(c) || c == '+' || c == '/' || c == '_' || c == '=' || c == '-'
 }
 
 // highEntropy: upper- and lower-case letters and digits, and at least min bits of Shannon entropy a

@@ -381,7 +381,9 @@ func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func
 		}
 	}
 	redacted := func(string) string { return Redacted }
-	step(LeakCredential, replaceRuns(out, spans(jwtRE.FindAllStringIndex(out, -1)), keep, redacted))
+	if strings.Contains(out, "eyJ") { // where every JWT starts: the regexp need not read the rest
+		step(LeakCredential, replaceRuns(out, spans(jwtRE.FindAllStringIndex(out, -1)), keep, redacted))
+	}
 	step(LeakToken, replaceRuns(out, tokenRuns(out), keep, redacted))
 	isNIK := func(n string) bool { return specimen.IsSyntheticNIK(n) || keep(n) }
 	step(LeakNIK, replaceRuns(out, nikRuns(out), isNIK, func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
@@ -389,7 +391,15 @@ func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func
 		func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
 	if ctx == kindFreeText {
 		step(specimen.KindName, known.mask(out, keep))
-		step(specimen.KindDate, replaceRuns(out, datesInText(out), func(d string) bool { return likeDateInText(d) == d || keep(d) }, likeDateInText))
+		// replaceRuns asks keep, then with, of the same date: the stand-in is computed once.
+		var lastDate, lastLike string
+		like := func(d string) string {
+			if d != lastDate || lastLike == "" {
+				lastDate, lastLike = d, likeDateInText(d)
+			}
+			return lastLike
+		}
+		step(specimen.KindDate, replaceRuns(out, datesInText(out), func(d string) bool { return like(d) == d || keep(d) }, like))
 	}
 	if out != v && l.place == inJSON && !l.str {
 		// A NIK as a JSON number: a synthetic NIK starts with "00", which a number cannot. It becomes the
@@ -439,11 +449,17 @@ func imageOf(l leaf) ([]byte, bool) {
 			return nil, false
 		}
 	}
-	if wire.IsImage([]byte(l.value)) {
+	if isImageBytes(l.value) {
 		return []byte(l.value), true
 	}
 	return wire.Base64Image(l.value)
 }
+
+// isImageBytes is wire.IsImage of s without copying more of it than the sniffer reads.
+func isImageBytes(s string) bool { return wire.IsImage([]byte(s[:min(len(s), sniffLen)])) }
+
+// sniffLen is how much of its input http.DetectContentType (under wire.IsImage) considers.
+const sniffLen = 512
 
 // textual reports whether a leaf is text to look into for tokens and NIKs: not a file part, not binary.
 func textual(l leaf) bool { return l.place != inPartFile && utf8.ValidString(l.value) }

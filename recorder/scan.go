@@ -99,7 +99,7 @@ func isImageLeaf(l leaf) bool {
 			return false
 		}
 	}
-	if wire.IsImage([]byte(l.value)) {
+	if isImageBytes(l.value) {
 		return true
 	}
 	_, ok := wire.Base64Image(l.value)

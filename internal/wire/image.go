@@ -41,7 +41,7 @@ func Base64Image(s string) ([]byte, bool) {
 	}
 	// The shortest image signature http.DetectContentType knows needs a few bytes; shorter strings are the
 	// common case (ids, names, numbers) and not worth decoding.
-	if len(s) < 16 {
+	if len(s) < 16 || !base64Shaped(s) {
 		return nil, false
 	}
 	s = stripSpace(s)
@@ -67,6 +67,20 @@ func stripDataURI(s string) (string, bool, bool) {
 	}
 	_, payload, found := strings.Cut(rest, ";base64,")
 	return payload, true, found
+}
+
+// base64Shaped: s holds only characters of some base64 alphabet, padding and white space; a string
+// with any other (most text) decodes in none of them, and is rejected without a copy or a decode.
+func base64Shaped(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '+', c == '/', c == '-', c == '_', c == '=', c == ' ', c == '\t', c == '\r', c == '\n':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func stripSpace(s string) string {
