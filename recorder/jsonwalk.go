@@ -99,7 +99,7 @@ func (w *jsonWalker) value(name, ctx string) bool {
 					return false
 				}
 			}
-			w.visit(leaf{side: w.side, place: inJSON, name: name, ptr: string(w.ptr), str: true, value: v, ctx: ctx}, start, end)
+			w.visit(leaf{side: w.side, place: inJSON, name: name, ptr: w.ptr, str: true, value: v, ctx: ctx}, start, end)
 		}
 		return true
 	case c == 't':
@@ -113,7 +113,7 @@ func (w *jsonWalker) value(name, ctx string) bool {
 			return false
 		}
 		if w.visit != nil {
-			w.visit(leaf{side: w.side, place: inJSON, name: name, ptr: string(w.ptr), value: w.body[start:w.i], ctx: ctx}, start, w.i)
+			w.visit(leaf{side: w.side, place: inJSON, name: name, ptr: w.ptr, value: w.body[start:w.i], ctx: ctx}, start, w.i)
 		}
 		return true
 	}
@@ -127,7 +127,7 @@ func (w *jsonWalker) literal(lit, name, ctx string) bool {
 	start := w.i
 	w.i += len(lit)
 	if w.visit != nil {
-		w.visit(leaf{side: w.side, place: inJSON, name: name, ptr: string(w.ptr), value: lit, ctx: ctx}, start, w.i)
+		w.visit(leaf{side: w.side, place: inJSON, name: name, ptr: w.ptr, value: lit, ctx: ctx}, start, w.i)
 	}
 	return true
 }

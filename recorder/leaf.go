@@ -54,8 +54,10 @@ type leaf struct {
 	side  side
 	place place
 	name  string // header (canonical), query, form field or part name; a JSON value's member name
-	ptr   string // inJSON: the value's JSON Pointer
-	str   bool   // inJSON: a string; false for a number, true, false or null (value is then the literal)
+	// ptr is an inJSON value's JSON Pointer. It is the walker's buffer, valid only while fn sees the
+	// leaf (a body has a pointer for every value, and most are never asked for): string(l.ptr) keeps it.
+	ptr   []byte
+	str   bool // inJSON: a string; false for a number, true, false or null (value is then the literal)
 	value string
 	// ctx is the kind the name rules (pii_rules.yaml) give the value: by its own name, or inherited from
 	// the nearest named JSON ancestor ("addressDetail": {...}); free text is inherited whatever lies below.
@@ -78,7 +80,7 @@ func (l leaf) where() string {
 	case inRecordedForm:
 		w = "recorded form " + l.name
 	case inJSON:
-		w = l.ptr
+		w = string(l.ptr)
 		if w == "" {
 			w = "body"
 		}
@@ -342,7 +344,7 @@ func rewriteJSON(s side, body string, fn rewriteFunc) (out string, changed, vali
 			return
 		}
 		if !changed {
-			b.Grow(len(body))
+			b.Grow(len(body) + len(body)/8) // stand-ins may be a little longer than what they replace
 			changed = true
 		}
 		b.WriteString(body[last:start])

@@ -301,9 +301,9 @@ func datesInText(s string) [][2]int {
 var dateAtRE = regexp.MustCompile(`^` + dateInTextRE.String())
 
 // dateWindow bounds what dateAtRE is shown: no date it matches is longer than about 25 bytes (a month's
-// name in its longest spelling, case-folded letters included), so a window of 64 holds every match and
+// name in its longest spelling, case-folded letters included), so a window of 32 holds every match and
 // the byte after it, and the regexp's cost stays proportional to the candidates, not to the text.
-const dateWindow = 64
+const dateWindow = 32
 
 // dateMatches is dateInTextRE.FindAllStringIndex(s, -1), computed in time linear in s: the leftmost-first
 // match at each position where one can start, the search going on after each match as FindAll's does.

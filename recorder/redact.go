@@ -120,7 +120,7 @@ func (rs *ruleSet) knownValues(a answerSet, i *cassette.Interaction) *knownValue
 			return "", false
 		}
 		kind := l.ctx
-		if p, ok := a.pii[l.ptr]; ok && l.side == sideAnswer && l.place == inJSON {
+		if p, ok := a.pii[string(l.ptr)]; ok && l.side == sideAnswer && l.place == inJSON {
 			kind = p
 		}
 		switch kind {
@@ -329,13 +329,13 @@ func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func
 		return Redacted, []string{LeakCredential}
 	}
 	if l.side == sideAnswer && l.place == inJSON && l.str {
-		if a.secrets[l.ptr] {
+		if a.secrets[string(l.ptr)] {
 			if v == "" || v == Redacted || keep(v) {
 				return v, nil
 			}
 			return Redacted, []string{LeakCredential}
 		}
-		if kind, ok := a.pii[l.ptr]; ok {
+		if kind, ok := a.pii[string(l.ptr)]; ok {
 			k := specimenKind(kind)
 			if specimen.IsSyntheticValue(k, v) || keep(v) {
 				return v, nil
@@ -449,17 +449,11 @@ func imageOf(l leaf) ([]byte, bool) {
 			return nil, false
 		}
 	}
-	if isImageBytes(l.value) {
+	if wire.IsImageString(l.value) {
 		return []byte(l.value), true
 	}
 	return wire.Base64Image(l.value)
 }
-
-// isImageBytes is wire.IsImage of s without copying more of it than the sniffer reads.
-func isImageBytes(s string) bool { return wire.IsImage([]byte(s[:min(len(s), sniffLen)])) }
-
-// sniffLen is how much of its input http.DetectContentType (under wire.IsImage) considers.
-const sniffLen = 512
 
 // textual reports whether a leaf is text to look into for tokens and NIKs: not a file part, not binary.
 func textual(l leaf) bool { return l.place != inPartFile && utf8.ValidString(l.value) }
