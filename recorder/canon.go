@@ -27,7 +27,20 @@ type CanonicalRequest struct {
 	bodyErr error // a live body that cannot be read
 	tree    any   // the body structured by its media type; nil when !ok
 	ok      bool
-	text    string // the body as canonical text (canonText)
+	text    *bodyText // the body as canonical text, for when either side is unstructured
+}
+
+// bodyText is canonText of a body, made when first asked for: a structured live body (a multipart
+// upload, most of them) is never compared as text, and need not be copied into a string.
+type bodyText struct {
+	once sync.Once
+	raw  []byte
+	s    string
+}
+
+func (t *bodyText) get() string {
+	t.once.Do(func() { t.s, t.raw = canonText(string(t.raw)), nil })
+	return t.s
 }
 
 // WithPath is c with another URL path: a caller that has already found the operation (the sandbox)
@@ -45,8 +58,10 @@ type RequestMatcher struct{ m *matcher }
 // NewRequestMatcher is NewMatcher with the canonical forms in the caller's hands.
 func NewRequestMatcher(o MatchOptions) *RequestMatcher { return &RequestMatcher{newMatcher(o)} }
 
-// Live canonicalises a live request. Its body is read and put back whole for whoever reads it next.
-func (rm *RequestMatcher) Live(r *http.Request) *CanonicalRequest { return rm.m.live(r) }
+// Live canonicalises a live request whose body the caller has read: body. r.Body is not read.
+func (rm *RequestMatcher) Live(r *http.Request, body []byte) *CanonicalRequest {
+	return rm.m.liveBody(r, body, nil)
+}
 
 // Recorded canonicalises a recorded request.
 func (rm *RequestMatcher) Recorded(i cassette.Request) *CanonicalRequest { return rm.m.recorded(i) }
@@ -60,17 +75,23 @@ func (rm *RequestMatcher) Match(live, rec *CanonicalRequest) bool {
 // values (either side may hold personal data).
 func (rm *RequestMatcher) Explain(live, rec *CanonicalRequest) string { return rm.m.compare(live, rec) }
 
+// live canonicalises a live request, reading its body and putting it back whole for whoever reads it
+// next.
 func (m *matcher) live(r *http.Request) *CanonicalRequest {
+	body, err := readBody(r)
+	return m.liveBody(r, body, err)
+}
+
+func (m *matcher) liveBody(r *http.Request, body []byte, bodyErr error) *CanonicalRequest {
 	c := &CanonicalRequest{method: r.Method, path: r.URL.Path, query: m.query(r.URL.RawQuery)}
 	var params map[string]string
 	c.media, params = contentType(r.Header)
-	body, err := readBody(r)
-	if err != nil {
-		c.bodyErr = err
+	if bodyErr != nil {
+		c.bodyErr = bodyErr
 		return c
 	}
 	c.tree, c.ok = m.structured(c.media, params, body)
-	c.text = canonText(string(body))
+	c.text = &bodyText{raw: body}
 	return c
 }
 
@@ -85,7 +106,8 @@ func (m *matcher) recorded(i cassette.Request) *CanonicalRequest {
 	var params map[string]string
 	c.media, params = contentType(i.Headers)
 	c.tree, c.ok = m.structured(c.media, params, []byte(i.Body))
-	c.text = canonText(i.Body)
+	c.text = &bodyText{s: canonText(i.Body)}
+	c.text.once.Do(func() {}) // made now: a recorded form is shared by concurrent matches
 	return c
 }
 
@@ -112,7 +134,7 @@ func (m *matcher) compare(l, r *CanonicalRequest) string {
 	lb, rb := l.tree, r.tree
 	if !l.ok || !r.ok {
 		// Unstructured, or not what its type says: compare the bytes, images by hash.
-		lb, rb = l.text, r.text
+		lb, rb = l.text.get(), r.text.get()
 	}
 	if p, differ := firstDiff("", lb, rb); differ {
 		return "body differs at " + pointerOrRoot(p)

@@ -84,12 +84,24 @@ func orNone(t string) string {
 	return t
 }
 
+// maxPrealloc bounds the buffer a request's Content-Length makes readBody allocate up front.
+const maxPrealloc = 64 << 20
+
 // readBody reads a request's body and puts an unread copy back.
 func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	b, err := io.ReadAll(r.Body)
+	var b []byte
+	var err error
+	if n := r.ContentLength; n > 0 && n <= maxPrealloc {
+		// A known length is read into one buffer, not grown from 512 bytes by doubling.
+		buf := bytes.NewBuffer(make([]byte, 0, n+1))
+		_, err = buf.ReadFrom(r.Body)
+		b = buf.Bytes()
+	} else {
+		b, err = io.ReadAll(r.Body)
+	}
 	r.Body.Close()
 	r.Body = &rereadBody{bytes.NewReader(b), b}
 	return b, err

@@ -201,7 +201,12 @@ func TestMatcher(t *testing.T) {
 				}
 			}
 			rm := NewRequestMatcher(matchOptions())
-			if got := rm.Match(rm.Live(tc.live.build(t)), rm.Recorded(tc.rec)); got != tc.want {
+			r := tc.live.build(t)
+			body, err := readBody(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rm.Match(rm.Live(r, body), rm.Recorded(tc.rec)); got != tc.want {
 				t.Fatalf("RequestMatcher disagrees with explain: %v, want %v", got, tc.want)
 			}
 		})

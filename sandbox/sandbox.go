@@ -1,12 +1,10 @@
 package sandbox
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -340,10 +338,7 @@ func (s *server) sandbox(d *opData, q *request) (*answer, string, bool) {
 func (s *server) match(d *opData, q *request, withReplayOnly bool) *recorded {
 	if q.canon == nil {
 		// Canonicalised once for every candidate (and both calls of a request); the recordings were at load.
-		req := q.r.Clone(q.r.Context())
-		req.Body = io.NopCloser(bytes.NewReader(q.body))
-		req.ContentLength = int64(len(q.body))
-		q.canon = d.vendor.match.Live(req)
+		q.canon = d.vendor.match.Live(q.r, q.body)
 	}
 	for _, rec := range d.recorded {
 		if !withReplayOnly && (rec.scenario == nil || rec.scenario.Live.ReplayOnly || rec.scenario.Operation != d.op.ID) {
