@@ -95,7 +95,7 @@ func (w *jsonWalker) value(name, ctx string) bool {
 		if w.visit != nil {
 			v := w.body[start+1 : end-1]
 			if esc {
-				if err := json.Unmarshal([]byte(w.body[start:end]), &v); err != nil {
+				if v, ok = unquote(w.body[start:end]); !ok {
 					return false
 				}
 			}
@@ -241,7 +241,7 @@ func (w *jsonWalker) object(ctx string) bool {
 		if w.visit != nil {
 			key = w.body[start+1 : end-1]
 			if esc {
-				if err := json.Unmarshal([]byte(w.body[start:end]), &key); err != nil {
+				if key, ok = unquote(w.body[start:end]); !ok {
 					return false
 				}
 			}
@@ -325,6 +325,15 @@ func appendEscaped(b []byte, token string) []byte {
 		}
 	}
 	return b
+}
+
+// unquote decodes a JSON string with escapes (or bytes that are not UTF-8) as encoding/json does.
+func unquote(quoted string) (string, bool) {
+	var s string
+	if err := json.Unmarshal([]byte(quoted), &s); err != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // writeJSONString writes s as a JSON string, as json.Encoder does with SetEscapeHTML(false). Plain ASCII,

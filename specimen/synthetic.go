@@ -277,8 +277,10 @@ func isDigit(c rune) bool { return c >= '0' && c <= '9' }
 // of a 16-digit NIK it stands for, or -1 if it stands for none (only when s has more than 16 positions,
 // masks included); a mask or separator gets noSlot. See SyntheticLike for the layout.
 func nikSlots(s []rune) []int {
-	slots := make([]int, len(s)) // a slice, not a map: this runs for every NIK a redaction meets
-	var body []int               // indexes of the runes that are not separators
+	// Slices, not a map: this runs for every NIK a redaction meets.
+	slots := make([]int, 2*len(s))
+	body := slots[len(s):len(s)] // indexes of the runes that are not separators
+	slots = slots[:len(s):len(s)]
 	for i, c := range s {
 		slots[i] = noSlot
 		if !isNIKSeparator(c) {
