@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 
@@ -525,11 +527,38 @@ func redactCookie(header, v string) string {
 type knownValues struct {
 	list [][2]string // kind, value
 	seen map[string]bool
+	// The values by their length and a rolling hash of their bytes, upper-cased (ASCII values, for ASCII
+	// text, which compares in any case) or as they are (any value, for other text, which compares
+	// exactly): so that a text is masked in time linear in its length times the number of distinct value
+	// lengths, whatever the number of values, not once per value.
+	fold, exact *valueIndex
+}
+
+type valueIndex struct {
+	lengths []int
+	byHash  map[uint64][]int
+	// filter has a bit set for the top bits of every hash in byHash: most windows of a text miss it,
+	// and a bit test is much cheaper than a lookup in a map of many values.
+	filter []uint64
+	shift  uint
+}
+
+func newValueIndex(values int) *valueIndex {
+	bits := uint(10)
+	for 1<<bits < 16*values {
+		bits++
+	}
+	return &valueIndex{byHash: map[uint64][]int{}, filter: make([]uint64, 1<<bits/64), shift: 64 - bits}
+}
+
+func (x *valueIndex) mayHold(h uint64) bool {
+	b := h >> x.shift
+	return x.filter[b/64]&(1<<(b%64)) != 0
 }
 
 func (k *knownValues) add(kind, v string) {
 	v = strings.TrimSpace(v)
-	if len([]rune(v)) < 4 || specimen.IsSyntheticValue(kind, v) || !hasLetter(v) && kind != specimen.KindNIK {
+	if utf8.RuneCountInString(v) < 4 || specimen.IsSyntheticValue(kind, v) || !hasLetter(v) && kind != specimen.KindNIK {
 		return
 	}
 	if k.seen == nil {
@@ -538,22 +567,110 @@ func (k *knownValues) add(kind, v string) {
 	if !k.seen[v] {
 		k.seen[v] = true
 		k.list = append(k.list, [2]string{kind, v})
+		k.fold, k.exact = nil, nil
 	}
 }
 
-// mask replaces the known values quoted in s (ASCII case-insensitively) by their synthetic stand-ins.
+// mask replaces the known values quoted in s (ASCII case-insensitively) by their synthetic stand-ins, one
+// value after the other in the order they were found. A value s does not quote changes nothing: only
+// those it quotes (firstIn) are replaced, which is the same, in time that does not grow with the list.
 func (k *knownValues) mask(s string, keep func(string) bool) string {
-	if k == nil {
+	if k == nil || len(k.list) == 0 {
 		return s
 	}
-	for _, kv := range k.list {
-		kind, v := kv[0], kv[1]
-		if keep(v) {
-			continue
-		}
-		s = replaceFold(s, v, func(found string) string { return specimen.SyntheticLike(kind, found) })
+	if k.exact == nil {
+		k.index()
 	}
-	return s
+	for from := 0; ; {
+		n := k.firstIn(s, from)
+		if n < 0 {
+			return s
+		}
+		kind, v := k.list[n][0], k.list[n][1]
+		if !keep(v) {
+			s = replaceFold(s, v, func(found string) string { return specimen.SyntheticLike(kind, found) })
+		}
+		from = n + 1
+	}
+}
+
+func (k *knownValues) index() {
+	k.fold, k.exact = newValueIndex(len(k.list)), newValueIndex(len(k.list))
+	for n, kv := range k.list {
+		v := kv[1]
+		k.exact.add(n, v, false)
+		if isASCII(v) {
+			k.fold.add(n, v, true)
+		}
+	}
+	slices.Sort(k.fold.lengths)
+	slices.Sort(k.exact.lengths)
+}
+
+func (x *valueIndex) add(n int, v string, fold bool) {
+	if !slices.Contains(x.lengths, len(v)) {
+		x.lengths = append(x.lengths, len(v))
+	}
+	h := uint64(0)
+	for i := 0; i < len(v); i++ {
+		h = h*hashBase + uint64(foldByte(v[i], fold))
+	}
+	x.byHash[h] = append(x.byHash[h], n)
+	b := h >> x.shift
+	x.filter[b/64] |= 1 << (b % 64)
+}
+
+// hashBase is the base of the rolling hash (a large odd number: arithmetic is modulo 2^64).
+const hashBase = 1099511628211
+
+func foldByte(c byte, fold bool) byte {
+	if fold && c >= 'a' && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// firstIn is the first value of the list, from index from on, that s quotes as replaceFold finds it (in
+// any ASCII case when both are ASCII, else exactly), or -1.
+func (k *knownValues) firstIn(s string, from int) int {
+	ascii := isASCII(s)
+	x := k.exact
+	if ascii {
+		x = k.fold
+	}
+	best := -1
+	for _, l := range x.lengths {
+		if l > len(s) {
+			break
+		}
+		pow := uint64(1) // hashBase^(l-1), to take the leaving byte out
+		for range l - 1 {
+			pow *= hashBase
+		}
+		h := uint64(0)
+		for i := 0; i < len(s); i++ {
+			if i >= l {
+				h -= uint64(foldByte(s[i-l], ascii)) * pow
+			}
+			h = h*hashBase + uint64(foldByte(s[i], ascii))
+			if i < l-1 {
+				continue
+			}
+			if !x.mayHold(h) {
+				continue
+			}
+			at := s[i-l+1 : i+1]
+			for _, n := range x.byHash[h] {
+				if n < from || best >= 0 && n >= best {
+					continue
+				}
+				if v := k.list[n][1]; ascii && strings.EqualFold(at, v) || !ascii && at == v {
+					best = n
+				}
+			}
+		}
+	}
+	return best
 }
 
 // replaceFold replaces every occurrence of old in s, ASCII case-insensitively when both are ASCII.
