@@ -276,11 +276,10 @@ func isDigit(c rune) bool { return c >= '0' && c <= '9' }
 // nikSlots gives each digit position of s (a rune that is neither mask nor separator) the slot (0–15)
 // of a 16-digit NIK it stands for, or -1 if it stands for none (only when s has more than 16 positions,
 // masks included); a mask or separator gets noSlot. See SyntheticLike for the layout.
-func nikSlots(s []rune) []int {
-	// Slices, not a map: this runs for every NIK a redaction meets.
-	slots := make([]int, 2*len(s))
-	body := slots[len(s):len(s)] // indexes of the runes that are not separators
-	slots = slots[:len(s):len(s)]
+func nikSlots(s []rune) []int8 {
+	// A slice, not a map: this runs for every NIK a redaction meets.
+	slots := make([]int8, len(s))
+	body := make([]int, 0, len(s)) // indexes of the runes that are not separators
 	for i, c := range s {
 		slots[i] = noSlot
 		if !isNIKSeparator(c) {
@@ -297,11 +296,11 @@ func nikSlots(s []rune) []int {
 		}
 		switch {
 		case len(body) <= 16 && k < lead:
-			slots[i] = k
+			slots[i] = int8(k)
 		case len(body) <= 16:
-			slots[i] = 16 - (len(body) - k)
+			slots[i] = int8(16 - (len(body) - k))
 		case k < 16:
-			slots[i] = k
+			slots[i] = int8(k)
 		default:
 			slots[i] = -1
 		}
