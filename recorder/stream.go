@@ -42,8 +42,8 @@ type cassetteStream struct {
 	line       []byte // the current line, without its line break
 	lineNo     int
 	version    *int
-	inItems    bool  // inside the block sequence of `interactions`
-	itemIndent int   // indentation of its `-`, once known
+	inItems    bool // inside the block sequence of `interactions`
+	itemIndent int  // indentation of its `-`, once known
 	item       []byte
 	itemLine   int
 	n          int // interactions delivered
