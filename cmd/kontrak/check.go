@@ -11,12 +11,11 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
 )
 
 func init() {
 	commands["check"] = command{
-		summary: "check a response body (--vendor --operation --status FILE|-) or go-vcr cassettes against the contract",
+		summary: "check a response body (--vendor --operation --status FILE|-), or traffic: go-vcr cassettes, HAR files, NDJSON logs (FILE...|-)",
 		run:     runCheck,
 	}
 }
@@ -52,13 +51,14 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	operation := fs.String("operation", "", "operationId (body mode)")
 	status := fs.String("status", "", "HTTP status of the answer (body mode)")
 	strict := fs.Bool("strict", false, "count notices as breaking")
-	format := fs.String("format", "text", "text or json")
+	format := fs.String("format", "text", "text or json; for the drift report (--report) also markdown")
+	tf := trafficFlags(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" {
-		return usagef("--format must be text or json, not %q", *format)
+	if *format != "text" && *format != "json" && !(*format == "markdown" && *tf.report) {
+		return usagef("--format must be text or json (markdown with --report), not %q", *format)
 	}
 	opts := contract.CheckOptions{Strict: *strict}
 	bodyMode := *vendor != "" || *operation != "" || *status != ""
@@ -72,7 +72,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if bodyMode {
 		return checkBody(c, *vendor, *operation, *status, files, opts, *format, stdin, stdout)
 	}
-	return checkCassettes(c, files, opts, *format, stdout)
+	return checkTraffic(c, files, opts, tf, *format, stdin, stdout)
 }
 
 func checkBody(c *contract.Contract, vendor, operation, status string, files []string, opts contract.CheckOptions, format string, stdin io.Reader, stdout io.Writer) error {
@@ -114,64 +114,6 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 		}
 	}
 	if contract.HasBreaking(findings) {
-		return errDrift
-	}
-	return nil
-}
-
-func checkCassettes(c *contract.Contract, files []string, opts contract.CheckOptions, format string, stdout io.Writer) error {
-	var all []verdictJSON
-	drift := false
-	// Read every cassette before printing anything: an unreadable one is exit 2 with nothing half-said.
-	type loaded struct {
-		file string
-		ixs  []recorder.Exchange
-	}
-	var cassettes []loaded
-	for _, f := range files {
-		ixs, err := recorder.ReadExchanges(f)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		cassettes = append(cassettes, loaded{f, ixs})
-	}
-	// Resolve every interaction's operation before judging any, for the same reason.
-	ops := map[*recorder.Exchange]*contract.Operation{}
-	for _, cs := range cassettes {
-		for i := range cs.ixs {
-			ix := &cs.ixs[i]
-			op, ok := c.Lookup(ix.Method, ix.Path)
-			if !ok {
-				return usagef("%s: interaction %d: %s %s matches no documented operation", cs.file, ix.ID, ix.Method, ix.Path)
-			}
-			ops[ix] = op
-		}
-	}
-	for _, cs := range cassettes {
-		for i := range cs.ixs {
-			ix := &cs.ixs[i]
-			op := ops[ix]
-			findings := op.Check(ix.Status, ix.Header, ix.Body, opts)
-			drift = drift || contract.HasBreaking(findings)
-			id := ix.ID
-			all = append(all, verdictJSON{Cassette: cs.file, Interaction: &id, Vendor: op.Vendor.ID, Operation: op.ID,
-				Verdict: verdict(findings), Findings: nonNil(findings)})
-			if format == "text" {
-				for _, f := range findings {
-					fmt.Fprintln(stdout, textLine(fmt.Sprintf("%s#%d ", cs.file, ix.ID), op, f))
-				}
-			}
-		}
-	}
-	if format == "json" {
-		if all == nil {
-			all = []verdictJSON{}
-		}
-		if err := writeJSON(stdout, all); err != nil {
-			return err
-		}
-	}
-	if drift {
 		return errDrift
 	}
 	return nil
