@@ -62,6 +62,7 @@ func (o *Operation) Check(status int, header http.Header, body []byte, opts Chec
 	}
 	if isJSON {
 		ck.codes(doc)
+		ck.semantic(doc)
 	}
 	out := ck.findings
 	sort.SliceStable(out, func(i, j int) bool {
@@ -166,7 +167,7 @@ func (c *checker) codes(doc any) {
 			c.add(ErrorCodeStatusMismatch, o.Codes.Pointer, "HTTP "+strings.Join(row.Statuses, " or "), fmt.Sprintf("HTTP %d", c.status),
 				fmt.Sprintf("code %s arrived with HTTP %d", code, c.status), row.Source.String())
 		}
-		if row != nil && len(row.Messages) > 0 && o.Codes.MessagePointer != "" {
+		if row != nil && len(row.Messages) > 0 && !row.MessagesOpen && o.Codes.MessagePointer != "" {
 			if msg, ok := lookupString(doc, o.Codes.MessagePointer); ok && !contains(row.Messages, msg) {
 				c.add(MessageChanged, o.Codes.MessagePointer, quoteList(row.Messages), quoteValue(msg),
 					fmt.Sprintf("the message of %s changed", code), row.Source.String())

@@ -36,12 +36,15 @@ const (
 	extPII     = "x-kontrak-pii"
 )
 
+// x-kontrak-canonical is extCanonical (canonical.go).
+
 type rootExt struct {
 	Vendor         string                `yaml:"vendor"`
 	Name           string                `yaml:"name"`
 	Pages          []string              `yaml:"pages"`
 	Env            Env                   `yaml:"env"`
 	Contradictions []Contradiction       `yaml:"contradictions"`
+	Notes          []Contradiction       `yaml:"notes"`
 	CodeTables     map[string]sharedCode `yaml:"codeTables"`
 }
 
@@ -67,6 +70,9 @@ func Load(fsys fs.FS) (*Contract, error) {
 	for _, f := range files {
 		v, err := loadVendor(fsys, f, schemas)
 		if err != nil {
+			return nil, err
+		}
+		if err := c.attachVocabulary(fsys, v); err != nil {
 			return nil, err
 		}
 		if prev := c.Vendor(v.ID); prev != nil {
@@ -111,7 +117,7 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 	}
 	v := &Vendor{
 		ID: root.Vendor, Name: root.Name, File: file, Pages: root.Pages, Env: root.Env,
-		Contradictions: root.Contradictions,
+		Contradictions: root.Contradictions, Notes: root.Notes,
 	}
 	if m.Info != nil {
 		v.Title, v.Version, v.Description = m.Info.Title, m.Info.Version, m.Info.Description
@@ -246,6 +252,12 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 			}
 			if err := decodeExt(op.Extensions, extPII, &o.PII, true); err != nil {
 				return nil, ofail("%v", err)
+			}
+			if n, ok := op.Extensions.Get(extCanonical); ok && n != nil {
+				ptr := "/paths/" + escapeToken(p) + "/" + strings.ToLower(method) + "/" + extCanonical
+				if o.Canonical, err = decodeCanonical(n, ptr); err != nil {
+					return nil, ofail("%v", err)
+				}
 			}
 			o.Extensions = map[string]any{}
 			if op.Extensions != nil {

@@ -40,6 +40,17 @@ const (
 	BillingFlagMismatch     = "billing-flag-mismatch"
 	FieldUndocumented       = "field-undocumented"
 	MessageChanged          = "message-changed"
+
+	// The semantic rules (semantic.go): a KTP's meaning, against the canonical record and the vocabulary.
+	NIKMalformed             = "nik-malformed"
+	EpochUnitMismatch        = "epoch-unit-mismatch"
+	SuccessBodyOnErrorStatus = "success-body-on-error-status"
+	NIKProvinceUnknown       = "nik-province-unknown"
+	NIKBirthDateMismatch     = "nik-birthdate-mismatch"
+	NIKGenderMismatch        = "nik-gender-mismatch"
+	KTPValueUnusual          = "ktp-value-unusual"
+	RTRWNotation             = "rtrw-notation"
+	CanonicalSourcesDisagree = "canonical-sources-disagree"
 )
 
 var rules = []Rule{
@@ -55,6 +66,15 @@ var rules = []Rule{
 	{BillingFlagMismatch, Breaking, "The billing flag in the body contradicts the code table."},
 	{FieldUndocumented, Notice, "A field the documents do not know."},
 	{MessageChanged, Notice, "A documented message text changed (vendors say messages change without notice)."},
+	{NIKMalformed, Breaking, "A documented NIK is not 16 digits (a vendor's documented mask excepted)."},
+	{EpochUnitMismatch, Breaking, "A token expiry is not in its documented epoch unit (milliseconds: 13 digits)."},
+	{SuccessBodyOnErrorStatus, Breaking, "A success body arrives with a status outside the success statuses."},
+	{NIKProvinceUnknown, Notice, "Digits 1–2 of a NIK are no province's code (KTP vocabulary)."},
+	{NIKBirthDateMismatch, Notice, "Digits 7–12 of a NIK disagree with the date of birth, or are no date."},
+	{NIKGenderMismatch, Notice, "Digits 7–8 of a NIK (day + 40 for women) disagree with the gender."},
+	{KTPValueUnusual, Notice, "A KTP field holds a value outside its vocabulary set (gender, religion, blood type, ...)."},
+	{RTRWNotation, Notice, "RT or RW is not written as the KTP writes it (three digits each)."},
+	{CanonicalSourcesDisagree, Notice, "Two fields of one answer that carry the same KTP fact disagree."},
 }
 
 // Rules lists every finding id with its severity, for docs and reports.

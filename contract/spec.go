@@ -34,7 +34,10 @@ type Contradiction struct {
 	Operation  string `yaml:"operation,omitempty" json:"operation,omitempty"`
 	Text       string `yaml:"text" json:"text"`
 	Resolution string `yaml:"resolution" json:"resolution"`
-	Source     Source `yaml:"source" json:"source"`
+	// Findings are the finding ids the documents' own examples yield because of this contradiction (a notice
+	// at Pointer): recorded, so that an example may carry them and still conform.
+	Findings []string `yaml:"findings,omitempty" json:"findings,omitempty"`
+	Source   Source   `yaml:"source" json:"source"`
 }
 
 // Env names the environment variables of live mode; never their values.
@@ -46,13 +49,18 @@ type Env struct {
 
 // Code is one row of an error-code table.
 type Code struct {
-	Code        string      `yaml:"code" json:"code"`
-	Statuses    []string    `yaml:"statuses" json:"statuses"`
-	Billable    bool        `yaml:"billable" json:"billable"`
-	Flags       []string    `yaml:"flags,omitempty" json:"flags,omitempty"`
-	Messages    []string    `yaml:"messages,omitempty" json:"messages,omitempty"`
-	Description string      `yaml:"description,omitempty" json:"description,omitempty"`
-	RetryAfter  *RetryAfter `yaml:"retryAfter,omitempty" json:"retryAfter,omitempty"`
+	Code     string   `yaml:"code" json:"code"`
+	Statuses []string `yaml:"statuses" json:"statuses"`
+	Billable bool     `yaml:"billable" json:"billable"`
+	Flags    []string `yaml:"flags,omitempty" json:"flags,omitempty"`
+	Messages []string `yaml:"messages,omitempty" json:"messages,omitempty"`
+	// MessagesOpen says the document gives Messages as examples ("Messages may look like", "etc."): another
+	// text is not a changed message.
+	MessagesOpen bool `yaml:"messagesOpen,omitempty" json:"messagesOpen,omitempty"`
+	// BillableSource, when set, is the provenance of Billable alone, where it differs from the row's.
+	BillableSource *Source     `yaml:"billableSource,omitempty" json:"billableSource,omitempty"`
+	Description    string      `yaml:"description,omitempty" json:"description,omitempty"`
+	RetryAfter     *RetryAfter `yaml:"retryAfter,omitempty" json:"retryAfter,omitempty"`
 	// Class marks a code that proves nothing about the contract: auth, rate-limit or server. A live run
 	// whose every answer is of these (or HTTP 401, 403, 429, 5XX) proved nothing.
 	Class  string `yaml:"class,omitempty" json:"class,omitempty"`
@@ -263,6 +271,9 @@ type Operation struct {
 	PII map[string]string
 	// Extensions holds every other x-kontrak-* extension of the operation, decoded (e.g. signature, token).
 	Extensions map[string]any
+	// Canonical maps the operation's success answer onto the canonical KTP record (x-kontrak-canonical);
+	// nil for an operation that carries no KTP.
+	Canonical *CanonicalMap
 }
 
 // ImageField returns the request body property that carries the image, and its rules.
@@ -366,11 +377,15 @@ type Vendor struct {
 	Pages          []string
 	Env            Env
 	Contradictions []Contradiction
-	Servers        []Server
-	Operations     []*Operation
-	Title          string
-	Version        string
-	Description    string
+	// Notes are remarks on the documents that are not contradictions of a document with itself.
+	Notes       []Contradiction
+	Servers     []Server
+	Operations  []*Operation
+	Title       string
+	Version     string
+	Description string
+
+	vocab *Vocabulary
 }
 
 // Operation returns the operation with the given operationId, or nil.
@@ -395,7 +410,11 @@ func (v *Vendor) OperationIDs() []string {
 // Contract is every vendor's contract, loaded once.
 type Contract struct {
 	vendors []*Vendor
+	vocab   *Vocabulary
 }
+
+// Vocabulary is the KTP vocabulary the semantic rules read (VocabularyFile).
+func (c *Contract) Vocabulary() *Vocabulary { return c.vocab }
 
 // Vendors lists the vendors in id order.
 func (c *Contract) Vendors() []*Vendor { return c.vendors }

@@ -1,0 +1,359 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// extCanonical maps an operation's success answer onto the canonical KTP record.
+const extCanonical = "x-kontrak-canonical"
+
+// KTP is the canonical record of an Indonesian identity card: one type for every vendor's answer. Fields
+// the vendor does not give, or gives as null or a documented placeholder ("null"), are empty. Canonical
+// field names (the json tags) are kontrak's vocabulary; which vendor pointer fills which is said by each
+// spec's x-kontrak-canonical.
+type KTP struct {
+	NIK           string `json:"nik"`
+	Name          string `json:"name"`
+	BirthPlace    string `json:"birthPlace"`
+	BirthDate     *Date  `json:"birthDate"`
+	Gender        string `json:"gender"`
+	BloodType     string `json:"bloodType"`
+	Address       string `json:"address"`
+	RT            string `json:"rt"`
+	RW            string `json:"rw"`
+	Village       string `json:"village"`
+	District      string `json:"district"`
+	City          string `json:"city"`
+	Province      string `json:"province"`
+	Religion      string `json:"religion"`
+	MaritalStatus string `json:"maritalStatus"`
+	Occupation    string `json:"occupation"`
+	Nationality   string `json:"nationality"`
+	// Expiry is the card's validity as printed: a date in the vendor's notation or "SEUMUR HIDUP" (for life).
+	Expiry string `json:"expiry"`
+}
+
+// Date is a calendar date, without time or zone.
+type Date struct {
+	Year  int        `json:"year"`
+	Month time.Month `json:"month"`
+	Day   int        `json:"day"`
+}
+
+// String is the ISO form, yyyy-mm-dd.
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
+
+// MarshalText writes the ISO form.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// CanonicalMap is how an operation's success answer maps onto KTP: which answers carry a KTP (When), and, per
+// canonical field, the vendor's pointer and notation.
+type CanonicalMap struct {
+	When struct {
+		// Statuses are the HTTP statuses of a success ("200", "2XX").
+		Statuses []string `yaml:"statuses" json:"statuses"`
+		// Code is the value at the operation's code pointer on a success; empty: a success carries no code.
+		Code string `yaml:"code,omitempty" json:"code,omitempty"`
+	} `yaml:"when" json:"when"`
+	// Mask is the character a vendor masks personal data with in its documents ("33******02"): a value
+	// holding it is not judged by the KTP vocabulary, and a masked NIK keeps its contract.
+	Mask   string               `yaml:"mask,omitempty" json:"mask,omitempty"`
+	Source Source               `yaml:"source" json:"source"`
+	Fields map[string]*FieldMap `yaml:"fields" json:"fields"`
+}
+
+// FieldMap is where a canonical field lives in the vendor's answer.
+type FieldMap struct {
+	Pointer string `yaml:"pointer" json:"pointer"`
+	// Notation is the date notation of a date field (a key of DateFormats).
+	Notation string `yaml:"notation,omitempty" json:"notation,omitempty"`
+	// Split takes one part of a joined value ("002/003" is RT/RW; "PLACE, dd-mm-yyyy").
+	Split *Split `yaml:"split,omitempty" json:"split,omitempty"`
+	// Nulls are documented placeholders that mean "no value" (ADVANCE's string "null").
+	Nulls []string `yaml:"nulls,omitempty" json:"nulls,omitempty"`
+	// Also are other places of the same answer that carry the same fact; they must agree with Pointer
+	// (canonical-sources-disagree) where both can be read.
+	Also   []*FieldMap `yaml:"also,omitempty" json:"also,omitempty"`
+	Source *Source     `yaml:"source,omitempty" json:"source,omitempty"`
+}
+
+// Split is a split rule: the value is cut at Separator and part Index is taken (negative: from the end),
+// trimmed. A value with too few parts has no such part.
+type Split struct {
+	Separator string `yaml:"separator" json:"separator"`
+	Index     int    `yaml:"index" json:"index"`
+}
+
+var ktpType = reflect.TypeOf(KTP{})
+
+func canonicalFieldNames() []string {
+	out := make([]string, ktpType.NumField())
+	for i := range out {
+		out[i] = strings.Split(ktpType.Field(i).Tag.Get("json"), ",")[0]
+	}
+	return out
+}
+
+func canonicalFieldIndex(name string) (int, bool) {
+	for i, n := range canonicalFieldNames() {
+		if n == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// decodeCanonical decodes x-kontrak-canonical strictly: every key must be known, every field a canonical
+// one, every notation a known date notation. Errors name the JSON Pointer inside the extension and the key.
+func decodeCanonical(n *yaml.Node, pointer string) (*CanonicalMap, error) {
+	if err := knownKeys(n, pointer, map[string]any{
+		"when": []string{"statuses", "code"}, "mask": nil, "source": []string{"page", "basis", "note"}, "fields": "fields",
+	}); err != nil {
+		return nil, err
+	}
+	var c CanonicalMap
+	if err := n.Load(&c, yaml.WithKnownFields()); err != nil {
+		return nil, fmt.Errorf("%s: %s", pointer, oneLine(err.Error()))
+	}
+	if len(c.When.Statuses) == 0 {
+		return nil, fmt.Errorf("%s/when/statuses: a success needs its statuses", pointer)
+	}
+	if len(c.Fields) == 0 {
+		return nil, fmt.Errorf("%s/fields: no field is mapped", pointer)
+	}
+	names := make([]string, 0, len(c.Fields))
+	for k := range c.Fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		p := pointer + "/fields/" + escapeToken(name)
+		i, ok := canonicalFieldIndex(name)
+		if !ok {
+			return nil, fmt.Errorf("%s: unknown canonical field %q (known: %s)", p, name, strings.Join(canonicalFieldNames(), ", "))
+		}
+		isDate := ktpType.Field(i).Type == reflect.TypeOf(&Date{})
+		fm := c.Fields[name]
+		if err := checkFieldMap(fm, p, isDate); err != nil {
+			return nil, err
+		}
+		for j, a := range fm.Also {
+			if err := checkFieldMap(a, fmt.Sprintf("%s/also/%d", p, j), isDate); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &c, nil
+}
+
+func checkFieldMap(fm *FieldMap, p string, isDate bool) error {
+	if fm == nil || !strings.HasPrefix(fm.Pointer, "/") {
+		return fmt.Errorf("%s/pointer: a JSON Pointer is required", p)
+	}
+	if isDate {
+		if _, ok := DateFormats[fm.Notation]; !ok {
+			return fmt.Errorf("%s/notation: %q is not a date notation (known: %s)", p, fm.Notation, strings.Join(sortedKeys(DateFormats), ", "))
+		}
+	} else if fm.Notation != "" {
+		return fmt.Errorf("%s/notation: only a date field has a notation", p)
+	}
+	if fm.Split != nil && fm.Split.Separator == "" {
+		return fmt.Errorf("%s/split/separator: empty", p)
+	}
+	return nil
+}
+
+// knownKeys walks a mapping node and refuses keys the format does not know, naming pointer and key. spec
+// maps a key to nil (a scalar), a list of known subkeys, or "fields" (the field maps).
+func knownKeys(n *yaml.Node, pointer string, spec map[string]any) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("%s: a mapping is required", pointer)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i].Value, n.Content[i+1]
+		p := pointer + "/" + escapeToken(key)
+		want, ok := spec[key]
+		if !ok {
+			return fmt.Errorf("%s: unknown key %q (known: %s)", pointer, key, strings.Join(sortedKeys(spec), ", "))
+		}
+		switch w := want.(type) {
+		case []string:
+			m := map[string]any{}
+			for _, k := range w {
+				m[k] = nil
+			}
+			if err := knownKeys(val, p, m); err != nil {
+				return err
+			}
+		case string: // the field maps
+			if val.Kind != yaml.MappingNode {
+				return fmt.Errorf("%s: a mapping is required", p)
+			}
+			for j := 0; j+1 < len(val.Content); j += 2 {
+				if err := fieldMapKeys(val.Content[j+1], p+"/"+escapeToken(val.Content[j].Value)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func fieldMapKeys(n *yaml.Node, p string) error {
+	spec := map[string]any{"pointer": nil, "notation": nil, "split": []string{"separator", "index"}, "nulls": nil,
+		"source": []string{"page", "basis", "note"}, "also": nil}
+	if err := knownKeys(n, p, spec); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != "also" {
+			continue
+		}
+		list := n.Content[i+1]
+		if list.Kind != yaml.SequenceNode {
+			return fmt.Errorf("%s/also: a list is required", p)
+		}
+		for j, item := range list.Content {
+			if err := fieldMapKeys(item, fmt.Sprintf("%s/also/%d", p, j)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ErrNoCanonical is returned by Canonical for an operation whose spec maps no KTP (a token call, a submit).
+var ErrNoCanonical = errors.New("the operation carries no KTP (no " + extCanonical + ")")
+
+// Canonical reads the KTP of an operation's success answer into the canonical record, dates as dates. It
+// errs, naming vendor and operation, when the operation carries no KTP, the body is not JSON, or the body is
+// not a success (its code is not the success code); a field that cannot be read (absent, null, a
+// placeholder, a date off its notation) is left empty.
+func Canonical(op *Operation, body []byte) (*KTP, error) {
+	if op == nil || op.Canonical == nil {
+		name := "nil operation"
+		if op != nil {
+			name = op.Name()
+		}
+		return nil, fmt.Errorf("%s: %w", name, ErrNoCanonical)
+	}
+	doc, ok := decodeJSON(body)
+	if !ok {
+		return nil, fmt.Errorf("%s: the body is not JSON", op.Name())
+	}
+	if !op.isSuccessBody(doc) {
+		code, _ := lookupString(doc, op.Codes.Pointer)
+		return nil, fmt.Errorf("%s: not a success answer (code %q at %q, want %q)", op.Name(), code, op.Codes.Pointer, op.Canonical.When.Code)
+	}
+	k, values := op.canonical(doc)
+	for _, v := range values {
+		if v.raw {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: the body carries none of the KTP's fields", op.Name())
+}
+
+// isSuccessBody reports whether the body's code is the success code of the mapping.
+func (o *Operation) isSuccessBody(doc any) bool {
+	code, has := lookupString(doc, o.Codes.Pointer)
+	if o.Canonical.When.Code == "" {
+		return !has
+	}
+	return has && code == o.Canonical.When.Code
+}
+
+// canonValue is one canonical field as read: its text, where it came from.
+type canonValue struct {
+	field   string
+	pointer string
+	text    string
+	date    *Date
+	ok      bool   // readable: present, not null, not a placeholder (and a valid date for a date field)
+	raw     bool   // present as a string at all (even a placeholder)
+	rawText string // the string as it arrived, before split and placeholders
+}
+
+// canonical reads every mapped field; values lists them in canonical field order.
+func (o *Operation) canonical(doc any) (*KTP, []canonValue) {
+	k := &KTP{}
+	rv := reflect.ValueOf(k).Elem()
+	var values []canonValue
+	for i, name := range canonicalFieldNames() {
+		fm := o.Canonical.Fields[name]
+		if fm == nil {
+			continue
+		}
+		cv := readField(doc, name, fm)
+		values = append(values, cv)
+		if !cv.ok {
+			continue
+		}
+		if cv.date != nil {
+			d := *cv.date
+			rv.Field(i).Set(reflect.ValueOf(&d))
+		} else {
+			rv.Field(i).SetString(cv.text)
+		}
+	}
+	return k, values
+}
+
+func readField(doc any, name string, fm *FieldMap) canonValue {
+	cv := canonValue{field: name, pointer: fm.Pointer}
+	s, has := lookupRawString(doc, fm.Pointer)
+	if !has {
+		return cv
+	}
+	cv.raw, cv.rawText = true, s
+	if fm.Split != nil {
+		parts := strings.Split(s, fm.Split.Separator)
+		i := fm.Split.Index
+		if i < 0 {
+			i += len(parts)
+		}
+		if len(parts) < 2 || i < 0 || i >= len(parts) {
+			return cv
+		}
+		s = strings.TrimSpace(parts[i])
+	}
+	if containsFold(fm.Nulls, s) {
+		return cv
+	}
+	cv.text = s
+	if fm.Notation != "" {
+		t, err := time.Parse(DateFormats[fm.Notation], s)
+		if err != nil {
+			return cv
+		}
+		cv.date = &Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	}
+	cv.ok = true
+	return cv
+}
+
+// lookupRawString reads the string at a JSON Pointer; anything else (null, a number) is not a string.
+func lookupRawString(doc any, pointer string) (string, bool) {
+	v, ok := lookupValue(doc, pointer)
+	if !ok {
+		return "", false
+	}
+	s, ok := v.(string)
+	return s, ok
+}

@@ -1,0 +1,255 @@
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xeipuuv/gojsonpointer"
+)
+
+// The semantic rules: what a KTP means, written once against the canonical record (KTP) and the vocabulary
+// (VocabularyFile), never per vendor. Breaking where the vendor's own contract is broken (a NIK that is not
+// a NIK, a token expiry in the wrong unit, a success body on a failure status); a notice where only the KTP
+// itself says so (a value outside a vocabulary set, an unknown province, a NIK that disagrees with the date
+// of birth or the gender, two fields of one answer that disagree).
+
+// semantic runs every semantic rule on a JSON body.
+func (c *checker) semantic(doc any) {
+	o := c.op
+	c.expiryUnit(doc)
+	cm := o.Canonical
+	if cm == nil {
+		return
+	}
+	success := false
+	for _, s := range cm.When.Statuses {
+		if statusMatches(s, c.status) {
+			success = true
+		}
+	}
+	if !o.isSuccessBody(doc) {
+		return
+	}
+	if !success {
+		c.successOnFailure(doc)
+		return
+	}
+	voc := o.Vendor.vocab
+	if voc == nil {
+		return
+	}
+	_, values := o.canonical(doc)
+	byField := map[string]canonValue{}
+	for _, v := range values {
+		byField[v.field] = v
+	}
+	c.nik(voc, byField)
+	for _, set := range voc.Sets {
+		v, ok := byField[set.Field]
+		if !ok || !v.ok || v.text == "" || c.masked(v.text) || set.Has(v.text) {
+			continue
+		}
+		c.add(KTPValueUnusual, v.pointer, "one of "+quoteList(set.Values), quoteValue(v.text),
+			fmt.Sprintf("%s is outside the KTP's %s values", v.pointer, set.Field), set.Source.String())
+	}
+	reported := map[string]bool{} // RT and RW may share a pointer ("002/003"): one finding for it
+	for _, f := range []string{"rt", "rw"} {
+		v, ok := byField[f]
+		if !ok || !v.raw || reported[v.pointer] || c.masked(v.rawText) || strings.TrimSpace(v.rawText) == "" {
+			continue
+		}
+		if v.ok && voc.rtrw.MatchString(v.text) {
+			continue
+		}
+		if !v.ok && containsFold(cm.Fields[f].Nulls, v.rawText) {
+			continue
+		}
+		reported[v.pointer] = true
+		c.add(RTRWNotation, v.pointer, "RT and RW of pattern "+voc.RTRW.Pattern+" each", shapeOf(v.rawText),
+			fmt.Sprintf("%s %s breaks the KTP's RT/RW notation", v.pointer, strings.ToUpper(f)), voc.RTRW.Source.String())
+	}
+	for _, name := range canonicalFieldNames() {
+		fm := cm.Fields[name]
+		v, ok := byField[name]
+		if fm == nil || !ok || !v.ok || len(fm.Also) == 0 {
+			continue
+		}
+		for _, a := range fm.Also {
+			w := readField(doc, name, a)
+			if !w.ok || agree(v, w) {
+				continue
+			}
+			src := cm.Source
+			if a.Source != nil {
+				src = *a.Source
+			}
+			c.add(CanonicalSourcesDisagree, v.pointer, "the same "+name+" as "+a.Pointer, "a different "+name,
+				fmt.Sprintf("%s and %s of one answer give different %s", v.pointer, a.Pointer, name), src.String())
+		}
+	}
+}
+
+func agree(a, b canonValue) bool {
+	if a.date != nil || b.date != nil {
+		return a.date != nil && b.date != nil && *a.date == *b.date
+	}
+	return strings.EqualFold(strings.TrimSpace(a.text), strings.TrimSpace(b.text))
+}
+
+func (c *checker) masked(s string) bool {
+	m := c.op.Canonical.Mask
+	return m != "" && strings.Contains(s, m)
+}
+
+// nik judges the NIK: 16 digits (breaking); then, unless it is masked or synthetic, its province code and
+// its birth digits against the date of birth and the gender (notices).
+func (c *checker) nik(voc *Vocabulary, by map[string]canonValue) {
+	v, ok := by["nik"]
+	if !ok || !v.raw {
+		return // absent or not a string: the schema reports it
+	}
+	n := voc.NIK
+	s := v.rawText
+	src := joinSource(n.Source.String(), c.op.Canonical.Source.String())
+	if c.masked(s) {
+		if !onlyDigitsOr(s, c.op.Canonical.Mask) {
+			c.add(NIKMalformed, v.pointer, fmt.Sprintf("%d digits (or the vendor's mask %q)", n.Length, c.op.Canonical.Mask), shapeOf(s),
+				"the NIK is neither digits nor the vendor's mask", src)
+		}
+		return
+	}
+	if len(s) != n.Length || !onlyDigitsOr(s, "") {
+		c.add(NIKMalformed, v.pointer, fmt.Sprintf("%d digits", n.Length), shapeOf(s),
+			fmt.Sprintf("the NIK is not %d digits", n.Length), src)
+		return
+	}
+	if n.Synthetic.Prefix != "" && strings.HasPrefix(s, n.Synthetic.Prefix) {
+		return
+	}
+	pc := s[n.ProvinceDigits[0]-1 : n.ProvinceDigits[1]]
+	if _, known := voc.Province(pc); !known {
+		c.add(NIKProvinceUnknown, v.pointer, "a province code of the official list", "code "+pc,
+			"digits 1–2 of the NIK are no province's code", voc.Provinces.Source.String())
+	}
+	b := s[n.BirthDigits[0]-1 : n.BirthDigits[1]]
+	day, _ := strconv.Atoi(b[0:2])
+	month, _ := strconv.Atoi(b[2:4])
+	yy, _ := strconv.Atoi(b[4:6])
+	female := day > n.FemaleDayOffset
+	if female {
+		day -= n.FemaleDayOffset
+	}
+	where := fmt.Sprintf("digits %d–%d", n.BirthDigits[0], n.BirthDigits[1])
+	if !validDayMonth(day, month) {
+		c.add(NIKBirthDateMismatch, v.pointer, where+" a date DDMMYY (day + "+strconv.Itoa(n.FemaleDayOffset)+" for women)",
+			"not a date", "the NIK's birth digits are not a date", n.Source.String())
+		return
+	}
+	if d, ok := by["birthDate"]; ok && d.ok && d.date != nil {
+		if d.date.Day != day || int(d.date.Month) != month || d.date.Year%100 != yy {
+			c.add(NIKBirthDateMismatch, v.pointer, where+" agreeing with "+d.pointer, where+" encode another date",
+				"the NIK's birth digits disagree with the date of birth", n.Source.String())
+		}
+	}
+	if g, ok := by["gender"]; ok && g.ok {
+		want := ""
+		switch {
+		case containsFold(n.Female, g.text):
+			want = "woman"
+		case containsFold(n.Male, g.text):
+			want = "man"
+		}
+		got := "man"
+		if female {
+			got = "woman"
+		}
+		if want != "" && want != got {
+			c.add(NIKGenderMismatch, v.pointer, where+" coding a "+want+" (as "+g.pointer+" says)", where+" code a "+got,
+				"the NIK's birth day disagrees with the gender", n.Source.String())
+		}
+	}
+}
+
+func validDayMonth(day, month int) bool {
+	if month < 1 || month > 12 || day < 1 {
+		return false
+	}
+	// Feb 29 exists in some year of every century: accept it, the two-digit year cannot say more.
+	return day <= time.Date(2000, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+func onlyDigitsOr(s, mask string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && (mask == "" || !strings.ContainsRune(mask, r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// successOnFailure reports a success body arriving with a status outside the success statuses: a client
+// that reads the status sees a failure, one that reads the body sees a KTP.
+func (c *checker) successOnFailure(doc any) {
+	o := c.op
+	for _, key := range o.Canonical.When.Statuses {
+		for _, r := range o.Responses {
+			if r.Status != strings.ToUpper(key) || r.schema == nil {
+				continue
+			}
+			vs, err := r.schema.validate(doc)
+			if err != nil || len(vs) > 0 {
+				continue
+			}
+			c.add(SuccessBodyOnErrorStatus, "", "a success body with HTTP "+strings.Join(o.Canonical.When.Statuses, " or "),
+				fmt.Sprintf("a success body with HTTP %d", c.status),
+				fmt.Sprintf("HTTP %d carries the success shape of HTTP %s", c.status, r.Status), o.Canonical.Source.String())
+			return
+		}
+	}
+}
+
+// expiryUnit checks a token's expiry against its documented unit: epoch milliseconds have 13 digits,
+// seconds 10 (for every date between 2001 and 2286).
+func (c *checker) expiryUnit(doc any) {
+	t := c.op.Token
+	if t == nil || t.ExpiryPointer == "" {
+		return
+	}
+	want := map[string]int{"ms": 13, "s": 10}[t.ExpiryUnit]
+	if want == 0 {
+		return
+	}
+	v, ok := lookupValue(doc, t.ExpiryPointer)
+	num, isNum := v.(json.Number)
+	if !ok || !isNum {
+		return // absent or another type: the schema reports it
+	}
+	digits := strings.TrimLeft(strings.SplitN(num.String(), ".", 2)[0], "-")
+	if len(digits) == want {
+		return
+	}
+	c.add(EpochUnitMismatch, t.ExpiryPointer, fmt.Sprintf("epoch %s (%d digits)", t.ExpiryUnit, want),
+		fmt.Sprintf("%d digits", len(digits)), "the token expiry is not in its documented unit", t.Source.String())
+}
+
+// lookupValue reads the value at a JSON Pointer of a decoded document.
+func lookupValue(doc any, pointer string) (any, bool) {
+	if pointer == "" {
+		return nil, false
+	}
+	p, err := gojsonpointer.NewJsonPointer(pointer)
+	if err != nil {
+		return nil, false
+	}
+	v, _, err := p.Get(doc)
+	if err != nil {
+		return nil, false
+	}
+	return v, true
+}
