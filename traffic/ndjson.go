@@ -94,24 +94,32 @@ func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) (er
 // object is one JSON object, its values left raw until asked for.
 type object map[string]json.RawMessage
 
+// nested are the objects whose fields the accepted names reach with a dot.
+var nested = []string{"request", "response", "httpRequest", "req", "res"}
+
+// flatten decodes each nested object once, its fields kept under dotted names ("request.method").
+func (o object) flatten() {
+	for _, n := range nested {
+		raw, ok := o[n]
+		if !ok || len(raw) == 0 || raw[0] != '{' {
+			continue
+		}
+		var sub object
+		if json.Unmarshal(raw, &sub) != nil {
+			continue
+		}
+		for k, v := range sub {
+			if _, taken := o[n+"."+k]; !taken {
+				o[n+"."+k] = v
+			}
+		}
+	}
+}
+
 // get finds a field by its (possibly dotted) name.
 func (o object) get(name string) (json.RawMessage, bool) {
-	if v, ok := o[name]; ok && !isNull(v) {
-		return v, true
-	}
-	head, rest, dotted := strings.Cut(name, ".")
-	if !dotted {
-		return nil, false
-	}
-	raw, ok := o[head]
-	if !ok || len(raw) == 0 || raw[0] != '{' {
-		return nil, false
-	}
-	var sub object
-	if json.Unmarshal(raw, &sub) != nil {
-		return nil, false
-	}
-	return sub.get(rest)
+	v, ok := o[name]
+	return v, ok && !isNull(v)
 }
 
 func isNull(v json.RawMessage) bool { return len(v) == 0 || string(v) == "null" }
@@ -142,6 +150,7 @@ func ndjsonExchange(line []byte, i int, lim Limits) (*Exchange, error) {
 	if err := json.Unmarshal(line, &o); err != nil {
 		return nil, fmt.Errorf("not a JSON object: %v", err)
 	}
+	o.flatten()
 	method, _, err := o.str(ndjsonFields.method)
 	if err != nil {
 		return nil, err
