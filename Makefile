@@ -5,9 +5,12 @@ GO      ?= go
 GINKGO  := $(GO) tool ginkgo
 REPORTS := reports
 VENDOR  ?=
-# The vendor suites: every suites/<vendor>/ with a scenarios.yaml (suites/ itself holds the end-to-end
-# live tests, which make test runs).
-SUITES   = $(if $(VENDOR),./suites/$(VENDOR),$(patsubst %/scenarios.yaml,./%,$(wildcard suites/*/scenarios.yaml)))
+# The vendor suites are one test binary, ./suites, with a container a vendor (every suites/<vendor>/ with a
+# scenarios.yaml); VENDOR=x selects one by its label. The suite writes the JUnit report itself (KONTRAK_JUNIT),
+# with paths relative to the repository; -trimpath keeps build paths out of the rest.
+SUITES   = ./suites
+SELECT   = $(if $(VENDOR),--label-filter=vendor:$(VENDOR))
+GINKGO_RUN = $(GINKGO) --trimpath --keep-going --succinct --no-color $(SELECT)
 
 .PHONY: help conformance test lint bench cassettes live record docs
 
@@ -16,7 +19,7 @@ help: ## list the targets
 
 conformance: ## the main job: every vendor's suite in replay mode, reports/junit.xml + report.json and a summary
 	@mkdir -p $(REPORTS)
-	@KONTRAK_MODE=replay $(GINKGO) --keep-going --succinct --no-color --json-report=report.json --junit-report=junit.xml \
+	@KONTRAK_MODE=replay KONTRAK_JUNIT=$(CURDIR)/$(REPORTS)/junit.xml $(GINKGO_RUN) --json-report=report.json \
 		--output-dir=$(REPORTS) $(SUITES); rc=$$?; \
 	$(GO) run ./cmd/kontrak report $(REPORTS)/report.json; rs=$$?; \
 	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "conformance: breaking drift (see the failures above)"; exit 1; fi
@@ -33,11 +36,11 @@ bench: ## the speed targets: Check vs Decode per vendor, and loading the contrac
 	$(GO) test -run '^$$' -bench . -benchmem ./contract/
 
 cassettes: ## (re)build the cassettes no live recording made, from the specs' examples and tables (VENDOR=x for one)
-	KONTRAK_MODE=derive $(GO) test -count=1 $(SUITES)
+	KONTRAK_MODE=derive $(GO) test -count=1 $(SUITES) $(if $(VENDOR),-args -ginkgo.label-filter=vendor:$(VENDOR))
 
 live: ## the same suites over real HTTP (VENDOR=x for one): reports/live.json, live-junit.xml; see README for the variables
 	@mkdir -p $(REPORTS)
-	@KONTRAK_MODE=live $(GINKGO) --keep-going --succinct --no-color --json-report=live.json --junit-report=live-junit.xml \
+	@KONTRAK_MODE=live KONTRAK_JUNIT=$(CURDIR)/$(REPORTS)/live-junit.xml $(GINKGO_RUN) --json-report=live.json \
 		--output-dir=$(REPORTS) $(SUITES); rc=$$?; \
 	$(GO) run ./cmd/kontrak report $(REPORTS)/live.json; rs=$$?; \
 	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "live: drift, or a run that proved nothing (see above)"; exit 1; fi
@@ -45,7 +48,7 @@ live: ## the same suites over real HTTP (VENDOR=x for one): reports/live.json, l
 record: ## live, then VENDOR's cassettes rewritten, redacted — only if the whole run passed
 	@if [ -z "$(VENDOR)" ]; then echo "make record needs VENDOR=verihubs|advance|ekycpro|kredibel"; exit 2; fi
 	@mkdir -p $(REPORTS)
-	KONTRAK_MODE=record $(GINKGO) --keep-going --succinct --no-color --json-report=record.json --output-dir=$(REPORTS) ./suites/$(VENDOR)
+	KONTRAK_MODE=record $(GINKGO_RUN) --json-report=record.json --output-dir=$(REPORTS) $(SUITES)
 
 docs: ## regenerate docs/ (one page a vendor and an index) from specs/ and the scenarios; make test fails while it is stale
 	$(GO) run ./cmd/kontrak docs

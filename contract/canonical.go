@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v4"
+	yaml "github.com/pb33f/go-yaml"
 )
 
 // extCanonical maps an operation's success answer onto the canonical KTP record.

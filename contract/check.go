@@ -182,7 +182,10 @@ func (c *checker) codes(doc any) {
 		return
 	}
 	if _, known := o.Billing.Values[flag]; !known {
-		return // outside the closed set: the schema reports it
+		// The flag's closed set is the billing table's values, stated there only (not as a schema enum).
+		c.add(ValueNotInSet, o.Billing.Pointer, "one of "+strings.Join(o.Billing.flagValues(), ", "), quoteValue(flag),
+			"billing flag outside the documented set", o.Billing.Source.String())
+		return
 	}
 	var accepted []string
 	var why, src string
@@ -216,6 +219,16 @@ func (b *Billing) flagsFor(billable bool) []string {
 		if v == billable {
 			out = append(out, k)
 		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// flagValues lists every documented flag value, sorted.
+func (b *Billing) flagValues() []string {
+	out := make([]string, 0, len(b.Values))
+	for k := range b.Values {
+		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out

@@ -24,6 +24,29 @@
 //
 // With CheckOptions.Strict every notice counts as breaking.
 //
+// Each fact is stated once. A code's closed set is its operation's x-kontrak-codes table and a billing
+// flag's is x-kontrak-billing.values: the schemas type those fields but list no values, so a code outside
+// the table is one error-code-undocumented (never also a schema value-not-in-set) and a new vendor code
+// is one table row. A flag outside the billing values is value-not-in-set, reported from the table.
+//
+// Load is strict about the spec format: every x-kontrak-* extension, wherever it stands, is held to its
+// Go type (ExtensionNames lists them), and an unknown extension or key is a one-line error naming the
+// file, the JSON Pointer and the key. A misspelt key is never a silently missing fact.
+//
+// Cost. Check decodes the body once (encoding/json, numbers as json.Number) and hands that tree to
+// gojsonschema through a JSONLoader of our own; gojsonschema's NewGoLoader would marshal the tree back
+// to JSON and decode it again, which was nearly half of a Check. The code and billing rules read the same
+// tree. Schemas avoid const, enum and not on the success path where a pattern says the same: gojsonschema
+// re-marshals a value three times for each const or enum, and formats an error for every failed inner
+// schema, even one a not or an if discards. BenchmarkCheck and BenchmarkDecode (make bench) keep the
+// ratio in view.
+//
+// Dependencies. libopenapi (v0.42) parses the specs into github.com/pb33f/go-yaml nodes, a fork of
+// yaml/v4 with the same API; the extensions are decoded from those nodes. The rest of the module (go-vcr
+// cassettes, scenarios) uses go.yaml.in/yaml/v4. TestVerdictsUnchanged holds the verdict of every
+// committed cassette and spec example to testdata/verdicts.golden, so that an upgrade of any of them
+// cannot change a verdict unnoticed (-update rewrites it, for review).
+//
 // Besides Check, the package tells what an answer means (Classify: code, billable) and looks an
 // operation up by method and URL path (Lookup), so that suites, the recorder's callers and the CLI never
 // need to know a vendor's field names. The package never imports a vendor package or a suite.

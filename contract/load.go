@@ -8,12 +8,12 @@ import (
 	"sort"
 	"strings"
 
+	yaml "github.com/pb33f/go-yaml"
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
-	"go.yaml.in/yaml/v4"
 )
 
 // SpecDir is where Load looks for the vendor specs in the FS it is given; schemas are found by the
@@ -107,6 +107,11 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 	if err != nil || model == nil {
 		return nil, fail("OpenAPI model: %s", oneLine(fmt.Sprint(err)))
 	}
+	if info := doc.GetSpecInfo(); info != nil && info.RootNode != nil {
+		if err := checkExtensions(info.RootNode); err != nil {
+			return nil, fail("%v", err)
+		}
+	}
 	m := &model.Model
 	var root rootExt
 	if err := decodeExt(m.Extensions, extRoot, &root, true); err != nil {
@@ -124,7 +129,9 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 	}
 	for _, s := range m.Servers {
 		srv := Server{URL: s.URL, Description: s.Description}
-		_ = decodeExt(s.Extensions, extEnviron, &srv.Environment, false)
+		if err := decodeExt(s.Extensions, extEnviron, &srv.Environment, false); err != nil {
+			return nil, fail("server %s: %v", s.URL, err)
+		}
 		if err := decodeExt(s.Extensions, extSource, &srv.Source, false); err != nil {
 			return nil, fail("server %s: %v", s.URL, err)
 		}
@@ -210,6 +217,9 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 						if err := mt.Schema.GetValueNode().Decode(&o.RequestSchema); err != nil {
 							return nil, ofail("request body schema: %v", err)
 						}
+						if o.imageField, o.imageRules, err = imageRules(mt.Schema.GetValueNode()); err != nil {
+							return nil, ofail("request body schema: %v", err)
+						}
 					}
 					break
 				}
@@ -251,6 +261,9 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 				return nil, ofail("%v", err)
 			}
 			if err := decodeExt(op.Extensions, extPII, &o.PII, true); err != nil {
+				return nil, ofail("%v", err)
+			}
+			if err := decodeExt(op.Extensions, extRequest, &o.Request, true); err != nil {
 				return nil, ofail("%v", err)
 			}
 			if n, ok := op.Extensions.Get(extCanonical); ok && n != nil {
@@ -336,6 +349,41 @@ func loadResponse(file, status string, r *v3.Response, schemas *schemaSet) (*Res
 		break // one media type a response: the vendors document one
 	}
 	return resp, nil
+}
+
+// imageRules finds the request body property that carries x-kontrak-image and decodes its rules (the
+// keys are already checked by checkExtensions). None is "", nil.
+func imageRules(schema *yaml.Node) (string, *ImageRules, error) {
+	props := yamlMapValue(schema, "properties")
+	if props == nil || props.Kind != yaml.MappingNode {
+		return "", nil, nil
+	}
+	for i := 0; i+1 < len(props.Content); i += 2 {
+		n := yamlMapValue(props.Content[i+1], extImage)
+		if n == nil {
+			continue
+		}
+		name := props.Content[i].Value
+		var r ImageRules
+		if err := n.Load(&r, yaml.WithKnownFields()); err != nil {
+			return "", nil, fmt.Errorf("property %s: %s: %s", name, extImage, oneLine(err.Error()))
+		}
+		return name, &r, nil
+	}
+	return "", nil, nil
+}
+
+// yamlMapValue returns the value of key in mapping n, or nil.
+func yamlMapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // v3Security is one security requirement: the scheme names that must all be sent.

@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -229,22 +228,22 @@ type Token struct {
 
 // ImageRules are the documented constraints of a request field that carries the image.
 type ImageRules struct {
-	Encoding          string   `json:"encoding,omitempty"` // base64, or empty for a binary multipart part
-	DataURIPrefix     bool     `json:"dataURIPrefix,omitempty"`
-	URLAccepted       bool     `json:"urlAccepted,omitempty"`
-	Formats           []string `json:"formats,omitempty"`
-	PartContentTypes  []string `json:"partContentTypes,omitempty"`
-	MaxBytes          int      `json:"maxBytes,omitempty"`
-	RecommendedBytes  int      `json:"recommendedMaxBytes,omitempty"`
-	MinWidth          int      `json:"minWidth,omitempty"`
-	MinHeight         int      `json:"minHeight,omitempty"`
-	MaxWidth          int      `json:"maxWidth,omitempty"`
-	MaxHeight         int      `json:"maxHeight,omitempty"`
-	RecommendedWidth  int      `json:"recommendedWidth,omitempty"`
-	RecommendedHeight int      `json:"recommendedHeight,omitempty"`
+	Encoding          string   `yaml:"encoding,omitempty" json:"encoding,omitempty"` // base64, or empty for a binary multipart part
+	DataURIPrefix     bool     `yaml:"dataURIPrefix,omitempty" json:"dataURIPrefix,omitempty"`
+	URLAccepted       bool     `yaml:"urlAccepted,omitempty" json:"urlAccepted,omitempty"`
+	Formats           []string `yaml:"formats,omitempty" json:"formats,omitempty"`
+	PartContentTypes  []string `yaml:"partContentTypes,omitempty" json:"partContentTypes,omitempty"`
+	MaxBytes          int      `yaml:"maxBytes,omitempty" json:"maxBytes,omitempty"`
+	RecommendedBytes  int      `yaml:"recommendedMaxBytes,omitempty" json:"recommendedMaxBytes,omitempty"`
+	MinWidth          int      `yaml:"minWidth,omitempty" json:"minWidth,omitempty"`
+	MinHeight         int      `yaml:"minHeight,omitempty" json:"minHeight,omitempty"`
+	MaxWidth          int      `yaml:"maxWidth,omitempty" json:"maxWidth,omitempty"`
+	MaxHeight         int      `yaml:"maxHeight,omitempty" json:"maxHeight,omitempty"`
+	RecommendedWidth  int      `yaml:"recommendedWidth,omitempty" json:"recommendedWidth,omitempty"`
+	RecommendedHeight int      `yaml:"recommendedHeight,omitempty" json:"recommendedHeight,omitempty"`
 	// Violations maps a broken rule (format, partContentType, size, dimensions, encoding, missing) to
 	// the code the vendor answers.
-	Violations map[string]string `json:"violations,omitempty"`
+	Violations map[string]string `yaml:"violations,omitempty" json:"violations,omitempty"`
 }
 
 // Operation is one documented operation of a vendor.
@@ -266,6 +265,8 @@ type Operation struct {
 	Sandbox            []SandboxParam
 	Signature          *Signature
 	Token              *Token
+	// Request is x-kontrak-request: what the vendor answers to a request that breaks the documented one.
+	Request *RequestRules
 	// PII maps the JSON Pointers of personal data in the answers to their kind (nik, name, address, date,
 	// place, placedate, text): what redaction replaces and what the leak scan looks at.
 	PII map[string]string
@@ -274,25 +275,15 @@ type Operation struct {
 	// Canonical maps the operation's success answer onto the canonical KTP record (x-kontrak-canonical);
 	// nil for an operation that carries no KTP.
 	Canonical *CanonicalMap
+
+	imageField string
+	imageRules *ImageRules
 }
 
-// ImageField returns the request body property that carries the image, and its rules.
+// ImageField returns the request body property that carries the image, and its rules (x-kontrak-image,
+// decoded once by Load).
 func (o *Operation) ImageField() (string, *ImageRules) {
-	props, _ := o.RequestSchema["properties"].(map[string]any)
-	for name, p := range props {
-		pm, _ := p.(map[string]any)
-		raw, ok := pm[extImage]
-		if !ok {
-			continue
-		}
-		var r ImageRules
-		b, _ := json.Marshal(raw)
-		if json.Unmarshal(b, &r) != nil {
-			return name, &ImageRules{}
-		}
-		return name, &r
-	}
-	return "", nil
+	return o.imageField, o.imageRules
 }
 
 // RequestFields lists the request body's properties, required first, in a stable order.

@@ -12,6 +12,7 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -175,7 +176,7 @@ func TestDocsNoCredentialValues(t *testing.T) {
 	}
 	canary := map[string]string{}
 	for _, v := range c.Vendors() {
-		for _, name := range append(scenario.CredentialVars(v), v.Env.BaseURL) {
+		for _, name := range append(run.CredentialVars(v), v.Env.BaseURL) {
 			canary[name] = "kontrak-canary-" + strings.ToLower(name) + "-5d1f0c"
 			t.Setenv(name, canary[name])
 		}
@@ -190,7 +191,7 @@ func TestDocsNoCredentialValues(t *testing.T) {
 	}
 	for _, v := range c.Vendors() {
 		md := pageOf(t, files, v.ID+".md")
-		for _, name := range append(scenario.CredentialVars(v), v.Env.BaseURL) {
+		for _, name := range append(run.CredentialVars(v), v.Env.BaseURL) {
 			if !strings.Contains(md, "| "+mdCode(name)+" | ") {
 				t.Errorf("%s.md does not name the variable %s in its live-mode table", v.ID, name)
 			}

@@ -10,6 +10,7 @@ import (
 	"text/template"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -224,7 +225,7 @@ func (p *page) LiveEnv() *table {
 		declared[name] = true
 		t.add(mdCode(name), "credential")
 	}
-	for _, name := range scenario.CredentialVars(v) {
+	for _, name := range run.CredentialVars(v) {
 		if !declared[name] {
 			t.add(mdCode(name), "credential (of a security scheme or signature, not in "+mdCode("x-kontrak.env")+")")
 		}

@@ -31,6 +31,12 @@
 //     gets a random token (crypto/rand), valid for x-kontrak-token.periodSecond's default or the request's
 //     own period within its bounds, set with its expiry (expiryUnit) at x-kontrak-token's pointers of the
 //     documented success.
+//     Then the request against its documented request (x-kontrak-request): content type, a body that
+//     parses, unknown fields, field types — and, after rule 4, required fields and parameters and values
+//     (pattern, length, uri). Each violation gets the answer the spec gives its kind (a code, or a status
+//     and a body template); a kind the spec gives no answer is not enforced. A body over the operation's
+//     limit (bodyLimit: the documented image size, encoded, plus half again and 64 KiB) is refused before
+//     it is read, and at most Config.MaxLargeBodies large bodies are read at once.
 //  4. Image (x-kontrak-image). The image field — a base64 value of a JSON or form body (a data: prefix is
 //     read even where the document asks for none), or a multipart file part — is checked for presence,
 //     encoding, the part's content type, the format (sniffed: jpeg, png, gif, bmp, webp), the size in bytes
@@ -50,9 +56,11 @@
 //     ignored, images by hash, the path compared as recorded whatever the prefix) against every
 //     interaction of the operation in Config.Cassettes/<vendor>/*.yaml, ranked: scenarios a live run sends
 //     before replay-only ones, shape scenarios first, then sandbox, then the others. The first match
-//     answers; none: the documented success (the operation's shape scenario).
+//     answers; none: x-kontrak-request.unmatched — the documented success where the spec says any valid
+//     input gets it, else the code it names; nothing (a fixture error) when it says nothing.
 //
-// Each request logs one line through Config.Logf: method, path, status, operation and the rule that
+// Each request logs one record through Config.Logger (log/slog; Config.Logf as a fallback): method,
+// path, status, operation and the rule that
 // answered, with the scenario or cassette interaction it answered from. The log never holds a request's
 // values beyond sandbox codes: an image or a credential is never echoed.
 package sandbox

@@ -17,6 +17,7 @@ import (
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -29,7 +30,7 @@ var (
 )
 
 // setup loads the contract and finds the repository once for the whole package.
-func setup(t *testing.T) (*contract.Contract, string) {
+func setup(t testing.TB) (*contract.Contract, string) {
 	t.Helper()
 	setupOnce.Do(func() {
 		theC, setupErr = contract.Load(kontrak.Files)
@@ -47,7 +48,7 @@ func setup(t *testing.T) (*contract.Contract, string) {
 func credentials(c *contract.Contract) map[string]string {
 	out := map[string]string{}
 	for _, v := range c.Vendors() {
-		for _, name := range scenario.CredentialVars(v) {
+		for _, name := range run.CredentialVars(v) {
 			out[name] = "kontrak-serve-test-" + strings.ToLower(name)
 		}
 	}
@@ -106,7 +107,7 @@ type fixture struct {
 
 // start runs a sandbox on loopback (httptest listens on 127.0.0.1) with the test's credentials; cfg may
 // set the clock or another cassette directory.
-func start(t *testing.T, cfg sandbox.Config) *fixture {
+func start(t testing.TB, cfg sandbox.Config) *fixture {
 	t.Helper()
 	c, root := setup(t)
 	f := &fixture{c: c, root: root, creds: credentials(c), log: &logLines{}}
@@ -134,7 +135,7 @@ func (f *fixture) baseURL(v *contract.Vendor) string {
 }
 
 // client is the real client of vendor id against the sandbox.
-func (f *fixture) client(t *testing.T, id string, now func() time.Time) *client.Client {
+func (f *fixture) client(t testing.TB, id string, now func() time.Time) *client.Client {
 	t.Helper()
 	v := f.c.Vendor(id)
 	if v == nil {
@@ -144,7 +145,7 @@ func (f *fixture) client(t *testing.T, id string, now func() time.Time) *client.
 }
 
 // do sends one request through vendor id's real client.
-func (f *fixture) do(t *testing.T, id string, req client.Request) *client.Response {
+func (f *fixture) do(t testing.TB, id string, req client.Request) *client.Response {
 	t.Helper()
 	resp, err := f.client(t, id, nil).Do(context.Background(), req)
 	if err != nil {

@@ -16,6 +16,7 @@ const (
 	ruleFormat          = "format"
 	ruleSize            = "size"
 	ruleDimensions      = "dimensions"
+	ruleDataURIPrefix   = "dataURIPrefix"
 )
 
 // brokenImageRule checks the request's image against the operation's rules and returns the first broken
@@ -27,7 +28,13 @@ const (
 // sandbox code, or when it is no picture at all (an unknown code, such as "KONTRAK_UNKNOWN", is not a
 // format violation: the vendor's sandbox answers it as an unknown code).
 func brokenImageRule(op *contract.Operation, q *request, field string, rules *contract.ImageRules) string {
-	mapped := func(rule string) bool { return rules.Violations[rule] != "" }
+	mapped := func(rule string) bool {
+		if rules.Violations[rule] != "" {
+			return true
+		}
+		a := op.Request.Answer(rule, field)
+		return a != nil && !a.Accept
+	}
 	im := q.image(field, rules)
 	if !im.present {
 		if mapped(ruleMissing) {
@@ -49,6 +56,9 @@ func brokenImageRule(op *contract.Operation, q *request, field string, rules *co
 		}
 		if rules.URLAccepted && isURL(im.text) {
 			return "" // the picture is the vendor's to fetch
+		}
+		if !rules.DataURIPrefix && strings.HasPrefix(im.text, "data:") && mapped(ruleDataURIPrefix) {
+			return ruleDataURIPrefix
 		}
 		if rules.Encoding == "base64" {
 			b, _, ok := wire.DecodeBase64(im.text)

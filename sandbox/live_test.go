@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
-	"github.com/kontrak/kontrak/scenario"
 )
 
 // TestLiveSuitesPassAgainstServe runs every scenario a live run sends (all but the replay-only ones) in
@@ -16,8 +16,8 @@ func TestLiveSuitesPassAgainstServe(t *testing.T) {
 	t.Parallel()
 	f := start(t, sandbox.Config{})
 	for _, v := range f.c.Vendors() {
-		env := &scenario.Env{
-			Contract: f.c, Cassettes: filepath.Join(f.root, "cassettes"), Mode: scenario.Live,
+		env := &run.Engine{
+			Contract: f.c, Cassettes: filepath.Join(f.root, "cassettes"), Mode: run.Live,
 			BaseURL: f.baseURL(v), Credentials: f.creds,
 		}
 		for _, s := range scenarios(t, v.ID) {

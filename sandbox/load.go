@@ -14,6 +14,7 @@ import (
 
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -86,6 +87,7 @@ type opData struct {
 	scenarios []*scenario.Scenario // in file order
 	index     map[*scenario.Scenario]int
 	recorded  []*recorded
+	maxBody   int64 // the largest body accepted (bodyLimit)
 
 	success          *answer // the documented success: the shape scenario's answer
 	successFrom      string
@@ -109,7 +111,7 @@ func (s *server) load(v *contract.Vendor) error {
 		index[sc] = i
 	}
 	for _, op := range v.Operations {
-		d := &opData{op: op, vendor: vd, index: index}
+		d := &opData{op: op, vendor: vd, index: index, maxBody: bodyLimit(op)}
 		for _, sc := range f.Scenarios {
 			if sc.Operation == op.ID {
 				d.scenarios = append(d.scenarios, sc)
@@ -179,17 +181,17 @@ func (s *server) load(v *contract.Vendor) error {
 		}
 	}
 	if len(derived) > 0 {
-		s.cfg.Logf("sandbox: %s: %d scenarios have no cassette in %s and answer from the spec: %s",
+		s.note("sandbox: %s: %d scenarios have no cassette in %s and answer from the spec: %s",
 			v.ID, len(derived), s.cfg.Cassettes, strings.Join(derived, ", "))
 	}
 	var missing []string
-	for _, name := range scenario.CredentialVars(v) {
+	for _, name := range run.CredentialVars(v) {
 		if s.cfg.Credentials[name] == "" {
 			missing = append(missing, name)
 		}
 	}
 	if len(missing) > 0 {
-		s.cfg.Logf("sandbox: %s: no value for %s: its requests are refused as wrong credentials", v.ID, strings.Join(missing, ", "))
+		s.note("sandbox: %s: no value for %s: its requests are refused as wrong credentials", v.ID, strings.Join(missing, ", "))
 	}
 	return nil
 }

@@ -20,6 +20,9 @@ type request struct {
 	json  map[string]any // a JSON object body (numbers as json.Number)
 	form  url.Values     // an application/x-www-form-urlencoded body, or the value parts of a multipart one
 	parts map[string]part
+	// parsed says the body is what its media type says, whole: a JSON object and nothing after it, a
+	// form, or a multipart body to its closing boundary.
+	parsed bool
 }
 
 // part is a multipart part: a file part's bytes are content, a value part's are text.
@@ -42,11 +45,12 @@ func readRequest(r *http.Request, body []byte) *request {
 	switch {
 	case b.IsJSON:
 		q.json, _ = b.JSON.(map[string]any) // only an object has fields
+		q.parsed = q.json != nil
 	case b.Form != nil && err == nil:
-		q.form = b.Form
+		q.form, q.parsed = b.Form, true
 	case b.Media == wire.MediaMultipart:
 		// A body that is not what its type says holds what was read before the fault, and no more.
-		q.form, q.parts = url.Values{}, map[string]part{}
+		q.form, q.parts, q.parsed = url.Values{}, map[string]part{}, err == nil
 		for _, p := range b.Parts {
 			if p.Name == "" {
 				continue
@@ -60,6 +64,19 @@ func readRequest(r *http.Request, body []byte) *request {
 		}
 	}
 	return q
+}
+
+// fieldNames lists the body's field names: JSON members, form fields, multipart parts.
+func (q *request) fieldNames() []string {
+	switch {
+	case q.json != nil:
+		return sortedKeys(q.json)
+	case q.parts != nil:
+		return sortedKeys(q.parts)
+	case q.form != nil:
+		return sortedKeys(q.form)
+	}
+	return nil
 }
 
 // field reads a body field as text: a JSON string as itself, a number or boolean in its JSON form, null

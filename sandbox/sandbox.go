@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -28,12 +29,15 @@ type Config struct {
 	Credentials map[string]string
 	// Now is the server's clock: token expiry and the signature's timestamp window. Nil is time.Now.
 	Now func() time.Time
-	// Logf receives one line per request and a few lines at start. Nil discards them.
+	// Logger receives one record per request (method, path, status, operation and the rule that
+	// answered) and a few at start. Nil: Logf.
+	Logger *slog.Logger
+	// Logf receives the same as one line each, when Logger is nil. Nil discards them.
 	Logf func(format string, args ...any)
+	// MaxLargeBodies bounds the bodies over 1 MiB (or of unknown length) read at once; the others wait.
+	// Zero is DefaultMaxLargeBodies.
+	MaxLargeBodies int
 }
-
-// MaxBody bounds a request body: twice the largest documented image, in base64, with room to spare.
-const MaxBody = 64 << 20
 
 type server struct {
 	c       *contract.Contract
@@ -43,6 +47,8 @@ type server struct {
 
 	mu     sync.Mutex
 	tokens map[tokenKey]time.Time // issued tokens and their expiry
+
+	large chan struct{} // a slot per large body being read
 }
 
 type tokenKey struct{ operation, token string }
@@ -66,11 +72,15 @@ func New(c *contract.Contract, cfg Config) (http.Handler, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
+	if cfg.MaxLargeBodies <= 0 {
+		cfg.MaxLargeBodies = DefaultMaxLargeBodies
+	}
 	s := &server{
 		c: c, cfg: cfg,
 		ops:     map[*contract.Operation]*opData{},
 		answers: map[*scenario.Scenario]*answer{},
 		tokens:  map[tokenKey]time.Time{},
+		large:   make(chan struct{}, cfg.MaxLargeBodies),
 	}
 	for _, v := range c.Vendors() {
 		if err := s.load(v); err != nil {
@@ -87,17 +97,32 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fixtureError(w, r, http.StatusNotFound, fmt.Sprintf("kontrak serve: no documented operation for %s %s", r.Method, r.URL.Path))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		s.fixtureError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("kontrak serve: the request body cannot be read: %v", err))
+	d := s.ops[op]
+	body, tooLarge, err := s.readBody(w, r, d.maxBody)
+	if tooLarge {
+		// The rest of the body is not read: the connection closes after the answer.
+		w.Header().Set("Connection", "close")
+		if a, why := s.sizeAnswer(d); a != nil {
+			s.send(w, r, op, a, why)
+			return
+		}
+		s.fixtureError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("kontrak serve: %s: the body is over %d bytes", op.Name(), d.maxBody))
 		return
 	}
-	d := s.ops[op]
+	if err != nil {
+		s.fixtureError(w, r, http.StatusBadRequest, fmt.Sprintf("kontrak serve: the request body cannot be read: %v", err))
+		return
+	}
 	a, why := s.decide(d, readRequest(r, body))
 	if a == nil {
 		s.fixtureError(w, r, http.StatusInternalServerError, fmt.Sprintf("kontrak serve: %s has no answer in the data (%s)", op.Name(), why))
 		return
 	}
+	s.send(w, r, op, a, why)
+}
+
+// send writes a vendor's answer and logs the rule that chose it.
+func (s *server) send(w http.ResponseWriter, r *http.Request, op *contract.Operation, a *answer, why string) {
 	h := w.Header()
 	for k, vs := range a.header {
 		switch http.CanonicalHeaderKey(k) {
@@ -108,7 +133,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(a.status)
 	w.Write(a.body)
-	s.cfg.Logf("%s %s %d %s: %s", r.Method, r.URL.Path, a.status, op.Name(), why)
+	s.logRequest(r, a.status, op, why)
 }
 
 // fixtureError is an answer of the fixture itself, not of a vendor: one line of JSON.
@@ -117,7 +142,7 @@ func (s *server) fixtureError(w http.ResponseWriter, r *http.Request, status int
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
-	s.cfg.Logf("%s %s %d %s", r.Method, r.URL.Path, status, msg)
+	s.logRequest(r, status, nil, msg)
 }
 
 // decide runs the rules in order; the string says which one answered, for the log.
@@ -125,11 +150,21 @@ func (s *server) decide(d *opData, q *request) (*answer, string) {
 	if a, why, done := s.credentials(d, q); done {
 		return a, why
 	}
+	if v := s.validateBody(d, q); v != nil {
+		if a, why, done := s.violationAnswer(d, v); done {
+			return a, why
+		}
+	}
 	if d.op.Signature != nil {
 		return s.token(d, q)
 	}
 	if a, why, done := s.image(d, q); done {
 		return a, why
+	}
+	if v := s.validateRest(d, q); v != nil {
+		if a, why, done := s.violationAnswer(d, v); done {
+			return a, why
+		}
 	}
 	if a, why, done := s.sandbox(d, q); done {
 		return a, why
@@ -137,7 +172,22 @@ func (s *server) decide(d *opData, q *request) (*answer, string) {
 	if rec := s.match(d, q, true); rec != nil {
 		return rec.ans, "recorded request: " + rec.ans.from + scenarioNote(rec.scenario)
 	}
-	return d.success, "no recorded request matches: the documented success, " + d.successFrom
+	return s.unmatched(d)
+}
+
+// unmatched is the last rule: a conforming request no sandbox code or recording answers gets what
+// x-kontrak-request.unmatched says — the documented success, or a code — and nothing when it says nothing.
+func (s *server) unmatched(d *opData) (*answer, string) {
+	u := d.op.Request
+	if u == nil || u.Unmatched == nil {
+		return nil, "no sandbox code or recording answers the request, and x-kontrak-request.unmatched says nothing"
+	}
+	basis := " [" + u.Unmatched.Source.Basis + "]"
+	if u.Unmatched.Success {
+		return d.success, "no recorded request matches: the documented success, for any valid input" + basis + ": " + d.successFrom
+	}
+	a, from := s.codeAnswer(d, u.Unmatched.Code)
+	return a, "no sandbox code or recording matches (" + u.Unmatched.Code + ")" + basis + ": " + from
 }
 
 func scenarioNote(sc *scenario.Scenario) string {
@@ -178,6 +228,9 @@ func (s *server) image(d *opData, q *request) (*answer, string, bool) {
 		return nil, "", false
 	}
 	code := rules.Violations[rule]
+	if code == "" {
+		return s.violationAnswer(d, &violation{kind: rule, field: field})
+	}
 	a, from := s.codeAnswer(d, code)
 	return a, fmt.Sprintf("image %s (%s): %s", rule, code, from), true
 }

@@ -15,14 +15,15 @@ import (
 
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
 	"github.com/kontrak/kontrak/specimen"
 )
 
-func picture(t *testing.T, img scenario.Image) []byte {
+func picture(t testing.TB, img scenario.Image) []byte {
 	t.Helper()
-	b, err := scenario.Picture(img)
+	b, err := run.Picture(img)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func ptr(s string) *string { return &s }
 func wrong(t *testing.T, vendor string) map[string]string {
 	c, _ := setup(t)
 	out := map[string]string{}
-	for _, name := range scenario.CredentialVars(c.Vendor(vendor)) {
+	for _, name := range run.CredentialVars(c.Vendor(vendor)) {
 		out[name] = "kontrak-serve-test-wrong"
 	}
 	return out
@@ -336,7 +337,7 @@ func TestImageValidation(t *testing.T) {
 		return r
 	}
 	oversize := func(vendor, operation string) []byte {
-		b, err := specimen.OverSize(scenario.Identity, rulesOf(vendor, operation).MaxBytes+1)
+		b, err := specimen.OverSize(run.Identity, rulesOf(vendor, operation).MaxBytes+1)
 		if err != nil {
 			t.Fatal(err)
 		}

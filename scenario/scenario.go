@@ -1,14 +1,3 @@
-// Package scenario holds kontrak's scenarios — one documented behaviour each — as data, and runs them.
-//
-// A vendor's scenarios live in suites/<vendor>/scenarios.yaml. A scenario names the operation it calls, the
-// request that provokes the behaviour (live and replayed alike: the same images, fields and credentials),
-// the documented outcome it expects (HTTP status and code; the billing it expects comes from the code
-// table, never restated), and how its cassette was made (a documented example, or derived from a table).
-// Sandbox scenarios take their request value and their outcome from the spec's x-kontrak-sandbox table.
-//
-// Run sends a scenario's request through the real client and the recorder, asks contract/ about every
-// interaction, and returns a Result; the Ginkgo suites (Specs) turn each scenario into a spec before
-// RunSpecs. Coverage lists the codes and sandbox values that no scenario exercises.
 package scenario
 
 import (
@@ -52,7 +41,11 @@ type Scenario struct {
 	// Covers lists further codes the scenario exercises besides its expected one (none usually).
 	Covers []string `yaml:"covers,omitempty"`
 
+	// Line is the scenario's line in its scenarios.yaml (the "- name:" item), 1-based.
+	Line int `yaml:"-"`
+
 	vendor string
+	file   string // the scenario file's path as Load was given it
 }
 
 // Request is what the scenario sends, in the spec's terms.
@@ -111,6 +104,24 @@ type Cassette struct {
 	Note string `yaml:"note,omitempty"`
 }
 
+// Root finds the repository root (the directory holding go.mod) from the working directory up.
+func Root() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
 // Dir is where the scenario files live: suites/<vendor>/scenarios.yaml.
 const Dir = "suites"
 
@@ -139,13 +150,22 @@ func Parse(path string, data []byte, c *contract.Contract) (*File, error) {
 		return nil, fmt.Errorf("%s: %s", path, strings.Join(strings.Fields(err.Error()), " "))
 	}
 	f.path = path
+	// Each scenario knows its line: failures and Ginkgo's reports point at it, not at the generator.
+	var lines struct {
+		Scenarios []yaml.Node `yaml:"scenarios"`
+	}
+	if err := yaml.Unmarshal(data, &lines); err == nil && len(lines.Scenarios) == len(f.Scenarios) {
+		for i, n := range lines.Scenarios {
+			f.Scenarios[i].Line = n.Line
+		}
+	}
 	v := c.Vendor(f.Vendor)
 	if v == nil {
 		return nil, fmt.Errorf("%s: unknown vendor %q", path, f.Vendor)
 	}
 	seen := map[string]bool{}
 	for i, s := range f.Scenarios {
-		s.vendor = f.Vendor
+		s.vendor, s.file = f.Vendor, path
 		where := fmt.Sprintf("%s: scenario %d (%s)", path, i+1, s.Name)
 		if !nameRE.MatchString(s.Name) {
 			return nil, fmt.Errorf("%s: name must be kebab-case", where)
@@ -187,7 +207,7 @@ func Parse(path string, data []byte, c *contract.Contract) (*File, error) {
 		if s.Source.Example == "" && s.Source.Body == nil && s.Sandbox == "" {
 			return nil, fmt.Errorf("%s: cassette needs an example or a body to answer from", where)
 		}
-		if s.Source.Example != "" && exampleOf(op, s.Source.Example) == nil {
+		if s.Source.Example != "" && ExampleOf(op, s.Source.Example) == nil {
 			return nil, fmt.Errorf("%s: %s has no example %q", where, op.Name(), s.Source.Example)
 		}
 		switch s.Request.Auth {
@@ -201,6 +221,21 @@ func Parse(path string, data []byte, c *contract.Contract) (*File, error) {
 
 // Path is the scenario file's path.
 func (f *File) Path() string { return f.path }
+
+// File is the path of the scenario's file, as Load or Parse was given it.
+func (s *Scenario) File() string { return s.file }
+
+// Location is where the scenario is written, "FILE:LINE", with FILE relative to root when it lies under
+// it (suites/<vendor>/scenarios.yaml:LINE): never an absolute build path when root is the repository.
+func (s *Scenario) Location(root string) (string, int) {
+	file := s.file
+	if root != "" {
+		if rel, err := filepath.Rel(root, file); err == nil && !strings.HasPrefix(rel, "..") {
+			file = rel
+		}
+	}
+	return filepath.ToSlash(file), s.Line
+}
 
 // Vendor is the scenario's vendor id.
 func (s *Scenario) Vendor() string { return s.vendor }
@@ -284,7 +319,8 @@ func Coverage(v *contract.Vendor, f *File) []Gap {
 	return gaps
 }
 
-func exampleOf(op *contract.Operation, name string) *contract.Example {
+// ExampleOf is the documented example of op by name, nil when there is none.
+func ExampleOf(op *contract.Operation, name string) *contract.Example {
 	for _, r := range op.Responses {
 		for i := range r.Examples {
 			if r.Examples[i].Name == name {

@@ -6,7 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	engine "github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -44,6 +45,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	cassettes := fs.String("cassettes", "", "the cassette directory (default: cassettes/ of the repository)")
 	root := fs.String("root", "", "the repository, for suites/<vendor>/scenarios.yaml (default: the one around the working directory)")
 	allowRemote := fs.Bool("allow-remote", false, "listen on an address other hosts reach (the sandbox accepts test credentials)")
+	logFormat := fs.String("log", "text", "the per-request log on stderr: text, json or off")
+	def := sandbox.DefaultTimeouts()
+	readTimeout := fs.Duration("read-timeout", def.Read, "the longest a request (headers and body) may take to arrive")
+	idleTimeout := fs.Duration("idle-timeout", def.Idle, "how long an idle keep-alive connection stays open")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -54,6 +59,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	if err := checkLoopback(*addr, *allowRemote); err != nil {
 		return err
 	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, nil)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, nil)
+	case "off":
+		handler = slog.DiscardHandler
+	default:
+		return usagef("--log %q: want text, json or off", *logFormat)
+	}
+	logger := slog.New(handler)
 	if *root == "" {
 		if *root, err = scenario.Root(); err != nil {
 			return usagef("--root not given and %v", err)
@@ -72,14 +89,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	// The accepted credentials are the environment's, by the variable names the specs give.
 	creds := map[string]string{}
 	for _, v := range c.Vendors() {
-		for _, name := range scenario.CredentialVars(v) {
+		for _, name := range engine.CredentialVars(v) {
 			if val := os.Getenv(name); val != "" {
 				creds[name] = val
 			}
 		}
 	}
-	logger := log.New(stderr, "", log.Ltime|log.Lmicroseconds)
-	h, err := sandbox.New(c, sandbox.Config{Cassettes: *cassettes, Root: *root, Credentials: creds, Now: time.Now, Logf: logger.Printf})
+	h, err := sandbox.New(c, sandbox.Config{Cassettes: *cassettes, Root: *root, Credentials: creds, Now: time.Now, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -87,7 +103,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v", *addr, unwrapOp(err))
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: logger}
+	srv := sandbox.NewServer(h, sandbox.Timeouts{Read: *readTimeout, Idle: *idleTimeout}, slog.NewLogLogger(handler, slog.LevelWarn))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "kontrak serve: listening on http://%s (%s)\n", ln.Addr(), strings.Join(c.VendorIDs(), ", "))

@@ -71,9 +71,12 @@ func TestServeAnswersAndStops(t *testing.T) {
 	for _, tc := range []struct {
 		reason string
 		args   []string
+		logged string // what stderr holds for the request; "" for nothing at all
 	}{
-		{"loopback, a port the system picks", []string{"--addr", "127.0.0.1:0"}},
-		{"localhost is loopback", []string{"--addr", "localhost:0"}},
+		{"loopback, a port the system picks", []string{"--addr", "127.0.0.1:0"}, "method=GET path=/kontrak-nowhere status=404"},
+		{"localhost is loopback", []string{"--addr", "localhost:0"}, "method=GET path=/kontrak-nowhere status=404"},
+		{"a JSON log", []string{"--addr", "127.0.0.1:0", "--log", "json"}, `"method":"GET","path":"/kontrak-nowhere","status":404`},
+		{"no log", []string{"--addr", "127.0.0.1:0", "--log", "off"}, ""},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
@@ -113,8 +116,10 @@ func TestServeAnswersAndStops(t *testing.T) {
 			if out := stdout.String(); !strings.Contains(out, "kontrak serve: listening on http://"+addr.String()) || !strings.Contains(out, "kontrak serve: stopped") {
 				t.Errorf("stdout %q does not give the address and the stop", out)
 			}
-			if errs := stderr.String(); !strings.Contains(errs, "GET /kontrak-nowhere 404") {
-				t.Errorf("stderr %q has no line for the request", errs)
+			if errs := stderr.String(); tc.logged == "" && errs != "" {
+				t.Errorf("--log off, stderr %q", errs)
+			} else if !strings.Contains(errs, tc.logged) {
+				t.Errorf("stderr %q has no line for the request (want %s)", errs, tc.logged)
 			}
 		})
 	}

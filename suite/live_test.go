@@ -1,31 +1,30 @@
-// Package suites_test runs the vendor suites the way a user runs them live, against `kontrak serve`'s
-// sandbox on loopback: nothing leaves the machine, and live mode, recording and redaction are proven
-// end to end.
-package suites_test
+// The end-to-end tests run the vendors' scenarios the way a user runs them live, against `kontrak serve`'s
+// sandbox on loopback: nothing leaves the machine, and live mode, recording and redaction are proven end to
+// end. They run the engine in process, as the suite does, so that make test builds the suites once.
+package suite_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/types"
-
 	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -71,72 +70,118 @@ func serve(t *testing.T, c *contract.Contract, root, cassettes string, wrap func
 	return srv
 }
 
-// liveEnv is the environment of a live run against srv.
-func liveEnv(c *contract.Contract, srv *httptest.Server, mode string, extra ...string) []string {
-	env := append(os.Environ(), "KONTRAK_MODE="+mode, "KONTRAK_MAX_BILLABLE=1000", "KONTRAK_MAX_WAIT=10ms", "KONTRAK_TIMEOUT=20s")
+// liveEnv is the environment of a live run against srv, as a lookup: the in-process runs read it the way
+// the suite reads os.Getenv.
+func liveEnv(c *contract.Contract, srv *httptest.Server, mode string, extra ...string) func(string) string {
+	env := map[string]string{"KONTRAK_MODE": mode, "KONTRAK_MAX_BILLABLE": "1000", "KONTRAK_MAX_WAIT": "10ms", "KONTRAK_TIMEOUT": "20s"}
 	for _, v := range c.Vendors() {
-		env = append(env, v.Env.BaseURL+"="+srv.URL)
+		env[v.Env.BaseURL] = srv.URL
 	}
 	for k, v := range canary {
-		env = append(env, k+"="+v)
+		env[k] = v
 	}
-	return append(env, extra...)
+	for _, kv := range extra {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return func(name string) string { return env[name] }
 }
 
-// runSuites runs `go test` on the suites and returns the specs' outcomes from Ginkgo's JSON report.
-func runSuites(t *testing.T, root string, env []string, pkgs ...string) (failed map[string]string, passed, skipped int, out string) {
+// outcome is what a vendor's run gave: failures by scenario, and how many passed.
+type outcome struct {
+	failed map[string]string
+	passed int
+}
+
+// runVendor runs a vendor's scenarios in process the way its suite does — the engine from the environment,
+// live configuration, replay-only scenarios skipped live, the tally — and, in record mode, stages the
+// recording and finishes it. stop, when it returns true before a scenario, ends the run there without
+// finishing: an interruption.
+func runVendor(t *testing.T, c *contract.Contract, root, vendor string, getenv func(string) string, stop func() bool) outcome {
 	t.Helper()
-	report := filepath.Join(t.TempDir(), "report.json")
-	failed = map[string]string{}
-	for _, pkg := range pkgs {
-		args := []string{"test", "-count=1", pkg, "-args", "-ginkgo.json-report=" + report, "-ginkgo.no-color"}
-		for _, e := range env {
-			if f, ok := strings.CutPrefix(e, "KONTRAK_LABEL_FILTER="); ok {
-				args = append(args, "-ginkgo.label-filter="+f) // replay-only cassettes are never recorded
-			}
+	v := c.Vendor(vendor)
+	f, err := scenario.Load(root, c, vendor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := run.FromEnvironment(c, root, getenv, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := e.Mode == run.Live || e.Mode == run.Record
+	if live {
+		if missing := run.MissingEnv(v, getenv); len(missing) > 0 {
+			t.Fatalf("%s: missing %v", vendor, missing)
 		}
-		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), args...)
-		cmd.Dir, cmd.Env = root, env
-		b, _ := cmd.CombinedOutput()
-		out += string(b)
-		data, err := os.ReadFile(report)
-		if err != nil {
-			t.Fatalf("%s: no report (%v):\n%s", pkg, err, b)
-		}
-		var reports []types.Report
-		if err := json.Unmarshal(data, &reports); err != nil {
+		if err := e.ConfigureLive(v, getenv); err != nil {
 			t.Fatal(err)
 		}
-		for _, rep := range reports {
-			for _, sr := range rep.SpecReports {
-				switch {
-				case sr.State.Is(types.SpecStateFailureStates):
-					failed[rep.SuiteDescription+": "+sr.LeafNodeText] = sr.Failure.Message
-				case sr.State == types.SpecStateSkipped:
-					skipped++
-				case sr.LeafNodeType == types.NodeTypeIt:
-					passed++
-				}
-			}
-		}
-		os.Remove(report)
 	}
-	return failed, passed, skipped, out
+	var stage *run.Staging
+	if e.Mode == run.Record {
+		if stage, err = run.NewStaging(e.Cassettes, vendor, f); err != nil {
+			t.Fatal(err)
+		}
+		e.Cassettes = stage.Dir
+	}
+	out := outcome{failed: map[string]string{}}
+	var tally run.Tally
+	for _, s := range f.Scenarios {
+		if s.Live.ReplayOnly && (live || getenv("KONTRAK_SKIP_REPLAY_ONLY") == "1") {
+			continue
+		}
+		if stop != nil && stop() {
+			return out
+		}
+		res := e.Run(context.Background(), s)
+		if live {
+			tally.Add(res)
+		}
+		if res.Failed() {
+			out.failed[vendor+"/"+s.Name] = res.Message()
+		} else {
+			out.passed++
+		}
+	}
+	if stage != nil {
+		msg, err := stage.Finish(&tally)
+		if err != nil {
+			t.Errorf("%s: %v", vendor, err)
+		}
+		t.Log(msg)
+	}
+	if live {
+		if err := tally.Verdict(vendor); err != nil {
+			t.Error(err)
+		}
+	}
+	return out
 }
 
-var allSuites = []string{"./suites/verihubs", "./suites/advance", "./suites/ekycpro", "./suites/kredibel"}
+func runAll(t *testing.T, c *contract.Contract, root string, getenv func(string) string) outcome {
+	all := outcome{failed: map[string]string{}}
+	for _, v := range c.Vendors() {
+		o := runVendor(t, c, root, v.ID, getenv, nil)
+		for k, m := range o.failed {
+			all.failed[k] = m
+		}
+		all.passed += o.passed
+	}
+	return all
+}
 
 // Live mode against the local sandbox passes for all four vendors: real HTTP, real clients, the
-// token flow, the budget and the sandbox's own validation.
+// token flow, the budget and the sandbox's own validation, configured from the environment as the
+// suites configure it.
 func TestLiveAgainstServe(t *testing.T) {
 	c, root := setup(t)
 	srv := serve(t, c, root, filepath.Join(root, "cassettes"), nil)
-	failed, passed, skipped, out := runSuites(t, root, liveEnv(c, srv, "live"), allSuites...)
-	for name, msg := range failed {
+	o := runAll(t, c, root, liveEnv(c, srv, "live"))
+	for name, msg := range o.failed {
 		t.Errorf("%s failed live:\n%s", name, msg)
 	}
-	if passed < 60 {
-		t.Errorf("only %d specs passed live (%d skipped): the live suites did not run\n%s", passed, skipped, tail(out))
+	if o.passed < 60 {
+		t.Errorf("only %d scenarios passed live: the live suites did not run", o.passed)
 	}
 }
 
@@ -154,14 +199,14 @@ func TestLiveAgainstDriftedServe(t *testing.T) {
 	}
 	os.WriteFile(p, []byte(drifted), 0o644)
 	srv := serve(t, c, root, dir, nil)
-	failed, _, _, out := runSuites(t, root, liveEnv(c, srv, "live"), "./suites/ekycpro")
+	o := runVendor(t, c, root, "ekycpro", liveEnv(c, srv, "live"), nil)
 	var msgs []string
-	for name, msg := range failed {
+	for name, msg := range o.failed {
 		msgs = append(msgs, name+": "+msg)
 	}
 	joined := strings.Join(msgs, "\n")
-	if len(failed) == 0 {
-		t.Fatalf("a drifted server passed live mode\n%s", tail(out))
+	if len(o.failed) == 0 {
+		t.Fatalf("a drifted server passed live mode")
 	}
 	for _, want := range []string{"ekycpro idOcrGeneral scenario success", "format-violation at /message/dob", "want dd-mm-yyyy", `got "9999-99-99"`} {
 		if !strings.Contains(joined, want) {
@@ -193,19 +238,19 @@ func TestCanaryRecording(t *testing.T) {
 	}
 	srv := serve(t, c, root, served, nil)
 	recorded := t.TempDir()
-	env := liveEnv(c, srv, "record", "KONTRAK_CASSETTES="+recorded)
-	failed, _, _, out := runSuites(t, root, env, allSuites...)
-	for name, msg := range failed {
+	o := runAll(t, c, root, liveEnv(c, srv, "record", "KONTRAK_CASSETTES="+recorded))
+	for name, msg := range o.failed {
 		t.Errorf("%s failed while recording:\n%s", name, msg)
 	}
 	files := yamlFiles(t, recorded)
 	if len(files) < 60 {
-		t.Fatalf("only %d cassettes recorded\n%s", len(files), tail(out))
+		t.Fatalf("only %d cassettes recorded", len(files))
 	}
 	secrets := []string{"CANARYNAMA", "ASLIWATI", "3171999912120001", "CANARY RAYA"}
 	for _, v := range canary {
 		secrets = append(secrets, v)
 	}
+	rules := client.ScanRules(c)
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		for _, s := range secrets {
@@ -216,21 +261,33 @@ func TestCanaryRecording(t *testing.T) {
 		if !bytes.Contains(b, []byte("provenance=recorded-live")) || !bytes.Contains(b, []byte("recorded="+time.Now().UTC().Format("2006-01-02"))) {
 			t.Errorf("%s does not say it was recorded live today", f)
 		}
-	}
-	scan := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "run", "./cmd/kontrak", "scan", recorded)
-	scan.Dir = root
-	if b, err := scan.CombinedOutput(); err != nil {
-		t.Errorf("kontrak scan on the recording: %v\n%s", err, b)
+		// kontrak scan's check, in process.
+		cs, _, err := recorder.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range recorder.Scan(cs, rules) {
+			t.Errorf("scan: %v", l)
+		}
 	}
 	// The redacted recordings still replay and conform.
-	failed, passed, _, out := runSuites(t, root, append(os.Environ(), "KONTRAK_MODE=replay", "KONTRAK_CASSETTES="+recorded,
-		"KONTRAK_LABEL_FILTER=!replay-only"), "./suites/ekycpro")
-	if len(failed) > 0 || passed == 0 {
-		t.Errorf("the recording does not replay: %v\n%s", failed, tail(out))
+	o = runVendor(t, c, root, "ekycpro", mapEnv("KONTRAK_MODE=replay", "KONTRAK_CASSETTES="+recorded, "KONTRAK_SKIP_REPLAY_ONLY=1"), nil)
+	if len(o.failed) > 0 || o.passed == 0 {
+		t.Errorf("the recording does not replay: %v", o.failed)
 	}
 }
 
-// An interrupted recording leaves the previous cassettes byte for byte intact.
+func mapEnv(kv ...string) func(string) string {
+	env := map[string]string{}
+	for _, x := range kv {
+		k, v, _ := strings.Cut(x, "=")
+		env[k] = v
+	}
+	return func(name string) string { return env[name] }
+}
+
+// An interrupted recording leaves the previous cassettes byte for byte intact: the run is abandoned
+// mid-call, its staging never finished — no cleanup at all, the worst interruption.
 func TestInterruptedRecording(t *testing.T) {
 	c, root := setup(t)
 	dir := t.TempDir()
@@ -253,31 +310,31 @@ func TestInterruptedRecording(t *testing.T) {
 		})
 	})
 	defer close(release)
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "test", "-count=1", "-c", "-o", filepath.Join(t.TempDir(), "verihubs.test"), "./suites/verihubs")
-	cmd.Dir = root
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the suite: %v\n%s", err, b)
-	}
-	bin := cmd.Args[len(cmd.Args)-2]
-	run := exec.Command(bin, "-ginkgo.no-color")
-	run.Dir = filepath.Join(root, "suites", "verihubs")
-	run.Env = liveEnv(c, srv, "record", "KONTRAK_CASSETTES="+dir)
-	var out bytes.Buffer
-	run.Stdout, run.Stderr = &out, &out
-	if err := run.Start(); err != nil {
-		t.Fatal(err)
-	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// The run stops before the scenario after the hung call: it never reaches Finish.
+		runVendor(t, c, root, "verihubs", liveEnv(c, srv, "record", "KONTRAK_CASSETTES="+dir, "KONTRAK_TIMEOUT=2s"), func() bool {
+			select {
+			case <-hung:
+				return true
+			default:
+				return false
+			}
+		})
+	}()
 	select {
 	case <-hung:
 	case <-time.After(2 * time.Minute):
-		run.Process.Kill()
-		t.Fatalf("the recording never reached its fourth call\n%s", tail(out.String()))
+		t.Fatalf("the recording never reached its fourth call")
 	}
-	time.Sleep(200 * time.Millisecond) // the earlier scenarios' cassettes are written by now
-	run.Process.Kill()                 // no cleanup at all: the worst interruption
-	run.Wait()
+	<-done
 	if after := digest(t, dir); after != before {
 		t.Errorf("an interrupted recording changed the cassettes")
+	}
+	staged, _ := filepath.Glob(filepath.Join(dir, ".recording-verihubs-*", "verihubs", "*.yaml"))
+	if len(staged) == 0 {
+		t.Errorf("the interrupted recording staged nothing: it did not record before the hung call")
 	}
 }
 

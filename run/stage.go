@@ -1,4 +1,4 @@
-package scenario
+package run
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/kontrak/kontrak/scenario"
 )
 
 // Staging holds a recording until the whole run has passed. A live recording is only as good as the whole
@@ -20,7 +22,7 @@ type Staging struct {
 }
 
 // NewStaging makes a staging directory beside cassettes/ (same file system: promotion is a rename).
-func NewStaging(cassettes, vendor string, f *File) (*Staging, error) {
+func NewStaging(cassettes, vendor string, f *scenario.File) (*Staging, error) {
 	if err := os.MkdirAll(cassettes, 0o755); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,181 @@
+package run
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/kontrak/kontrak/client"
+	"github.com/kontrak/kontrak/contract"
+)
+
+// The environment of a suite run. Replay needs none of them. Only FromEnvironment, ConfigureLive and
+// MissingEnv read them, through the getenv they are given; the engine reads no environment.
+const (
+	EnvMode      = "KONTRAK_MODE"      // replay (default) | live | record | derive
+	EnvCassettes = "KONTRAK_CASSETTES" // the cassette directory (default: cassettes/ of the repository)
+	EnvStrict    = "KONTRAK_STRICT"    // 1: notices count as breaking drift
+
+	EnvMaxBillable = "KONTRAK_MAX_BILLABLE" // billable calls a vendor's live run may make (default 5)
+	EnvRetries     = "KONTRAK_RETRIES"      // retries of a rate-limited call (default 2)
+	EnvMaxWait     = "KONTRAK_MAX_WAIT"     // the longest Retry-After honoured at once (default 30s)
+	EnvTimeout     = "KONTRAK_TIMEOUT"      // the timeout of every call (default 30s)
+)
+
+// FromEnvironment is the engine a suite run asks for: mode, cassette directory and strictness from getenv
+// (os.Getenv in the suites, a map in tests), cassettes/ under root by default, recordings dated today and
+// redacted by the contract's rules. Live settings are ConfigureLive's, per vendor. Errors name the variable.
+func FromEnvironment(c *contract.Contract, root string, getenv func(string) string, today time.Time) (*Engine, error) {
+	mode := Mode(getenv(EnvMode))
+	if mode == "" {
+		mode = Replay
+	}
+	switch mode {
+	case Replay, Live, Record, Derive:
+	default:
+		return nil, fmt.Errorf("%s=%q: want replay, live, record or derive", EnvMode, mode)
+	}
+	cassettes := getenv(EnvCassettes)
+	if cassettes == "" {
+		cassettes = filepath.Join(root, "cassettes")
+	}
+	e := &Engine{Contract: c, Cassettes: cassettes, Root: root, Mode: mode, Today: today.UTC().Format(time.DateOnly), Redact: redactRules(c)}
+	switch v := getenv(EnvStrict); v {
+	case "", "0":
+	case "1":
+		e.Strict = true
+	default:
+		return nil, fmt.Errorf("%s=%q: want 1 or 0", EnvStrict, v)
+	}
+	return e, nil
+}
+
+// ConfigureLive fills base URL, credentials, budget, retries and timeout for v from getenv. The base URL
+// defaults to the first documented server. In live mode the engine gets one client for the whole run, so
+// that a token is fetched once and refreshed when it expires.
+func (e *Engine) ConfigureLive(v *contract.Vendor, getenv func(string) string) error {
+	e.BaseURL = getenv(v.Env.BaseURL)
+	if e.BaseURL == "" && len(v.Servers) > 0 {
+		e.BaseURL = v.Servers[0].URL
+	}
+	e.Credentials = map[string]string{}
+	for _, name := range CredentialVars(v) {
+		e.Credentials[name] = getenv(name)
+	}
+	max, err := envInt(getenv, EnvMaxBillable, 5)
+	if err != nil {
+		return err
+	}
+	retries, err := envInt(getenv, EnvRetries, 2)
+	if err != nil {
+		return err
+	}
+	maxWait, err := envDuration(getenv, EnvMaxWait, 30*time.Second)
+	if err != nil {
+		return err
+	}
+	if e.Timeout, err = envDuration(getenv, EnvTimeout, 30*time.Second); err != nil {
+		return err
+	}
+	e.Budget = &Budget{Max: max}
+	e.Retry = Retry{Max: retries, MaxWait: maxWait}
+	if e.Mode == Live {
+		e.Client = client.New(v, client.Config{BaseURL: e.BaseURL, Credentials: e.Credentials, Timeout: e.Timeout})
+	}
+	return nil
+}
+
+// MissingEnv lists the environment variables live mode needs for v and getenv lacks, sorted.
+func MissingEnv(v *contract.Vendor, getenv func(string) string) []string {
+	var missing []string
+	need := CredentialVars(v)
+	if v.Env.BaseURLRequired {
+		need = append(need, v.Env.BaseURL)
+	}
+	for _, name := range need {
+		if getenv(name) == "" {
+			missing = append(missing, name)
+		}
+	}
+	sort.Strings(missing)
+	return missing
+}
+
+func envInt(getenv func(string) string, name string, def int) (int, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q: want a whole number ≥ 0", name, v)
+	}
+	return n, nil
+}
+
+func envDuration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a duration such as 30s", name, v)
+	}
+	return d, nil
+}
+
+// CredentialVars lists every environment variable a vendor's requests use: x-kontrak-env of the spec, of
+// its security schemes and of its signature credentials. kontrak serve reads the values it accepts from them.
+func CredentialVars(v *contract.Vendor) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, name := range v.Env.Credentials {
+		add(name)
+	}
+	for _, op := range v.Operations {
+		for _, sc := range op.Security {
+			add(sc.Env)
+		}
+		if op.Signature != nil {
+			for _, env := range op.Signature.Credentials {
+				add(env)
+			}
+		}
+	}
+	return out
+}
+
+// CredentialHeaders lists the header names that carry credentials: never part of a match.
+func CredentialHeaders(v *contract.Vendor) []string {
+	var out []string
+	for _, op := range v.Operations {
+		for _, sc := range op.Security {
+			if sc.In == "header" {
+				out = append(out, sc.Header)
+			}
+		}
+	}
+	return out
+}
+
+// VolatileFields lists request body fields that differ on every run (signature inputs and the signature):
+// never part of a match.
+func VolatileFields(v *contract.Vendor) []string {
+	var out []string
+	for _, op := range v.Operations {
+		if op.Signature != nil {
+			out = append(out, op.Signature.Concatenation...)
+			out = append(out, op.Signature.Field)
+		}
+	}
+	return out
+}

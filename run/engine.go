@@ -1,0 +1,338 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kontrak/kontrak/client"
+	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/scenario"
+)
+
+// Mode is how a run reaches the vendor.
+type Mode string
+
+const (
+	Replay Mode = "replay" // strict replay of cassettes/: no network, no credentials (the default)
+	Live   Mode = "live"   // the vendor's sandbox or production, over real HTTP
+	Record Mode = "record" // live, and each scenario's cassette rewritten, redacted, atomically
+	Derive Mode = "derive" // cassettes rebuilt from the specs' examples and tables (make cassettes)
+)
+
+// Engine is everything a run needs besides the scenario: an explicit configuration, never read from the
+// environment (FromEnvironment and ConfigureLive build one from it, for the suites).
+type Engine struct {
+	Contract *contract.Contract
+	// Cassettes is the cassette directory (cassettes/).
+	Cassettes string
+	// Root, when set, is the repository root: messages and report entries name files under it by their
+	// path relative to it (cassettes/advance/ocr-success.yaml), never by an absolute build path.
+	Root string
+	Mode Mode
+	// BaseURL is the vendor's base URL (live, record); replay and derive use the first documented server.
+	BaseURL string
+	// Credentials by environment variable name (live, record); replay sends placeholders.
+	Credentials map[string]string
+	// Transport reaches the vendor in live and record modes (nil: http.DefaultTransport).
+	Transport http.RoundTripper
+	// Client is shared by the scenarios of a live run, so that a token is fetched once; nil: one a scenario.
+	Client *client.Client
+	// Budget, when set, bounds the billable calls of a live run; Retry says how to retry rate limits.
+	Budget *Budget
+	Retry  Retry
+	// Timeout bounds each call (zero: the client's default).
+	Timeout time.Duration
+	// Today dates live recordings (YYYY-MM-DD).
+	Today string
+	// Strict counts notices (an unknown field, a changed message) as breaking.
+	Strict bool
+	// Redact is how recorded cassettes are redacted (record and derive modes); nil: not at all.
+	Redact *recorder.RedactRules
+}
+
+// Exchange is one interaction of a run, as the recorder reads it, with what the contract found in it.
+type Exchange struct {
+	recorder.Exchange
+	Operation *contract.Operation
+	Findings  []contract.Finding
+}
+
+// Result is the outcome of one scenario.
+type Result struct {
+	Scenario  *scenario.Scenario
+	Operation *contract.Operation
+	Cassette  string
+	Exchanges []Exchange
+	// Expected is the documented outcome; Got what the answer was.
+	Expected         contract.Outcome
+	ExpectedBillable bool
+	Got              contract.Classification
+	// Failures are the assertion failures, each a line that says where: vendor, operation, scenario,
+	// cassette and interaction, JSON Pointer, want vs got.
+	Failures []string
+	// Err is a run that got no answer to judge (a cassette miss, a transport error, the budget).
+	Err error
+
+	root string
+}
+
+// CassetteName is the cassette's path as messages and reports show it: relative to the engine's Root
+// when it lies under it.
+func (r *Result) CassetteName() string {
+	if r.root != "" {
+		if rel, err := filepath.Rel(r.root, r.Cassette); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return r.Cassette
+}
+
+// Failed reports whether the scenario failed.
+func (r *Result) Failed() bool { return r.Err != nil || len(r.Failures) > 0 }
+
+// Breaking counts breaking findings; Notices counts notices.
+func (r *Result) Breaking() int { return r.count(contract.Breaking) }
+func (r *Result) Notices() int  { return r.count(contract.Notice) }
+
+func (r *Result) count(s contract.Severity) int {
+	n := 0
+	for _, x := range r.Exchanges {
+		for _, f := range x.Findings {
+			if f.Severity == s {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Billed reports whether the scenario's calls would be billed: any exchange classified billable.
+func (r *Result) Billed() bool {
+	for _, x := range r.Exchanges {
+		if x.Operation.Classify(x.Status, x.Body).Billable {
+			return true
+		}
+	}
+	return false
+}
+
+// Message is the whole failure, one line per problem.
+func (r *Result) Message() string {
+	var lines []string
+	if r.Err != nil {
+		lines = append(lines, r.where(-1)+": "+oneLine(r.Err.Error()))
+	}
+	lines = append(lines, r.Failures...)
+	return strings.Join(lines, "\n")
+}
+
+func (r *Result) where(interaction int) string {
+	s := fmt.Sprintf("%s %s scenario %s, cassette %s", r.Scenario.Vendor(), r.Scenario.Operation, r.Scenario.Name, r.CassetteName())
+	if interaction >= 0 {
+		s += fmt.Sprintf(" interaction %d", interaction)
+	}
+	return s
+}
+
+func (r *Result) failf(interaction int, format string, a ...any) {
+	r.Failures = append(r.Failures, r.where(interaction)+": "+fmt.Sprintf(format, a...))
+}
+
+// Run sends the scenario's request through the mode's strategy and judges every interaction.
+func (e *Engine) Run(ctx context.Context, s *scenario.Scenario) *Result {
+	v := e.Contract.Vendor(s.Vendor())
+	op := v.Operation(s.Operation)
+	res := &Result{Scenario: s, Operation: op, Cassette: s.CassetteFile(e.Cassettes), Expected: s.Expected(op), root: e.Root}
+	if row := op.Codes.Lookup(res.Expected.Code); row != nil {
+		res.ExpectedBillable = row.Billable
+	} else {
+		res.ExpectedBillable, _ = op.Billing.ByStatus(res.Expected.Status)
+	}
+	req, err := e.request(s, op)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	call := &call{e: e, s: s, v: v, op: op, cassette: res.Cassette}
+	st, err := e.strategy(call)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	cap := &capture{}
+	cl, err := st.open(call, cap)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	resp, err := cl.Do(ctx, req)
+	if ferr := st.close(err == nil && resp != nil); ferr != nil && err == nil {
+		err = ferr
+	}
+	e.judge(res, cap.seen())
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	e.assert(res, resp)
+	return res
+}
+
+// judge asks the contract about every interaction the run saw, the token call included.
+func (e *Engine) judge(res *Result, seen []recorder.Exchange) {
+	for _, x := range seen {
+		xop, ok := e.Contract.Lookup(x.Method, x.Path)
+		if !ok {
+			res.failf(x.ID, "%s %s matches no documented operation", x.Method, x.URL)
+			continue
+		}
+		ex := Exchange{Exchange: x, Operation: xop, Findings: xop.Check(x.Status, x.Header, x.Body, contract.CheckOptions{Strict: e.Strict})}
+		res.Exchanges = append(res.Exchanges, ex)
+		for _, f := range ex.Findings {
+			if f.Severity == contract.Breaking {
+				res.failf(x.ID, "%s at %s: want %s, got %s (%s)", f.ID, orRoot(f.Pointer), f.Expected, f.Actual, f.Source)
+			}
+		}
+	}
+}
+
+// assert compares the scenario's answer with its documented outcome.
+func (e *Engine) assert(res *Result, resp *client.Response) {
+	op := res.Operation
+	last := len(res.Exchanges) - 1
+	if last < 0 || res.Exchanges[last].Operation != op {
+		res.failf(-1, "no answer of %s was seen", op.Name())
+		return
+	}
+	at := res.Exchanges[last].ID
+	res.Got = op.Classify(resp.Status, resp.Body)
+	want := res.Expected
+	if resp.Status != want.Status {
+		res.failf(at, `HTTP status at "": want %d, got %d`, want.Status, resp.Status)
+	}
+	if res.Got.Code != want.Code {
+		res.failf(at, "code at %s: want %s, got %s", orRoot(op.Codes.Pointer), orNone(want.Code), orNone(res.Got.Code))
+	}
+	for ptr, wantVal := range want.Body {
+		got, ok := contract.Lookup(resp.Body, ptr)
+		if !ok || fmt.Sprint(got) != fmt.Sprint(wantVal) {
+			res.failf(at, "sandbox outcome at %s: want %v, got %v", ptr, wantVal, describe(got, ok))
+		}
+	}
+	// The billing expected is the table's; a flag may say otherwise only where the table allows it
+	// (the contract reports billing-flag-mismatch then). Without a flag, the classification must agree.
+	if res.Got.Known && res.Got.Flag == "" && res.Got.Billable != res.ExpectedBillable && res.Got.Code == want.Code {
+		res.failf(at, "billing at %s: want billable=%v by the table, got %v", orRoot(op.Billing.Pointer), res.ExpectedBillable, res.Got.Billable)
+	}
+}
+
+// request builds the client request of a scenario.
+func (e *Engine) request(s *scenario.Scenario, op *contract.Operation) (client.Request, error) {
+	r := client.Request{Operation: s.Operation, Fields: map[string]any{}, ImageContentType: s.Request.ImageContentType}
+	for k, v := range s.Request.Fields {
+		r.Fields[k] = v
+	}
+	if s.Sandbox != "" {
+		p, sc, _ := scenario.SandboxEntry(op, s.Sandbox)
+		imgField, _ := op.ImageField()
+		if p.Parameter.Name == imgField {
+			val := sc.Value
+			r.ImageRaw = &val
+		} else {
+			r.Fields[p.Parameter.Name] = sc.Value
+		}
+	}
+	if s.Request.ImageRaw != nil {
+		r.ImageRaw = s.Request.ImageRaw
+	}
+	if img := s.Request.Image; img != nil {
+		if img.Corrupt {
+			c := corruptBase64()
+			r.ImageRaw = &c
+		} else {
+			b, err := Picture(*img)
+			if err != nil {
+				return r, fmt.Errorf("%s scenario %s: image: %w", s.Vendor(), s.Name, err)
+			}
+			r.Image = b
+		}
+	}
+	switch s.Request.Auth {
+	case "wrong-credentials":
+		r.Credentials = map[string]string{}
+		for _, name := range CredentialVars(e.Contract.Vendor(s.Vendor())) {
+			r.Credentials[name] = "kontrak-wrong-credential"
+		}
+	case "wrong-token":
+		r.NoToken, r.TokenValue = true, "kontrak-wrong-token"
+	}
+	for _, name := range s.Request.Wrong {
+		if r.Credentials == nil {
+			r.Credentials = map[string]string{}
+		}
+		r.Credentials[name] = "kontrak-wrong-credential"
+	}
+	return r, nil
+}
+
+// capture remembers every exchange that passes through it, bodies included, numbered in order.
+type capture struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	got  []recorder.Exchange
+}
+
+func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	body, rerr := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if rerr != nil {
+		return nil, rerr
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	c.mu.Lock()
+	c.got = append(c.got, recorder.Exchange{ID: len(c.got), Method: r.Method, URL: r.URL.String(), Path: r.URL.Path,
+		RequestHeader: r.Header, Status: resp.StatusCode, Header: resp.Header, Body: body})
+	c.mu.Unlock()
+	return resp, nil
+}
+
+func (c *capture) seen() []recorder.Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]recorder.Exchange(nil), c.got...)
+}
+
+func orRoot(p string) string {
+	if p == "" {
+		return `""`
+	}
+	return p
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func describe(v any, ok bool) string {
+	if !ok {
+		return "(absent)"
+	}
+	return fmt.Sprint(v)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,389 @@
+package run_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/client"
+	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/run"
+	"github.com/kontrak/kontrak/scenario"
+)
+
+func load(t testing.TB) *contract.Contract {
+	t.Helper()
+	c, err := contract.Load(kontrak.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func root(t testing.TB) string {
+	t.Helper()
+	r, err := scenario.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// A request that matches no cassette fails with its METHOD, URL and the cassette it was looked for in.
+func TestReplayMiss(t *testing.T) {
+	c := load(t)
+	dir := t.TempDir()
+	copyDir(t, filepath.Join(root(t), "cassettes", "ekycpro"), filepath.Join(dir, "ekycpro"))
+	f, _ := scenario.Load(root(t), c, "ekycpro")
+	var s *scenario.Scenario
+	for _, x := range f.Scenarios {
+		if x.Name == "image-invalid-format" {
+			s = x
+		}
+	}
+	// The scenario now sends a PNG: the cassette holds a GIF's hash.
+	s.Request.Image.Format = "png"
+	env := &run.Engine{Contract: c, Cassettes: dir, Mode: run.Replay}
+	res := env.Run(context.Background(), s)
+	if res.Err == nil {
+		t.Fatal("replay of a request the cassette does not hold succeeded")
+	}
+	msg := res.Message()
+	for _, want := range []string{"POST https://api.ekycpro.com/v1/id_ocr/general", filepath.Join(dir, "ekycpro", "image-invalid-format.yaml"), "scenario image-invalid-format"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		reason, in string
+		want       time.Duration
+	}{
+		{"seconds, as HTTP says", "10", 10 * time.Second},
+		{"seconds with a unit, as ADVANCE writes it", "10s", 10 * time.Second},
+		{"ADVANCE's own 'Retry-After :10s'", ":10s", 10 * time.Second},
+		{"an HTTP date", now.Add(3 * time.Second).Format(http.TimeFormat), 3 * time.Second},
+		{"a date in the past", now.Add(-time.Hour).Format(http.TimeFormat), 0},
+		{"garbage waits a second", "soon", time.Second},
+	} {
+		if got := run.ParseRetryAfter(tc.in, now); got != tc.want {
+			t.Errorf("%s: ParseRetryAfter(%q) = %v, want %v", tc.reason, tc.in, got, tc.want)
+		}
+	}
+}
+
+// liveServer answers ADVANCE's operations: tokens always, OCR calls from a script of answers.
+func liveServer(t *testing.T, script ...func(w http.ResponseWriter)) (*httptest.Server, *int) {
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "generate-token") {
+			fmt.Fprintf(w, `{"code":"SUCCESS","message":"OK","data":{"token":"tok","expiredTime":%d},"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`, time.Now().Add(time.Hour).UnixMilli())
+			return
+		}
+		mu.Lock()
+		i := calls
+		calls++
+		mu.Unlock()
+		if i >= len(script) {
+			i = len(script) - 1
+		}
+		script[i](w)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+func busy(status int, retryAfter string) func(w http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Retry-After", retryAfter)
+		w.WriteHeader(status)
+		io.WriteString(w, `{"code":"SERVICE_BUSY","message":"Rate limit is exceeded, please retry after the suggested time in HTTP Header.","data":null,"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`)
+	}
+}
+
+func noResult(w http.ResponseWriter) {
+	io.WriteString(w, `{"code":"OCR_NO_RESULT","message":"OCR check failed,unable to find any ktp field in the uploaded picture","data":null,"extra":null,"transactionId":"t","pricingStrategy":"PAY"}`)
+}
+
+func advanceScenario(t *testing.T, c *contract.Contract, name string) *scenario.Scenario {
+	f, err := scenario.Load(root(t), c, "advance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f.Scenarios {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no scenario %s", name)
+	return nil
+}
+
+// Rate limits are retried after the vendor's delay, a bounded number of times, and each retry is a
+// call the budget counts.
+func TestLiveRetryAfter(t *testing.T) {
+	c := load(t)
+	for _, tc := range []struct {
+		reason   string
+		script   []func(http.ResponseWriter)
+		retries  int
+		budget   int
+		calls    int
+		waits    []time.Duration
+		wantErr  string
+		wantCode string
+	}{
+		{"SERVICE_BUSY in HTTP 200 then an answer", []func(http.ResponseWriter){busy(200, "10s"), noResult}, 2, 10, 2, []time.Duration{10 * time.Second}, "", "OCR_NO_RESULT"},
+		{"HTTP 429 twice then an answer; the wait is capped", []func(http.ResponseWriter){busy(429, "120"), busy(429, "1"), noResult}, 2, 10, 3, []time.Duration{30 * time.Second, time.Second}, "", "OCR_NO_RESULT"},
+		{"retries are bounded: the last busy answer stands", []func(http.ResponseWriter){busy(429, "1")}, 1, 10, 2, []time.Duration{time.Second}, "", "SERVICE_BUSY"},
+		{"the budget stops a retry", []func(http.ResponseWriter){busy(429, "1"), noResult}, 2, 1, 1, []time.Duration{time.Second}, "budget of 1 billable calls spent", ""},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			srv, calls := liveServer(t, tc.script...)
+			var waits []time.Duration
+			env := &run.Engine{Contract: c, Mode: run.Live, BaseURL: srv.URL,
+				Credentials: map[string]string{"ADVANCE_ACCESS_KEY": "a", "ADVANCE_SECRET_KEY": "s"},
+				Budget:      &run.Budget{Max: tc.budget},
+				Retry: run.Retry{Max: tc.retries, MaxWait: 30 * time.Second, Sleep: func(_ context.Context, d time.Duration) error {
+					waits = append(waits, d)
+					return nil
+				}}}
+			res := env.Run(context.Background(), advanceScenario(t, c, "ocr-no-result"))
+			if *calls != tc.calls {
+				t.Errorf("%d OCR calls, want %d", *calls, tc.calls)
+			}
+			if fmt.Sprint(waits) != fmt.Sprint(tc.waits) {
+				t.Errorf("waited %v, want %v", waits, tc.waits)
+			}
+			if tc.wantErr != "" {
+				var be *run.BudgetError
+				if !errors.As(res.Err, &be) || !strings.Contains(res.Err.Error(), tc.wantErr) {
+					t.Errorf("err = %v, want a budget error", res.Err)
+				}
+				return
+			}
+			if res.Got.Code != tc.wantCode {
+				t.Errorf("code %s, want %s (%s)", res.Got.Code, tc.wantCode, res.Message())
+			}
+		})
+	}
+}
+
+// The budget counts every call whose operation may be billed, before the call, and is never exceeded;
+// free operations (the token) do not count.
+func TestBudget(t *testing.T) {
+	c := load(t)
+	srv, calls := liveServer(t, noResult)
+	env := &run.Engine{Contract: c, Mode: run.Live, BaseURL: srv.URL, Budget: &run.Budget{Max: 2},
+		Credentials: map[string]string{"ADVANCE_ACCESS_KEY": "a", "ADVANCE_SECRET_KEY": "s"}}
+	s := advanceScenario(t, c, "ocr-no-result")
+	for i := 0; i < 4; i++ {
+		env.Run(context.Background(), s)
+	}
+	if *calls != 2 || env.Budget.Used() != 2 {
+		t.Errorf("%d billable calls made, %d counted, want 2 and 2", *calls, env.Budget.Used())
+	}
+	tok := advanceScenario(t, c, "token-success")
+	if res := env.Run(context.Background(), tok); res.Err != nil {
+		t.Errorf("a free operation was refused by a spent budget: %v", res.Err)
+	}
+}
+
+// A live run in which every call was refused, rate-limited or a server error proved nothing.
+func TestTallyProvedNothing(t *testing.T) {
+	c := load(t)
+	s := advanceScenario(t, c, "ocr-no-result")
+	for _, tc := range []struct {
+		reason  string
+		script  func(http.ResponseWriter)
+		nothing bool
+	}{
+		{"every call refused", func(w http.ResponseWriter) {
+			io.WriteString(w, `{"code":"IAM_FAILED","message":"Access Key not found","data":null,"extra":null,"transactionId":"t","pricingStrategy":"FREE"}`)
+		}, true},
+		{"every call a server error", func(w http.ResponseWriter) { w.WriteHeader(502); io.WriteString(w, "bad gateway") }, true},
+		{"a real answer, even a drifted one, proves something", noResult, false},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			srv, _ := liveServer(t, tc.script)
+			env := &run.Engine{Contract: c, Mode: run.Live, BaseURL: srv.URL}
+			tally := &run.Tally{}
+			for i := 0; i < 2; i++ {
+				tally.Add(env.Run(context.Background(), s))
+			}
+			err := tally.Verdict("advance")
+			if (err != nil) != tc.nothing {
+				t.Errorf("verdict %v, want proved-nothing=%v", err, tc.nothing)
+			}
+			if err != nil && !strings.Contains(err.Error(), "advance: the live run proved nothing") {
+				t.Errorf("verdict %q does not say so", err)
+			}
+		})
+	}
+}
+
+// A recording is promoted only when every scenario ran and passed; otherwise the cassettes stay as they
+// were, byte for byte.
+func TestStaging(t *testing.T) {
+	c := load(t)
+	f, _ := scenario.Load(root(t), c, "ekycpro")
+	for _, tc := range []struct {
+		reason  string
+		ran     int
+		failed  bool
+		promote bool
+	}{
+		{"a complete, passing run is promoted", -1, false, true},
+		{"an interrupted run (fewer scenarios ran) is discarded", 2, false, false},
+		{"a run with a failure is discarded", -1, true, false},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			dir := t.TempDir()
+			old := filepath.Join(dir, "ekycpro", "success.yaml")
+			os.MkdirAll(filepath.Dir(old), 0o755)
+			os.WriteFile(old, []byte("# the previous cassette\n"), 0o644)
+			st, err := run.NewStaging(dir, "ekycpro", f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.MkdirAll(filepath.Join(st.Dir, "ekycpro"), 0o755)
+			os.WriteFile(filepath.Join(st.Dir, "ekycpro", "success.yaml"), []byte("# the new recording\n"), 0o644)
+			tally := &run.Tally{}
+			n := tc.ran
+			live := 0
+			for _, s := range f.Scenarios {
+				if !s.Live.ReplayOnly {
+					live++
+				}
+			}
+			if n < 0 {
+				n = live
+			}
+			for i := 0; i < n; i++ {
+				r := &run.Result{Scenario: f.Scenarios[0]}
+				if tc.failed && i == 0 {
+					r.Failures = []string{"drift"}
+				}
+				tally.Add(r)
+			}
+			msg, err := st.Finish(tally)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(old)
+			if tc.promote != (string(got) == "# the new recording\n") {
+				t.Errorf("cassette now %q after %q", got, msg)
+			}
+			if _, err := os.Stat(st.Dir); !os.IsNotExist(err) {
+				t.Errorf("staging directory left behind")
+			}
+		})
+	}
+}
+
+// Every cassette that no live recording made is exactly what `make cassettes` derives from the specs and
+// scenarios today: a spec or scenario edited without re-deriving fails here, like a stale golden file.
+func TestDerivedCassettesAreFresh(t *testing.T) {
+	c := load(t)
+	r := root(t)
+	dir := t.TempDir()
+	for _, v := range c.Vendors() {
+		f, err := scenario.Load(r, c, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := client.RedactRules(c)
+		env := &run.Engine{Contract: c, Cassettes: dir, Mode: run.Derive, Redact: &rules}
+		for _, s := range f.Scenarios {
+			committed := s.CassetteFile(filepath.Join(r, "cassettes"))
+			want, err := os.ReadFile(committed)
+			if err != nil {
+				t.Errorf("%s: %v (run make cassettes)", s.Name, err)
+				continue
+			}
+			if strings.Contains(string(want), "provenance=recorded-live") {
+				continue // live recordings are evidence, not derivations
+			}
+			if res := env.Run(context.Background(), s); res.Failed() {
+				t.Errorf("deriving %s/%s: %s", v.ID, s.Name, res.Message())
+				continue
+			}
+			got, err := os.ReadFile(s.CassetteFile(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("%s is stale: `make cassettes` would change it", committed)
+			}
+		}
+	}
+}
+
+// A notice (an undocumented field) is counted but passes; in strict mode it fails the scenario.
+func TestStrictNotices(t *testing.T) {
+	c := load(t)
+	dir := t.TempDir()
+	copyDir(t, filepath.Join(root(t), "cassettes", "ekycpro"), filepath.Join(dir, "ekycpro"))
+	p := filepath.Join(dir, "ekycpro", "fail-is-charged.yaml")
+	b, _ := os.ReadFile(p)
+	edited := strings.Replace(string(b), `"status":"FAIL"`, `"status":"FAIL","requestId":"r-1"`, 1)
+	if edited == string(b) {
+		t.Fatal("no answer to edit")
+	}
+	os.WriteFile(p, []byte(edited), 0o644)
+	f, _ := scenario.Load(root(t), c, "ekycpro")
+	var s *scenario.Scenario
+	for _, x := range f.Scenarios {
+		if x.Name == "fail-is-charged" {
+			s = x
+		}
+	}
+	for _, strict := range []bool{false, true} {
+		env := &run.Engine{Contract: c, Cassettes: dir, Mode: run.Replay, Strict: strict}
+		res := env.Run(context.Background(), s)
+		if res.Failed() != strict {
+			t.Errorf("strict=%v: failed=%v, want %v (%s)", strict, res.Failed(), strict, res.Message())
+		}
+		if strict && !strings.Contains(res.Message(), "field-undocumented at /requestId") {
+			t.Errorf("strict failure does not name the field: %s", res.Message())
+		}
+		if !strict && res.Notices() != 1 {
+			t.Errorf("notices %d, want 1", res.Notices())
+		}
+	}
+}

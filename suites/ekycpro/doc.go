@@ -1,4 +1,0 @@
-// Package ekycpro is the conformance suite of ekycpro's KTP OCR: a Ginkgo suite whose specs are generated, before
-// RunSpecs, from scenarios.yaml beside this file. The same specs replay cassettes/ekycpro/ (the default) and run
-// live (KONTRAK_MODE=live). See package scenario for the format and the run.
-package ekycpro
