@@ -76,8 +76,9 @@ func RedactRules(c *contract.Contract) recorder.RedactRules {
 // ScanRules are RedactRules with the values the vendors' documents publish, which the leak scan lets
 // through (recorder.ScanRules.Public):
 //
-//   - for an operation, every value its documented examples hold at its personal-data pointers: a NIK or
-//     a name a vendor prints as its example is public, and a cassette copied from the example keeps it;
+//   - for an operation, every value its documented examples hold at its personal-data pointers, and every
+//     other string they hold: a NIK, a name or a city a vendor prints as its example is public, and a
+//     cassette copied from the example keeps it;
 //   - for every operation, every value a documented example holds at a token pointer, and every value of
 //     a signature's worked example (knownAnswer): public credentials, which a derived cassette may show.
 //
@@ -99,14 +100,17 @@ func ScanRules(c *contract.Contract) recorder.ScanRules {
 							credentials.add(s)
 						}
 					}
+					if pii[op] == nil {
+						pii[op] = valueSet{}
+					}
 					for ptr := range op.PII {
 						if s, ok := exampleScalar(ex.Value, ptr); ok {
-							if pii[op] == nil {
-								pii[op] = valueSet{}
-							}
 							pii[op].add(s)
 						}
 					}
+					// Every other string of the example is public too: the leak scan also looks by name
+					// and by content (a city, a message quoting a date), beyond the x-kontrak-pii pointers.
+					exampleStrings(ex.Value, pii[op])
 				}
 			}
 		}
@@ -139,6 +143,32 @@ func exampleScalar(body []byte, ptr string) (string, bool) {
 		return t.String(), true
 	}
 	return "", false
+}
+
+// exampleStrings adds every string of a documented example body to set.
+func exampleStrings(body []byte, set valueSet) {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case string:
+			if t != "" {
+				set.add(t)
+			}
+		case map[string]any:
+			for _, c := range t {
+				walk(c)
+			}
+		case []any:
+			for _, c := range t {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
 }
 
 type valueSet map[string]bool

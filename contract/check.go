@@ -79,10 +79,10 @@ func (o *Operation) Check(status int, header http.Header, body []byte, opts Chec
 	return out
 }
 
-// HasBreaking reports whether any finding is breaking.
+// HasBreaking reports whether any finding is breaking and not waived.
 func HasBreaking(fs []Finding) bool {
 	for _, f := range fs {
-		if f.Severity == Breaking {
+		if f.Severity == Breaking && f.Waived == nil {
 			return true
 		}
 	}

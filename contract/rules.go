@@ -17,6 +17,9 @@ type Finding struct {
 	Actual   string   `json:"actual"`
 	Message  string   `json:"message"`
 	Source   string   `json:"source"`
+	// Waived is the waiver in force that accepts this finding (waiver.go); a waived finding is reported,
+	// marked, and fails nothing.
+	Waived *Waiver `json:"waived,omitempty"`
 }
 
 // Rule is one kind of finding. Ids are stable: tools, waivers and reports key on them.

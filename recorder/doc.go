@@ -28,14 +28,17 @@
 //     the image it describes, so a live request with the image matches it.
 //   - Redaction (Redactor, for WithRedactor; RedactFile, for a cassette on disk) takes out what
 //     RedactRules name (credential headers, query parameters and body fields; an answer's secrets and
-//     personal data, by JSON Pointer) and what needs no name: any Authorization header, JWTs in requests,
-//     images, non-synthetic 16-digit NIKs. It keeps formats (synthetic values from specimen), member order,
-//     boundaries and matchability; it is deterministic and idempotent. Scan looks where Redactor writes
-//     and lists each leak by place (Leak), never by value; ScanRules.Public lets a vendor document's own
-//     example values through.
-//
-// Bodies, JSON Pointers, images and the atomic write are internal/wire's: the matcher, redaction and the
-// scan read a body exactly as the sandbox does.
+//     personal data, by JSON Pointer) and, wherever else it appears, what pii_rules.yaml finds by name
+//     (credentials, cookies, personal fields such as full_address or addressDetail.street, free text) and
+//     by content (images by their bytes, JWTs, high-entropy tokens, NIKs also with separators, dates in
+//     free text, personal values an interaction's free text quotes). A gzip or deflate body, or one with a
+//     byte order mark, is read decoded and stored decoded, which the X-Kontrak-Redaction answer header (and
+//     RedactFile's provenance note) says. It keeps formats (synthetic values from specimen), member order,
+//     boundaries and matchability; it is deterministic and idempotent. A JSON body nested deeper than
+//     MaxDepth is refused, not recursed, so cost stays linear.
+//   - Scan is redaction's dry run: it lists (Leak, by place and kind, never by value) every place
+//     Redactor would change, so a cassette Redactor has seen scans clean; ScanRules.Public lets a vendor
+//     document's own example values through. ScanFiles is the gate a recording passes before promotion.
 //
 // The package never imports a vendor package or a suite, and knows no vendor fact: header and field names
 // arrive as options, from the specs (VendorMatchOptions reads them from a contract.Vendor).

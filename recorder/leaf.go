@@ -2,8 +2,12 @@ package recorder
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/textproto"
 	"net/url"
@@ -55,6 +59,11 @@ type leaf struct {
 	ptr   string // inJSON: the value's JSON Pointer
 	str   bool   // inJSON: a string; false for a number, true, false or null (value is then the literal)
 	value string
+	// ctx is the kind the name rules (pii_rules.yaml) give the value: by its own name, or inherited from
+	// the nearest named JSON ancestor ("addressDetail": {...}); free text is inherited whatever lies below.
+	ctx string
+	// deep: a body nested deeper than MaxDepth, refused unread (value is the whole body).
+	deep bool
 }
 
 // where names a leaf's place, never its value: "header X-Api-Key in the request", "/data/nik in the
@@ -91,7 +100,11 @@ type rewriteFunc func(l leaf) (string, bool)
 // rewriteInteraction walks an interaction's leaves in a fixed order (request: headers by name, URL path,
 // query in order, recorded form by name, body; then the answer's headers and body) and writes back what fn
 // replaces. A walk whose fn replaces nothing changes nothing.
-func rewriteInteraction(i *cassette.Interaction, fn rewriteFunc) {
+//
+// A body in a Content-Encoding of gzip or deflate, or that opens with a UTF-8 byte order mark, is walked
+// decoded. With normalize (redaction), it is also stored decoded, its Content-Encoding header dropped, and
+// the returned notes say so, one a body; without (the scan), nothing is written but what fn replaces.
+func rewriteInteraction(i *cassette.Interaction, fn rewriteFunc, normalize bool) (notes []string) {
 	rq := &i.Request
 	rewriteHeaders(sideRequest, rq.Headers, fn)
 	if s, ok := rewriteURL(rq.URL, fn); ok {
@@ -104,20 +117,110 @@ func rewriteInteraction(i *cassette.Interaction, fn rewriteFunc) {
 	}
 	for _, k := range sortedKeys(rq.Form) {
 		for n, v := range rq.Form[k] {
-			if nv, ok := fn(leaf{side: sideRequest, place: inRecordedForm, name: k, value: v}); ok {
+			if nv, ok := fn(leaf{side: sideRequest, place: inRecordedForm, name: k, value: v, ctx: kindOfName(sideRequest, k)}); ok {
 				rq.Form[k][n] = nv
 			}
 		}
 	}
-	if b, ok := rewriteBody(sideRequest, rq.Headers, rq.Body, fn); ok {
-		rq.Body = b
-		fixLength(&rq.ContentLength, rq.Headers, b)
+	if note := rewriteEncodedBody(sideRequest, rq.Headers, &rq.Body, &rq.ContentLength, fn, normalize); note != "" {
+		notes = append(notes, fmt.Sprintf("interaction %d: request %s", i.ID, note))
 	}
 	rs := &i.Response
 	rewriteHeaders(sideAnswer, rs.Headers, fn)
-	if b, ok := rewriteBody(sideAnswer, rs.Headers, rs.Body, fn); ok {
-		rs.Body = b
-		fixLength(&rs.ContentLength, rs.Headers, b)
+	if note := rewriteEncodedBody(sideAnswer, rs.Headers, &rs.Body, &rs.ContentLength, fn, normalize); note != "" {
+		notes = append(notes, fmt.Sprintf("interaction %d: answer %s", i.ID, note))
+	}
+	return notes
+}
+
+// rewriteEncodedBody decodes a body (see rewriteInteraction), walks it, and writes back the decoded body
+// when fn changed it or normalize asks for it. note says what the decoding undid, when it was written.
+func rewriteEncodedBody(s side, h map[string][]string, body *string, length *int64, fn rewriteFunc, normalize bool) (note string) {
+	decoded, how := decodeBody(h, *body)
+	out, changed := rewriteBody(s, h, decoded, fn)
+	if !changed && !(normalize && how != "") {
+		return ""
+	}
+	*body = out
+	if how != "" && how != bomNote {
+		deleteHeader(h, "Content-Encoding")
+	}
+	fixLength(length, h, out)
+	return how
+}
+
+const bomNote = "body opened with a UTF-8 byte order mark: stored without it"
+
+// decodeBody returns the body to read: decompressed when its Content-Encoding is gzip or deflate (zlib or
+// raw) and it decodes, without a leading UTF-8 byte order mark; and what was undone, "" for nothing. A
+// body that does not decode as its header says is read as it is.
+func decodeBody(h map[string][]string, body string) (string, string) {
+	how := ""
+	switch enc := strings.ToLower(strings.TrimSpace(headerValue(h, "Content-Encoding"))); enc {
+	case "gzip", "x-gzip", "deflate":
+		if d, err := decompress(enc, body); err == nil {
+			body, how = d, "body was Content-Encoding "+enc+": stored decoded, the header dropped"
+		}
+	}
+	if b, ok := strings.CutPrefix(body, "\uFEFF"); ok {
+		body = b
+		if how == "" {
+			how = bomNote
+		} else {
+			how += "; " + bomNote
+		}
+	}
+	return body, how
+}
+
+// maxDecoded bounds a decompressed body: a small gzip can expand without limit.
+const maxDecoded = 64 << 20
+
+func decompress(enc, body string) (string, error) {
+	var r io.Reader
+	switch enc {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(strings.NewReader(body))
+		if err != nil {
+			return "", err
+		}
+		r = zr
+	default:
+		if zr, err := zlib.NewReader(strings.NewReader(body)); err == nil {
+			r = zr
+		} else {
+			r = flate.NewReader(strings.NewReader(body))
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxDecoded+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > maxDecoded {
+		return "", errors.New("decodes to more than 64 MiB")
+	}
+	return string(b), nil
+}
+
+// headerValue is a header's first value, its name compared in any case: a cassette written by hand, or by
+// another tool, may keep "content-type" as it was sent.
+func headerValue(h map[string][]string, name string) string {
+	if v, ok := h[name]; ok && len(v) > 0 {
+		return v[0]
+	}
+	for k, v := range h {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+func deleteHeader(h map[string][]string, name string) {
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			delete(h, k)
+		}
 	}
 }
 
@@ -138,8 +241,9 @@ func rewriteHeaders(s side, h map[string][]string, fn rewriteFunc) {
 		if name == "Content-Type" || name == "Content-Length" {
 			continue
 		}
+		ctx := kindOfName(s, name)
 		for n, v := range h[k] {
-			if nv, ok := fn(leaf{side: s, place: inHeader, name: name, value: v}); ok {
+			if nv, ok := fn(leaf{side: s, place: inHeader, name: name, value: v, ctx: ctx}); ok {
 				h[k][n] = nv
 			}
 		}
@@ -164,7 +268,7 @@ func rewriteURL(raw string, fn rewriteFunc) (string, bool) {
 	}
 	query, frag, hasFrag := strings.Cut(rest, "#")
 	nq, ok := rewritePairs(query, func(name, value string) (string, bool) {
-		return fn(leaf{side: sideRequest, place: inQuery, name: name, value: value})
+		return fn(leaf{side: sideRequest, place: inQuery, name: name, value: value, ctx: kindOfName(sideRequest, name)})
 	})
 	if !ok {
 		return out, changed
@@ -206,13 +310,17 @@ func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (st
 	mt, params := contentType(h)
 	switch {
 	case wire.IsJSONMedia(mt) || s == sideAnswer && mt != wire.MediaForm && mt != wire.MediaMultipart && wire.LooksJSON([]byte(body)):
-		if out, ok, valid := rewriteJSON(s, body, fn); valid {
+		out, ok, valid, deep := rewriteJSON(s, body, fn)
+		if deep {
+			return fn(leaf{side: s, place: inBody, value: body, deep: true})
+		}
+		if valid {
 			return out, ok
 		}
 	case mt == wire.MediaForm:
 		if _, err := url.ParseQuery(body); err == nil {
 			return rewritePairs(body, func(name, value string) (string, bool) {
-				return fn(leaf{side: s, place: inForm, name: name, value: value})
+				return fn(leaf{side: s, place: inForm, name: name, value: value, ctx: kindOfName(s, name)})
 			})
 		}
 	case mt == wire.MediaMultipart:
@@ -225,10 +333,10 @@ func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (st
 
 // rewriteJSON replaces the scalars fn replaces, token by token: the rest of the body, member order and
 // spacing included, stays byte for byte. valid is false when the body is not one JSON value.
-func rewriteJSON(s side, body string, fn rewriteFunc) (out string, changed, valid bool) {
-	leaves, spans, ok := jsonLeaves(s, body)
+func rewriteJSON(s side, body string, fn rewriteFunc) (out string, changed, valid, deep bool) {
+	leaves, spans, ok, deep := jsonLeaves(s, body)
 	if !ok {
-		return body, false, false
+		return body, false, false, deep
 	}
 	var b strings.Builder
 	last := 0
@@ -247,10 +355,10 @@ func rewriteJSON(s side, body string, fn rewriteFunc) (out string, changed, vali
 		changed = true
 	}
 	if !changed {
-		return body, false, true
+		return body, false, true, false
 	}
 	b.WriteString(body[last:])
-	return b.String(), true, true
+	return b.String(), true, true, false
 }
 
 func jsonString(s string) string {
@@ -262,29 +370,47 @@ func jsonString(s string) string {
 }
 
 // jsonLeaves lists the scalars of a JSON body with their pointers and byte spans. ok is false when the
-// body is not exactly one JSON value.
-func jsonLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok bool) {
+// body is not exactly one JSON value; deep is true, and nothing is listed, when it nests deeper than
+// MaxDepth (reading on would cost memory in the square of the depth: every pointer holds its ancestors').
+func jsonLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep bool) {
 	type frame struct {
 		object  bool
 		wantKey bool
 		key     string
 		index   int
 		ptr     string
+		ctx     string
 	}
 	dec := json.NewDecoder(strings.NewReader(body))
 	dec.UseNumber()
 	var stack []*frame
 	done := false
-	// child is the pointer and member name of the value about to be read.
-	child := func() (string, string) {
+	// A body repeats its member names: each is judged by the name rules once.
+	kinds := map[string]string{}
+	kindOf := func(name string) string {
+		k, ok := kinds[name]
+		if !ok {
+			k = kindOfName(s, name)
+			kinds[name] = k
+		}
+		return k
+	}
+	// child is the pointer, member name and rule kind of the value about to be read.
+	child := func() (string, string, string) {
 		if len(stack) == 0 {
-			return "", ""
+			return "", "", ""
 		}
 		f := stack[len(stack)-1]
 		if f.object {
-			return wire.Join(f.ptr, f.key), f.key
+			ctx := f.ctx
+			if ctx != kindFreeText {
+				if k := kindOf(f.key); k != "" {
+					ctx = k
+				}
+			}
+			return wire.Join(f.ptr, f.key), f.key, ctx
 		}
-		return wire.JoinIndex(f.ptr, f.index), ""
+		return wire.JoinIndex(f.ptr, f.index), "", f.ctx
 	}
 	// valueDone moves the enclosing container past the value just read.
 	valueDone := func() {
@@ -303,10 +429,10 @@ func jsonLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok bool) {
 		before := int(dec.InputOffset())
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
-			return leaves, spans, done
+			return leaves, spans, done, false
 		}
 		if err != nil || done {
-			return nil, nil, false
+			return nil, nil, false, false
 		}
 		end := int(dec.InputOffset())
 		if len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].wantKey {
@@ -320,21 +446,24 @@ func jsonLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok bool) {
 			f.wantKey = false
 			continue
 		}
-		ptr, name := child()
+		ptr, name, ctx := child()
 		switch t := tok.(type) {
 		case json.Delim:
 			switch t {
 			case '{', '[':
-				stack = append(stack, &frame{object: t == '{', wantKey: t == '{', ptr: ptr})
+				if len(stack) >= MaxDepth {
+					return nil, nil, false, true
+				}
+				stack = append(stack, &frame{object: t == '{', wantKey: t == '{', ptr: ptr, ctx: ctx})
 			case ']':
 				stack = stack[:len(stack)-1]
 				valueDone()
 			}
 			continue
 		case string:
-			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: ptr, str: true, value: t})
+			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: ptr, str: true, value: t, ctx: ctx})
 		default: // json.Number, bool, nil
-			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: ptr, value: strings.TrimSpace(body[tokenStart(body, before):end])})
+			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: ptr, value: strings.TrimSpace(body[tokenStart(body, before):end]), ctx: ctx})
 		}
 		spans = append(spans, [2]int{tokenStart(body, before), end})
 		valueDone()
@@ -364,7 +493,7 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 		if p.IsFile() {
 			pl = inPartFile
 		}
-		if nv, ok := fn(leaf{side: s, place: pl, name: p.Name, value: string(p.Data)}); ok {
+		if nv, ok := fn(leaf{side: s, place: pl, name: p.Name, value: string(p.Data), ctx: kindOfName(s, p.Name)}); ok {
 			p.Header.Del("Content-Transfer-Encoding")
 			parts[n].Raw = []byte(nv)
 			changed = true

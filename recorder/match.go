@@ -131,7 +131,8 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 func contentType(h http.Header) (string, map[string]string) {
-	return wire.MediaType(h.Get("Content-Type"))
+	// headerValue: a cassette may keep the header as it was sent ("content-type").
+	return wire.MediaType(headerValue(h, "Content-Type"))
 }
 
 // query is a query's canonical form; an unparsable query compares as its raw text.

@@ -82,9 +82,54 @@ func Redactor(r RedactRules) func(*cassette.Interaction) error {
 			return err
 		}
 		a := rs.answer(method, path)
-		rewriteInteraction(i, func(l leaf) (string, bool) { return rs.redact(a, l) })
+		known := rs.knownValues(a, i)
+		var deep []string
+		notes := rewriteInteraction(i, func(l leaf) (string, bool) {
+			if l.deep {
+				deep = append(deep, l.where())
+				return "", false
+			}
+			out, _ := rs.redactLeaf(a, known, l, keepNone)
+			return out, out != l.value
+		}, true)
+		if len(deep) > 0 {
+			return fmt.Errorf("interaction %d: %s nests deeper than %d levels: refused, not redacted", i.ID, strings.Join(deep, ", "), MaxDepth)
+		}
+		if len(notes) > 0 {
+			if i.Response.Headers == nil {
+				i.Response.Headers = map[string][]string{}
+			}
+			i.Response.Headers[RedactionHeader] = append(i.Response.Headers[RedactionHeader], notes...)
+		}
 		return nil
 	}
+}
+
+// RedactionHeader is the answer header in which redaction says what it undid to read a body (a
+// Content-Encoding, a byte order mark): the cassette then holds the body decoded, readable and grep-able.
+const RedactionHeader = "X-Kontrak-Redaction"
+
+func keepNone(string) bool { return false }
+
+// knownValues collects the personal values of an interaction that free text may quote: those at the
+// specs' personal-data pointers and in fields the name rules call personal (see knownValues).
+func (rs *ruleSet) knownValues(a answerSet, i *cassette.Interaction) *knownValues {
+	k := &knownValues{}
+	rewriteInteraction(i, func(l leaf) (string, bool) {
+		if l.place == inJSON && !l.str {
+			return "", false
+		}
+		kind := l.ctx
+		if p, ok := a.pii[l.ptr]; ok && l.side == sideAnswer && l.place == inJSON {
+			kind = p
+		}
+		switch kind {
+		case specimen.KindName, specimen.KindAddress, specimen.KindPlace:
+			k.add(kind, l.value)
+		}
+		return "", false
+	}, false)
+	return k
 }
 
 // RedactFile redacts every interaction of a cassette file in place. The file keeps its opening comment
@@ -118,11 +163,52 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		return false, nil
 	}
 	head := commentBlock(data)
+	if notes := decodedNotes(c); len(notes) > 0 {
+		head = noteProvenance(head, notes)
+	}
 	out := make([]byte, 0, len(head)+len(after))
 	if err := wire.WriteFileAtomic(file, append(append(out, head...), after...), 0o644); err != nil {
 		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
 	}
 	return true, nil
+}
+
+// decodedNotes lists what redaction undid to read each body (RedactionHeader), in order.
+func decodedNotes(c *cassette.Cassette) []string {
+	var notes []string
+	for _, i := range c.Interactions {
+		for k, v := range i.Response.Headers {
+			if strings.EqualFold(k, RedactionHeader) {
+				notes = append(notes, v...)
+			}
+		}
+	}
+	return notes
+}
+
+// noteProvenance adds to a provenance block the notes it does not hold yet, on its note line.
+func noteProvenance(head []byte, notes []string) []byte {
+	p := ParseProvenance(head)
+	add := p.Note
+	for _, n := range notes {
+		if !strings.Contains(add, n) {
+			if add != "" {
+				add += "; "
+			}
+			add += n
+		}
+	}
+	if add == p.Note {
+		return head
+	}
+	var b bytes.Buffer
+	for _, line := range strings.SplitAfter(string(head), "\n") {
+		if !strings.HasPrefix(line, provenancePrefix+"note=") {
+			b.WriteString(line)
+		}
+	}
+	fmt.Fprintf(&b, "%snote=%s\n", provenancePrefix, oneLine(add))
+	return b.Bytes()
 }
 
 // marshalCassette renders a cassette as go-vcr's Save does.
@@ -216,51 +302,101 @@ func (rs *ruleSet) credential(l leaf) bool {
 	return false
 }
 
-// redact is the replacement of one leaf, and whether there is one. See Redactor for the rules; their
-// order matters: a credential is replaced whole before anything is looked for in it.
-func (rs *ruleSet) redact(a answerSet, l leaf) (string, bool) {
+// redactLeaf is the redacted value of one leaf and the kinds of leak it took out: see Redactor and
+// pii_rules.yaml. keep lets a value (or a token, NIK or date found inside one) through unchanged: the scan
+// keeps a vendor document's public example values, redaction keeps nothing (keepNone). A kind "" is a
+// replacement that is no leak (a file part that is not an image). The order matters: a credential is
+// replaced whole before anything is looked for in it.
+func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func(string) bool) (string, []string) {
 	v := l.value
 	if _, ok := ParseImageDescriptor(v); ok {
-		return v, false
+		return v, nil
 	}
-	if rs.credential(l) {
-		if v == "" || v == Redacted {
-			return v, false
+	if l.deep {
+		return v, []string{LeakTooDeep}
+	}
+	jsonString := l.place != inJSON || l.str
+	if rs.credential(l) || l.ctx == kindCredential && jsonString {
+		if l.place == inHeader && (l.name == "Cookie" || l.name == "Set-Cookie") {
+			if out := redactCookie(l.name, v); out != v && !keep(v) {
+				return out, []string{LeakCredential}
+			}
+			return v, nil
 		}
-		return Redacted, true
+		if v == "" || v == Redacted || keep(v) {
+			return v, nil
+		}
+		return Redacted, []string{LeakCredential}
 	}
 	if l.side == sideAnswer && l.place == inJSON && l.str {
 		if a.secrets[l.ptr] {
-			if v == "" || v == Redacted {
-				return v, false
+			if v == "" || v == Redacted || keep(v) {
+				return v, nil
 			}
-			return Redacted, true
+			return Redacted, []string{LeakCredential}
 		}
 		if kind, ok := a.pii[l.ptr]; ok {
 			k := specimenKind(kind)
-			if specimen.IsSyntheticValue(k, v) {
-				return v, false
+			if specimen.IsSyntheticValue(k, v) || keep(v) {
+				return v, nil
 			}
-			return specimen.SyntheticLike(k, v), true
+			return specimen.SyntheticLike(k, v), []string{reportKind(kind)}
 		}
 	}
 	if img, ok := imageOf(l); ok {
-		return ImageDescriptor(img), true
+		if keep(v) && l.place != inPartFile {
+			return v, nil
+		}
+		kind := LeakImage
+		if !isImageLeaf(l) {
+			kind = ""
+		}
+		return ImageDescriptor(img), []string{kind}
 	}
 	if !textual(l) {
-		return v, false
+		return v, nil
 	}
+	ctx := l.ctx
+	if ctx == specimen.KindNIK && !nikShaped(v) {
+		ctx = kindFreeText // "nik": ["The nik must be 16 digits"] is a message about a NIK
+	}
+	if personalKind(ctx) && jsonString && l.place != inPath {
+		k := specimenKind(ctx)
+		if specimen.IsSyntheticValue(k, v) || keep(v) {
+			return v, nil
+		}
+		return specimen.SyntheticLike(k, v), []string{reportKind(ctx)}
+	}
+	if ctx == kindImageRef && jsonString && isURL(v) {
+		if out := likeImageURL(v); out != v && !keep(v) {
+			return out, []string{LeakImage}
+		}
+	}
+	var kinds []string
 	out := v
-	if l.side == sideRequest {
-		out = jwtRE.ReplaceAllString(out, Redacted)
+	step := func(kind, next string) {
+		if next != out {
+			kinds = append(kinds, kind)
+			out = next
+		}
 	}
-	out = replaceNIKs(out, func(n string) bool { return specimen.IsSyntheticNIK(n) })
+	redacted := func(string) string { return Redacted }
+	step(LeakCredential, replaceRuns(out, spans(jwtRE.FindAllStringIndex(out, -1)), keep, redacted))
+	step(LeakToken, replaceRuns(out, tokenRuns(out), keep, redacted))
+	isNIK := func(n string) bool { return specimen.IsSyntheticNIK(n) || keep(n) }
+	step(LeakNIK, replaceRuns(out, nikRuns(out), isNIK, func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
+	step(LeakNIK, replaceRuns(out, separatedNIKRuns(out), func(n string) bool { return specimen.IsSyntheticValue(specimen.KindNIK, n) || keep(n) },
+		func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
+	if ctx == kindFreeText {
+		step(specimen.KindName, known.mask(out, keep))
+		step(specimen.KindDate, replaceRuns(out, datesInText(out), func(d string) bool { return likeDateInText(d) == d || keep(d) }, likeDateInText))
+	}
 	if out != v && l.place == inJSON && !l.str {
 		// A NIK as a JSON number: a synthetic NIK starts with "00", which a number cannot. It becomes the
 		// number the synthetic NIK is, as JSON would write it: leading zeros dropped, still a number.
 		out = trimLeadingZeros(out)
 	}
-	return out, out != v
+	return out, kinds
 }
 
 // trimLeadingZeros writes a JSON number literal without leading zeros in its integer part.
@@ -311,27 +447,6 @@ func imageOf(l leaf) ([]byte, bool) {
 
 // textual reports whether a leaf is text to look into for tokens and NIKs: not a file part, not binary.
 func textual(l leaf) bool { return l.place != inPartFile && utf8.ValidString(l.value) }
-
-// replaceNIKs replaces every NIK-like run in s (see nikRuns) that keep does not keep by a synthetic one.
-func replaceNIKs(s string, keep func(string) bool) string {
-	runs := nikRuns(s)
-	if len(runs) == 0 {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, r := range runs {
-		n := s[r[0]:r[1]]
-		if keep(n) {
-			continue
-		}
-		b.WriteString(s[last:r[0]])
-		b.WriteString(specimen.SyntheticLike(specimen.KindNIK, n))
-		last = r[1]
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
 
 // nikRuns finds the NIK-like numbers of s: runs of exactly 16 ASCII digits that no letter or digit
 // touches, so that a hash or an id with letters in it is not one. The result is byte offsets [start, end).

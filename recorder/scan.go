@@ -67,10 +67,15 @@ func Scan(c *cassette.Cassette, r ScanRules) []Leak {
 		}
 		a := rs.answer(method, path)
 		public := func(v string) bool { return r.Public != nil && r.Public(method, path, v) }
+		known := rs.knownValues(a, i)
 		seen := map[[2]string]bool{}
 		// The walk writes back only what fn replaces, and this fn replaces nothing.
 		rewriteInteraction(i, func(l leaf) (string, bool) {
-			for _, kind := range rs.inspect(a, l, public) {
+			_, kinds := rs.redactLeaf(a, known, l, public)
+			for _, kind := range kinds {
+				if kind == "" {
+					continue
+				}
 				key := [2]string{kind, l.where()}
 				if !seen[key] {
 					seen[key] = true
@@ -78,56 +83,9 @@ func Scan(c *cassette.Cassette, r ScanRules) []Leak {
 				}
 			}
 			return "", false
-		})
+		}, false)
 	}
 	return out
-}
-
-// inspect lists the kinds of leak a leaf is; see Scan.
-func (rs *ruleSet) inspect(a answerSet, l leaf, public func(string) bool) []string {
-	v := l.value
-	if _, ok := ParseImageDescriptor(v); ok {
-		return nil
-	}
-	if rs.credential(l) {
-		if v == "" || v == Redacted || public(v) {
-			return nil
-		}
-		return []string{LeakCredential}
-	}
-	var kinds []string
-	if l.side == sideAnswer && l.place == inJSON && l.str {
-		if a.secrets[l.ptr] {
-			if jwtLeak(v, public) {
-				return []string{LeakCredential}
-			}
-			return nil
-		}
-		if kind, ok := a.pii[l.ptr]; ok {
-			if reportKind(kind) != "" && !specimen.IsSyntheticValue(specimenKind(kind), v) && !public(v) {
-				kinds = append(kinds, reportKind(kind))
-			}
-			if kind == specimen.KindNIK {
-				return kinds
-			}
-		}
-	}
-	if isImageLeaf(l) {
-		return append(kinds, LeakImage)
-	}
-	if !textual(l) || public(v) {
-		return kinds
-	}
-	if l.side == sideRequest && jwtLeak(v, public) {
-		kinds = append(kinds, LeakCredential)
-	}
-	for _, r := range nikRuns(v) {
-		if n := v[r[0]:r[1]]; !specimen.IsSyntheticNIK(n) && !public(n) {
-			kinds = append(kinds, LeakNIK)
-			break
-		}
-	}
-	return kinds
 }
 
 // isImageLeaf: a multipart part whose bytes sniff as an image, or any value that is image bytes or an
@@ -148,15 +106,6 @@ func isImageLeaf(l leaf) bool {
 	return ok
 }
 
-func jwtLeak(v string, public func(string) bool) bool {
-	for _, t := range jwtRE.FindAllString(v, -1) {
-		if !public(t) {
-			return true
-		}
-	}
-	return false
-}
-
 // reportKind is the kind of leak a personal-data kind is reported as, or "" for none. A place with its
 // date is a place leak: specimen accepts any date, so only its place can be real. Free text (an RT/RW)
 // is not reported: it identifies nobody, and specimen's own identities print RT/RW numbers it does not
@@ -169,4 +118,18 @@ func reportKind(kind string) string {
 		return specimen.KindPlace
 	}
 	return ""
+}
+
+// ScanFiles loads and scans cassette files, in order. Its error names the first file that does not load.
+// A recording is promoted only when this finds nothing (see scenario.Staging.Check).
+func ScanFiles(files []string, r ScanRules) ([]Leak, error) {
+	var out []Leak
+	for _, f := range files {
+		c, _, err := Load(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Scan(c, r)...)
+	}
+	return out, nil
 }

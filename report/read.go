@@ -106,11 +106,36 @@ func summarise(reports []ginkgoReport) (*Summary, error) {
 				return nil, fmt.Errorf("%s: %v", vendor, err)
 			}
 			skipped := sr.State == "skipped"
+			c := Case{Spec: sr.LeafNodeText, State: "passed"}
+			switch {
+			case skipped:
+				c.State = "skipped"
+			case failed:
+				c.State = "failed"
+			}
+			if e != nil {
+				c.Scenario, c.Operation, c.At = e.Scenario, e.Operation, e.At
+				if e.Mode != "" {
+					row.Mode = e.Mode
+				}
+				if e.BudgetMax > 0 {
+					if row.Budget == nil {
+						row.Budget = &Budget{}
+					}
+					row.Budget.Max = e.BudgetMax
+					row.Budget.Used = max(row.Budget.Used, e.BudgetUsed)
+				}
+				for _, w := range e.Waived {
+					w.Spec, w.At = sr.LeafNodeText, e.At
+					row.Waived = append(row.Waived, w)
+				}
+			}
+			row.Cases = append(row.Cases, c)
 			if skipped {
 				row.Skipped++
-				sk := Skip{Spec: sr.LeafNodeText, Reason: firstLine(sr.Failure.Message)}
+				sk := Skip{Spec: sr.LeafNodeText, Kind: sr.skipKind(e), Reason: firstLine(sr.Failure.Message)}
 				if e != nil {
-					sk.Scenario = e.Scenario
+					sk.Scenario, sk.At = e.Scenario, e.At
 				}
 				row.Skips = append(row.Skips, sk)
 			}
@@ -132,7 +157,10 @@ func summarise(reports []ginkgoReport) (*Summary, error) {
 				if len(fs) == 0 {
 					fs = failures(sr.LeafNodeText, sr.Failure.Message)
 				}
-				row.Failures = append(row.Failures, fs...)
+				for _, f := range fs {
+					f.Spec, f.At = sr.LeafNodeText, e.At
+					row.Failures = append(row.Failures, f)
+				}
 			default:
 				row.Passed++
 			}
@@ -148,6 +176,23 @@ func summarise(reports []ginkgoReport) (*Summary, error) {
 	}
 	slices.SortFunc(s.Vendors, func(a, b *Vendor) int { return strings.Compare(a.Vendor, b.Vendor) })
 	return s, nil
+}
+
+// skipKind classifies a skip: by the scenario's entry (a budget), its replay-only label, or a
+// skip:<kind> label (the spec a vendor without credentials runs live).
+func (s *ginkgoSpec) skipKind(e *Entry) string {
+	if e != nil && e.Skip != "" {
+		return e.Skip
+	}
+	for _, l := range s.LeafNodeLabels {
+		if l == SkipReplayOnly {
+			return SkipReplayOnly
+		}
+		if k, ok := strings.CutPrefix(l, "skip:"); ok {
+			return k
+		}
+	}
+	return ""
 }
 
 func firstLine(s string) string {

@@ -48,9 +48,9 @@ func TestRead(t *testing.T) {
 		t.Fatalf("vendors %s, want advance,kredibel,verihubs (sorted; a spec without a vendor label counts for none)", got)
 	}
 	adv := vendorRow(t, s, "advance")
-	want := Vendor{Vendor: "advance", Scenarios: 3, Passed: 1, Failed: 1, Skipped: 1, Drift: 1, Breaking: 1, Notices: 1, Billed: 2, Other: 1}
+	want := Vendor{Vendor: "advance", Scenarios: 3, Passed: 1, Failed: 1, Skipped: 1, Drift: 1, Breaking: 1, Notices: 1, Billed: 2, Other: 1, Mode: "live"}
 	got := *adv
-	got.Skips, got.Failures = nil, nil
+	got.Skips, got.Failures, got.Cases = nil, nil, nil
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("advance row:\n got %+v\nwant %+v", got, want)
 	}
@@ -66,6 +66,7 @@ func TestRead(t *testing.T) {
 		Interaction: &one, Rule: "billing-flag-mismatch", Pointer: "/pricingStrategy", Want: "FREE", Got: "PAY",
 		Source: "https://doc.advance.ai/enhanced_ocr.html (documented)"}
 	wantF.Message = adv.Failures[0].Message
+	wantF.Spec = "ocrKtpCheck [PARAMETER_ERROR] image-invalid-size: too big"
 	if !reflect.DeepEqual(adv.Failures[0], wantF) {
 		t.Errorf("first failure:\n got %+v\nwant %+v", adv.Failures[0], wantF)
 	}

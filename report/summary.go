@@ -27,7 +27,23 @@ type Entry struct {
 	Notices   int       `json:"notices"`
 	Failed    bool      `json:"failed"`
 	Failures  []Failure `json:"failures,omitempty"`
+	// At is where the scenario is written, "suites/<vendor>/scenarios.yaml:LINE".
+	At string `json:"at,omitempty"`
+	// Skip says why a skipped scenario was skipped: SkipReplayOnly or SkipBudget.
+	Skip string `json:"skip,omitempty"`
+	// Waived are the findings a waiver accepted: reported, not failed.
+	Waived []Failure `json:"waived,omitempty"`
+	// BudgetUsed and BudgetMax are the live run's billable-call budget after the scenario (live, record).
+	BudgetUsed int `json:"budgetUsed,omitempty"`
+	BudgetMax  int `json:"budgetMax,omitempty"`
 }
+
+// Why a spec was skipped (Skip.Kind).
+const (
+	SkipReplayOnly  = "replay-only" // a scenario that cannot be provoked live
+	SkipBudget      = "budget"      // the live run's budget of billable calls was spent
+	SkipCredentials = "credentials" // live mode without the vendor's credentials
+)
 
 // Summary is a whole run: one row a vendor, sorted by vendor id, and the failures of the run itself (a
 // suite whose live run proved nothing, a recording that could not be promoted).
@@ -49,16 +65,42 @@ type Vendor struct {
 	Notices   int    `json:"notices"`
 	Billed    int    `json:"billed"`      // calls that would have been billed had the run been live
 	Other     int    `json:"otherFailed"` // failed specs that are not scenarios (coverage, configuration)
-	Skips     []Skip `json:"skips,omitempty"`
+	// Mode is the run's mode (replay, live, record, derive), as its scenarios reported it.
+	Mode string `json:"mode,omitempty"`
+	// Budget is the live run's budget of billable calls: how many it took of how many (nil offline).
+	Budget *Budget `json:"budget,omitempty"`
+	Skips  []Skip  `json:"skips,omitempty"`
+	// Waived are the findings waivers accepted, in report order: shown, never failing the run.
+	Waived []Failure `json:"waived,omitempty"`
+	// Cases are the vendor's specs one by one, in report order (the JUnit format lists them).
+	Cases []Case `json:"cases,omitempty"`
 	// Failures are the failed scenarios' and other specs' details, one a problem, in report order.
 	Failures []Failure `json:"failures,omitempty"`
+}
+
+// Budget is how much of a live run's budget of billable calls was used. Used counts calls that could be
+// billed, before they were made; the vendor's billing is Vendor.Billed.
+type Budget struct {
+	Used int `json:"used"`
+	Max  int `json:"max"`
 }
 
 // Skip is a skipped spec and the reason it gave.
 type Skip struct {
 	Scenario string `json:"scenario,omitempty"` // empty for a spec that is not a scenario
 	Spec     string `json:"spec"`
+	Kind     string `json:"kind,omitempty"` // SkipReplayOnly, SkipBudget, SkipCredentials; "" when unknown
 	Reason   string `json:"reason"`
+	At       string `json:"at,omitempty"`
+}
+
+// Case is one spec of a vendor's run.
+type Case struct {
+	Spec      string `json:"spec"`
+	Scenario  string `json:"scenario,omitempty"`
+	Operation string `json:"operation,omitempty"`
+	At        string `json:"at,omitempty"`
+	State     string `json:"state"` // passed, failed, skipped
 }
 
 // Failure is one problem of a failed spec. Message is always set (the line the suite wrote); the other
@@ -76,6 +118,10 @@ type Failure struct {
 	Got         string `json:"got,omitempty"`
 	Source      string `json:"source,omitempty"`
 	Message     string `json:"message"`
+	// At is where the failing scenario is written ("suites/<vendor>/scenarios.yaml:LINE"), when known.
+	At string `json:"at,omitempty"`
+	// Waiver names the waiver that accepted this finding (Vendor.Waived only).
+	Waiver string `json:"waiver,omitempty"`
 }
 
 // Total adds up the vendor rows (Vendor "total"; no details).

@@ -9,7 +9,8 @@ import (
 func init() { Register("text", FormatterFunc(formatText)) }
 
 // formatText is the table `make conformance` prints, then one FAIL line a problem and one SKIP line a
-// skipped spec that is not a scenario (a vendor without credentials, live). Scenario skips (replay-only
+// skipped spec that is not a scenario (a vendor without credentials, live), after one WAIVED line a
+// waived finding and one BILLING line a live vendor (its budget used, and what the vendor billed). Scenario skips (replay-only
 // live, a budget) are counted in the table, not listed: a live run has many.
 func formatText(out io.Writer, s *Summary) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -32,6 +33,16 @@ func formatText(out io.Writer, s *Summary) error {
 	}
 	for _, f := range s.Failures {
 		lines = append(lines, "FAIL "+f.Spec+": "+f.Message)
+	}
+	for _, v := range s.Vendors {
+		for _, f := range v.Waived {
+			lines = append(lines, "WAIVED "+f.Message+" — "+f.Waiver)
+		}
+	}
+	for _, v := range s.Vendors {
+		if v.Budget != nil {
+			lines = append(lines, fmt.Sprintf("BILLING %s: budget used %d of %d billable calls; the vendor billed %d", v.Vendor, v.Budget.Used, v.Budget.Max, v.Billed))
+		}
 	}
 	for _, v := range s.Vendors {
 		for _, sk := range v.Skips {

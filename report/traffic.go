@@ -26,6 +26,8 @@ type Traffic struct {
 	Conforming   int `json:"conforming"` // judged with no breaking finding (notices allowed)
 	Drifted      int `json:"drifted"`    // judged with at least one breaking finding
 	Noticed      int `json:"noticed"`    // judged with at least one notice
+	// Waived counts findings a waiver in force accepted (kontrak check --waivers): reported, failing nothing.
+	Waived int `json:"waived"`
 	// Unrouted counts interactions whose method and path match no vendor operation (other APIs in a
 	// mixed log); they are skipped, not judged.
 	Unrouted int `json:"unrouted"`
@@ -59,9 +61,13 @@ type TrafficDrift struct {
 	Source   string `json:"source,omitempty"`
 	Count    int    `json:"count"`
 	// Billed counts the interactions with this finding that were billed.
-	Billed int  `json:"billed"`
-	First  Seen `json:"first"`
-	Last   Seen `json:"last"`
+	Billed int `json:"billed"`
+	// Waived counts the findings a waiver accepted (all of Count, unless the waiver expired mid-run);
+	// Waiver names it (contract.Waiver.String: where, why, ticket, until when).
+	Waived int    `json:"waived,omitempty"`
+	Waiver string `json:"waiver,omitempty"`
+	First  Seen   `json:"first"`
+	Last   Seen   `json:"last"`
 }
 
 // Seen is a place in the traffic: the input, the interaction's index in it (0-based), and its time when
@@ -107,6 +113,7 @@ func (t *Traffic) merge(o *Traffic, offset int64) {
 	t.Conforming += o.Conforming
 	t.Drifted += o.Drifted
 	t.Noticed += o.Noticed
+	t.Waived += o.Waived
 	t.Unrouted += o.Unrouted
 	t.NotJudged += o.NotJudged
 	ops := map[[2]string]int{}
@@ -143,6 +150,10 @@ func (t *Traffic) merge(o *Traffic, offset int64) {
 		m := &t.Drift[i]
 		m.Count += d.Count
 		m.Billed += d.Billed
+		m.Waived += d.Waived
+		if m.Waiver == "" {
+			m.Waiver = d.Waiver
+		}
 		if d.First.before(m.First) {
 			m.First = d.First
 		}
@@ -155,20 +166,24 @@ func (t *Traffic) merge(o *Traffic, offset int64) {
 
 func (d TrafficDrift) key() [4]string { return [4]string{d.Vendor, d.Operation, d.ID, d.Pointer} }
 
-// Sort orders operations by vendor and operation, drift by severity (breaking first), count (most first),
+// Sort orders operations by vendor and operation, drift by severity (breaking first, then waived, then
+// notices), count (most first),
 // then vendor, operation, id and pointer: a stable report, the worst first.
 func (t *Traffic) Sort() {
 	slices.SortFunc(t.Operations, func(a, b TrafficOperation) int {
 		return cmp.Or(cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Operation, b.Operation))
 	})
-	rank := func(s string) int {
-		if s == "breaking" {
+	rank := func(d TrafficDrift) int {
+		switch {
+		case d.Waived > 0 && d.Waived == d.Count:
+			return 1
+		case d.Severity == "breaking":
 			return 0
 		}
-		return 1
+		return 2
 	}
 	slices.SortFunc(t.Drift, func(a, b TrafficDrift) int {
-		return cmp.Or(cmp.Compare(rank(a.Severity), rank(b.Severity)), cmp.Compare(b.Count, a.Count),
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(b.Count, a.Count),
 			cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Operation, b.Operation), cmp.Compare(a.ID, b.ID),
 			cmp.Compare(a.Pointer, b.Pointer))
 	})

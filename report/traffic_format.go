@@ -64,8 +64,8 @@ func seenText(s Seen) string {
 
 // trafficText: one summary line, the operations table, then one line a kind of drift.
 func trafficText(out io.Writer, t *Traffic) error {
-	fmt.Fprintf(out, "%d interactions: %d judged (%d conform, %d drifted, %d with notices), %d matched no vendor operation, %d not judged; %d billed\n",
-		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, t.Unrouted, t.NotJudged, t.Billed())
+	fmt.Fprintf(out, "%d interactions: %d judged (%d conform, %d drifted, %d with notices), %d matched no vendor operation, %d not judged; %d billed%s\n",
+		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, t.Unrouted, t.NotJudged, t.Billed(), waivedNote(t))
 	if len(t.Operations) > 0 {
 		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(w, "vendor\toperation\tcalls\tdrifted\tbilled\tbilling unknown\t")
@@ -77,8 +77,8 @@ func trafficText(out io.Writer, t *Traffic) error {
 		}
 	}
 	for _, d := range t.Drift {
-		if _, err := fmt.Fprintf(out, "%s %s %s %s %s: %d× (billed %d), want %s; first %s, last %s (%s)\n",
-			d.Severity, d.Vendor, d.Operation, d.ID, wire.Display(d.Pointer), d.Count, d.Billed, d.Expected,
+		if _, err := fmt.Fprintf(out, "%s %s %s %s %s: %d× (billed %d%s), want %s; first %s, last %s (%s)\n",
+			driftSeverity(d), d.Vendor, d.Operation, d.ID, wire.Display(d.Pointer), d.Count, d.Billed, waiverNote(d), d.Expected,
 			seenText(d.First), seenText(d.Last), d.Source); err != nil {
 			return err
 		}
@@ -95,8 +95,8 @@ func mdCell(s string) string {
 func trafficMarkdown(out io.Writer, t *Traffic) error {
 	var b strings.Builder
 	b.WriteString("# Traffic drift report\n\n")
-	fmt.Fprintf(&b, "%d interactions: %d judged (%d conform, %d drifted, %d with notices), %d matched no vendor operation, %d not judged; %d billed.\n\n",
-		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, t.Unrouted, t.NotJudged, t.Billed())
+	fmt.Fprintf(&b, "%d interactions: %d judged (%d conform, %d drifted, %d with notices), %d matched no vendor operation, %d not judged; %d billed%s.\n\n",
+		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, t.Unrouted, t.NotJudged, t.Billed(), waivedNote(t))
 	if len(t.Operations) > 0 {
 		b.WriteString("| vendor | operation | calls | drifted | billed | billing unknown |\n|---|---|---:|---:|---:|---:|\n")
 		for _, op := range t.Operations {
@@ -107,11 +107,35 @@ func trafficMarkdown(out io.Writer, t *Traffic) error {
 	if len(t.Drift) > 0 {
 		b.WriteString("| severity | vendor | operation | finding | pointer | count | billed | want | first seen | last seen | source |\n|---|---|---|---|---|---:|---:|---|---|---|---|\n")
 		for _, d := range t.Drift {
-			fmt.Fprintf(&b, "| %s | %s | %s | `%s` | `%s` | %d | %d | %s | %s | %s | %s |\n", d.Severity, mdCell(d.Vendor), mdCell(d.Operation),
-				mdCell(d.ID), mdCell(wire.Display(d.Pointer)), d.Count, d.Billed, mdCell(d.Expected), mdCell(seenText(d.First)),
+			fmt.Fprintf(&b, "| %s | %s | %s | `%s` | `%s` | %d | %d%s | %s | %s | %s | %s |\n", driftSeverity(d), mdCell(d.Vendor), mdCell(d.Operation),
+				mdCell(d.ID), mdCell(wire.Display(d.Pointer)), d.Count, d.Billed, mdCell(waiverNote(d)), mdCell(d.Expected), mdCell(seenText(d.First)),
 				mdCell(seenText(d.Last)), mdCell(d.Source))
 		}
 	}
 	_, err := io.WriteString(out, b.String())
 	return err
+}
+
+// driftSeverity is the severity a kind of drift is shown with: "waived" when a waiver accepted every one
+// of its findings.
+func driftSeverity(d TrafficDrift) string {
+	if d.Waived > 0 && d.Waived == d.Count {
+		return "waived"
+	}
+	return d.Severity
+}
+
+// waiverNote names the waiver of a kind of drift, and how many of its findings it accepted.
+func waiverNote(d TrafficDrift) string {
+	if d.Waived == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d waived by %s", d.Waived, d.Waiver)
+}
+
+func waivedNote(t *Traffic) string {
+	if t.Waived == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d findings waived", t.Waived)
 }

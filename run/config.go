@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kontrak/kontrak/client"
@@ -17,6 +18,8 @@ const (
 	EnvMode      = "KONTRAK_MODE"      // replay (default) | live | record | derive
 	EnvCassettes = "KONTRAK_CASSETTES" // the cassette directory (default: cassettes/ of the repository)
 	EnvStrict    = "KONTRAK_STRICT"    // 1: notices count as breaking drift
+	EnvWaivers   = "KONTRAK_WAIVERS"   // a waivers.yaml (make conformance WAIVERS=…): known drift accepted
+	EnvRequire   = "KONTRAK_REQUIRE"   // vendors a live run must reach, comma-separated: missing credentials fail, not skip
 
 	EnvMaxBillable = "KONTRAK_MAX_BILLABLE" // billable calls a vendor's live run may make (default 5)
 	EnvRetries     = "KONTRAK_RETRIES"      // retries of a rate-limited call (default 2)
@@ -49,7 +52,30 @@ func FromEnvironment(c *contract.Contract, root string, getenv func(string) stri
 	default:
 		return nil, fmt.Errorf("%s=%q: want 1 or 0", EnvStrict, v)
 	}
+	if path := getenv(EnvWaivers); path != "" {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(root, path) // a path is the repository's, wherever the suite runs
+		}
+		var err error
+		if e.Waivers, err = contract.LoadWaivers(path); err != nil {
+			return nil, fmt.Errorf("%s: %v", EnvWaivers, err)
+		}
+		if err := e.Waivers.Check(c); err != nil {
+			return nil, fmt.Errorf("%s: %v", EnvWaivers, err)
+		}
+	}
 	return e, nil
+}
+
+// Required reports whether KONTRAK_REQUIRE names the vendor: a live run that cannot reach it (no
+// credentials) fails instead of skipping it.
+func Required(vendor string, getenv func(string) string) bool {
+	for _, v := range strings.Split(getenv(EnvRequire), ",") {
+		if strings.TrimSpace(v) == vendor {
+			return true
+		}
+	}
+	return false
 }
 
 // ConfigureLive fills base URL, credentials, budget, retries and timeout for v from getenv. The base URL

@@ -56,6 +56,9 @@ type Engine struct {
 	Strict bool
 	// Redact is how recorded cassettes are redacted (record and derive modes); nil: not at all.
 	Redact *recorder.RedactRules
+	// Waivers accept known drift (waivers.yaml); nil: none. A waived finding is kept, marked, and fails
+	// nothing.
+	Waivers *contract.Waivers
 }
 
 // Exchange is one interaction of a run, as the recorder reads it, with what the contract found in it.
@@ -80,8 +83,17 @@ type Result struct {
 	Failures []string
 	// Err is a run that got no answer to judge (a cassette miss, a transport error, the budget).
 	Err error
+	// Waived are the findings a waiver accepted, each with a line like a failure's.
+	Waived []Waived
 
 	root string
+}
+
+// Waived is a finding a waiver accepted.
+type Waived struct {
+	Interaction int
+	Finding     contract.Finding
+	Line        string
 }
 
 // CassetteName is the cassette's path as messages and reports show it: relative to the engine's Root
@@ -106,7 +118,7 @@ func (r *Result) count(s contract.Severity) int {
 	n := 0
 	for _, x := range r.Exchanges {
 		for _, f := range x.Findings {
-			if f.Severity == s {
+			if f.Severity == s && f.Waived == nil {
 				n++
 			}
 		}
@@ -195,8 +207,14 @@ func (e *Engine) judge(res *Result, seen []recorder.Exchange) {
 			continue
 		}
 		ex := Exchange{Exchange: x, Operation: xop, Findings: xop.Check(x.Status, x.Header, x.Body, contract.CheckOptions{Strict: e.Strict})}
+		ex.Findings = e.Waivers.Apply(xop.Vendor.ID, xop.ID, ex.Findings)
 		res.Exchanges = append(res.Exchanges, ex)
 		for _, f := range ex.Findings {
+			if f.Waived != nil {
+				res.Waived = append(res.Waived, Waived{x.ID, f, fmt.Sprintf("%s: %s at %s: want %s, got %s (%s)",
+					res.where(x.ID), f.ID, orRoot(f.Pointer), f.Expected, f.Actual, f.Source)})
+				continue
+			}
 			if f.Severity == contract.Breaking {
 				res.failf(x.ID, "%s at %s: want %s, got %s (%s)", f.ID, orRoot(f.Pointer), f.Expected, f.Actual, f.Source)
 			}

@@ -1,6 +1,9 @@
 package run
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
@@ -10,4 +13,24 @@ import (
 func redactRules(c *contract.Contract) *recorder.RedactRules {
 	r := client.RedactRules(c)
 	return &r
+}
+
+// ScanStaged is the leak scan of a staged recording: a redacted cassette that still scans dirty is not
+// promoted. The error names each leak by file, interaction, kind and place, never by value.
+func ScanStaged(c *contract.Contract) func(files []string) error {
+	rules := client.ScanRules(c)
+	return func(files []string) error {
+		leaks, err := recorder.ScanFiles(files, rules)
+		if err != nil {
+			return err
+		}
+		if len(leaks) == 0 {
+			return nil
+		}
+		lines := make([]string, len(leaks))
+		for i, l := range leaks {
+			lines[i] = l.String()
+		}
+		return fmt.Errorf("%d leaks after redaction: %s", len(leaks), strings.Join(lines, "; "))
+	}
 }

@@ -387,3 +387,48 @@ func TestStrictNotices(t *testing.T) {
 		}
 	}
 }
+
+// A complete, passing recording whose redacted cassettes still scan dirty (a proxy added an undocumented
+// personal field and a cookie, and the redactor missed them) is not promoted, and the error says where,
+// never what.
+func TestStagingRefusesDirtyRecording(t *testing.T) {
+	c := load(t)
+	f, _ := scenario.Load(root(t), c, "ekycpro")
+	dir := t.TempDir()
+	old := filepath.Join(dir, "ekycpro", "success.yaml")
+	os.MkdirAll(filepath.Dir(old), 0o755)
+	os.WriteFile(old, []byte("# the previous cassette\n"), 0o644)
+	st, err := run.NewStaging(dir, "ekycpro", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Check = run.ScanStaged(c)
+	const street, cookie = "JL. MERPATI KANARI 77", "sess-canary-4d2b7e"
+	dirty := "# kontrak: provenance=recorded-live\n# kontrak: recorded=2024-01-01\n---\nversion: 2\ninteractions:\n" +
+		"    - id: 0\n      request:\n        url: https://api.ekycpro.com/v1/ocr\n        method: POST\n" +
+		"      response:\n        body: '{\"full_address\":\"" + street + "\"}'\n        headers:\n            Content-Type:\n                - application/json\n" +
+		"            Set-Cookie:\n                - sid=" + cookie + "; Path=/\n        status: 200 OK\n        code: 200\n"
+	os.MkdirAll(filepath.Join(st.Dir, "ekycpro"), 0o755)
+	os.WriteFile(filepath.Join(st.Dir, "ekycpro", "success.yaml"), []byte(dirty), 0o644)
+	tally := &run.Tally{}
+	for _, s := range f.Scenarios {
+		if !s.Live.ReplayOnly {
+			tally.Add(&run.Result{Scenario: s})
+		}
+	}
+	msg, err := st.Finish(tally)
+	if err == nil {
+		t.Fatalf("a dirty recording was promoted: %s", msg)
+	}
+	for _, want := range []string{"success.yaml#0", "address at /full_address in the answer", "credential at header Set-Cookie in the answer"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), street) || strings.Contains(err.Error(), cookie) {
+		t.Errorf("error prints a leaked value: %v", err)
+	}
+	if got, _ := os.ReadFile(old); string(got) != "# the previous cassette\n" {
+		t.Errorf("the previous cassette was replaced: %q", got)
+	}
+}

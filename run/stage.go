@@ -15,6 +15,9 @@ import (
 type Staging struct {
 	// Dir is the staging cassette directory (the run writes Dir/<vendor>/<scenario>.yaml).
 	Dir string
+	// Check, when set, judges the staged cassettes before promotion (the leak scan of the redacted
+	// recording); an error keeps every cassette out of cassettes/ and fails the run, saying where.
+	Check func(files []string) error
 
 	final  string // cassettes/
 	vendor string
@@ -53,6 +56,12 @@ func (s *Staging) Finish(t *Tally) (string, error) {
 		return "", err
 	}
 	sort.Strings(files)
+	if s.Check != nil {
+		if err := s.Check(files); err != nil {
+			return fmt.Sprintf("%s: recording discarded: cassettes/%s untouched", s.vendor, s.vendor),
+				fmt.Errorf("%s: the redacted recording is not promoted: %w", s.vendor, err)
+		}
+	}
 	dest := filepath.Join(s.final, s.vendor)
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return "", err

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	g "github.com/onsi/ginkgo/v2"
@@ -44,16 +45,22 @@ func Specs(vendors ...string) bool {
 	}
 	// One AfterSuite for the whole binary, in live and record modes only: it finishes each vendor's live run
 	// (promotes or discards its recording, and says whether the run proved anything).
-	live := false
+	// It also fails the run on an expired waiver, or one that matched nothing its vendor's run covered.
+	after := false
 	for _, r := range runs {
-		live = live || (r.engine != nil && r.live() && len(r.missing) == 0)
+		after = after || (r.engine != nil && ((r.live() && len(r.missing) == 0) || r.engine.Waivers != nil))
 	}
-	if live {
+	if after {
 		g.AfterSuite(func() {
 			var failures []string
 			for _, r := range runs {
 				if msg := r.finish(); msg != "" {
 					failures = append(failures, msg)
+				}
+				if r.engine != nil && r.ran.Load() {
+					for _, p := range r.engine.Waivers.Problems(r.vendor) {
+						failures = append(failures, p.Error())
+					}
 				}
 			}
 			if len(failures) > 0 {
@@ -82,6 +89,7 @@ type vendorRun struct {
 	missing []string
 
 	tally     run.Tally
+	ran       atomic.Bool // a scenario of the vendor ran (the label filter may leave it out)
 	stageOnce sync.Once
 	stage     *run.Staging
 	stageErr  error
@@ -117,6 +125,7 @@ func (r *vendorRun) staging() error {
 		}
 		if r.stage, r.stageErr = run.NewStaging(r.engine.Cassettes, r.vendor, r.file); r.stageErr == nil {
 			r.engine.Cassettes = r.stage.Dir
+			r.stage.Check = run.ScanStaged(r.engine.Contract) // a redacted recording that scans dirty is not promoted
 		}
 	})
 	return r.stageErr
@@ -148,8 +157,14 @@ func (r *vendorRun) declare() {
 			g.It("loads its scenarios and configuration", func() { g.Fail(r.err.Error()) })
 			return
 		}
-		if len(r.missing) > 0 {
+		if len(r.missing) > 0 && run.Required(r.vendor, os.Getenv) {
 			g.It("runs live", g.Label("kind:auth"), func() {
+				g.Fail(fmt.Sprintf("%s: %s names it, and live mode needs %s", r.vendor, run.EnvRequire, strings.Join(r.missing, ", ")))
+			})
+			return
+		}
+		if len(r.missing) > 0 {
+			g.It("runs live", g.Label("kind:auth", "skip:"+report.SkipCredentials), func() {
 				g.Skip(fmt.Sprintf("%s: live mode needs %s", r.vendor, strings.Join(r.missing, ", ")))
 			})
 			return
@@ -181,14 +196,16 @@ func (r *vendorRun) declareScenario(s *scenario.Scenario) {
 	at := types.CodeLocation{FileName: file, LineNumber: line}
 	g.It(specText(e.Contract, s), labels, at, func(ctx g.SpecContext) {
 		if s.Live.ReplayOnly && r.live() {
-			g.AddReportEntry(run.ReportEntry, report.Entry{Vendor: r.vendor, Scenario: s.Name, Operation: s.Operation, Kind: s.Kind, Mode: string(e.Mode)}, g.ReportEntryVisibilityNever)
+			g.AddReportEntry(run.ReportEntry, report.Entry{Vendor: r.vendor, Scenario: s.Name, Operation: s.Operation, Kind: s.Kind, Mode: string(e.Mode),
+				At: e.At(s), Skip: report.SkipReplayOnly}, g.ReportEntryVisibilityNever)
 			g.Skip(fmt.Sprintf("%s scenario %s cannot be provoked live: %s", r.vendor, s.Name, s.Live.Note))
 		}
 		if err := r.staging(); err != nil {
 			g.Fail(fmt.Sprintf("%s: staging the recording: %v", r.vendor, err))
 		}
+		r.ran.Store(true)
 		res := e.Run(ctx, s)
-		g.AddReportEntry(run.ReportEntry, res.Entry(e.Mode), g.ReportEntryVisibilityNever)
+		g.AddReportEntry(run.ReportEntry, e.Entry(res), g.ReportEntryVisibilityNever)
 		if r.live() {
 			r.tally.Add(res)
 			var budget *run.BudgetError

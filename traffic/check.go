@@ -30,6 +30,10 @@ type Options struct {
 	Workers int
 	// Limits bound one interaction.
 	Limits Limits
+	// Waivers, when set, are applied to every judged interaction's findings (contract.Waivers.Apply): a
+	// waived finding is counted in the report as waived and does not make its interaction drift. The
+	// caller asks Waivers.Problems at the end, as for any run.
+	Waivers *contract.Waivers
 	// Each, when set, gets every judged interaction's verdict in input order (for a per-interaction
 	// listing). It runs on one goroutine.
 	Each func(v Verdict) error
@@ -92,7 +96,7 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 		go func(agg *aggregate) {
 			defer wg.Done()
 			for j := range jobs {
-				v, err := judge(c, j.input, j.index, j.ex, opts.Check)
+				v, err := judge(c, j.input, j.index, j.ex, opts.Check, opts.Waivers)
 				if err == nil && v == nil && opts.StrictRoutes {
 					err = &UnroutedError{j.input, j.index, j.ex.Method, j.ex.Path}
 				}
@@ -197,7 +201,7 @@ func readInput(in Input, lim Limits, fn func(int, *Exchange) error) error {
 }
 
 // judge finds the interaction's operation and checks it; nil, nil for a route of no vendor operation.
-func judge(c *contract.Contract, input string, index int, ex *Exchange, opts contract.CheckOptions) (v *Verdict, err error) {
+func judge(c *contract.Contract, input string, index int, ex *Exchange, opts contract.CheckOptions, ws *contract.Waivers) (v *Verdict, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			v, err = nil, fmt.Errorf("%s: interaction %d: the check failed (internal error: %v)", input, index, p)
@@ -207,7 +211,7 @@ func judge(c *contract.Contract, input string, index int, ex *Exchange, opts con
 	if !ok {
 		return nil, nil
 	}
-	fs := op.Check(ex.Status, ex.Header, ex.Body, opts)
+	fs := ws.Apply(op.Vendor.ID, op.ID, op.Check(ex.Status, ex.Header, ex.Body, opts))
 	return &Verdict{Input: input, Index: index, ID: ex.ID, Operation: op, Findings: fs,
 		Billing: op.Classify(ex.Status, ex.Body)}, nil
 }
@@ -251,9 +255,12 @@ func (a *aggregate) add(seq int64, input string, index int, ex *Exchange, v *Ver
 	breaking, notice := false, false
 	seen := seenAt(seq, input, index, ex.Time)
 	for _, f := range v.Findings {
-		if f.Severity == contract.Breaking {
+		switch {
+		case f.Waived != nil:
+			a.t.Waived++
+		case f.Severity == contract.Breaking:
 			breaking = true
-		} else {
+		default:
 			notice = true
 		}
 		k := driftKey{v.Operation, f.ID, f.Pointer}
@@ -264,6 +271,10 @@ func (a *aggregate) add(seq int64, input string, index int, ex *Exchange, v *Ver
 			a.drift[k] = d
 		}
 		d.Count++
+		if f.Waived != nil {
+			d.Waived++
+			d.Waiver = f.Waived.String()
+		}
 		if billed {
 			d.Billed++
 		}

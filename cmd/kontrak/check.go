@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/report"
 )
 
 func init() {
@@ -51,14 +53,16 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	operation := fs.String("operation", "", "operationId (body mode)")
 	status := fs.String("status", "", "HTTP status of the answer (body mode)")
 	strict := fs.Bool("strict", false, "count notices as breaking")
-	format := fs.String("format", "text", "text or json; for the drift report (--report) also markdown")
+	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", ")+
+		"; the drift report (--report, and every HAR or NDJSON input) takes "+strings.Join(report.TrafficFormats(), ", "))
+	waiversFile := fs.String("waivers", "", "a waivers.yaml: the known drift it names is shown as waived and fails nothing")
 	tf := trafficFlags(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" && !(*format == "markdown" && *tf.report) {
-		return usagef("--format must be text or json (markdown with --report), not %q", *format)
+	if _, err := report.Lookup(*format); err != nil {
+		return usagef("--format: %v", err)
 	}
 	opts := contract.CheckOptions{Strict: *strict}
 	bodyMode := *vendor != "" || *operation != "" || *status != ""
@@ -69,30 +73,154 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if bodyMode {
-		return checkBody(c, *vendor, *operation, *status, files, opts, *format, stdin, stdout)
+	ws, err := contract.LoadWaivers(*waiversFile)
+	if err != nil {
+		return usagef("--waivers: %v", err)
 	}
-	return checkTraffic(c, files, opts, tf, *format, stdin, stdout)
+	if err := ws.Check(c); err != nil {
+		return usagef("--waivers: %v", err)
+	}
+	if !bodyMode {
+		return checkTraffic(c, files, opts, ws, tf, *format, stdin, stdout, stderr)
+	}
+	verdicts, err := checkBody(c, *vendor, *operation, *status, files, opts, ws, stdin)
+	if err != nil {
+		return err
+	}
+	problems := ws.Problems()
+	if err := printVerdicts(stdout, *format, bodyMode, verdicts, problems, c); err != nil {
+		return err
+	}
+	return verdictsExit(verdicts, problems, stderr)
 }
 
-func checkBody(c *contract.Contract, vendor, operation, status string, files []string, opts contract.CheckOptions, format string, stdin io.Reader, stdout io.Writer) error {
+// verdictsExit prints the waivers' problems, one line each, and says how the run ends: drift when an
+// answer drifted or a waiver failed.
+func verdictsExit(verdicts []verdictJSON, problems []contract.Problem, stderr io.Writer) error {
+	for _, p := range problems {
+		fmt.Fprintln(stderr, "kontrak check: "+p.Error())
+	}
+	for _, v := range verdicts {
+		if v.Verdict == "drift" {
+			return errDrift
+		}
+	}
+	if len(problems) > 0 {
+		return errDrift
+	}
+	return nil
+}
+
+// printVerdicts writes the verdicts in a format: text and json are check's own (one line a finding; one
+// object an answer), the others render the verdicts as a report.Summary, one row a vendor.
+func printVerdicts(w io.Writer, format string, bodyMode bool, verdicts []verdictJSON, problems []contract.Problem, c *contract.Contract) error {
+	switch format {
+	case "text":
+		for _, v := range verdicts {
+			op, _ := c.Operation(v.Vendor, v.Operation)
+			where := ""
+			if v.Cassette != "" {
+				where = fmt.Sprintf("%s#%d ", v.Cassette, *v.Interaction)
+			}
+			for _, f := range v.Findings {
+				fmt.Fprintln(w, textLine(where, op, f))
+			}
+		}
+		return nil
+	case "json":
+		if bodyMode {
+			v := verdicts[0]
+			v.Vendor, v.Operation = "", ""
+			return writeJSON(w, v)
+		}
+		if verdicts == nil {
+			verdicts = []verdictJSON{}
+		}
+		return writeJSON(w, verdicts)
+	}
+	f, err := report.Lookup(format)
+	if err != nil {
+		return err
+	}
+	return f.Format(w, checkSummary(verdicts, problems))
+}
+
+// checkSummary is a check's verdicts as a report: each answer checked is one case of its vendor, failed
+// when a breaking finding is not waived.
+func checkSummary(verdicts []verdictJSON, problems []contract.Problem) *report.Summary {
+	s := &report.Summary{}
+	rows := map[string]*report.Vendor{}
+	for _, v := range verdicts {
+		row := rows[v.Vendor]
+		if row == nil {
+			row = &report.Vendor{Vendor: v.Vendor, Mode: "check"}
+			rows[v.Vendor] = row
+			s.Vendors = append(s.Vendors, row)
+		}
+		name := v.Operation
+		if v.Cassette != "" {
+			name = fmt.Sprintf("%s#%d", v.Cassette, *v.Interaction)
+		}
+		row.Scenarios++
+		c := report.Case{Spec: name, Operation: v.Operation, At: v.Cassette, State: "passed"}
+		breaking := 0
+		for _, f := range v.Findings {
+			rf := report.Failure{Vendor: v.Vendor, Operation: v.Operation, Spec: name, Cassette: v.Cassette, Interaction: v.Interaction,
+				Rule: f.ID, Pointer: f.Pointer, Want: f.Expected, Got: f.Actual, Source: f.Source, At: v.Cassette,
+				Message: fmt.Sprintf("%s %s %s: %s at %s: want %s, got %s (%s)", v.Vendor, v.Operation, name, f.ID, orRoot(f.Pointer), f.Expected, f.Actual, f.Source)}
+			switch {
+			case f.Waived != nil:
+				rf.Waiver = f.Waived.String()
+				row.Waived = append(row.Waived, rf)
+			case f.Severity == contract.Breaking:
+				breaking++
+				row.Failures = append(row.Failures, rf)
+			default:
+				row.Notices++
+			}
+		}
+		row.Breaking += breaking
+		if breaking > 0 {
+			row.Failed++
+			row.Drift++
+			c.State = "failed"
+		} else {
+			row.Passed++
+		}
+		row.Cases = append(row.Cases, c)
+	}
+	slices.SortFunc(s.Vendors, func(a, b *report.Vendor) int { return strings.Compare(a.Vendor, b.Vendor) })
+	for _, p := range problems {
+		s.Failures = append(s.Failures, report.Failure{Spec: "waivers", At: p.Waiver.At, Message: p.Error()})
+	}
+	return s
+}
+
+func orRoot(p string) string {
+	if p == "" {
+		return `""`
+	}
+	return p
+}
+
+func checkBody(c *contract.Contract, vendor, operation, status string, files []string, opts contract.CheckOptions, ws *contract.Waivers, stdin io.Reader) ([]verdictJSON, error) {
 	switch {
 	case vendor == "":
-		return usagef("--vendor is required with --operation and --status")
+		return nil, usagef("--vendor is required with --operation and --status")
 	case operation == "":
-		return usagef("--operation is required with --vendor and --status")
+		return nil, usagef("--operation is required with --vendor and --status")
 	case status == "":
-		return usagef("--status is required with --vendor and --operation")
+		return nil, usagef("--status is required with --vendor and --operation")
 	case len(files) != 1:
-		return usagef("body mode takes exactly one FILE (or -), got %d", len(files))
+		return nil, usagef("body mode takes exactly one FILE (or -), got %d", len(files))
 	}
 	st, err := strconv.Atoi(status)
 	if err != nil || st < 100 || st > 599 {
-		return usagef("--status must be an HTTP status (100-599), not %q", status)
+		return nil, usagef("--status must be an HTTP status (100-599), not %q", status)
 	}
 	op, err := c.Operation(vendor, operation)
 	if err != nil {
-		return usageError{err.Error()}
+		return nil, usageError{err.Error()}
 	}
 	var body []byte
 	if files[0] == "-" {
@@ -101,22 +229,10 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 		body, err = os.ReadFile(files[0])
 	}
 	if err != nil {
-		return usagef("cannot read %s: %v", files[0], unwrapPathError(err))
+		return nil, usagef("cannot read %s: %v", files[0], unwrapPathError(err))
 	}
-	findings := op.Check(st, nil, body, opts)
-	if format == "json" {
-		if err := writeJSON(stdout, verdictJSON{Verdict: verdict(findings), Findings: nonNil(findings)}); err != nil {
-			return err
-		}
-	} else {
-		for _, f := range findings {
-			fmt.Fprintln(stdout, textLine("", op, f))
-		}
-	}
-	if contract.HasBreaking(findings) {
-		return errDrift
-	}
-	return nil
+	findings := ws.Apply(op.Vendor.ID, op.ID, op.Check(st, nil, body, opts))
+	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(findings), Findings: nonNil(findings)}}, nil
 }
 
 // textLine is one finding on one line: where, vendor, operation, pointer, want vs got, source.

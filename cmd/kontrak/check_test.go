@@ -49,7 +49,7 @@ func TestCheckBody(t *testing.T) {
 		{"status not a number", fail, []string{"check", "--vendor", "ekycpro", "--operation", "idOcrGeneral", "--status", "OK", "-"}, 2, nil, `--status must be an HTTP status`},
 		{"operation without status", fail, []string{"check", "--vendor", "ekycpro", "--operation", "idOcrGeneral", "-"}, 2, nil, "--status is required"},
 		{"no input", "", []string{"check"}, 2, nil, "no input"},
-		{"bad format", fail, []string{"check", "--format", "xml", "x.yaml"}, 2, nil, "--format must be text or json"},
+		{"bad format", fail, []string{"check", "--format", "xml", "x.yaml"}, 2, nil, `unknown format "xml": known formats are github, json, junit, markdown, text`},
 		{"unknown flag", fail, []string{"check", "--colour", "x.yaml"}, 2, nil, "flag provided but not defined: -colour"},
 		{"unknown command", "", []string{"chek"}, 2, nil, `unknown command "chek"`},
 	} {

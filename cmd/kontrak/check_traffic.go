@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
@@ -33,8 +34,11 @@ func trafficFlags(fs *flag.FlagSet) trafficOpts {
 }
 
 // checkTraffic streams every input through the traffic engine. Cassettes alone, without --report, keep
-// the per-interaction listing of verdicts; anything else prints the drift report.
-func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptions, tf trafficOpts, format string, stdin io.Reader, stdout io.Writer) error {
+// the per-interaction listing of verdicts; anything else prints the drift report. The listing in text or
+// json is streamed (spilled to a temporary file past a few MiB); in the other report formats (markdown,
+// junit, github) it is a report.Summary with one case an interaction, held in memory without bodies.
+// Waivers are applied to every interaction; their problems are printed at the end as in body mode.
+func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptions, ws *contract.Waivers, tf trafficOpts, format string, stdin io.Reader, stdout, stderr io.Writer) error {
 	form, err := traffic.ParseFormat(*tf.input)
 	if err != nil {
 		return usagef("--input: %v", err)
@@ -70,10 +74,11 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 		}
 		inputs = append(inputs, in)
 	}
-	if listing && format == "markdown" {
-		return usagef("--format markdown is a format of the drift report: add --report")
+	if !listing && !slices.Contains(report.TrafficFormats(), format) {
+		return usagef("--format %s is not a format of the drift report (HAR and NDJSON inputs, --report): use one of %s", format, strings.Join(report.TrafficFormats(), ", "))
 	}
-	topts := traffic.Options{Check: opts, StrictRoutes: *tf.strictRoutes, Workers: *tf.workers}
+	topts := traffic.Options{Check: opts, StrictRoutes: *tf.strictRoutes, Workers: *tf.workers, Waivers: ws}
+	var summarised []verdictJSON // the listing in a format of report.Summary
 	// The listing is spilled, not printed, until every input has been read: an unreadable input is exit 2
 	// with nothing half-said, and memory stays bounded however long the listing.
 	var spill *spillBuffer
@@ -85,6 +90,12 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 			spill.WriteString("[")
 		}
 		topts.Each = func(v traffic.Verdict) error {
+			if format != "text" && format != "json" {
+				id := v.ID
+				summarised = append(summarised, verdictJSON{Cassette: v.Input, Interaction: &id, Vendor: v.Operation.Vendor.ID,
+					Operation: v.Operation.ID, Verdict: verdict(v.Findings), Findings: nonNil(v.Findings)})
+				return nil
+			}
 			if format == "json" {
 				id := v.ID
 				var b bytes.Buffer
@@ -111,17 +122,28 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	if listing {
+	problems := ws.Problems()
+	switch {
+	case listing && format != "text" && format != "json":
+		if err := printVerdicts(stdout, format, false, summarised, problems, c); err != nil {
+			return err
+		}
+	case listing:
 		if format == "json" {
 			spill.WriteString("]\n")
 		}
 		if err := spill.CopyTo(stdout); err != nil {
 			return err
 		}
-	} else if err := report.FormatTraffic(stdout, format, t); err != nil {
-		return err
+	default:
+		if err := report.FormatTraffic(stdout, format, t); err != nil {
+			return err
+		}
 	}
-	if t.Failing() {
+	for _, p := range problems {
+		fmt.Fprintln(stderr, "kontrak check: "+p.Error())
+	}
+	if t.Failing() || len(problems) > 0 {
 		return errDrift
 	}
 	return nil

@@ -89,3 +89,44 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// Waivers hold for traffic as for a body: in the drift report the waived drift is shown as waived and
+// fails nothing; in the per-interaction listing every report format shows it; a stale waiver fails the
+// run with its one line; the drift report refuses a format it has not.
+func TestCheckTrafficWaivers(t *testing.T) {
+	waivers := writeWaivers(t, "2999-12-31", "/status")
+	code, out, errs := runKontrak(t, "", "check", "--report", "--waivers", waivers, "testdata/drifted.yaml")
+	if code != 0 || errs != "" || !strings.Contains(out, "2 judged (2 conform, 0 drifted") {
+		t.Errorf("report with the drift waived: exit %d, stderr %q, out %q; want 0", code, errs, out)
+	}
+	if !strings.Contains(out, "waived ekycpro idOcrGeneral error-code-undocumented /status: 1× (billed 0; 1 waived by ") ||
+		!strings.Contains(out, "SUP-7") || !strings.Contains(out, "; 1 findings waived") {
+		t.Errorf("the report does not show the waived drift as waived:\n%s", out)
+	}
+	code, out, _ = runKontrak(t, "", "check", "--report", "--format", "json", "--waivers", waivers, "testdata/drifted.yaml")
+	var rep struct {
+		Drifted, Waived int
+		Drift           []struct{ Waived int }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || rep.Drifted != 0 || rep.Waived != 1 || len(rep.Drift) != 1 || rep.Drift[0].Waived != 1 {
+		t.Errorf("json report with the drift waived: exit %d, %+v (%v)", code, rep, err)
+	}
+	code, out, _ = runKontrak(t, "", "check", "--format", "markdown", "--waivers", waivers, "testdata/drifted.yaml")
+	if code != 0 || !strings.Contains(out, "**Waived**") || !strings.Contains(out, "SUP-7") {
+		t.Errorf("markdown listing of a cassette with the drift waived: exit %d\n%s", code, out)
+	}
+	code, out, _ = runKontrak(t, "", "check", "--format", "junit", "testdata/drifted.yaml")
+	if code != 1 || !strings.Contains(out, "<testsuites") || !strings.Contains(out, "error-code-undocumented") {
+		t.Errorf("junit listing of a drifted cassette: exit %d\n%s", code, out)
+	}
+
+	success := filepath.Join("..", "..", "cassettes", "ekycpro", "success.yaml")
+	code, _, errs = runKontrak(t, "", "check", "--report", "--waivers", waivers, success)
+	if code != 1 || !strings.Contains(errs, "is stale") || strings.Count(errs, "\n") != 1 {
+		t.Errorf("a waiver the traffic covered and never matched: exit %d, stderr %q; want 1 and its line", code, errs)
+	}
+	code, out, errs = runKontrak(t, "", "check", "--report", "--format", "junit", success)
+	if code != 2 || out != "" || !strings.Contains(errs, "--format junit is not a format of the drift report") {
+		t.Errorf("--report --format junit: exit %d, stdout %q, stderr %q; want 2 and one line", code, out, errs)
+	}
+}

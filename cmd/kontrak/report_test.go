@@ -34,7 +34,7 @@ func TestReportCommand(t *testing.T) {
 		{"a passing run exits 0", []string{"report", ok}, 0, "x          1       1", ""},
 		{"a failing run exits 1 and names the failure", []string{"report", failed}, 1, "FAIL x op scenario s, cassette c.yaml interaction 0: field-missing", ""},
 		{"json is the Summary", []string{"report", "--format", "json", failed}, 1, `"rule": "field-missing"`, ""},
-		{"an unknown format lists the known ones", []string{"report", "--format", "xml", ok}, 2, "", `unknown format "xml": known formats are json, text`},
+		{"an unknown format lists the known ones", []string{"report", "--format", "xml", ok}, 2, "", `unknown format "xml": known formats are github, json, junit, markdown, text`},
 		{"a file that is not a report names the file", []string{"report", bad}, 2, "", bad + ": not a Ginkgo JSON report"},
 		{"one report, not two", []string{"report", ok, ok}, 2, "", "give one Ginkgo JSON report"},
 	} {

@@ -1,0 +1,514 @@
+package recorder
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/kontrak/kontrak/specimen"
+)
+
+// Redaction by name and by content, beyond the places the specs document. What is looked for is data:
+// pii_rules.yaml, one reviewed table with the reason of each rule. This file is the code the table names.
+
+//go:embed pii_rules.yaml
+var piiRulesYAML []byte
+
+// The kinds a name rule gives a value, besides specimen's kinds and "placedate".
+const (
+	kindCredential = "credential"
+	kindFreeText   = "freetext"
+	kindImageRef   = "image"
+	kindPlaceDate  = "placedate"
+)
+
+// LeakTooDeep is the kind of a body nested deeper than MaxDepth: it is refused, not read.
+const LeakTooDeep = "too-deep"
+
+// LeakToken is the kind of a long high-entropy value that is a secret by its content alone.
+const LeakToken = "token"
+
+type piiTable struct {
+	MaxDepth int `yaml:"maxDepth"`
+	Token    struct {
+		MinLength      int     `yaml:"minLength"`
+		MaxLength      int     `yaml:"maxLength"`
+		MinBitsPerChar float64 `yaml:"minBitsPerChar"`
+	} `yaml:"token"`
+	Names   []nameRule `yaml:"names"`
+	Content []struct {
+		ID     string `yaml:"id"`
+		Reason string `yaml:"reason"`
+	} `yaml:"content"`
+}
+
+type nameRule struct {
+	Kind   string   `yaml:"kind"`
+	Any    []string `yaml:"any"`
+	All    []string `yaml:"all"`
+	Except []string `yaml:"except"`
+	Sides  []string `yaml:"sides"`
+	Reason string   `yaml:"reason"`
+}
+
+// contentDetectors are the content rules this file implements, by the ids of pii_rules.yaml.
+var contentDetectors = []string{"image-bytes", "jwt", "token", "nik", "date-in-text", "known-value"}
+
+// piiRules is the table, loaded once. A table that does not load is a build defect, caught by every test.
+var piiRules = mustLoadPIITable(piiRulesYAML)
+
+// MaxDepth is the deepest JSON nesting redaction and scan read (pii_rules.yaml, maxDepth).
+var MaxDepth = piiRules.MaxDepth
+
+func mustLoadPIITable(data []byte) *piiTable {
+	t, err := loadPIITable(data)
+	if err != nil {
+		panic(err) // the embedded table is part of the build; TestPIIRulesTable says why it fails
+	}
+	return t
+}
+
+func loadPIITable(data []byte) (*piiTable, error) {
+	var t piiTable
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("recorder/pii_rules.yaml: %s", oneLine(err.Error()))
+	}
+	if t.MaxDepth < 1 || t.Token.MinLength < 8 || t.Token.MaxLength < t.Token.MinLength || t.Token.MinBitsPerChar <= 0 {
+		return nil, fmt.Errorf("recorder/pii_rules.yaml: maxDepth and token need positive values")
+	}
+	known := map[string]bool{kindCredential: true, kindFreeText: true, kindImageRef: true, kindPlaceDate: true,
+		specimen.KindNIK: true, specimen.KindName: true, specimen.KindAddress: true, specimen.KindDate: true,
+		specimen.KindPlace: true, specimen.KindText: true}
+	for n, r := range t.Names {
+		if !known[r.Kind] {
+			return nil, fmt.Errorf("recorder/pii_rules.yaml: names[%d]: unknown kind %q", n, r.Kind)
+		}
+		if r.Reason == "" || len(r.Any)+len(r.All) == 0 {
+			return nil, fmt.Errorf("recorder/pii_rules.yaml: names[%d] (%s): needs words (any or all) and a reason", n, r.Kind)
+		}
+		for _, s := range r.Sides {
+			if s != "request" && s != "answer" {
+				return nil, fmt.Errorf("recorder/pii_rules.yaml: names[%d] (%s): side %q: want request or answer", n, r.Kind, s)
+			}
+		}
+	}
+	ids := map[string]bool{}
+	for n, c := range t.Content {
+		if c.Reason == "" {
+			return nil, fmt.Errorf("recorder/pii_rules.yaml: content[%d] (%s): needs a reason", n, c.ID)
+		}
+		ids[c.ID] = true
+	}
+	for _, id := range contentDetectors {
+		if !ids[id] {
+			return nil, fmt.Errorf("recorder/pii_rules.yaml: content: detector %q is implemented but not listed", id)
+		}
+		delete(ids, id)
+	}
+	for id := range ids {
+		return nil, fmt.Errorf("recorder/pii_rules.yaml: content: %q is listed but no detector implements it", id)
+	}
+	return &t, nil
+}
+
+// nameWords splits a name into lower-case words: at every character that is not a letter or digit, and
+// where a lower-case letter or digit is followed by an upper-case one ("ktpImage" → ktp, image).
+func nameWords(name string) []string {
+	var words []string
+	var cur []rune
+	prev := rune(0)
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for _, c := range name {
+		switch {
+		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
+			flush()
+		case unicode.IsUpper(c) && (unicode.IsLower(prev) || unicode.IsDigit(prev)):
+			flush()
+			cur = append(cur, c)
+		default:
+			cur = append(cur, c)
+		}
+		prev = c
+	}
+	flush()
+	return words
+}
+
+// kindOfName is the kind the first matching name rule gives name, or "".
+func kindOfName(s side, name string) string {
+	if name == "" {
+		return ""
+	}
+	words := nameWords(name)
+	if len(words) == 0 {
+		return ""
+	}
+	has := map[string]bool{}
+	for _, w := range words {
+		has[w] = true
+	}
+	// The whole name without separators counts as a word too: "api_key" is also "apikey".
+	if len(words) > 1 {
+		has[strings.Join(words, "")] = true
+	}
+rules:
+	for _, r := range piiRules.Names {
+		if len(r.Sides) > 0 && !contains(r.Sides, s.String()) {
+			continue
+		}
+		for _, e := range r.Except {
+			if has[e] {
+				continue rules
+			}
+		}
+		for _, w := range r.Any {
+			if has[w] {
+				return r.Kind
+			}
+		}
+		if len(r.All) > 0 {
+			all := true
+			for _, w := range r.All {
+				all = all && has[w]
+			}
+			if all {
+				return r.Kind
+			}
+		}
+	}
+	return ""
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// personalKind reports whether a name kind is personal data to replace by a synthetic value.
+func personalKind(k string) bool {
+	switch k {
+	case specimen.KindNIK, specimen.KindName, specimen.KindAddress, specimen.KindDate, specimen.KindPlace, specimen.KindText, kindPlaceDate:
+		return true
+	}
+	return false
+}
+
+// nikShaped: a value that can be a NIK as written: digits, separators and masks only, some digits.
+func nikShaped(s string) bool {
+	digits := 0
+	for _, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '*' || c == 'X' || c == 'x' || c == '#':
+		default:
+			return false
+		}
+	}
+	return digits >= 4
+}
+
+// separatedNIKRuns finds NIKs written with separators: 16 digits with single spaces, dots or dashes
+// between some of them, that no letter or digit touches. Plain 16-digit runs are nikRuns' job.
+func separatedNIKRuns(s string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(s); {
+		if !isASCIIDigit(s[i]) || i > 0 && (isASCIIDigit(s[i-1]) || isASCIILetter(s[i-1])) {
+			i++
+			continue
+		}
+		j, digits, seps := i, 0, 0
+		for j < len(s) {
+			if isASCIIDigit(s[j]) {
+				digits++
+				j++
+				continue
+			}
+			if (s[j] == ' ' || s[j] == '.' || s[j] == '-') && j+1 < len(s) && isASCIIDigit(s[j+1]) && digits < 16 {
+				seps++
+				j++
+				continue
+			}
+			break
+		}
+		if digits == 16 && seps > 0 && (j == len(s) || !isASCIILetter(s[j])) {
+			out = append(out, [2]int{i, j})
+		}
+		if j == i {
+			j++
+		}
+		i = j
+	}
+	return out
+}
+
+// dateInTextRE finds dates in text: year first or day first with '-', '/' or '.', and a day, a month's
+// name (English or Indonesian, full or three letters) and a year, either way round.
+var dateInTextRE = regexp.MustCompile(`(?i)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{1,2} (?:` + monthAlt + `)\.? \d{4}|(?:` + monthAlt + `)\.? \d{1,2},? \d{4})\b`)
+
+const monthAlt = `januari|january|februari|february|maret|march|april|mei|may|juni|june|juli|july|agustus|august|september|oktober|october|november|desember|december|jan|feb|mar|apr|jun|jul|agu|agt|aug|sep|sept|okt|oct|nov|des|dec`
+
+// datesInText finds the dates of s (dateInTextRE) that no letter or digit precedes and no digit or letter
+// follows (a time may: "1990-08-17T10:00"), and that are not part of a NIK written with dots or dashes.
+func datesInText(s string) [][2]int {
+	ms := dateInTextRE.FindAllStringIndex(s, -1)
+	if len(ms) == 0 {
+		return nil
+	}
+	niks := append(nikRuns(s), separatedNIKRuns(s)...)
+	var out [][2]int
+	for _, m := range ms {
+		if m[0] > 0 && (isASCIIDigit(s[m[0]-1]) || isASCIILetter(s[m[0]-1])) {
+			continue
+		}
+		if m[1] < len(s) && (isASCIIDigit(s[m[1]]) || isASCIILetter(s[m[1]]) && s[m[1]] != 'T') {
+			continue
+		}
+		inNIK := false
+		for _, n := range niks {
+			inNIK = inNIK || m[0] < n[1] && n[0] < m[1]
+		}
+		if !inNIK {
+			out = append(out, [2]int{m[0], m[1]})
+		}
+	}
+	return out
+}
+
+// likeDateInText is a synthetic stand-in for a date found in text, in its notation. A numeric date is
+// specimen's; a date with a month's name keeps the name and gets a synthetic day and year (1900–1909).
+func likeDateInText(d string) string {
+	if specimen.IsSyntheticValue(specimen.KindDate, d) && strings.ContainsAny(d, "-/.") && !hasLetter(d) {
+		return d
+	}
+	if !hasLetter(d) {
+		return specimen.SyntheticLike(specimen.KindDate, d)
+	}
+	if syntheticNamedDate(d) {
+		return d
+	}
+	sum := sha256.Sum256([]byte("date-in-text/" + d))
+	day := 1 + int(sum[0])%28
+	year := 1900 + int(sum[1])%10
+	nums := digitRunsRE.FindAllStringIndex(d, -1)
+	var b strings.Builder
+	last := 0
+	for _, r := range nums {
+		b.WriteString(d[last:r[0]])
+		if r[1]-r[0] == 4 {
+			fmt.Fprintf(&b, "%04d", year)
+		} else {
+			fmt.Fprintf(&b, "%0*d", r[1]-r[0], day)
+		}
+		last = r[1]
+	}
+	b.WriteString(d[last:])
+	return b.String()
+}
+
+var digitRunsRE = regexp.MustCompile(`\d+`)
+
+// syntheticNamedDate: a date with a month's name whose year is a synthetic one (1900–1909).
+func syntheticNamedDate(d string) bool {
+	for _, r := range digitRunsRE.FindAllString(d, -1) {
+		if len(r) == 4 {
+			return r >= "1900" && r <= "1909"
+		}
+	}
+	return false
+}
+
+func hasLetter(s string) bool { return strings.ContainsFunc(s, unicode.IsLetter) }
+
+// tokenRunRE is a run of the characters of base64, base64url and hex.
+var tokenRunRE = regexp.MustCompile(`[A-Za-z0-9+/_=-]+`)
+
+// tokenRuns finds the high-entropy runs of s (see pii_rules.yaml, token).
+func tokenRuns(s string) [][2]int {
+	t := piiRules.Token
+	if len(s) < t.MinLength {
+		return nil
+	}
+	var out [][2]int
+	for _, r := range spans(tokenRunRE.FindAllStringIndex(s, -1)) {
+		if n := r[1] - r[0]; n >= t.MinLength && n <= t.MaxLength && highEntropy(s[r[0]:r[1]], t.MinBitsPerChar) {
+			out = append(out, [2]int{r[0], r[1]})
+		}
+	}
+	return out
+}
+
+// highEntropy: upper- and lower-case letters and digits, and at least min bits of Shannon entropy a
+// character.
+func highEntropy(s string, min float64) bool {
+	var upper, lower, digit bool
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		counts[c]++
+		upper = upper || c >= 'A' && c <= 'Z'
+		lower = lower || c >= 'a' && c <= 'z'
+		digit = digit || c >= '0' && c <= '9'
+	}
+	if !upper || !lower || !digit {
+		return false
+	}
+	h, n := 0.0, float64(len(s))
+	for _, k := range counts {
+		if k > 0 {
+			p := float64(k) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h >= min
+}
+
+// syntheticImageURLHost is where a redacted image URL points: a reserved name that resolves nowhere.
+const syntheticImageURLHost = "https://kontrak-redacted.invalid/image/"
+
+// likeImageURL is the stand-in of an image URL: still an https URL, deterministic, pointing nowhere.
+func likeImageURL(u string) string {
+	if strings.HasPrefix(u, syntheticImageURLHost) {
+		return u
+	}
+	sum := sha256.Sum256([]byte(u))
+	return syntheticImageURLHost + hex.EncodeToString(sum[:8]) + ".jpg"
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}
+
+// redactCookie replaces the value of each cookie of a Cookie header, or the first pair of a Set-Cookie
+// header, by REDACTED; names and attributes stay.
+func redactCookie(header, v string) string {
+	parts := strings.Split(v, ";")
+	for n, p := range parts {
+		if header == "Set-Cookie" && n > 0 {
+			break
+		}
+		name, val, ok := strings.Cut(p, "=")
+		if !ok || strings.TrimSpace(val) == Redacted || strings.TrimSpace(val) == "" {
+			continue
+		}
+		parts[n] = name + "=" + Redacted
+	}
+	return strings.Join(parts, ";")
+}
+
+// knownValues are the personal values one interaction holds at personal places, so that free text that
+// quotes them is masked too (content rule known-value). Only values long enough to mean something count.
+type knownValues struct {
+	list [][2]string // kind, value
+	seen map[string]bool
+}
+
+func (k *knownValues) add(kind, v string) {
+	v = strings.TrimSpace(v)
+	if len([]rune(v)) < 4 || specimen.IsSyntheticValue(kind, v) || !hasLetter(v) && kind != specimen.KindNIK {
+		return
+	}
+	if k.seen == nil {
+		k.seen = map[string]bool{}
+	}
+	if !k.seen[v] {
+		k.seen[v] = true
+		k.list = append(k.list, [2]string{kind, v})
+	}
+}
+
+// mask replaces the known values quoted in s (ASCII case-insensitively) by their synthetic stand-ins.
+func (k *knownValues) mask(s string, keep func(string) bool) string {
+	if k == nil {
+		return s
+	}
+	for _, kv := range k.list {
+		kind, v := kv[0], kv[1]
+		if keep(v) {
+			continue
+		}
+		s = replaceFold(s, v, func(found string) string { return specimen.SyntheticLike(kind, found) })
+	}
+	return s
+}
+
+// replaceFold replaces every occurrence of old in s, ASCII case-insensitively when both are ASCII.
+func replaceFold(s, old string, with func(string) string) string {
+	hay, needle := s, old
+	if isASCII(s) && isASCII(old) {
+		hay, needle = strings.ToUpper(s), strings.ToUpper(old)
+	}
+	if !strings.Contains(hay, needle) {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for {
+		i := strings.Index(hay[last:], needle)
+		if i < 0 {
+			break
+		}
+		i += last
+		b.WriteString(s[last:i])
+		b.WriteString(with(s[i : i+len(needle)]))
+		last = i + len(needle)
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// replaceRuns replaces the runs of s that keep does not keep by with(run).
+func replaceRuns(s string, runs [][2]int, keep func(string) bool, with func(string) string) string {
+	if len(runs) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, r := range runs {
+		v := s[r[0]:r[1]]
+		if keep(v) {
+			continue
+		}
+		b.WriteString(s[last:r[0]])
+		b.WriteString(with(v))
+		last = r[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// spans converts regexp's index pairs.
+func spans(m [][]int) [][2]int {
+	out := make([][2]int, len(m))
+	for i, p := range m {
+		out[i] = [2]int{p[0], p[1]}
+	}
+	return out
+}
