@@ -24,8 +24,8 @@ type Callback struct {
 	// ("{$request.body#/callback_url}"), and URLField the request body field it reads ("callback_url"),
 	// "" for an expression of another kind.
 	Key, Expression, URLField string
-	ID, Method, Summary        string
-	Source                     Source
+	ID, Method, Summary       string
+	Source                    Source
 	// Security is the credential the vendor sends (HTTP Basic for Verihubs).
 	Security []SecurityScheme
 	// Body is the documented request body: its content type, schema file and source.
