@@ -59,6 +59,10 @@ func (cb *Callback) Check(header http.Header, body []byte, opts CheckOptions) []
 	return out
 }
 
+// Judged is the callback as an operation whose answer is the callback body (its ID the callback's, its
+// tables the answer's): what counters and reports key on.
+func (cb *Callback) Judged() *Operation { return cb.judge }
+
 // Name is "vendor callbackId".
 func (cb *Callback) Name() string { return cb.Operation.Vendor.ID + " " + cb.ID }
 

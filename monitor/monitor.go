@@ -93,6 +93,9 @@ func newMonitor(c *contract.Contract, opts []Option) *monitor {
 	for _, v := range c.Vendors() {
 		for _, op := range v.Operations {
 			m.ops[op] = &opCounters{}
+			for _, cb := range op.Callbacks {
+				m.ops[cb.Judged()] = &opCounters{}
+			}
 		}
 	}
 	return m
