@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"strconv"
 	"sync"
 	"testing"
@@ -167,6 +168,7 @@ type drift struct {
 	example string
 	patch   string
 	strict  bool
+	header  http.Header
 	want    []idPointer
 }
 
@@ -200,7 +202,7 @@ func runDrift(t *testing.T, cases []drift) {
 					t.Fatalf("applying patch to %s: %v", tc.example, err)
 				}
 			}
-			fs := op.Check(tc.status, nil, body, contract.CheckOptions{Strict: tc.strict})
+			fs := op.Check(tc.status, tc.header, body, contract.CheckOptions{Strict: tc.strict})
 			got := []idPointer{}
 			for _, f := range fs {
 				got = append(got, idPointer{f.ID, f.Pointer, f.Severity})

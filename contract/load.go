@@ -311,6 +311,15 @@ func loadResponse(file, status string, r *v3.Response, schemas *schemaSet) (*Res
 	if err := decodeExt(r.Extensions, extSource, &resp.Source, false); err != nil {
 		return nil, err
 	}
+	if r.Headers != nil {
+		for name, h := range r.Headers.FromOldest() {
+			rh := ResponseHeader{Name: name, Required: h.Required}
+			if h.Example != nil {
+				rh.Example = h.Example.Value
+			}
+			resp.Headers = append(resp.Headers, rh)
+		}
+	}
 	if r.Content == nil {
 		return resp, nil
 	}
