@@ -111,7 +111,7 @@ func TestDriftAdvance(t *testing.T) {
 			body: `{"code":"SERVICE_BUSY","message":"Rate limit is exceeded, please retry after the suggested time in HTTP Header.","data":null,"extra":null,"transactionId":"t1","pricingStrategy":"FREE"}`},
 		{reason: "a Glossary code on HTTP 429 other than SERVICE_BUSY", vendor: v, op: ocr, status: 429, example: "imageInvalidSize",
 			header: http.Header{"Retry-After": {"10"}},
-			want: []idPointer{br("error-code-status-mismatch", "/code")}},
+			want:   []idPointer{br("error-code-status-mismatch", "/code")}},
 		{reason: "code on a status never documented", vendor: v, op: ocr, status: 500, example: "ocrNoResult",
 			want: []idPointer{br("status-undocumented", ""), br("error-code-status-mismatch", "/code")}},
 		{reason: "SUCCESS with data null", vendor: v, op: ocr, status: 200, example: "success",

@@ -54,7 +54,7 @@ func TestByteExact(t *testing.T) {
 			header: http.Header{"Content-Type": {"application/json;charset=UTF-8"}}, body: success},
 		{reason: "SERVICE_BUSY without Retry-After", vendor: adv, op: ocr, status: 200, header: json, example: "success",
 			patch: `[{"op":"replace","path":"/code","value":"SERVICE_BUSY"},{"op":"replace","path":"/data","value":null},{"op":"replace","path":"/extra","value":null},{"op":"replace","path":"/pricingStrategy","value":"FREE"}]`,
-			want: []idPointer{br("header-missing", "/headers/Retry-After")}},
+			want:  []idPointer{br("header-missing", "/headers/Retry-After")}},
 		{reason: "SERVICE_BUSY with a Retry-After in the documented form", vendor: adv, op: ocr, status: 200,
 			header: http.Header{"Retry-After": {"30s"}}, example: "success",
 			patch: `[{"op":"replace","path":"/code","value":"SERVICE_BUSY"},{"op":"replace","path":"/data","value":null},{"op":"replace","path":"/extra","value":null},{"op":"replace","path":"/pricingStrategy","value":"FREE"}]`},
