@@ -56,7 +56,8 @@ type sharedCode struct {
 // Load reads every specs/*.yaml of fsys and the schemas they reference, and checks that the spec format
 // is kept: a vendor id, operationIds, a schema for every JSON response, known code tables. The first
 // problem found is returned as a one-line error naming the file and the place.
-func Load(fsys fs.FS) (*Contract, error) {
+func Load(fsys fs.FS) (c *Contract, err error) {
+	defer recoverInto(&err, "loading the specs")
 	files, err := fs.Glob(fsys, SpecDir+"/*.yaml")
 	if err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func Load(fsys fs.FS) (*Contract, error) {
 	}
 	sort.Strings(files)
 	schemas := newSchemaSet(fsys)
-	c := &Contract{}
+	c = &Contract{}
 	for _, f := range files {
 		v, err := loadVendor(fsys, f, schemas)
 		if err != nil {
