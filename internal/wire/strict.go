@@ -27,8 +27,8 @@ type StrictJSON struct {
 	Doc any
 	// Duplicates are the pointers of keys written more than once in one object, once each, in order.
 	Duplicates []string
-	// OutOfRange are the pointers of numbers beyond float64's range (1e999): clients read them as an error,
-	// an infinity or a rounded value.
+	// OutOfRange are the pointers of numbers beyond float64's range (1e999, 1e-999): clients read them as
+	// an error, an infinity or zero.
 	OutOfRange []string
 	// Fractional are the pointers of integral numbers written with a fraction or an exponent (1.0, 1e3):
 	// what a schema's "integer" accepts by value, and a client's integer parser refuses.
@@ -197,7 +197,7 @@ func (d *strictDecoder) array() (any, error) {
 
 func (d *strictDecoder) number(n json.Number) {
 	s := n.String()
-	if _, err := strconv.ParseFloat(s, 64); err != nil {
+	if _, err := strconv.ParseFloat(s, 64); err != nil || hugeExponent(s) {
 		d.out.OutOfRange = append(d.out.OutOfRange, d.pointer())
 		return
 	}
@@ -206,4 +206,16 @@ func (d *strictDecoder) number(n json.Number) {
 			d.out.Fractional = append(d.out.Fractional, d.pointer())
 		}
 	}
+}
+
+// hugeExponent reports an exponent beyond any double's (|e| > 400): 1e-999999999 parses as 0 without an
+// error, and then costs big.Rat (gojsonschema's integer check, ours) a number of a billion digits.
+func hugeExponent(s string) bool {
+	i := strings.IndexAny(s, "eE")
+	if i < 0 {
+		return false
+	}
+	e := strings.TrimLeft(s[i+1:], "+-")
+	e = strings.TrimLeft(e, "0")
+	return len(e) > 3 || (len(e) == 3 && e > "400")
 }

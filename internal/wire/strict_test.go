@@ -30,7 +30,7 @@ func TestDecodeJSONStrict(t *testing.T) {
 		{reason: "duplicate keys are listed once each, nested ones with their place",
 			body: `{"code":"SUCCESS","code":"OCR_NO_RESULT","code":"X","d":[{"a/b":1,"a/b":2}]}`,
 			dups: []string{"/code", "/d/0/a~1b"}},
-		{reason: "numbers beyond float64", body: `{"code":1e999,"n":[-2e400]}`, oor: []string{"/code", "/n/0"}},
+		{reason: "numbers beyond float64", body: `{"code":1e999,"n":[-2e400, 1e-999999999, 1E+0401, 1e400, 5e-324]}`, oor: []string{"/code", "/n/0", "/n/1", "/n/2", "/n/3"}},
 		{reason: "integral numbers in fractional notation", body: `{"exp":1642580192430.0,"e":1e3,"f":1.5,"i":7}`, frac: []string{"/e", "/exp"}},
 	} {
 		got, err := DecodeJSONStrict([]byte(tc.body))
