@@ -11,7 +11,7 @@ import (
 )
 
 // MaxDecodedBody bounds what DecodeContentEncoding inflates: a small gzip bomb must not take the memory.
-const MaxDecodedBody = 64 << 20
+const MaxDecodedBody = 16 << 20
 
 // DecodeContentEncoding undoes a Content-Encoding header value (gzip, x-gzip, deflate, identity; a list
 // is undone right to left, as RFC 9110 §8.4 orders it). "" and identity give body unchanged. An
