@@ -179,9 +179,18 @@ type Response struct {
 	ContentType string // "" when no body is documented
 	SchemaFile  string // path in the spec FS, e.g. "schemas/ekycpro/idOcrGeneral.200.json"
 	Examples    []Example
-	Source      Source
+	// Headers are the documented response headers (OpenAPI headers); Check judges them.
+	Headers []ResponseHeader
+	Source  Source
 
 	schema *compiledSchema
+}
+
+// ResponseHeader is a documented header of a response.
+type ResponseHeader struct {
+	Name     string
+	Required bool
+	Example  string
 }
 
 // SecurityScheme is a credential an operation sends.
