@@ -3,9 +3,6 @@ package traffic
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/recorder"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
@@ -148,36 +146,16 @@ func normalise(ex *Exchange, max int) {
 	if enc == "" || enc == "identity" {
 		return
 	}
-	if max <= 0 {
-		max = 64 << 20
+	// A HAR exporter stores the decoded text and keeps the header: bytes that are not encoded stay as
+	// they are, and the header goes.
+	if ((enc == "gzip" || enc == "x-gzip") && !bytes.HasPrefix(ex.Body, []byte{0x1f, 0x8b})) ||
+		(enc == "deflate" && json.Valid(ex.Body)) {
+		ex.Header.Del("Content-Encoding")
+		return
 	}
-	var rd io.Reader
-	switch enc {
-	case "gzip", "x-gzip":
-		if !bytes.HasPrefix(ex.Body, []byte{0x1f, 0x8b}) {
-			ex.Header.Del("Content-Encoding")
-			return
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(ex.Body))
-		if err != nil {
-			return
-		}
-		rd = zr
-	case "deflate":
-		if zr, err := zlib.NewReader(bytes.NewReader(ex.Body)); err == nil {
-			rd = zr
-		} else if json.Valid(ex.Body) {
-			ex.Header.Del("Content-Encoding")
-			return
-		} else {
-			rd = flate.NewReader(bytes.NewReader(ex.Body))
-		}
-	default:
-		return // br, zstd: left for the contract to name
-	}
-	out, err := io.ReadAll(io.LimitReader(rd, int64(max)+1))
-	if err != nil || len(out) > max {
-		return // undecodable: the body stays as it came, with its header
+	out, err := wire.DecodeContentEncoding(enc, ex.Body)
+	if err != nil || (max > 0 && len(out) > max) {
+		return // undecodable or unknown (br, zstd): the body stays as it came, for the contract to name
 	}
 	ex.Body = out
 	ex.Header = ex.Header.Clone()
