@@ -12,13 +12,12 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/report"
 )
 
 func init() {
 	commands["check"] = command{
-		summary: "check a response body (--vendor --operation --status FILE|-) or go-vcr cassettes against the contract",
+		summary: "check a response body (--vendor --operation --status FILE|-), or traffic: go-vcr cassettes, HAR files, NDJSON logs (FILE...|-)",
 		run:     runCheck,
 	}
 }
@@ -54,8 +53,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	operation := fs.String("operation", "", "operationId (body mode)")
 	status := fs.String("status", "", "HTTP status of the answer (body mode)")
 	strict := fs.Bool("strict", false, "count notices as breaking")
-	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", "))
+	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", ")+
+		"; the drift report (--report, and every HAR or NDJSON input) takes "+strings.Join(report.TrafficFormats(), ", "))
 	waiversFile := fs.String("waivers", "", "a waivers.yaml: the known drift it names is shown as waived and fails nothing")
+	tf := trafficFlags(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -79,12 +80,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := ws.Check(c); err != nil {
 		return usagef("--waivers: %v", err)
 	}
-	var verdicts []verdictJSON
-	if bodyMode {
-		verdicts, err = checkBody(c, *vendor, *operation, *status, files, opts, ws, stdin)
-	} else {
-		verdicts, err = checkCassettes(c, files, opts, ws)
+	if !bodyMode {
+		return checkTraffic(c, files, opts, ws, tf, *format, stdin, stdout, stderr)
 	}
+	verdicts, err := checkBody(c, *vendor, *operation, *status, files, opts, ws, stdin)
 	if err != nil {
 		return err
 	}
@@ -92,6 +91,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := printVerdicts(stdout, *format, bodyMode, verdicts, problems, c); err != nil {
 		return err
 	}
+	return verdictsExit(verdicts, problems, stderr)
+}
+
+// verdictsExit prints the waivers' problems, one line each, and says how the run ends: drift when an
+// answer drifted or a waiver failed.
+func verdictsExit(verdicts []verdictJSON, problems []contract.Problem, stderr io.Writer) error {
 	for _, p := range problems {
 		fmt.Fprintln(stderr, "kontrak check: "+p.Error())
 	}
@@ -228,46 +233,6 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 	}
 	findings := ws.Apply(op.Vendor.ID, op.ID, op.Check(st, nil, body, opts))
 	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(findings), Findings: nonNil(findings)}}, nil
-}
-
-func checkCassettes(c *contract.Contract, files []string, opts contract.CheckOptions, ws *contract.Waivers) ([]verdictJSON, error) {
-	var all []verdictJSON
-	// Read every cassette before printing anything: an unreadable one is exit 2 with nothing half-said.
-	type loaded struct {
-		file string
-		ixs  []recorder.Exchange
-	}
-	var cassettes []loaded
-	for _, f := range files {
-		ixs, err := recorder.ReadExchanges(f)
-		if err != nil {
-			return nil, usageError{err.Error()}
-		}
-		cassettes = append(cassettes, loaded{f, ixs})
-	}
-	// Resolve every interaction's operation before judging any, for the same reason.
-	ops := map[*recorder.Exchange]*contract.Operation{}
-	for _, cs := range cassettes {
-		for i := range cs.ixs {
-			ix := &cs.ixs[i]
-			op, ok := c.Lookup(ix.Method, ix.Path)
-			if !ok {
-				return nil, usagef("%s: interaction %d: %s %s matches no documented operation", cs.file, ix.ID, ix.Method, ix.Path)
-			}
-			ops[ix] = op
-		}
-	}
-	for _, cs := range cassettes {
-		for i := range cs.ixs {
-			ix := &cs.ixs[i]
-			op := ops[ix]
-			findings := ws.Apply(op.Vendor.ID, op.ID, op.Check(ix.Status, ix.Header, ix.Body, opts))
-			id := ix.ID
-			all = append(all, verdictJSON{Cassette: cs.file, Interaction: &id, Vendor: op.Vendor.ID, Operation: op.ID,
-				Verdict: verdict(findings), Findings: nonNil(findings)})
-		}
-	}
-	return all, nil
 }
 
 // textLine is one finding on one line: where, vendor, operation, pointer, want vs got, source.

@@ -148,14 +148,15 @@ func TestCheckCassetteErrors(t *testing.T) {
 	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
 	for _, tc := range []struct {
 		reason, file, want string
+		flags              []string
 	}{
-		{"missing cassette", filepath.Join(dir, "none.yaml"), "none.yaml: cannot read cassette: no such file or directory"},
-		{"invalid YAML", bad, "bad.yaml: not a go-vcr v4 cassette: "},
-		{"old cassette format", old, "old.yaml: not a go-vcr v4 cassette: version 1, want 2"},
-		{"interaction of no documented operation", unknown, "unknown.yaml: interaction 0: GET /nope matches no documented operation"},
+		{"missing cassette", filepath.Join(dir, "none.yaml"), "none.yaml: cannot read cassette: no such file or directory", nil},
+		{"invalid YAML", bad, "bad.yaml: not a go-vcr v4 cassette: ", nil},
+		{"old cassette format", old, "old.yaml: not a go-vcr v4 cassette: version 1, want 2", nil},
+		{"interaction of no documented operation, --strict-routes", unknown, "unknown.yaml: interaction 0: GET /nope matches no documented operation", []string{"--strict-routes"}},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
-			code, out, errs := runKontrak(t, "", "check", "testdata/drifted.yaml", tc.file)
+			code, out, errs := runKontrak(t, "", append(append([]string{"check"}, tc.flags...), "testdata/drifted.yaml", tc.file)...)
 			if code != 2 || !strings.Contains(errs, tc.want) {
 				t.Errorf("exit %d stderr %q, want 2 and %q", code, errs, tc.want)
 			}
@@ -163,5 +164,15 @@ func TestCheckCassetteErrors(t *testing.T) {
 				t.Errorf("printed %q before failing: an unreadable input must leave nothing half-said", out)
 			}
 		})
+	}
+}
+
+// A route of no vendor operation (another API in a mixed log) is counted and skipped, not an error.
+func TestCheckUnroutedSkipped(t *testing.T) {
+	unknown := filepath.Join(t.TempDir(), "unknown.yaml")
+	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
+	code, out, errs := runKontrak(t, "", "check", "--report", unknown)
+	if code != 0 || !strings.Contains(out, "1 interactions: 0 judged") || !strings.Contains(out, "1 matched no vendor operation") {
+		t.Errorf("exit %d, out %q, stderr %q; want 0 and the interaction counted as unrouted", code, out, errs)
 	}
 }

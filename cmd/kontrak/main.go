@@ -60,6 +60,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kontrak %s: %s\n", args[0], oneLine(ue.msg))
 		return 2
 	case errors.Is(err, flag.ErrHelp):
+		var he helpError
+		if errors.As(err, &he) {
+			fmt.Fprintf(stderr, "usage: kontrak %s [flags] [args]: %s\n%s", he.command, commands[args[0]].summary, he.flags)
+		}
 		return 0
 	default:
 		fmt.Fprintf(stderr, "kontrak %s: %s\n", args[0], oneLine(err.Error()))
@@ -86,7 +90,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+				var b strings.Builder
+				fs.SetOutput(&b)
+				fs.PrintDefaults()
+				return nil, helpError{fs.Name(), b.String()}
 			}
 			return nil, usageError{err.Error()}
 		}
@@ -101,5 +108,11 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = args[1:]
 	}
 }
+
+// helpError is -h: the command's flags, printed by run.
+type helpError struct{ command, flags string }
+
+func (helpError) Error() string { return flag.ErrHelp.Error() }
+func (helpError) Unwrap() error { return flag.ErrHelp }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
