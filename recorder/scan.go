@@ -25,6 +25,9 @@ const (
 	LeakCredential = "credential"
 	LeakNIK        = "nik"
 	LeakImage      = "image"
+	// LeakUnscannable is a cassette the scan could not read to the end (a bug of kontrak's): it fails the
+	// scan, since what it did not read may leak.
+	LeakUnscannable = "unscannable"
 )
 
 // Leak is one place a cassette holds what it must not. It says where, never what.
@@ -56,10 +59,16 @@ func (l Leak) String() string {
 //
 // A value (or, for a token or a NIK found inside a longer value, the token or NIK itself) that Public
 // accepts is no leak, except an image. The cassette is not changed.
-func Scan(c *cassette.Cassette, r ScanRules) []Leak {
+func Scan(c *cassette.Cassette, r ScanRules) (out []Leak) {
+	if c == nil {
+		return nil
+	}
+	defer scanRecovered(c.File, &out)
 	rs := newRuleSet(r.RedactRules)
-	var out []Leak
 	for _, i := range c.Interactions {
+		if i == nil {
+			continue
+		}
 		method, path, err := requestRoute(i)
 		if err != nil {
 			// Nothing can be known of its answer's pointers, but the rest is still worth a look.
@@ -122,8 +131,8 @@ func reportKind(kind string) string {
 
 // ScanFiles loads and scans cassette files, in order. Its error names the first file that does not load.
 // A recording is promoted only when this finds nothing (see scenario.Staging.Check).
-func ScanFiles(files []string, r ScanRules) ([]Leak, error) {
-	var out []Leak
+func ScanFiles(files []string, r ScanRules) (out []Leak, err error) {
+	defer recovered("scanning cassettes", &err)
 	for _, f := range files {
 		c, _, err := Load(f)
 		if err != nil {
