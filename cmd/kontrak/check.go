@@ -18,8 +18,10 @@ import (
 
 func init() {
 	commands["check"] = command{
-		summary: "check a response body (--vendor --operation --status FILE|-) or go-vcr cassettes against the contract",
-		run:     runCheck,
+		synopsis: "[--vendor V --operation OP --status N] [--strict] [--waivers FILE] [--format F] FILE|-|CASSETTE.yaml...",
+		example:  "kontrak check cassettes/advance/ocr-no-result.yaml",
+		summary:  "check a response body (--vendor --operation --status FILE|-) or go-vcr cassettes against the contract",
+		run:      runCheck,
 	}
 }
 
@@ -146,10 +148,14 @@ func checkSummary(verdicts []verdictJSON, problems []contract.Problem) *report.S
 	s := &report.Summary{}
 	rows := map[string]*report.Vendor{}
 	for _, v := range verdicts {
-		row := rows[v.Vendor]
+		vendor := v.Vendor
+		if vendor == "" {
+			vendor = "(no vendor)" // an interaction of no documented route (route-undocumented)
+		}
+		row := rows[vendor]
 		if row == nil {
-			row = &report.Vendor{Vendor: v.Vendor, Mode: "check"}
-			rows[v.Vendor] = row
+			row = &report.Vendor{Vendor: vendor, Mode: "check"}
+			rows[vendor] = row
 			s.Vendors = append(s.Vendors, row)
 		}
 		name := v.Operation
@@ -245,29 +251,30 @@ func checkCassettes(c *contract.Contract, files []string, opts contract.CheckOpt
 		}
 		cassettes = append(cassettes, loaded{f, ixs})
 	}
-	// Resolve every interaction's operation before judging any, for the same reason.
-	ops := map[*recorder.Exchange]*contract.Operation{}
 	for _, cs := range cassettes {
 		for i := range cs.ixs {
 			ix := &cs.ixs[i]
+			id := ix.ID
 			op, ok := c.Lookup(ix.Method, ix.Path)
 			if !ok {
-				return nil, usagef("%s: interaction %d: %s %s matches no documented operation", cs.file, ix.ID, ix.Method, ix.Path)
+				// One interaction of no documented route is its own finding; the others are still judged.
+				all = append(all, verdictJSON{Cassette: cs.file, Interaction: &id, Verdict: "drift", Findings: []contract.Finding{routeUndocumented(ix)}})
+				continue
 			}
-			ops[ix] = op
-		}
-	}
-	for _, cs := range cassettes {
-		for i := range cs.ixs {
-			ix := &cs.ixs[i]
-			op := ops[ix]
 			findings := ws.Apply(op.Vendor.ID, op.ID, op.Check(ix.Status, ix.Header, ix.Body, opts))
-			id := ix.ID
 			all = append(all, verdictJSON{Cassette: cs.file, Interaction: &id, Vendor: op.Vendor.ID, Operation: op.ID,
 				Verdict: verdict(findings), Findings: nonNil(findings)})
 		}
 	}
 	return all, nil
+}
+
+// routeUndocumented is the finding of an interaction whose method and path match no operation of any spec.
+func routeUndocumented(ix *recorder.Exchange) contract.Finding {
+	got := ix.Method + " " + ix.Path
+	return contract.Finding{ID: contract.RouteUndocumented, Severity: contract.Breaking,
+		Expected: "the method and path of a documented operation", Actual: got,
+		Message: got + " matches no documented operation", Source: "specs/"}
 }
 
 // textLine is one finding on one line: where, vendor, operation, pointer, want vs got, source.
@@ -276,7 +283,11 @@ func textLine(where string, op *contract.Operation, f contract.Finding) string {
 	if p == "" {
 		p = `""`
 	}
-	return fmt.Sprintf("%s%s %s %s %s %s: want %s, got %s (%s)", where, f.Severity, op.Vendor.ID, op.ID, f.ID, p,
+	vendor, id := "(no vendor)", "(no operation)"
+	if op != nil {
+		vendor, id = op.Vendor.ID, op.ID
+	}
+	return fmt.Sprintf("%s%s %s %s %s %s: want %s, got %s (%s)", where, f.Severity, vendor, id, f.ID, p,
 		f.Expected, f.Actual, f.Source)
 }
 
