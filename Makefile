@@ -21,7 +21,7 @@ SUITES   = ./suites
 SELECT   = $(if $(VENDOR),--label-filter=vendor:$(VENDOR))
 GINKGO_RUN = $(GINKGO) --trimpath --keep-going --succinct --no-color $(SELECT)
 
-.PHONY: help conformance test lint bench fuzz cassettes live record docs
+.PHONY: help conformance test lint lint-specs bench fuzz cassettes live record docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -67,3 +67,15 @@ record: ## live, then VENDOR's cassettes rewritten, redacted — only if the who
 
 docs: ## regenerate docs/ (one page a vendor and an index) from specs/ and the scenarios; make test fails while it is stale
 	$(GO) run ./cmd/kontrak docs
+
+# Stock Spectral (spectral:oas) and Redocly (recommended) over the specs, at pinned versions installed into
+# .tools/ (gitignored) with npm; not part of make test (it needs npm and the network once).
+SPECTRAL_VERSION := 6.16.3
+REDOCLY_VERSION  := 2.77.0
+TOOLS := .tools
+lint-specs: ## Spectral (spectral:oas) and Redocly (recommended) over specs/*.yaml, pinned, installed locally with npm
+	@test -x $(TOOLS)/node_modules/.bin/spectral -a -x $(TOOLS)/node_modules/.bin/redocly || \
+		npm install --prefix $(TOOLS) --no-save --no-audit --no-fund @stoplight/spectral-cli@$(SPECTRAL_VERSION) @redocly/cli@$(REDOCLY_VERSION)
+	@printf 'extends: ["spectral:oas"]\n' > $(TOOLS)/spectral.yaml
+	$(TOOLS)/node_modules/.bin/spectral lint --ruleset $(TOOLS)/spectral.yaml --fail-severity warn specs/*.yaml
+	$(TOOLS)/node_modules/.bin/redocly lint --extends recommended specs/*.yaml

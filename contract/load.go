@@ -291,8 +291,14 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 				}
 				o.Responses = append(o.Responses, resp)
 			}
+			if o.Callbacks, err = loadCallbacks(file, o, op, schemes, schemas); err != nil {
+				return nil, ofail("%v", err)
+			}
 			v.Operations = append(v.Operations, o)
 		}
+	}
+	if err := linkCallbacks(v); err != nil {
+		return nil, fail("%v", err)
 	}
 	for _, o := range v.Operations {
 		for _, sc := range o.Security {

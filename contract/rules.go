@@ -44,6 +44,7 @@ const (
 	BillingFlagMismatch     = "billing-flag-mismatch"
 	FieldUndocumented       = "field-undocumented"
 	MessageChanged          = "message-changed"
+	CallbackAuthMissing     = "callback-auth-missing"
 
 	// The semantic rules (semantic.go): a KTP's meaning, against the canonical record and the vocabulary.
 	NIKMalformed             = "nik-malformed"
@@ -70,6 +71,7 @@ var rules = []Rule{
 	{ErrorCodeStatusMismatch, Breaking, "A code arrives with an HTTP status other than its table's."},
 	{BillingFlagMismatch, Breaking, "The billing flag in the body contradicts the code table."},
 	{FieldUndocumented, Notice, "A field the documents do not know."},
+	{CallbackAuthMissing, Breaking, "An inbound callback lacks the documented credential (HTTP Basic auth)."},
 	{MessageChanged, Notice, "A documented message text changed (vendors say messages change without notice)."},
 	{NIKMalformed, Breaking, "A documented NIK is not 16 digits (a vendor's documented mask excepted)."},
 	{EpochUnitMismatch, Breaking, "A token expiry is not in its documented epoch unit (milliseconds: 13 digits)."},

@@ -151,7 +151,10 @@ type SandboxCode struct {
 	Value       string  `yaml:"value" json:"value"`
 	Description string  `yaml:"description" json:"description"`
 	Outcome     Outcome `yaml:"outcome" json:"outcome"`
-	Source      Source  `yaml:"source" json:"source"`
+	// Result, on a submit of an asynchronous flow, is the value of the result operation's sandbox
+	// parameter whose answer is this submission's result: what the callback carries (kontrak serve).
+	Result string `yaml:"result,omitempty" json:"result,omitempty"`
+	Source Source `yaml:"source" json:"source"`
 }
 
 // Outcome is what an answer must be: its status, its code (empty for none) and values at pointers.
@@ -275,6 +278,9 @@ type Operation struct {
 	// Canonical maps the operation's success answer onto the canonical KTP record (x-kontrak-canonical);
 	// nil for an operation that carries no KTP.
 	Canonical *CanonicalMap
+	// Callbacks are the requests the vendor sends back to the client after this operation (OpenAPI
+	// callbacks; callback.go).
+	Callbacks []*Callback
 
 	imageField string
 	imageRules *ImageRules

@@ -69,31 +69,38 @@ func Scan(c *cassette.Cassette, r ScanRules) (out []Leak) {
 		if i == nil {
 			continue
 		}
-		method, path, err := requestRoute(i)
-		if err != nil {
-			// Nothing can be known of its answer's pointers, but the rest is still worth a look.
-			method, path = i.Request.Method, ""
-		}
-		a := rs.answer(method, path)
-		public := func(v string) bool { return r.Public != nil && r.Public(method, path, v) }
-		known := rs.knownValues(a, i)
-		seen := map[[2]string]bool{}
-		// The walk writes back only what fn replaces, and this fn replaces nothing.
-		rewriteInteraction(i, func(l leaf) (string, bool) {
-			_, kinds := rs.redactLeaf(a, known, l, public)
-			for _, kind := range kinds {
-				if kind == "" {
-					continue
-				}
-				key := [2]string{kind, l.where()}
-				if !seen[key] {
-					seen[key] = true
-					out = append(out, Leak{File: c.File, Interaction: i.ID, Kind: kind, Where: l.where()})
-				}
-			}
-			return "", false
-		}, false)
+		out = append(out, scanInteraction(rs, r, c.File, i)...)
 	}
+	return out
+}
+
+// scanInteraction is Scan of one interaction of file, by the rule set rs built from r.
+func scanInteraction(rs *ruleSet, r ScanRules, file string, i *cassette.Interaction) []Leak {
+	var out []Leak
+	method, path, err := requestRoute(i)
+	if err != nil {
+		// Nothing can be known of its answer's pointers, but the rest is still worth a look.
+		method, path = i.Request.Method, ""
+	}
+	a := rs.answer(method, path)
+	public := func(v string) bool { return r.Public != nil && r.Public(method, path, v) }
+	known := rs.knownValues(a, i)
+	seen := map[[2]string]bool{}
+	// The walk writes back only what fn replaces, and this fn replaces nothing.
+	rewriteInteraction(i, func(l leaf) (string, bool) {
+		_, kinds := rs.redactLeaf(a, known, l, public)
+		for _, kind := range kinds {
+			if kind == "" {
+				continue
+			}
+			key := [2]string{kind, l.where()}
+			if !seen[key] {
+				seen[key] = true
+				out = append(out, Leak{File: file, Interaction: i.ID, Kind: kind, Where: l.where()})
+			}
+		}
+		return "", false
+	}, false)
 	return out
 }
 
@@ -129,16 +136,16 @@ func reportKind(kind string) string {
 	return ""
 }
 
-// ScanFiles loads and scans cassette files, in order. Its error names the first file that does not load.
-// A recording is promoted only when this finds nothing (see scenario.Staging.Check).
+// ScanFiles scans cassette files, in order, each streamed by ScanFile. Its error names the first file that
+// does not read. A recording is promoted only when this finds nothing (see scenario.Staging.Check).
 func ScanFiles(files []string, r ScanRules) (out []Leak, err error) {
 	defer recovered("scanning cassettes", &err)
 	for _, f := range files {
-		c, _, err := Load(f)
+		ls, err := ScanFile(f, r)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Scan(c, r)...)
+		out = append(out, ls...)
 	}
 	return out, nil
 }

@@ -37,6 +37,10 @@ type Config struct {
 	// MaxLargeBodies bounds the bodies over 1 MiB (or of unknown length) read at once; the others wait.
 	// Zero is DefaultMaxLargeBodies.
 	MaxLargeBodies int
+	// CallbackClient posts the callbacks of accepted submits (callback.go); nil is a client with a 5 s
+	// timeout. CallbackAllowRemote lets them reach a receiver that is not on a loopback address.
+	CallbackClient      *http.Client
+	CallbackAllowRemote bool
 }
 
 type server struct {
@@ -115,12 +119,14 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fixtureError(w, r, http.StatusBadRequest, fmt.Sprintf("kontrak serve: the request body cannot be read: %v", err))
 		return
 	}
-	a, why := s.decide(d, readRequest(r, body))
+	q := readRequest(r, body)
+	a, why := s.decide(d, q)
 	if a == nil {
 		s.fixtureError(w, r, http.StatusInternalServerError, fmt.Sprintf("kontrak serve: %s has no answer in the data (%s)", op.Name(), why))
 		return
 	}
 	s.send(w, r, op, a, why)
+	s.callbacks(op, q, a.status) // callback.go
 }
 
 // send writes a vendor's answer and logs the rule that chose it.

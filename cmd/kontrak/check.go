@@ -18,9 +18,9 @@ import (
 
 func init() {
 	commands["check"] = command{
-		synopsis: "[--vendor V --operation OP --status N] [--strict] [--waivers FILE] [--format F] FILE|-|CASSETTE.yaml...",
+		synopsis: "[--vendor V --operation OP --status N] [--strict] [--waivers FILE] [--format F] [--input F] [--report] FILE...|-",
 		example:  "kontrak check cassettes/advance/ocr-no-result.yaml",
-		summary:  "check a response body (--vendor --operation --status FILE|-) or go-vcr cassettes against the contract",
+		summary:  "check a response body (--vendor --operation --status FILE|-), or traffic: go-vcr cassettes, HAR files, NDJSON logs (FILE...|-)",
 		run:      runCheck,
 	}
 }
@@ -56,8 +56,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	operation := fs.String("operation", "", "operationId (body mode)")
 	status := fs.String("status", "", "HTTP status of the answer (body mode)")
 	strict := fs.Bool("strict", false, "count notices as breaking")
-	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", "))
+	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", ")+
+		"; the drift report (--report, and every HAR or NDJSON input) takes "+strings.Join(report.TrafficFormats(), ", "))
 	waiversFile := fs.String("waivers", "", "a waivers.yaml: the known drift it names is shown as waived and fails nothing")
+	tf := trafficFlags(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -81,12 +83,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := ws.Check(c); err != nil {
 		return usagef("--waivers: %v", err)
 	}
-	var verdicts []verdictJSON
-	if bodyMode {
-		verdicts, err = checkBody(c, *vendor, *operation, *status, files, opts, ws, stdin)
-	} else {
-		verdicts, err = checkCassettes(c, files, opts, ws)
+	if !bodyMode {
+		return checkTraffic(c, files, opts, ws, tf, *format, stdin, stdout, stderr)
 	}
+	verdicts, err := checkBody(c, *vendor, *operation, *status, files, opts, ws, stdin)
 	if err != nil {
 		return err
 	}
@@ -94,6 +94,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := printVerdicts(stdout, *format, bodyMode, verdicts, problems, c); err != nil {
 		return err
 	}
+	return verdictsExit(verdicts, problems, stderr)
+}
+
+// verdictsExit prints the waivers' problems, one line each, and says how the run ends: drift when an
+// answer drifted or a waiver failed.
+func verdictsExit(verdicts []verdictJSON, problems []contract.Problem, stderr io.Writer) error {
 	for _, p := range problems {
 		fmt.Fprintln(stderr, "kontrak check: "+p.Error())
 	}
@@ -234,39 +240,6 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 	}
 	findings := ws.Apply(op.Vendor.ID, op.ID, op.Check(st, nil, body, opts))
 	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(findings), Findings: nonNil(findings)}}, nil
-}
-
-func checkCassettes(c *contract.Contract, files []string, opts contract.CheckOptions, ws *contract.Waivers) ([]verdictJSON, error) {
-	var all []verdictJSON
-	// Read every cassette before printing anything: an unreadable one is exit 2 with nothing half-said.
-	type loaded struct {
-		file string
-		ixs  []recorder.Exchange
-	}
-	var cassettes []loaded
-	for _, f := range files {
-		ixs, err := recorder.ReadExchanges(f)
-		if err != nil {
-			return nil, usageError{err.Error()}
-		}
-		cassettes = append(cassettes, loaded{f, ixs})
-	}
-	for _, cs := range cassettes {
-		for i := range cs.ixs {
-			ix := &cs.ixs[i]
-			id := ix.ID
-			op, ok := c.Lookup(ix.Method, ix.Path)
-			if !ok {
-				// One interaction of no documented route is its own finding; the others are still judged.
-				all = append(all, verdictJSON{Cassette: cs.file, Interaction: &id, Verdict: "drift", Findings: []contract.Finding{routeUndocumented(ix)}})
-				continue
-			}
-			findings := ws.Apply(op.Vendor.ID, op.ID, op.Check(ix.Status, ix.Header, ix.Body, opts))
-			all = append(all, verdictJSON{Cassette: cs.file, Interaction: &id, Vendor: op.Vendor.ID, Operation: op.ID,
-				Verdict: verdict(findings), Findings: nonNil(findings)})
-		}
-	}
-	return all, nil
 }
 
 // routeUndocumented is the finding of an interaction whose method and path match no operation of any spec.

@@ -148,17 +148,21 @@ func TestCheckCassetteErrors(t *testing.T) {
 	os.WriteFile(empty, []byte("version: 2\ninteractions: []\n"), 0o644)
 	null := filepath.Join(dir, "null.yaml")
 	os.WriteFile(null, []byte("version: 2\ninteractions: [~]\n"), 0o644)
+	unknown := filepath.Join(dir, "unknown.yaml")
+	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
 	for _, tc := range []struct {
 		reason, file, want string
+		flags              []string
 	}{
-		{"missing cassette", filepath.Join(dir, "none.yaml"), "none.yaml: cannot read cassette: no such file or directory"},
-		{"invalid YAML", bad, "bad.yaml: not a go-vcr v4 cassette: "},
-		{"old cassette format", old, "old.yaml: not a go-vcr v4 cassette: version 1, want 2"},
-		{"an empty cassette judges nothing: an error, not a pass", empty, "empty.yaml: an empty cassette: no interaction to judge or replay"},
-		{"interactions: [~] is a one-line error, not a panic", null, "null.yaml: interaction 0 (entry 1 of interactions) is empty"},
+		{"missing cassette", filepath.Join(dir, "none.yaml"), "none.yaml: cannot read cassette: no such file or directory", nil},
+		{"invalid YAML", bad, "bad.yaml: not a go-vcr v4 cassette: ", nil},
+		{"old cassette format", old, "old.yaml: not a go-vcr v4 cassette: version 1, want 2", nil},
+		{"interaction of no documented operation, --strict-routes", unknown, "unknown.yaml: interaction 0: GET /nope matches no documented operation", []string{"--strict-routes"}},
+		{"an empty cassette judges nothing: an error, not a pass", empty, "empty.yaml: an empty cassette: no interaction to judge or replay", nil},
+		{"interactions: [~] is a one-line error, not a panic", null, "null.yaml: interaction 0 (line 2): empty", nil},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
-			code, out, errs := runKontrak(t, "", "check", "testdata/drifted.yaml", tc.file)
+			code, out, errs := runKontrak(t, "", append(append([]string{"check"}, tc.flags...), "testdata/drifted.yaml", tc.file)...)
 			if code != 2 || !strings.Contains(errs, tc.want) {
 				t.Errorf("exit %d stderr %q, want 2 and %q", code, errs, tc.want)
 			}
@@ -189,5 +193,15 @@ func TestCheckRouteUndocumented(t *testing.T) {
 	code, out, _ = runKontrak(t, "", "check", "--format", "json", unknown, good)
 	if code != 1 || !strings.Contains(out, `"id": "route-undocumented"`) || !strings.Contains(out, `"cassette": "`+good+`"`) {
 		t.Errorf("json: exit %d:\n%s", code, out)
+	}
+}
+
+// A route of no vendor operation (another API in a mixed log) is counted and skipped, not an error.
+func TestCheckUnroutedSkipped(t *testing.T) {
+	unknown := filepath.Join(t.TempDir(), "unknown.yaml")
+	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
+	code, out, errs := runKontrak(t, "", "check", "--report", unknown)
+	if code != 0 || !strings.Contains(out, "1 interactions: 0 judged") || !strings.Contains(out, "1 matched no vendor operation") {
+		t.Errorf("exit %d, out %q, stderr %q; want 0 and the interaction counted as unrouted", code, out, errs)
 	}
 }

@@ -21,10 +21,14 @@ func init() {
 func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", "))
+	merge := fs.Bool("merge", false, "merge traffic drift reports (kontrak check --report --format json) of shards of a log into one")
 	root := fs.String("root", ".", "the repository: paths under it are reported relative to it")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
+	}
+	if *merge {
+		return mergeTraffic(files, *format, stdout)
 	}
 	f, err := report.Lookup(*format)
 	if err != nil {

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
-
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/recorder"
 )
@@ -25,8 +23,8 @@ func init() {
 }
 
 // runScan prints one line per leak ("FILE#INTERACTION: KIND at WHERE", never the value) and exits 1 when
-// there is one; else it prints a one-line summary. Every cassette is read before any is judged: an
-// unreadable one is exit 2 with nothing half-said.
+// there is one; else it prints a one-line summary. Every cassette is read to its end before anything is
+// printed: an unreadable one is exit 2 with nothing half-said.
 func runScan(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("scan", flag.ContinueOnError)
 	paths, err := parseInterspersed(flags, args)
@@ -46,22 +44,23 @@ func runScan(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
 		return usagef("no cassette (*.yaml, *.yml) in %s", strings.Join(paths, ", "))
 	}
-	var cassettes []*cassette.Cassette
-	for _, f := range files {
-		c, _, err := recorder.Load(f)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		cassettes = append(cassettes, c)
-	}
 	c, err := loadContract()
 	if err != nil {
 		return err
 	}
 	rules := client.ScanRules(c)
+	// Each cassette is streamed (recorder.ScanFile: memory bounded by its largest interaction); only the
+	// leaks are kept, and printed once every file has read to its end.
+	var found [][]recorder.Leak
+	for _, f := range files {
+		ls, err := recorder.ScanFile(f, rules)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		found = append(found, ls)
+	}
 	leaks, leaky := 0, 0
-	for _, cs := range cassettes {
-		ls := recorder.Scan(cs, rules)
+	for _, ls := range found {
 		for _, l := range ls {
 			fmt.Fprintln(stdout, l)
 		}
@@ -71,10 +70,10 @@ func runScan(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 	}
 	if leaks > 0 {
-		fmt.Fprintf(stderr, "kontrak scan: %d %s in %d of %d %s\n", leaks, plural(leaks, "leak", "leaks"), leaky, len(cassettes), plural(len(cassettes), "cassette", "cassettes"))
+		fmt.Fprintf(stderr, "kontrak scan: %d %s in %d of %d %s\n", leaks, plural(leaks, "leak", "leaks"), leaky, len(files), plural(len(files), "cassette", "cassettes"))
 		return errDrift
 	}
-	fmt.Fprintf(stdout, "scanned %d %s, no leaks\n", len(cassettes), plural(len(cassettes), "cassette", "cassettes"))
+	fmt.Fprintf(stdout, "scanned %d %s, no leaks\n", len(files), plural(len(files), "cassette", "cassettes"))
 	return nil
 }
 
