@@ -245,7 +245,8 @@ var ErrNoCanonical = errors.New("the operation carries no KTP (no " + extCanonic
 // errs, naming vendor and operation, when the operation carries no KTP, the body is not JSON, or the body is
 // not a success (its code is not the success code); a field that cannot be read (absent, null, a
 // placeholder, a date off its notation) is left empty.
-func Canonical(op *Operation, body []byte) (*KTP, error) {
+func Canonical(op *Operation, body []byte) (k *KTP, err error) {
+	defer recoverInto(&err, "canonical record of %s (%d bytes)", opName(op), len(body))
 	if op == nil || op.Canonical == nil {
 		name := "nil operation"
 		if op != nil {
@@ -356,4 +357,11 @@ func lookupRawString(doc any, pointer string) (string, bool) {
 	}
 	s, ok := v.(string)
 	return s, ok
+}
+
+func opName(op *Operation) string {
+	if op == nil || op.Vendor == nil {
+		return "nil operation"
+	}
+	return op.Name()
 }

@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/xeipuuv/gojsonpointer"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Interaction is one HTTP exchange, as far as the contract judges it: the answer of an operation.
@@ -30,7 +32,8 @@ type CheckOptions struct {
 
 // Check judges one interaction. The error is for input that cannot be judged at all (an unknown vendor or
 // operation); everything the vendor answered, however broken, is a finding.
-func (c *Contract) Check(in Interaction, opts CheckOptions) ([]Finding, error) {
+func (c *Contract) Check(in Interaction, opts CheckOptions) (fs []Finding, err error) {
+	defer recoverInto(&err, "check of %s %s HTTP %d (%d bytes)", in.Vendor, in.Operation, in.Status, len(in.Body))
 	op, err := c.Operation(in.Vendor, in.Operation)
 	if err != nil {
 		return nil, err
@@ -38,33 +41,60 @@ func (c *Contract) Check(in Interaction, opts CheckOptions) ([]Finding, error) {
 	return op.Check(in.Status, in.Header, in.Body, opts), nil
 }
 
-// Check judges one answer of the operation. Findings come in a stable order: by rule, then pointer.
-func (o *Operation) Check(status int, header http.Header, body []byte, opts CheckOptions) []Finding {
+// Check judges one answer of the operation. Findings come in a stable order: by rule, then pointer. It
+// never panics: a fault of kontrak itself is one check-failed finding naming the input, never a pass.
+func (o *Operation) Check(status int, header http.Header, body []byte, opts CheckOptions) (out []Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = []Finding{{ID: CheckFailed, Severity: severityOf(CheckFailed), Expected: "a verdict",
+				Actual: fmt.Sprintf("a fault of kontrak: %v", r), Source: o.Source.String(),
+				Message: fmt.Sprintf("%s: HTTP %d, a body of %d bytes: kontrak could not judge it (%v); please report it", o.Name(), status, len(body), r)}}
+		}
+	}()
 	ck := checker{op: o, status: status}
 	resp := o.Response(status)
 	if resp == nil {
 		ck.add(StatusUndocumented, "", "one of "+strings.Join(o.Statuses(), ", "), fmt.Sprint(status),
 			fmt.Sprintf("HTTP %d is not documented for %s", status, o.Route()), o.Source.String())
 	}
-	doc, isJSON := decodeJSON(body)
-	if resp != nil && resp.ContentType != "" && isJSONType(resp.ContentType) && !isJSON {
+	body, decoded := ck.contentEncoding(resp, header, body)
+	if !decoded {
+		return ck.done(opts)
+	}
+	sj, jerr := wire.DecodeJSONStrict(body)
+	isJSON := jerr == nil
+	if resp != nil && resp.ContentType != "" && wire.IsJSONMedia(resp.ContentType) && !isJSON {
 		actual := "empty body"
+		why := "the body is not JSON"
 		if len(bytes.TrimSpace(body)) > 0 {
-			actual = "non-JSON body of " + fmt.Sprint(len(body)) + " bytes"
+			actual = fmt.Sprintf("non-JSON body of %d bytes", len(body))
 			if ct := header.Get("Content-Type"); ct != "" {
 				actual += " (" + ct + ")"
 			}
+			actual += ": " + jerr.Error()
+			why += ": " + jerr.Error()
 		}
-		ck.add(BodyNotJSON, "", resp.ContentType, actual, "the body is not JSON", resp.Source.String())
-	}
-	if resp != nil && resp.schema != nil && isJSON {
-		ck.schema(resp, doc)
+		ck.add(BodyNotJSON, "", resp.ContentType, actual, why, resp.Source.String())
 	}
 	if isJSON {
-		ck.codes(doc)
-		ck.semantic(doc)
+		judged := resp
+		if judged == nil {
+			judged = ck.fallback(sj.Doc)
+		}
+		ck.contentType(judged, header)
+		ck.strictNotes(sj)
+		if judged != nil && judged.schema != nil {
+			ck.schema(judged, sj)
+		}
+		ck.codes(sj.Doc)
+		ck.semantic(sj.Doc)
 	}
-	out := ck.findings
+	ck.headers(resp, header, sj.Doc)
+	return ck.done(opts)
+}
+
+func (c *checker) done(opts CheckOptions) []Finding {
+	out := c.findings
 	sort.SliceStable(out, func(i, j int) bool {
 		if ri, rj := ruleIndex(out[i].ID), ruleIndex(out[j].ID); ri != rj {
 			return ri < rj
@@ -107,17 +137,22 @@ type checker struct {
 func (c *checker) add(id, pointer, expected, actual, message, source string) {
 	c.findings = append(c.findings, Finding{
 		ID: id, Severity: severityOf(id), Pointer: pointer, Expected: expected, Actual: actual,
-		Message: fmt.Sprintf("%s: error at %q: %s", c.op.Name(), pointer, message), Source: source,
+		Message: fmt.Sprintf("%s: error at %q: %s", c.op.Name(), wire.Display(pointer), message), Source: source,
 	})
 }
 
-func (c *checker) schema(resp *Response, doc any) {
+func (c *checker) schema(resp *Response, sj wire.StrictJSON) {
+	doc := validationDoc(sj)
 	vs, err := resp.schema.validate(doc)
 	src := joinSource(resp.Source.String(), resp.SchemaFile)
 	if err != nil {
 		c.add(SchemaViolation, "", "a body the schema can judge", "a schema error", oneLine(err.Error()), src)
 		return
 	}
+	if c.codeMissing(resp, doc, vs, src) {
+		return
+	}
+	c.integers(resp, doc, sj.Fractional, src)
 	seen := map[string]bool{}
 	// A date field carries a pattern beside its format, for the tools that know no custom format; a value
 	// breaking both is one finding, the format's, as before the patterns were added.
@@ -143,7 +178,7 @@ func (c *checker) schema(resp *Response, doc any) {
 			f = Finding{ID: TypeMismatch, Pointer: v.pointer, Expected: fmt.Sprint(v.details["expected"]), Actual: fmt.Sprint(v.details["given"]), Message: "wrong JSON type"}
 		case "enum", "const":
 			want := fmt.Sprint(v.details["allowed"])
-			f = Finding{ID: ValueNotInSet, Pointer: v.pointer, Expected: want, Actual: quoteValue(v.value), Message: "value outside the documented set"}
+			f = Finding{ID: ValueNotInSet, Pointer: v.pointer, Expected: want, Actual: c.valueText(v.pointer, v.value), Message: "value outside the documented set"}
 		case "format", "pattern":
 			want := fmt.Sprint(v.details["format"])
 			if v.kind == "pattern" {
@@ -154,7 +189,7 @@ func (c *checker) schema(resp *Response, doc any) {
 			// The branch's own errors are reported too; these summaries add nothing.
 			continue
 		default:
-			f = Finding{ID: SchemaViolation, Pointer: v.pointer, Expected: v.kind, Actual: shapeOf(v.value), Message: v.desc}
+			f = Finding{ID: SchemaViolation, Pointer: v.pointer, Expected: constraintText(v), Actual: shapeOf(v.value), Message: v.desc}
 		}
 		key := f.ID + "\x00" + f.Pointer
 		if seen[key] {
@@ -180,7 +215,7 @@ func (c *checker) codes(doc any) {
 		}
 		if row != nil && len(row.Messages) > 0 && !row.MessagesOpen && o.Codes.MessagePointer != "" {
 			if msg, ok := lookupString(doc, o.Codes.MessagePointer); ok && !contains(row.Messages, msg) {
-				c.add(MessageChanged, o.Codes.MessagePointer, quoteList(row.Messages), quoteValue(msg),
+				c.add(MessageChanged, o.Codes.MessagePointer, quoteList(row.Messages), textShape(msg),
 					fmt.Sprintf("the message of %s changed", code), row.Source.String())
 			}
 		}
@@ -265,8 +300,13 @@ type Classification struct {
 }
 
 // Classify reads what an answer means: its code and whether it is billed.
-func (o *Operation) Classify(status int, body []byte) Classification {
-	cl := Classification{Status: status}
+func (o *Operation) Classify(status int, body []byte) (cl Classification) {
+	defer func() {
+		if r := recover(); r != nil {
+			cl = Classification{Status: status} // a fault of kontrak: nothing known, never a guess
+		}
+	}()
+	cl = Classification{Status: status}
 	doc, ok := decodeJSON(body)
 	if ok {
 		cl.Code, _ = lookupString(doc, o.Codes.Pointer)
@@ -309,26 +349,14 @@ func (o *Operation) MaxBillable() bool {
 	return false
 }
 
-// decodeJSON decodes one JSON value; trailing data makes it not JSON.
+// decodeJSON decodes one JSON value byte-exactly (wire.DecodeJSONStrict): trailing data, a byte order mark
+// or invalid UTF-8 make it not JSON.
 func decodeJSON(body []byte) (any, bool) {
-	if len(bytes.TrimSpace(body)) == 0 {
+	sj, err := wire.DecodeJSONStrict(body)
+	if err != nil {
 		return nil, false
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, false
-	}
-	return doc, true
-}
-
-func isJSONType(ct string) bool {
-	ct = strings.ToLower(ct)
-	return strings.Contains(ct, "json")
+	return sj.Doc, true
 }
 
 // lookupString reads the string at a JSON Pointer; a number or boolean is given in its JSON form.
@@ -354,7 +382,12 @@ func lookupString(doc any, pointer string) (string, bool) {
 }
 
 // Lookup reads the value at a JSON Pointer of a JSON body.
-func Lookup(body []byte, pointer string) (any, bool) {
+func Lookup(body []byte, pointer string) (v any, found bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, found = nil, false
+		}
+	}()
 	doc, ok := decodeJSON(body)
 	if !ok {
 		return nil, false
@@ -363,8 +396,8 @@ func Lookup(body []byte, pointer string) (any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	v, _, err := p.Get(doc)
-	return v, err == nil
+	got, _, err := p.Get(doc)
+	return got, err == nil
 }
 
 func contains(list []string, s string) bool {
@@ -393,15 +426,23 @@ func quoteList(l []string) string {
 }
 
 // shapeOf describes a value without echoing it: a field that breaks a format may hold personal data (a
-// date of birth), so digits become 9 and letters A or a ("1989-06-01" is "9999-99-99").
+// date of birth), so digits become 9 and letters A or a ("1989-06-01" is shaped 9999-99-99), and the text
+// says it is withheld.
 func shapeOf(v any) string {
 	s, ok := v.(string)
 	if !ok {
-		if v == nil {
-			return "null"
-		}
-		return fmt.Sprintf("a %T", v)
+		return kindOf(v)
 	}
+	return "a value shaped " + shape(s) + " (withheld: personal data)"
+}
+
+// textShape describes a vendor's message text without echoing it: a message may quote the request (a
+// name read off the card), so only its length and shape are told.
+func textShape(s string) string {
+	return fmt.Sprintf("a text of %d characters shaped %s (withheld: may hold personal data)", utf8.RuneCountInString(s), shape(s))
+}
+
+func shape(s string) string {
 	r := []rune(s)
 	if len(r) > 40 {
 		r = append(r[:40], '…')
@@ -416,7 +457,26 @@ func shapeOf(v any) string {
 			r[i] = 'a'
 		}
 	}
-	return fmt.Sprintf("%q", string(r))
+	return string(r)
+}
+
+// kindOf names a JSON value's type the way the JSON text would, never Go's.
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number, float64, int:
+		return "a number"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	}
+	return "a value"
 }
 
 func joinSource(parts ...string) string {

@@ -2,7 +2,10 @@ package contract_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -12,6 +15,7 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 var (
@@ -167,6 +171,7 @@ type drift struct {
 	example string
 	patch   string
 	strict  bool
+	header  http.Header
 	want    []idPointer
 }
 
@@ -200,7 +205,7 @@ func runDrift(t *testing.T, cases []drift) {
 					t.Fatalf("applying patch to %s: %v", tc.example, err)
 				}
 			}
-			fs := op.Check(tc.status, nil, body, contract.CheckOptions{Strict: tc.strict})
+			fs := op.Check(tc.status, tc.header, body, contract.CheckOptions{Strict: tc.strict})
 			got := []idPointer{}
 			for _, f := range fs {
 				got = append(got, idPointer{f.ID, f.Pointer, f.Severity})
@@ -276,33 +281,74 @@ func TestDriftEkycpro(t *testing.T) {
 	})
 }
 
-// Check never panics and always answers, whatever the bytes and the status.
+// goWords are Go's and gojsonschema's names, which a finding never shows.
+var goWords = regexp.MustCompile(`json\.Number|map\[|\[\]interface|\(root\)|\b(number|string|array)_(gte?|lte?|min|max)|invalid_type|condition_(then|else)|additional_property`)
+
+// Check never panics and always answers, whatever the bytes, the status and the headers; and what it
+// answers holds the invariants of a finding. Seeds: every documented example, and one body for each
+// case of issue 8 under testdata/fuzz/FuzzCheck.
 func FuzzCheck(f *testing.F) {
 	c := load(f)
 	for _, v := range c.Vendors() {
 		for _, op := range v.Operations {
 			for _, r := range op.Responses {
 				for _, ex := range r.Examples {
-					f.Add(ex.Value, 200)
+					f.Add(ex.Value, 200, "", "")
 				}
 			}
 		}
 	}
-	f.Add([]byte(`{"data": {"nik": 1}, "error_code": []}`), 404)
-	f.Add([]byte(`[1, 2, {"status": null}]`), 429)
-	f.Add([]byte("\xff\xfe"), 599)
-	f.Fuzz(func(t *testing.T, body []byte, status int) {
+	f.Add([]byte(`{"data": {"nik": 1}, "error_code": []}`), 404, "application/json", "")
+	f.Add([]byte(`[1, 2, {"status": null}]`), 429, "", "")
+	f.Add([]byte("\xff\xfe"), 599, "text/html", "gzip")
+	known := map[string]contract.Severity{}
+	for _, r := range contract.Rules() {
+		known[r.ID] = r.Severity
+	}
+	f.Fuzz(func(t *testing.T, body []byte, status int, contentType, encoding string) {
+		h := http.Header{}
+		if contentType != "" {
+			h.Set("Content-Type", contentType)
+		}
+		if encoding != "" {
+			h.Set("Content-Encoding", encoding)
+		}
 		for _, v := range c.Vendors() {
 			for _, op := range v.Operations {
-				fs := op.Check(status, nil, body, contract.CheckOptions{})
+				fs := op.Check(status, h, body, contract.CheckOptions{})
 				for _, x := range fs {
-					if x.ID == "" || (x.Severity != contract.Breaking && x.Severity != contract.Notice) {
-						t.Fatalf("%s: malformed finding %+v", op.Name(), x)
+					sev, ok := known[x.ID]
+					switch {
+					case x.ID == contract.CheckFailed:
+						t.Fatalf("%s: Check failed on its input: %s", op.Name(), x.Message)
+					case !ok || x.Severity != sev:
+						t.Fatalf("%s: finding of an unknown rule or severity %+v", op.Name(), x)
+					case x.Pointer != "" && !strings.HasPrefix(x.Pointer, "/"):
+						t.Fatalf("%s: pointer %q is no JSON Pointer", op.Name(), x.Pointer)
+					case x.Expected == "" || x.Actual == "" || !strings.HasPrefix(x.Message, op.Name()+": "):
+						t.Fatalf("%s: finding without expected, actual or a message naming the operation %+v", op.Name(), x)
+					case goWords.MatchString(x.Message + " " + x.Actual + " " + x.Expected):
+						t.Fatalf("%s: a Go or library word in %+v", op.Name(), x)
 					}
 				}
-				_ = op.Classify(status, body)
+				if again := op.Check(status, h, body, contract.CheckOptions{}); !cmp.Equal(fs, again) {
+					t.Fatalf("%s: two checks of one answer differ:\n%s", op.Name(), cmp.Diff(fs, again))
+				}
+				strict := op.Check(status, h, body, contract.CheckOptions{Strict: true})
+				if len(strict) != len(fs) || contract.HasBreaking(strict) != (len(fs) > 0) {
+					t.Fatalf("%s: strict mode must make every finding breaking, and only those", op.Name())
+				}
+				cl := op.Classify(status, body)
+				if cl.Status != status {
+					t.Fatalf("%s: Classify changed the status", op.Name())
+				}
+				if _, err := wire.DecodeJSONStrict(body); err != nil && (cl.Code != "" || cl.Flag != "") {
+					t.Fatalf("%s: Classify read a code from a body that is not JSON: %+v", op.Name(), cl)
+				}
+				_, _ = contract.Canonical(op, body)
 			}
 		}
+		_, _ = contract.Lookup(body, string(body))
 	})
 }
 

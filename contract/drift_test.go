@@ -1,6 +1,9 @@
 package contract_test
 
-import "testing"
+import (
+	"net/http"
+	"testing"
+)
 
 func TestDriftVerihubs(t *testing.T) {
 	const v, res, sub = "verihubs", "getExtractKtpAsyncResult", "submitExtractKtpAsync"
@@ -104,10 +107,11 @@ func TestDriftAdvance(t *testing.T) {
 			patch: `[{"op":"replace","path":"/pricingStrategy","value":"FREE"}]`},
 		{reason: "billing flag outside FREE|PAY", vendor: v, op: ocr, status: 200, example: "success",
 			patch: `[{"op":"replace","path":"/pricingStrategy","value":"MAYBE"}]`, want: []idPointer{br("value-not-in-set", "/pricingStrategy")}},
-		{reason: "SERVICE_BUSY migrated to 429, as announced", vendor: v, op: ocr, status: 429,
+		{reason: "SERVICE_BUSY migrated to 429, as announced", vendor: v, op: ocr, status: 429, header: http.Header{"Retry-After": {"10s"}},
 			body: `{"code":"SERVICE_BUSY","message":"Rate limit is exceeded, please retry after the suggested time in HTTP Header.","data":null,"extra":null,"transactionId":"t1","pricingStrategy":"FREE"}`},
 		{reason: "a Glossary code on HTTP 429 other than SERVICE_BUSY", vendor: v, op: ocr, status: 429, example: "imageInvalidSize",
-			want: []idPointer{br("error-code-status-mismatch", "/code")}},
+			header: http.Header{"Retry-After": {"10"}},
+			want:   []idPointer{br("error-code-status-mismatch", "/code")}},
 		{reason: "code on a status never documented", vendor: v, op: ocr, status: 500, example: "ocrNoResult",
 			want: []idPointer{br("status-undocumented", ""), br("error-code-status-mismatch", "/code")}},
 		{reason: "SUCCESS with data null", vendor: v, op: ocr, status: 200, example: "success",

@@ -56,7 +56,8 @@ type sharedCode struct {
 // Load reads every specs/*.yaml of fsys and the schemas they reference, and checks that the spec format
 // is kept: a vendor id, operationIds, a schema for every JSON response, known code tables. The first
 // problem found is returned as a one-line error naming the file and the place.
-func Load(fsys fs.FS) (*Contract, error) {
+func Load(fsys fs.FS) (c *Contract, err error) {
+	defer recoverInto(&err, "loading the specs")
 	files, err := fs.Glob(fsys, SpecDir+"/*.yaml")
 	if err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func Load(fsys fs.FS) (*Contract, error) {
 	}
 	sort.Strings(files)
 	schemas := newSchemaSet(fsys)
-	c := &Contract{}
+	c = &Contract{}
 	for _, f := range files {
 		v, err := loadVendor(fsys, f, schemas)
 		if err != nil {
@@ -291,8 +292,14 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 				}
 				o.Responses = append(o.Responses, resp)
 			}
+			if o.Callbacks, err = loadCallbacks(file, o, op, schemes, schemas); err != nil {
+				return nil, ofail("%v", err)
+			}
 			v.Operations = append(v.Operations, o)
 		}
+	}
+	if err := linkCallbacks(v); err != nil {
+		return nil, fail("%v", err)
 	}
 	for _, o := range v.Operations {
 		for _, sc := range o.Security {
@@ -310,6 +317,15 @@ func loadResponse(file, status string, r *v3.Response, schemas *schemaSet) (*Res
 	resp := &Response{Status: strings.ToUpper(status), Description: r.Description}
 	if err := decodeExt(r.Extensions, extSource, &resp.Source, false); err != nil {
 		return nil, err
+	}
+	if r.Headers != nil {
+		for name, h := range r.Headers.FromOldest() {
+			rh := ResponseHeader{Name: name, Required: h.Required}
+			if h.Example != nil {
+				rh.Example = h.Example.Value
+			}
+			resp.Headers = append(resp.Headers, rh)
+		}
 	}
 	if r.Content == nil {
 		return resp, nil

@@ -32,6 +32,7 @@ type Rule struct {
 // The finding ids. One table, like oasdiff's rules: adding a rule is adding a row here and its check.
 const (
 	StatusUndocumented      = "status-undocumented"
+	RouteUndocumented       = "route-undocumented" // judged by the callers that route traffic (kontrak check)
 	BodyNotJSON             = "body-not-json"
 	FieldMissing            = "field-missing"
 	TypeMismatch            = "type-mismatch"
@@ -43,6 +44,17 @@ const (
 	BillingFlagMismatch     = "billing-flag-mismatch"
 	FieldUndocumented       = "field-undocumented"
 	MessageChanged          = "message-changed"
+	CallbackAuthMissing     = "callback-auth-missing"
+
+	// Byte-exact judging (strict.go): what a lenient decoder lets through and a client may read otherwise.
+	DuplicateKey               = "duplicate-key"
+	NumberOutOfRange           = "number-out-of-range"
+	NumberNotInteger           = "number-not-integer"
+	ContentEncodingUndecodable = "content-encoding-undecodable"
+	ContentTypeMismatch        = "content-type-mismatch"
+	HeaderMissing              = "header-missing"
+	HeaderMalformed            = "header-malformed"
+	CheckFailed                = "check-failed"
 
 	// The semantic rules (semantic.go): a KTP's meaning, against the canonical record and the vocabulary.
 	NIKMalformed             = "nik-malformed"
@@ -58,6 +70,7 @@ const (
 
 var rules = []Rule{
 	{StatusUndocumented, Breaking, "The HTTP status is not documented for the operation."},
+	{RouteUndocumented, Breaking, "An interaction's method and path match no documented operation of any vendor."},
 	{BodyNotJSON, Breaking, "The body is not JSON where JSON is documented."},
 	{FieldMissing, Breaking, "A documented field is missing."},
 	{TypeMismatch, Breaking, "A field has another JSON type than documented."},
@@ -68,7 +81,16 @@ var rules = []Rule{
 	{ErrorCodeStatusMismatch, Breaking, "A code arrives with an HTTP status other than its table's."},
 	{BillingFlagMismatch, Breaking, "The billing flag in the body contradicts the code table."},
 	{FieldUndocumented, Notice, "A field the documents do not know."},
+	{CallbackAuthMissing, Breaking, "An inbound callback lacks the documented credential (HTTP Basic auth)."},
 	{MessageChanged, Notice, "A documented message text changed (vendors say messages change without notice)."},
+	{DuplicateKey, Breaking, "An object writes a key twice: clients disagree on which value wins."},
+	{NumberOutOfRange, Breaking, "A number is beyond the range of a double (±1.8e308): no JSON client reads it."},
+	{NumberNotInteger, Breaking, "A documented integer is written with a fraction or exponent (1.0, 1e3)."},
+	{ContentEncodingUndecodable, Breaking, "The body does not decode by its Content-Encoding (or the encoding is not gzip or deflate)."},
+	{ContentTypeMismatch, Breaking, "The answer's Content-Type is not the documented media type (JSON served as text/html)."},
+	{HeaderMissing, Breaking, "A documented response header is missing (Retry-After on a rate-limit answer)."},
+	{HeaderMalformed, Breaking, "A documented response header is not in its documented form."},
+	{CheckFailed, Breaking, "kontrak could not judge the answer (a fault of kontrak, reported, never a pass)."},
 	{NIKMalformed, Breaking, "A documented NIK is not 16 digits (a vendor's documented mask excepted)."},
 	{EpochUnitMismatch, Breaking, "A token expiry is not in its documented epoch unit (milliseconds: 13 digits)."},
 	{SuccessBodyOnErrorStatus, Breaking, "A success body arrives with a status outside the success statuses."},

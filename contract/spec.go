@@ -151,7 +151,10 @@ type SandboxCode struct {
 	Value       string  `yaml:"value" json:"value"`
 	Description string  `yaml:"description" json:"description"`
 	Outcome     Outcome `yaml:"outcome" json:"outcome"`
-	Source      Source  `yaml:"source" json:"source"`
+	// Result, on a submit of an asynchronous flow, is the value of the result operation's sandbox
+	// parameter whose answer is this submission's result: what the callback carries (kontrak serve).
+	Result string `yaml:"result,omitempty" json:"result,omitempty"`
+	Source Source `yaml:"source" json:"source"`
 }
 
 // Outcome is what an answer must be: its status, its code (empty for none) and values at pointers.
@@ -176,9 +179,18 @@ type Response struct {
 	ContentType string // "" when no body is documented
 	SchemaFile  string // path in the spec FS, e.g. "schemas/ekycpro/idOcrGeneral.200.json"
 	Examples    []Example
-	Source      Source
+	// Headers are the documented response headers (OpenAPI headers); Check judges them.
+	Headers []ResponseHeader
+	Source  Source
 
 	schema *compiledSchema
+}
+
+// ResponseHeader is a documented header of a response.
+type ResponseHeader struct {
+	Name     string
+	Required bool
+	Example  string
 }
 
 // SecurityScheme is a credential an operation sends.
@@ -275,6 +287,9 @@ type Operation struct {
 	// Canonical maps the operation's success answer onto the canonical KTP record (x-kontrak-canonical);
 	// nil for an operation that carries no KTP.
 	Canonical *CanonicalMap
+	// Callbacks are the requests the vendor sends back to the client after this operation (OpenAPI
+	// callbacks; callback.go).
+	Callbacks []*Callback
 
 	imageField string
 	imageRules *ImageRules

@@ -102,7 +102,8 @@ var unknownKey = regexp.MustCompile(`line (\d+): field (\S+) not found in type`)
 
 // ParseWaivers reads a waivers file's bytes; name names it in errors. Unknown keys, a missing field, a
 // date that is not YYYY-MM-DD and a waiver written twice are errors naming the file, line and field.
-func ParseWaivers(name string, data []byte) (*Waivers, error) {
+func ParseWaivers(name string, data []byte) (w *Waivers, err error) {
+	defer recoverInto(&err, "%s", name)
 	// Decoded twice: strictly into the fields (unknown keys refused, with their line), and as nodes for
 	// each waiver's line. Expires is a node: YAML would read an unquoted date as a timestamp.
 	var doc struct {

@@ -1,12 +1,10 @@
 package sandbox
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -37,6 +35,10 @@ type Config struct {
 	// MaxLargeBodies bounds the bodies over 1 MiB (or of unknown length) read at once; the others wait.
 	// Zero is DefaultMaxLargeBodies.
 	MaxLargeBodies int
+	// CallbackClient posts the callbacks of accepted submits (callback.go); nil is a client with a 5 s
+	// timeout. CallbackAllowRemote lets them reach a receiver that is not on a loopback address.
+	CallbackClient      *http.Client
+	CallbackAllowRemote bool
 }
 
 type server struct {
@@ -56,7 +58,8 @@ type tokenKey struct{ operation, token string }
 // New builds the local sandbox of every vendor of c: one handler for all of them, since their paths do not
 // collide. It reads every scenario and cassette once; an error names what cannot be read or what an
 // operation lacks to be served (a documented refusal, a success to issue tokens with).
-func New(c *contract.Contract, cfg Config) (http.Handler, error) {
+func New(c *contract.Contract, cfg Config) (_ http.Handler, err error) {
+	defer loadRecovered(cfg.Cassettes, &err)
 	if c == nil {
 		return nil, errors.New("sandbox: no contract")
 	}
@@ -92,6 +95,7 @@ func New(c *contract.Contract, cfg Config) (http.Handler, error) {
 
 // ServeHTTP answers one request by the rules of the package documentation, in their order.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer s.recovered(w, r)
 	op, ok := s.c.Lookup(r.Method, r.URL.Path)
 	if !ok {
 		s.fixtureError(w, r, http.StatusNotFound, fmt.Sprintf("kontrak serve: no documented operation for %s %s", r.Method, r.URL.Path))
@@ -113,12 +117,14 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fixtureError(w, r, http.StatusBadRequest, fmt.Sprintf("kontrak serve: the request body cannot be read: %v", err))
 		return
 	}
-	a, why := s.decide(d, readRequest(r, body))
+	q := readRequest(r, body)
+	a, why := s.decide(d, q)
 	if a == nil {
 		s.fixtureError(w, r, http.StatusInternalServerError, fmt.Sprintf("kontrak serve: %s has no answer in the data (%s)", op.Name(), why))
 		return
 	}
 	s.send(w, r, op, a, why)
+	s.callbacks(op, q, a.status) // callback.go
 }
 
 // send writes a vendor's answer and logs the rule that chose it.
@@ -338,17 +344,17 @@ func (s *server) sandbox(d *opData, q *request) (*answer, string, bool) {
 // matcher (credentials and signature fields ignored). withReplayOnly includes the interactions of
 // replay-only scenarios.
 func (s *server) match(d *opData, q *request, withReplayOnly bool) *recorded {
+	if q.canon == nil {
+		// Canonicalised once for every candidate (and both calls of a request); the recordings were at load.
+		q.canon = d.vendor.match.Live(q.r, q.body)
+	}
 	for _, rec := range d.recorded {
 		if !withReplayOnly && (rec.scenario == nil || rec.scenario.Live.ReplayOnly || rec.scenario.Operation != d.op.ID) {
 			continue
 		}
-		req := q.r.Clone(q.r.Context())
 		// The operation is already found: the path is compared as recorded, whatever prefix the base URL
 		// of either side carries.
-		req.URL.Path, req.URL.RawPath = rec.path, ""
-		req.Body = io.NopCloser(bytes.NewReader(q.body))
-		req.ContentLength = int64(len(q.body))
-		if d.vendor.match(req, rec.req) {
+		if d.vendor.match.Match(q.canon.WithPath(rec.path), rec.canon) {
 			return rec
 		}
 	}

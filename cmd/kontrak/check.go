@@ -12,14 +12,17 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/report"
 )
 
 func init() {
 	commands["check"] = command{
-		summary: "check a response body (--vendor --operation --status FILE|-) or go-vcr cassettes against the contract",
-		run:     runCheck,
+		synopsis: "[--vendor V --operation OP --status N] [--strict] [--waivers FILE] [--format F] [--input F] [--report] FILE...|-",
+		example:  "kontrak check cassettes/advance/ocr-no-result.yaml",
+		summary:  "check a response body (--vendor --operation --status FILE|-), or traffic: go-vcr cassettes, HAR files, NDJSON logs (FILE...|-)",
+		run:      runCheck,
 	}
 }
 
@@ -54,8 +57,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	operation := fs.String("operation", "", "operationId (body mode)")
 	status := fs.String("status", "", "HTTP status of the answer (body mode)")
 	strict := fs.Bool("strict", false, "count notices as breaking")
-	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", "))
+	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", ")+
+		"; the drift report (--report, and every HAR or NDJSON input) takes "+strings.Join(report.TrafficFormats(), ", "))
 	waiversFile := fs.String("waivers", "", "a waivers.yaml: the known drift it names is shown as waived and fails nothing")
+	tf := trafficFlags(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -79,12 +84,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := ws.Check(c); err != nil {
 		return usagef("--waivers: %v", err)
 	}
-	var verdicts []verdictJSON
-	if bodyMode {
-		verdicts, err = checkBody(c, *vendor, *operation, *status, files, opts, ws, stdin)
-	} else {
-		verdicts, err = checkCassettes(c, files, opts, ws)
+	if !bodyMode {
+		return checkTraffic(c, files, opts, ws, tf, *format, stdin, stdout, stderr)
 	}
+	verdicts, err := checkBody(c, *vendor, *operation, *status, files, opts, ws, stdin)
 	if err != nil {
 		return err
 	}
@@ -92,6 +95,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := printVerdicts(stdout, *format, bodyMode, verdicts, problems, c); err != nil {
 		return err
 	}
+	return verdictsExit(verdicts, problems, stderr)
+}
+
+// verdictsExit prints the waivers' problems, one line each, and says how the run ends: drift when an
+// answer drifted or a waiver failed.
+func verdictsExit(verdicts []verdictJSON, problems []contract.Problem, stderr io.Writer) error {
 	for _, p := range problems {
 		fmt.Fprintln(stderr, "kontrak check: "+p.Error())
 	}
@@ -146,10 +155,14 @@ func checkSummary(verdicts []verdictJSON, problems []contract.Problem) *report.S
 	s := &report.Summary{}
 	rows := map[string]*report.Vendor{}
 	for _, v := range verdicts {
-		row := rows[v.Vendor]
+		vendor := v.Vendor
+		if vendor == "" {
+			vendor = "(no vendor)" // an interaction of no documented route (route-undocumented)
+		}
+		row := rows[vendor]
 		if row == nil {
-			row = &report.Vendor{Vendor: v.Vendor, Mode: "check"}
-			rows[v.Vendor] = row
+			row = &report.Vendor{Vendor: vendor, Mode: "check"}
+			rows[vendor] = row
 			s.Vendors = append(s.Vendors, row)
 		}
 		name := v.Operation
@@ -162,7 +175,7 @@ func checkSummary(verdicts []verdictJSON, problems []contract.Problem) *report.S
 		for _, f := range v.Findings {
 			rf := report.Failure{Vendor: v.Vendor, Operation: v.Operation, Spec: name, Cassette: v.Cassette, Interaction: v.Interaction,
 				Rule: f.ID, Pointer: f.Pointer, Want: f.Expected, Got: f.Actual, Source: f.Source, At: v.Cassette,
-				Message: fmt.Sprintf("%s %s %s: %s at %s: want %s, got %s (%s)", v.Vendor, v.Operation, name, f.ID, orRoot(f.Pointer), f.Expected, f.Actual, f.Source)}
+				Message: fmt.Sprintf("%s %s %s: %s at %s: want %s, got %s (%s)", v.Vendor, v.Operation, name, f.ID, wire.Display(f.Pointer), f.Expected, f.Actual, f.Source)}
 			switch {
 			case f.Waived != nil:
 				rf.Waiver = f.Waived.String()
@@ -189,13 +202,6 @@ func checkSummary(verdicts []verdictJSON, problems []contract.Problem) *report.S
 		s.Failures = append(s.Failures, report.Failure{Spec: "waivers", At: p.Waiver.At, Message: p.Error()})
 	}
 	return s
-}
-
-func orRoot(p string) string {
-	if p == "" {
-		return `""`
-	}
-	return p
 }
 
 func checkBody(c *contract.Contract, vendor, operation, status string, files []string, opts contract.CheckOptions, ws *contract.Waivers, stdin io.Reader) ([]verdictJSON, error) {
@@ -230,44 +236,12 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(findings), Findings: nonNil(findings)}}, nil
 }
 
-func checkCassettes(c *contract.Contract, files []string, opts contract.CheckOptions, ws *contract.Waivers) ([]verdictJSON, error) {
-	var all []verdictJSON
-	// Read every cassette before printing anything: an unreadable one is exit 2 with nothing half-said.
-	type loaded struct {
-		file string
-		ixs  []recorder.Exchange
-	}
-	var cassettes []loaded
-	for _, f := range files {
-		ixs, err := recorder.ReadExchanges(f)
-		if err != nil {
-			return nil, usageError{err.Error()}
-		}
-		cassettes = append(cassettes, loaded{f, ixs})
-	}
-	// Resolve every interaction's operation before judging any, for the same reason.
-	ops := map[*recorder.Exchange]*contract.Operation{}
-	for _, cs := range cassettes {
-		for i := range cs.ixs {
-			ix := &cs.ixs[i]
-			op, ok := c.Lookup(ix.Method, ix.Path)
-			if !ok {
-				return nil, usagef("%s: interaction %d: %s %s matches no documented operation", cs.file, ix.ID, ix.Method, ix.Path)
-			}
-			ops[ix] = op
-		}
-	}
-	for _, cs := range cassettes {
-		for i := range cs.ixs {
-			ix := &cs.ixs[i]
-			op := ops[ix]
-			findings := ws.Apply(op.Vendor.ID, op.ID, op.Check(ix.Status, ix.Header, ix.Body, opts))
-			id := ix.ID
-			all = append(all, verdictJSON{Cassette: cs.file, Interaction: &id, Vendor: op.Vendor.ID, Operation: op.ID,
-				Verdict: verdict(findings), Findings: nonNil(findings)})
-		}
-	}
-	return all, nil
+// routeUndocumented is the finding of an interaction whose method and path match no operation of any spec.
+func routeUndocumented(ix *recorder.Exchange) contract.Finding {
+	got := ix.Method + " " + ix.Path
+	return contract.Finding{ID: contract.RouteUndocumented, Severity: contract.Breaking,
+		Expected: "the method and path of a documented operation", Actual: got,
+		Message: got + " matches no documented operation", Source: "specs/"}
 }
 
 // textLine is one finding on one line: where, vendor, operation, pointer, want vs got, source.
@@ -276,7 +250,11 @@ func textLine(where string, op *contract.Operation, f contract.Finding) string {
 	if p == "" {
 		p = `""`
 	}
-	return fmt.Sprintf("%s%s %s %s %s %s: want %s, got %s (%s)", where, f.Severity, op.Vendor.ID, op.ID, f.ID, p,
+	vendor, id := "(no vendor)", "(no operation)"
+	if op != nil {
+		vendor, id = op.Vendor.ID, op.ID
+	}
+	return fmt.Sprintf("%s%s %s %s %s %s: want %s, got %s (%s)", where, f.Severity, vendor, id, f.ID, p,
 		f.Expected, f.Actual, f.Source)
 }
 

@@ -144,18 +144,25 @@ func TestCheckCassetteErrors(t *testing.T) {
 	os.WriteFile(bad, []byte("version: 2\ninteractions: [\n  - {"), 0o644)
 	old := filepath.Join(dir, "old.yaml")
 	os.WriteFile(old, []byte("version: 1\ninteractions: []\n"), 0o644)
+	empty := filepath.Join(dir, "empty.yaml")
+	os.WriteFile(empty, []byte("version: 2\ninteractions: []\n"), 0o644)
+	null := filepath.Join(dir, "null.yaml")
+	os.WriteFile(null, []byte("version: 2\ninteractions: [~]\n"), 0o644)
 	unknown := filepath.Join(dir, "unknown.yaml")
 	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
 	for _, tc := range []struct {
 		reason, file, want string
+		flags              []string
 	}{
-		{"missing cassette", filepath.Join(dir, "none.yaml"), "none.yaml: cannot read cassette: no such file or directory"},
-		{"invalid YAML", bad, "bad.yaml: not a go-vcr v4 cassette: "},
-		{"old cassette format", old, "old.yaml: not a go-vcr v4 cassette: version 1, want 2"},
-		{"interaction of no documented operation", unknown, "unknown.yaml: interaction 0: GET /nope matches no documented operation"},
+		{"missing cassette", filepath.Join(dir, "none.yaml"), "none.yaml: cannot read cassette: no such file or directory", nil},
+		{"invalid YAML", bad, "bad.yaml: not a go-vcr v4 cassette: ", nil},
+		{"old cassette format", old, "old.yaml: not a go-vcr v4 cassette: version 1, want 2", nil},
+		{"interaction of no documented operation, --strict-routes", unknown, "unknown.yaml: interaction 0: GET /nope matches no documented operation", []string{"--strict-routes"}},
+		{"an empty cassette judges nothing: an error, not a pass", empty, "empty.yaml: an empty cassette: no interaction to judge or replay", nil},
+		{"interactions: [~] is a one-line error, not a panic", null, "null.yaml: interaction 0 (line 2): empty", nil},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
-			code, out, errs := runKontrak(t, "", "check", "testdata/drifted.yaml", tc.file)
+			code, out, errs := runKontrak(t, "", append(append([]string{"check"}, tc.flags...), "testdata/drifted.yaml", tc.file)...)
 			if code != 2 || !strings.Contains(errs, tc.want) {
 				t.Errorf("exit %d stderr %q, want 2 and %q", code, errs, tc.want)
 			}
@@ -163,5 +170,38 @@ func TestCheckCassetteErrors(t *testing.T) {
 				t.Errorf("printed %q before failing: an unreadable input must leave nothing half-said", out)
 			}
 		})
+	}
+}
+
+// TestCheckRouteUndocumented: an interaction whose route matches no operation is one route-undocumented
+// finding, and the other interactions and cassettes are still judged.
+func TestCheckRouteUndocumented(t *testing.T) {
+	unknown := filepath.Join(t.TempDir(), "unknown.yaml")
+	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
+	good := "../../cassettes/advance/ocr-no-result.yaml"
+	code, out, errs := runKontrak(t, "", "check", unknown, good, "testdata/drifted.yaml")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (stdout %q, stderr %q)", code, out, errs)
+	}
+	want := unknown + "#0 breaking (no vendor) (no operation) route-undocumented \"\": want the method and path of a documented operation, got GET /nope (specs/)\n"
+	if !strings.HasPrefix(out, want) {
+		t.Errorf("stdout does not open with the route finding:\n%s\nwant\n%s", out, want)
+	}
+	if !strings.Contains(out, "testdata/drifted.yaml#") {
+		t.Errorf("the other cassettes were not judged:\n%s", out)
+	}
+	code, out, _ = runKontrak(t, "", "check", "--format", "json", unknown, good)
+	if code != 1 || !strings.Contains(out, `"id": "route-undocumented"`) || !strings.Contains(out, `"cassette": "`+good+`"`) {
+		t.Errorf("json: exit %d:\n%s", code, out)
+	}
+}
+
+// A route of no vendor operation (another API in a mixed log) is counted and skipped, not an error.
+func TestCheckUnroutedSkipped(t *testing.T) {
+	unknown := filepath.Join(t.TempDir(), "unknown.yaml")
+	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
+	code, out, errs := runKontrak(t, "", "check", "--report", unknown)
+	if code != 0 || !strings.Contains(out, "1 interactions: 0 judged") || !strings.Contains(out, "1 matched no vendor operation") {
+		t.Errorf("exit %d, out %q, stderr %q; want 0 and the interaction counted as unrouted", code, out, errs)
 	}
 }

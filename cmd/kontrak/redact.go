@@ -11,8 +11,10 @@ import (
 
 func init() {
 	commands["redact"] = command{
-		summary: "redact go-vcr cassettes in place: credentials, images and personal data out (CASSETTE...)",
-		run:     runRedact,
+		synopsis: "CASSETTE.yaml...",
+		example:  "kontrak redact cassettes/verihubs/recorded.yaml",
+		summary:  "redact go-vcr cassettes in place: credentials, images and personal data out (CASSETTE...)",
+		run:      runRedact,
 	}
 }
 
@@ -28,8 +30,10 @@ func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	if len(files) == 0 {
 		return usagef("no input: give the CASSETTE.yaml files to redact in place")
 	}
+	// The check before anything is written streams each file (recorder.CheckFile); RedactFile itself
+	// holds one cassette at a time, since it rewrites the file whole.
 	for _, f := range files {
-		if _, _, err := recorder.Load(f); err != nil {
+		if err := recorder.CheckFile(f); err != nil {
 			return usageError{err.Error()}
 		}
 	}

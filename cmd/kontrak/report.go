@@ -11,18 +11,24 @@ import (
 
 func init() {
 	commands["report"] = command{
-		summary: "summarise a suite run's Ginkgo JSON report (reports/report.json): per vendor, scenarios, drift, notices, billed calls; --format " + strings.Join(report.Names(), "|"),
-		run:     runReport,
+		synopsis: "[--format F] [--root DIR] REPORT.json",
+		example:  "kontrak report --format markdown reports/report.json",
+		summary:  "summarise a suite run's Ginkgo JSON report (reports/report.json): per vendor, scenarios, drift, notices, billed calls; --format " + strings.Join(report.Names(), "|"),
+		run:      runReport,
 	}
 }
 
 func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", "))
+	merge := fs.Bool("merge", false, "merge traffic drift reports (kontrak check --report --format json) of shards of a log into one")
 	root := fs.String("root", ".", "the repository: paths under it are reported relative to it")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
+	}
+	if *merge {
+		return mergeTraffic(files, *format, stdout)
 	}
 	f, err := report.Lookup(*format)
 	if err != nil {

@@ -23,8 +23,10 @@ import (
 
 func init() {
 	commands["serve"] = command{
-		summary: "serve a local sandbox of every vendor on one port, from the specs and cassettes ([--addr 127.0.0.1:8080] [--cassettes DIR])",
-		run:     runServe,
+		synopsis: "[flags]",
+		example:  "kontrak serve --addr 127.0.0.1:8080 --log json",
+		summary:  "serve a local sandbox of every vendor on one port, from the specs and cassettes ([--addr 127.0.0.1:8080] [--cassettes DIR])",
+		run:      runServe,
 	}
 }
 
@@ -89,13 +91,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	// The accepted credentials are the environment's, by the variable names the specs give.
 	creds := map[string]string{}
 	for _, v := range c.Vendors() {
-		for _, name := range engine.CredentialVars(v) {
-			if val := os.Getenv(name); val != "" {
+		names := engine.CredentialVars(v)
+		for _, op := range v.Operations { // the credential serve sends with a callback (HTTP Basic, user:password)
+			for _, cb := range op.Callbacks {
+				for _, sc := range cb.Security {
+					names = append(names, sc.Env)
+				}
+			}
+		}
+		for _, name := range names {
+			if val := os.Getenv(name); val != "" && name != "" {
 				creds[name] = val
 			}
 		}
 	}
-	h, err := sandbox.New(c, sandbox.Config{Cassettes: *cassettes, Root: *root, Credentials: creds, Now: time.Now, Logger: logger})
+	h, err := sandbox.New(c, sandbox.Config{Cassettes: *cassettes, Root: *root, Credentials: creds, Now: time.Now, Logger: logger,
+		CallbackAllowRemote: *allowRemote})
 	if err != nil {
 		return err
 	}

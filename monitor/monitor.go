@@ -1,0 +1,295 @@
+package monitor
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"unicode"
+
+	"github.com/kontrak/kontrak/contract"
+)
+
+// Event is what the monitor saw of one answer (or callback) it judged.
+type Event struct {
+	Vendor    string
+	Operation string
+	Status    int
+	Findings  []contract.Finding
+	// Billing is what the answer costs, as the vendor's flag or tables read it.
+	Billing contract.Classification
+}
+
+// Option configures a monitor.
+type Option func(*config)
+
+type config struct {
+	maxBody  int64
+	sample   uint64
+	callback func(Event)
+	logger   *slog.Logger
+	check    contract.CheckOptions
+}
+
+// WithMaxBody sets the largest body judged (default 1 MiB). A larger one passes untouched, not judged.
+func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithSample judges one answer in n (n ≤ 1: every answer). Sampling is by count, not chance: exactly one
+// call in every n is judged.
+func WithSample(n int) Option {
+	return func(c *config) {
+		if n < 1 {
+			n = 1
+		}
+		c.sample = uint64(n)
+	}
+}
+
+// WithCallback calls fn with every judged answer's Event, on the caller's goroutine. A panic in fn is
+// recovered like any other.
+func WithCallback(fn func(Event)) Option { return func(c *config) { c.callback = fn } }
+
+// WithLogger logs every finding to l (nil: no logging).
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithCheckOptions passes opts to every check (Strict counts notices as breaking).
+func WithCheckOptions(opts contract.CheckOptions) Option { return func(c *config) { c.check = opts } }
+
+// monitor is the state a Transport and a Handler share: the contract, the options, the counters.
+type monitor struct {
+	c    *contract.Contract
+	cfg  config
+	seen atomic.Uint64
+
+	routeMu sync.RWMutex
+	routes  map[route]*contract.Operation // nil value: no operation
+
+	ops map[*contract.Operation]*opCounters // fixed at construction: read without a lock
+
+	unrouted, panics atomic.Int64
+
+	findMu   sync.Mutex
+	findings map[findingKey]int64
+}
+
+type route struct{ method, path string }
+
+type opCounters struct {
+	calls, judged, notJudged, sampledOut, billed, drifted atomic.Int64
+}
+
+type findingKey struct{ vendor, operation, id string }
+
+func newMonitor(c *contract.Contract, opts []Option) *monitor {
+	m := &monitor{c: c, cfg: config{maxBody: 1 << 20, sample: 1}, routes: map[route]*contract.Operation{},
+		ops: map[*contract.Operation]*opCounters{}, findings: map[findingKey]int64{}}
+	for _, o := range opts {
+		o(&m.cfg)
+	}
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			m.ops[op] = &opCounters{}
+			for _, cb := range op.Callbacks {
+				m.ops[cb.Judged()] = &opCounters{}
+			}
+		}
+	}
+	return m
+}
+
+const maxCachedRoutes = 4096
+
+// lookup finds a request's operation, cached by method and path (a path with ids in it may fill the
+// cache; past its size the lookup is done every time).
+func (m *monitor) lookup(method, path string) *contract.Operation {
+	k := route{method, path}
+	m.routeMu.RLock()
+	op, ok := m.routes[k]
+	m.routeMu.RUnlock()
+	if ok {
+		return op
+	}
+	op, _ = m.c.Lookup(method, path)
+	m.routeMu.Lock()
+	if len(m.routes) < maxCachedRoutes {
+		m.routes[k] = op
+	}
+	m.routeMu.Unlock()
+	return op
+}
+
+// sampled reports whether this call is the one in n that is judged.
+func (m *monitor) sampled() bool {
+	if m.cfg.sample <= 1 {
+		return true
+	}
+	return (m.seen.Add(1)-1)%m.cfg.sample == 0
+}
+
+// judge checks one body of op and reports it. It recovers its own panics.
+func (m *monitor) judge(op *contract.Operation, status int, header http.Header, body []byte) {
+	defer func() {
+		if recover() != nil {
+			m.panics.Add(1)
+		}
+	}()
+	cnt := m.ops[op]
+	fs := op.Check(status, header, body, m.cfg.check)
+	cl := op.Classify(status, body)
+	cnt.judged.Add(1)
+	if cl.Known && cl.Billable {
+		cnt.billed.Add(1)
+	}
+	if len(fs) > 0 {
+		m.report(op, fs)
+		if contract.HasBreaking(fs) {
+			cnt.drifted.Add(1)
+		}
+	}
+	if m.cfg.callback != nil {
+		m.cfg.callback(Event{Vendor: op.Vendor.ID, Operation: op.ID, Status: status, Findings: fs, Billing: cl})
+	}
+}
+
+func (m *monitor) report(op *contract.Operation, fs []contract.Finding) {
+	m.findMu.Lock()
+	for _, f := range fs {
+		m.findings[findingKey{op.Vendor.ID, op.ID, f.ID}]++
+	}
+	m.findMu.Unlock()
+	if m.cfg.logger == nil {
+		return
+	}
+	for _, f := range fs {
+		level := slog.LevelWarn
+		if f.Severity != contract.Breaking {
+			level = slog.LevelInfo
+		}
+		m.cfg.logger.LogAttrs(nil, level, "kontrak: vendor answer drifted from its contract",
+			slog.String("id", f.ID), slog.String("severity", string(f.Severity)), slog.String("vendor", op.Vendor.ID),
+			slog.String("operation", op.ID), slog.String("pointer", pointer(f.Pointer)), slog.String("want", f.Expected),
+			slog.String("got", safeActual(f)), slog.String("source", f.Source))
+	}
+}
+
+func pointer(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// safeActual is a finding's got without a value of personal data: a value outside a documented set (a
+// gender, a religion the vendor read from a card) is given by its shape; the contract already gives
+// codes, types, statuses and formats in its own words.
+func safeActual(f contract.Finding) string {
+	if f.ID != contract.ValueNotInSet {
+		return f.Actual
+	}
+	r := []rune(f.Actual)
+	for i, c := range r {
+		switch {
+		case unicode.IsDigit(c):
+			r[i] = '9'
+		case unicode.IsUpper(c):
+			r[i] = 'A'
+		case unicode.IsLetter(c):
+			r[i] = 'a'
+		}
+	}
+	return "a value shaped " + string(r)
+}
+
+// Stats is a snapshot of a monitor's counters.
+type Stats struct {
+	// Unrouted counts calls of no vendor operation; Panics the checks that panicked (recovered).
+	Unrouted, Panics int64
+	Operations       []OperationStats
+	Findings         []FindingCount
+}
+
+// OperationStats counts one vendor operation's calls.
+type OperationStats struct {
+	Vendor, Operation string
+	// Calls seen; Judged checked; NotJudged passed unchecked (over the size cap, unreadable);
+	// SampledOut skipped by sampling; Billed judged calls the vendor charges; Drifted judged calls with a
+	// breaking finding.
+	Calls, Judged, NotJudged, SampledOut, Billed, Drifted int64
+}
+
+// FindingCount is how often a finding id arrived for a vendor operation.
+type FindingCount struct {
+	Vendor, Operation, ID string
+	Count                 int64
+}
+
+// Stats returns the counters, sorted by vendor, operation and id; operations never called are left out.
+func (m *monitor) stats() Stats {
+	s := Stats{Unrouted: m.unrouted.Load(), Panics: m.panics.Load()}
+	for op, c := range m.ops {
+		if n := c.calls.Load(); n > 0 {
+			s.Operations = append(s.Operations, OperationStats{Vendor: op.Vendor.ID, Operation: op.ID, Calls: n,
+				Judged: c.judged.Load(), NotJudged: c.notJudged.Load(), SampledOut: c.sampledOut.Load(),
+				Billed: c.billed.Load(), Drifted: c.drifted.Load()})
+		}
+	}
+	sort.Slice(s.Operations, func(i, j int) bool {
+		a, b := s.Operations[i], s.Operations[j]
+		return a.Vendor+" "+a.Operation < b.Vendor+" "+b.Operation
+	})
+	m.findMu.Lock()
+	for k, n := range m.findings {
+		s.Findings = append(s.Findings, FindingCount{k.vendor, k.operation, k.id, n})
+	}
+	m.findMu.Unlock()
+	sort.Slice(s.Findings, func(i, j int) bool {
+		a, b := s.Findings[i], s.Findings[j]
+		return a.Vendor+" "+a.Operation+" "+a.ID < b.Vendor+" "+b.Operation+" "+b.ID
+	})
+	return s
+}
+
+// bufPool holds the buffers bodies are re-buffered in; a buffer returns when the caller closes the body.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// pooledBody is the body the caller reads: the bytes the vendor sent, from a pooled buffer. It is the one
+// allocation of the fast path: the caller holds this handle, never the pooled buffer, so a body read after
+// Close reads nothing rather than another answer's bytes.
+type pooledBody struct {
+	mu  sync.Mutex
+	buf *bytes.Buffer
+	off int
+}
+
+func (b *pooledBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf == nil {
+		return 0, errReadAfterClose
+	}
+	data := b.buf.Bytes()
+	if b.off >= len(data) {
+		return 0, io.EOF
+	}
+	n := copy(p, data[b.off:])
+	b.off += n
+	return n, nil
+}
+
+func (b *pooledBody) Close() error {
+	b.mu.Lock()
+	buf := b.buf
+	b.buf = nil
+	b.mu.Unlock()
+	if buf != nil && buf.Cap() <= 4<<20 {
+		buf.Reset()
+		bufPool.Put(buf)
+	}
+	return nil
+}
+
+var errReadAfterClose = errors.New("http: read on closed response body")

@@ -1,0 +1,71 @@
+package recorder
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+)
+
+// ScanFile scans one cassette file as Scan does, streamed interaction by interaction by ReadCassette: its
+// memory is bounded by the largest interaction and the leaks found, not by the file (go-vcr's loader holds
+// the YAML tree of the whole file). Its error is one line naming the file; nothing is scanned of a file
+// that does not read to its end, and no leak of it is returned.
+func ScanFile(file string, r ScanRules) ([]Leak, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: cannot read cassette: %v", file, err)
+	}
+	defer f.Close()
+	return ScanReader(file, f, r)
+}
+
+// ScanReader is ScanFile of a cassette read from in; file names it in leaks and errors.
+func ScanReader(file string, in io.Reader, r ScanRules) ([]Leak, error) {
+	rs := newRuleSet(r.RedactRules)
+	var out []Leak
+	err := ReadCassette(in, func(_ int, i *cassette.Interaction) error {
+		out = append(out, scanInteraction(rs, r, file, i)...)
+		return nil
+	})
+	if err != nil {
+		return nil, StreamError(file, err)
+	}
+	return out, nil
+}
+
+// StreamError names the file in an error of ReadCassette, as Load names it: "FILE: not a go-vcr v4
+// cassette: …".
+func StreamError(file string, err error) error {
+	msg := oneLine(err.Error())
+	if !strings.HasPrefix(msg, "not a go-vcr v4 cassette") {
+		msg = "not a go-vcr v4 cassette: " + strings.TrimPrefix(msg, "cassette: ")
+	}
+	return fmt.Errorf("%s: %s", file, msg)
+}
+
+// CheckFile reads a cassette file to its end with ReadCassette, decoding every interaction, and keeps
+// nothing: the streaming test that a file is a cassette, before anything is changed or judged.
+func CheckFile(file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("%s: cannot read cassette: %v", file, err)
+	}
+	defer f.Close()
+	if err := ReadCassette(f, func(int, *cassette.Interaction) error { return nil }); err != nil {
+		return StreamError(file, err)
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+package recorder
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+
+	"go.yaml.in/yaml/v4"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+)
+
+// ReadCassette streams a go-vcr v4 cassette interaction by interaction: fn gets each interaction, in file
+// order, with its index in the file (0-based; the interaction's own ID is it.ID). Memory is bounded by the
+// largest single interaction, not the file: the file is never decoded as one YAML tree. go-vcr's own
+// loader builds a node tree of the whole file (2.5 GB for a 93 MB cassette); this reader splits the
+// top-level `interactions` sequence at its items and decodes one item at a time.
+//
+// The reader accepts the cassettes go-vcr writes (block style, any indentation) and, for other shapes of
+// the `interactions` value (flow style, `[]`), decodes that value whole. An error from fn stops the read
+// and is returned as is; every other error names the interaction index. A missing version, or one other
+// than go-vcr v4's, is an error — reported at the end when `version` comes after the interactions.
+// ReadCassette never panics on any input.
+//
+// scan and redact can adopt it the way check has: it is the one streaming reader of cassettes.
+func ReadCassette(r io.Reader, fn func(i int, it *cassette.Interaction) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("cassette: unreadable (internal error: %v)", p)
+		}
+	}()
+	s := cassetteStream{br: bufio.NewReaderSize(r, 64<<10), fn: fn, itemIndent: -1}
+	if err := s.run(); err != nil {
+		return err
+	}
+	if s.n == 0 { // as Parse: nothing to judge or replay is an error, not a pass
+		return errors.New("an empty cassette: no interaction to judge or replay")
+	}
+	return nil
+}
+
+type cassetteStream struct {
+	br         *bufio.Reader
+	fn         func(int, *cassette.Interaction) error
+	line       []byte // the current line, without its line break
+	lineNo     int
+	version    *int
+	inItems    bool // inside the block sequence of `interactions`
+	itemIndent int  // indentation of its `-`, once known
+	item       []byte
+	itemLine   int
+	n          int // interactions delivered
+	sawItems   bool
+	buf        bytes.Buffer
+}
+
+// readLine reads one line, however long; io.EOF only when nothing is left.
+func (s *cassetteStream) readLine() error {
+	s.buf.Reset()
+	for {
+		chunk, err := s.br.ReadSlice('\n')
+		s.buf.Write(chunk)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF && s.buf.Len() > 0 {
+			err = nil
+		}
+		if err != nil {
+			return err
+		}
+		break
+	}
+	s.lineNo++
+	s.line = bytes.TrimRight(s.buf.Bytes(), "\r\n")
+	return nil
+}
+
+func (s *cassetteStream) run() error {
+	for {
+		err := s.readLine()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("cassette: line %d: %v", s.lineNo+1, err)
+		}
+		if err := s.handle(s.line); err != nil {
+			return err
+		}
+	}
+	if err := s.flush(); err != nil {
+		return err
+	}
+	switch {
+	case s.version == nil:
+		return errors.New("not a go-vcr v4 cassette: no version")
+	case *s.version != cassette.CassetteFormatVersion:
+		return fmt.Errorf("not a go-vcr v4 cassette: version %d, want %d", *s.version, cassette.CassetteFormatVersion)
+	}
+	return nil
+}
+
+func indentOf(line []byte) int {
+	n := 0
+	for n < len(line) && line[n] == ' ' {
+		n++
+	}
+	return n
+}
+
+func blankOrComment(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t")
+	return len(t) == 0 || t[0] == '#'
+}
+
+func (s *cassetteStream) handle(line []byte) error {
+	if s.inItems {
+		if blankOrComment(line) {
+			if s.item != nil {
+				s.item = append(append(s.item, line...), '\n')
+			}
+			return nil
+		}
+		ind := indentOf(line)
+		rest := line[ind:]
+		isDash := len(rest) > 0 && rest[0] == '-' && (len(rest) == 1 || rest[1] == ' ')
+		if s.itemIndent < 0 && isDash {
+			s.itemIndent = ind
+		}
+		switch {
+		case isDash && ind == s.itemIndent:
+			if err := s.flush(); err != nil {
+				return err
+			}
+			s.item = append(s.item[:0], line...)
+			s.item = append(s.item, '\n')
+			s.itemLine = s.lineNo
+			return nil
+		case s.item != nil && ind > s.itemIndent:
+			s.item = append(append(s.item, line...), '\n')
+			return nil
+		}
+		// Anything else ends the sequence: a top-level key.
+		if err := s.flush(); err != nil {
+			return err
+		}
+		s.inItems = false
+	}
+	if blankOrComment(line) || bytes.Equal(line, []byte("---")) || bytes.Equal(line, []byte("...")) {
+		return nil
+	}
+	if indentOf(line) > 0 {
+		return nil // inside a top-level value this reader does not use
+	}
+	key, value, ok := bytes.Cut(line, []byte(":"))
+	if !ok {
+		return fmt.Errorf("not a go-vcr v4 cassette: line %d is not a key", s.lineNo)
+	}
+	value = bytes.TrimSpace(value)
+	switch string(bytes.TrimSpace(key)) {
+	case "version":
+		v, err := strconv.Atoi(string(value))
+		if err != nil {
+			return fmt.Errorf("not a go-vcr v4 cassette: version %q is not a number", value)
+		}
+		s.version = &v
+	case "interactions":
+		if s.sawItems {
+			return fmt.Errorf("not a go-vcr v4 cassette: line %d: interactions given twice", s.lineNo)
+		}
+		s.sawItems = true
+		if len(value) == 0 || value[0] == '#' {
+			s.inItems, s.itemIndent = true, -1
+			return nil
+		}
+		return s.flow(value)
+	}
+	return nil
+}
+
+// flow decodes an `interactions` value written on its own line ([] or a flow sequence).
+func (s *cassetteStream) flow(value []byte) error {
+	var items []*cassette.Interaction
+	if err := yaml.Unmarshal(value, &items); err != nil {
+		return fmt.Errorf("not a go-vcr v4 cassette: line %d: interactions: %s", s.lineNo, oneLine(err.Error()))
+	}
+	for _, it := range items {
+		if err := s.deliver(it, s.lineNo); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flush decodes the item collected so far, as a mapping: its dash becomes a space.
+func (s *cassetteStream) flush() error {
+	if s.item == nil {
+		return nil
+	}
+	doc := s.item
+	s.item = nil
+	doc[s.itemIndent] = ' '
+	var it *cassette.Interaction
+	if err := yaml.Unmarshal(doc, &it); err != nil {
+		return fmt.Errorf("interaction %d (line %d): %s", s.n, s.itemLine, oneLine(err.Error()))
+	}
+	return s.deliver(it, s.itemLine)
+}
+
+func (s *cassetteStream) deliver(it *cassette.Interaction, line int) error {
+	if it == nil {
+		return fmt.Errorf("interaction %d (line %d): empty", s.n, line)
+	}
+	i := s.n
+	s.n++
+	return s.fn(i, it)
+}
+
+// ExchangeOf reads one go-vcr interaction as the contract reads it. The error (a URL that does not parse)
+// names nothing: the caller knows the file and the index.
+func ExchangeOf(i *cassette.Interaction) (Exchange, error) {
+	u, err := url.Parse(i.Request.URL)
+	if err != nil {
+		return Exchange{}, fmt.Errorf("bad URL: %v", err)
+	}
+	return Exchange{
+		ID: i.ID, Method: i.Request.Method, URL: i.Request.URL, Path: u.Path,
+		RequestHeader: i.Request.Headers, RequestBody: []byte(i.Request.Body),
+		Status: i.Response.Code, Header: i.Response.Headers, Body: []byte(i.Response.Body),
+	}, nil
+}

@@ -1,0 +1,141 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kontrak/kontrak/internal/wire"
+)
+
+// The traffic report's formats: the names match the Summary's formats where both exist.
+var trafficFormats = map[string]func(io.Writer, *Traffic) error{
+	"text":     trafficText,
+	"json":     trafficJSON,
+	"markdown": trafficMarkdown,
+}
+
+// TrafficFormats lists the formats a traffic report renders in, sorted.
+func TrafficFormats() []string {
+	names := make([]string, 0, len(trafficFormats))
+	for n := range trafficFormats {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// FormatTraffic renders a traffic report; an unknown format is an error that lists the known ones.
+func FormatTraffic(w io.Writer, format string, t *Traffic) error {
+	f, ok := trafficFormats[format]
+	if !ok {
+		return fmt.Errorf("unknown format %q: known formats are %s", format, strings.Join(TrafficFormats(), ", "))
+	}
+	t.Kind = TrafficKind
+	if t.Inputs == nil {
+		t.Inputs = []string{}
+	}
+	if t.Operations == nil {
+		t.Operations = []TrafficOperation{}
+	}
+	if t.Drift == nil {
+		t.Drift = []TrafficDrift{}
+	}
+	return f(w, t)
+}
+
+func trafficJSON(w io.Writer, t *Traffic) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(t)
+}
+
+func seenText(s Seen) string {
+	out := fmt.Sprintf("%s#%d", s.Input, s.Index)
+	if s.Time != "" {
+		out += " " + s.Time
+	}
+	return out
+}
+
+// trafficText: one summary line, the operations table, then one line a kind of drift.
+func trafficText(out io.Writer, t *Traffic) error {
+	fmt.Fprintf(out, "%d interactions: %d judged (%d conform, %d drifted, %d with notices), %d matched no vendor operation, %d not judged; %d billed%s\n",
+		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, t.Unrouted, t.NotJudged, t.Billed(), waivedNote(t))
+	if len(t.Operations) > 0 {
+		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(w, "vendor\toperation\tcalls\tdrifted\tbilled\tbilling unknown\t")
+		for _, op := range t.Operations {
+			fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t\n", op.Vendor, op.Operation, op.Calls, op.Drifted, op.Billed, op.BillingUnknown)
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, d := range t.Drift {
+		if _, err := fmt.Fprintf(out, "%s %s %s %s %s: %d× (billed %d%s), want %s; first %s, last %s (%s)\n",
+			driftSeverity(d), d.Vendor, d.Operation, d.ID, wire.Display(d.Pointer), d.Count, d.Billed, waiverNote(d), d.Expected,
+			seenText(d.First), seenText(d.Last), d.Source); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mdCell escapes a table cell: pipes and line breaks would break the row.
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func trafficMarkdown(out io.Writer, t *Traffic) error {
+	var b strings.Builder
+	b.WriteString("# Traffic drift report\n\n")
+	fmt.Fprintf(&b, "%d interactions: %d judged (%d conform, %d drifted, %d with notices), %d matched no vendor operation, %d not judged; %d billed%s.\n\n",
+		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, t.Unrouted, t.NotJudged, t.Billed(), waivedNote(t))
+	if len(t.Operations) > 0 {
+		b.WriteString("| vendor | operation | calls | drifted | billed | billing unknown |\n|---|---|---:|---:|---:|---:|\n")
+		for _, op := range t.Operations {
+			fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d |\n", mdCell(op.Vendor), mdCell(op.Operation), op.Calls, op.Drifted, op.Billed, op.BillingUnknown)
+		}
+		b.WriteString("\n")
+	}
+	if len(t.Drift) > 0 {
+		b.WriteString("| severity | vendor | operation | finding | pointer | count | billed | want | first seen | last seen | source |\n|---|---|---|---|---|---:|---:|---|---|---|---|\n")
+		for _, d := range t.Drift {
+			fmt.Fprintf(&b, "| %s | %s | %s | `%s` | `%s` | %d | %d%s | %s | %s | %s | %s |\n", driftSeverity(d), mdCell(d.Vendor), mdCell(d.Operation),
+				mdCell(d.ID), mdCell(wire.Display(d.Pointer)), d.Count, d.Billed, mdCell(waiverNote(d)), mdCell(d.Expected), mdCell(seenText(d.First)),
+				mdCell(seenText(d.Last)), mdCell(d.Source))
+		}
+	}
+	_, err := io.WriteString(out, b.String())
+	return err
+}
+
+// driftSeverity is the severity a kind of drift is shown with: "waived" when a waiver accepted every one
+// of its findings.
+func driftSeverity(d TrafficDrift) string {
+	if d.Waived > 0 && d.Waived == d.Count {
+		return "waived"
+	}
+	return d.Severity
+}
+
+// waiverNote names the waiver of a kind of drift, and how many of its findings it accepted.
+func waiverNote(d TrafficDrift) string {
+	if d.Waived == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d waived by %s", d.Waived, d.Waiver)
+}
+
+func waivedNote(t *Traffic) string {
+	if t.Waived == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d findings waived", t.Waived)
+}

@@ -1,0 +1,215 @@
+package traffic
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/kontrak/kontrak/recorder"
+)
+
+// writeVCR writes exchanges as go-vcr itself lays a cassette out (block style, 4-space indent), one
+// interaction marshalled at a time.
+func writeVCR(w io.Writer, xs []recorder.Exchange) {
+	fmt.Fprintln(w, "---\nversion: 2\ninteractions:")
+	for i, x := range xs {
+		it := cassette.Interaction{ID: i,
+			Request:  cassette.Request{Method: x.Method, URL: x.URL, Headers: x.RequestHeader, Body: string(x.RequestBody)},
+			Response: cassette.Response{Code: x.Status, Headers: x.Header, Body: string(x.Body)}}
+		b, _ := yaml.Marshal(&it)
+		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+		for j, l := range lines {
+			if j == 0 {
+				fmt.Fprintf(w, "    - %s\n", l)
+			} else {
+				fmt.Fprintf(w, "      %s\n", l)
+			}
+		}
+	}
+}
+
+// genFile writes n interactions (the committed corpus, cycled, other APIs mixed in) in a shape.
+func genFile(b *testing.B, dir string, f Format, n int) (string, int64) {
+	b.Helper()
+	xs := withOthers(corpus(b))
+	name := filepath.Join(dir, fmt.Sprintf("traffic-%s-%d", f, n))
+	out, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bw := bufio.NewWriterSize(out, 1<<20)
+	write := map[Format]func(io.Writer, []recorder.Exchange){Cassette: writeVCR, HAR: writeHAR, NDJSON: writeNDJSON}[f]
+	if f == HAR {
+		// One HAR object: the entries are written in chunks inside one log.
+		var all []recorder.Exchange
+		for len(all) < n {
+			all = append(all, xs...)
+		}
+		write(bw, all[:n])
+	} else {
+		if f == Cassette {
+			fmt.Fprintln(bw, "---\nversion: 2\ninteractions:")
+			write = func(w io.Writer, xs []recorder.Exchange) {
+				var buf bytes.Buffer
+				writeVCR(&buf, xs)
+				_, rest, _ := strings.Cut(buf.String(), "interactions:\n")
+				io.WriteString(w, rest)
+			}
+		}
+		for done := 0; done < n; done += len(xs) {
+			write(bw, xs[:min(len(xs), n-done)])
+		}
+	}
+	bw.Flush()
+	out.Close()
+	st, _ := os.Stat(name)
+	return name, st.Size()
+}
+
+// peakHeap samples the live heap every few milliseconds until stop is closed.
+func peakHeap(stop <-chan struct{}) *atomic.Uint64 {
+	var peak atomic.Uint64
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	go func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return &peak
+}
+
+// BenchmarkTraffic reads (read/) and checks (check/) generated traffic of n interactions in each shape,
+// and reports interactions/s, ns per interaction and the peak live heap. -benchtime=1x: one pass a size.
+// The sizes come from KONTRAK_BENCH_SIZES (default 10000,100000); 1000000 is feasible but slow.
+func BenchmarkTraffic(b *testing.B) {
+	sizes := []int{10000, 100000}
+	if s := os.Getenv("KONTRAK_BENCH_SIZES"); s != "" {
+		sizes = nil
+		for _, f := range strings.Split(s, ",") {
+			n, _ := strconv.Atoi(f)
+			sizes = append(sizes, n)
+		}
+	}
+	c := loadContract(b)
+	dir := b.TempDir()
+	for _, f := range []Format{NDJSON, HAR, Cassette} {
+		for _, n := range sizes {
+			name, size := genFile(b, dir, f, n)
+			for _, mode := range []string{"read", "check"} {
+				b.Run(fmt.Sprintf("%s/%s/%d", mode, f, n), func(b *testing.B) {
+					runtime.GC()
+					var got int
+					stop := make(chan struct{})
+					peak := peakHeap(stop)
+					start := time.Now()
+					for b.Loop() {
+						got = 0
+						in := Input{Name: name, Format: f, Open: func() (io.ReadCloser, error) { return os.Open(name) }}
+						if mode == "read" {
+							rc, _ := in.Open()
+							if err := Read(rc, name, f, Limits{}, func(int, *Exchange) error { got++; return nil }); err != nil {
+								b.Fatal(err)
+							}
+							rc.Close()
+						} else {
+							t, err := Check(c, []Input{in}, Options{})
+							if err != nil {
+								b.Fatal(err)
+							}
+							got = t.Interactions
+						}
+					}
+					el := time.Since(start) / time.Duration(b.N)
+					close(stop)
+					if got != n {
+						b.Fatalf("%d interactions, want %d", got, n)
+					}
+					b.ReportMetric(float64(n)/el.Seconds(), "interactions/s")
+					b.ReportMetric(float64(el.Nanoseconds())/float64(n), "ns/interaction")
+					b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+					b.ReportMetric(float64(size)/(1<<20), "file-MB")
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkDecodeCorpusBody is the yardstick of the per-interaction cost: one json.Unmarshal of a body
+// of the corpus (the mean over the committed answers), as contract's BenchmarkDecode does for one.
+func BenchmarkDecodeCorpusBody(b *testing.B) {
+	xs := corpus(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		var doc any
+		_ = json.Unmarshal(xs[i%len(xs)].Body, &doc)
+		i++
+	}
+}
+
+// BenchmarkMemory200MB checks a generated NDJSON log of over 200 MB and fails when the live heap ever
+// passes 64 MiB: memory is bounded by the interactions in flight, not by the file.
+func BenchmarkMemory200MB(b *testing.B) {
+	const bound = 64 << 20
+	c := loadContract(b)
+	dir := b.TempDir()
+	xs := withOthers(corpus(b))
+	// Pad answers so that 200 MB is reached with fewer lines: the interactions stay real-sized (≤ 64 KiB).
+	name := filepath.Join(dir, "big.ndjson")
+	out, _ := os.Create(name)
+	bw := bufio.NewWriterSize(out, 1<<20)
+	var size int64
+	n := 0
+	for size < 200<<20 {
+		var buf bytes.Buffer
+		writeNDJSON(&buf, xs)
+		size += int64(buf.Len())
+		n += len(xs)
+		bw.Write(buf.Bytes())
+	}
+	bw.Flush()
+	out.Close()
+	b.ResetTimer()
+	for b.Loop() {
+		runtime.GC()
+		stop := make(chan struct{})
+		peak := peakHeap(stop)
+		t, err := Check(c, []Input{{Name: name, Format: NDJSON, Open: func() (io.ReadCloser, error) { return os.Open(name) }}}, Options{})
+		close(stop)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if t.Interactions != n {
+			b.Fatalf("%d interactions, want %d", t.Interactions, n)
+		}
+		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(size)/(1<<20), "file-MB")
+		if peak.Load() > bound {
+			b.Fatalf("peak live heap %d MiB over the bound of %d MiB", peak.Load()>>20, bound>>20)
+		}
+	}
+}

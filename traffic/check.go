@@ -1,0 +1,330 @@
+package traffic
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/report"
+)
+
+// Input is one source of traffic: a name for messages and reports, its shape, and how to open it.
+type Input struct {
+	Name   string
+	Format Format
+	Open   func() (io.ReadCloser, error)
+}
+
+// Options tune a traffic check.
+type Options struct {
+	// Check is passed to every Operation.Check.
+	Check contract.CheckOptions
+	// StrictRoutes makes an interaction whose route matches no vendor operation an error; otherwise it
+	// is counted (Traffic.Unrouted) and skipped.
+	StrictRoutes bool
+	// Workers judge interactions in parallel; 0 means GOMAXPROCS.
+	Workers int
+	// Limits bound one interaction.
+	Limits Limits
+	// Waivers, when set, are applied to every judged interaction's findings (contract.Waivers.Apply): a
+	// waived finding is counted in the report as waived and does not make its interaction drift. The
+	// caller asks Waivers.Problems at the end, as for any run.
+	Waivers *contract.Waivers
+	// Each, when set, gets every judged interaction's verdict in input order (for a per-interaction
+	// listing). It runs on one goroutine.
+	Each func(v Verdict) error
+	// Unrouted, when set, gets every interaction of no vendor operation, in input order with the verdicts
+	// Each gets (kontrak check lists it as a route-undocumented finding). It runs on one goroutine.
+	Unrouted func(input string, ex *Exchange) error
+}
+
+// Verdict is one judged interaction.
+type Verdict struct {
+	Input     string
+	Index     int
+	ID        int // the interaction's own id (a cassette's id; the index for other inputs)
+	Operation *contract.Operation
+	Findings  []contract.Finding
+	Billing   contract.Classification
+}
+
+// UnroutedError is an interaction of no vendor operation under Options.StrictRoutes.
+type UnroutedError struct {
+	Input        string
+	Index        int
+	Method, Path string
+}
+
+func (e *UnroutedError) Error() string {
+	return fmt.Sprintf("%s: interaction %d: %s %s matches no documented operation", e.Input, e.Index, e.Method, e.Path)
+}
+
+// Check reads every input, one interaction at a time, judges each on Workers goroutines and returns the
+// drift report. Memory is bounded by the interactions in flight (a few per worker), not by the inputs.
+// An unreadable input is an error naming it and the interaction; so is an unrouted interaction under
+// StrictRoutes. Check never panics: a panic inside judging becomes an error naming the interaction.
+func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic, error) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type job struct {
+		seq   int64
+		input string
+		index int
+		ex    *Exchange
+	}
+	type result struct {
+		seq int64
+		v   *Verdict // nil: unrouted
+		err error
+		in  string
+		ex  *Exchange
+	}
+	inFlight := 4 * workers
+	jobs := make(chan job, inFlight)
+	results := make(chan result, inFlight)
+	tokens := make(chan struct{}, inFlight) // bounds jobs read but not yet collected
+	stop := make(chan struct{})
+	var stopOnce sync.Once
+	halt := func() { stopOnce.Do(func() { close(stop) }) }
+
+	aggs := make([]*aggregate, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		aggs[w] = newAggregate()
+		wg.Add(1)
+		go func(agg *aggregate) {
+			defer wg.Done()
+			for j := range jobs {
+				v, err := judge(c, j.input, j.index, j.ex, opts.Check, opts.Waivers)
+				if err == nil && v == nil && opts.StrictRoutes {
+					err = &UnroutedError{j.input, j.index, j.ex.Method, j.ex.Path}
+				}
+				if err == nil {
+					agg.add(j.seq, j.input, j.index, j.ex, v)
+				}
+				results <- result{j.seq, v, err, j.input, j.ex}
+			}
+		}(aggs[w])
+	}
+
+	var readErr error
+	var read int64
+	go func() {
+		defer close(jobs)
+		for _, in := range inputs {
+			err := readInput(in, opts.Limits, func(i int, ex *Exchange) error {
+				select {
+				case tokens <- struct{}{}:
+				case <-stop:
+					return errStopped
+				}
+				select {
+				case jobs <- job{read, in.Name, i, ex}:
+				case <-stop:
+					return errStopped
+				}
+				read++
+				return nil
+			})
+			if err != nil {
+				if !errors.Is(err, errStopped) {
+					readErr = err
+				}
+				halt()
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	// Collect in input order: Each sees verdicts in order; the first error by input order wins.
+	pending := map[int64]result{}
+	var next int64
+	var firstErr error
+	for r := range results {
+		pending[r.seq] = r
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-tokens
+			if firstErr != nil {
+				continue
+			}
+			if p.err != nil {
+				firstErr = p.err
+				halt()
+				continue
+			}
+			if p.v == nil && opts.Unrouted != nil {
+				if err := opts.Unrouted(p.in, p.ex); err != nil {
+					firstErr = err
+					halt()
+				}
+			}
+			if p.v != nil && opts.Each != nil {
+				if err := opts.Each(*p.v); err != nil {
+					firstErr = err
+					halt()
+				}
+			}
+		}
+	}
+	if firstErr == nil {
+		firstErr = readErr
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	t := &report.Traffic{Kind: report.TrafficKind}
+	for _, in := range inputs {
+		t.Inputs = append(t.Inputs, in.Name)
+	}
+	for _, a := range aggs {
+		a.into(t)
+	}
+	t.Sort()
+	return t, nil
+}
+
+var errStopped = errors.New("stopped")
+
+func readInput(in Input, lim Limits, fn func(int, *Exchange) error) error {
+	rc, err := in.Open()
+	if err != nil {
+		return fmt.Errorf("%s: %v", in.Name, err)
+	}
+	defer rc.Close()
+	err = Read(rc, in.Name, in.Format, lim, fn)
+	if err != nil && !errors.Is(err, errStopped) {
+		return fmt.Errorf("%s: %w", in.Name, err)
+	}
+	return err
+}
+
+// judge finds the interaction's operation and checks it; nil, nil for a route of no vendor operation.
+func judge(c *contract.Contract, input string, index int, ex *Exchange, opts contract.CheckOptions, ws *contract.Waivers) (v *Verdict, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, fmt.Errorf("%s: interaction %d: the check failed (internal error: %v)", input, index, p)
+		}
+	}()
+	op, ok := c.Lookup(ex.Method, ex.Path)
+	if !ok {
+		return nil, nil
+	}
+	fs := ws.Apply(op.Vendor.ID, op.ID, op.Check(ex.Status, ex.Header, ex.Body, opts))
+	return &Verdict{Input: input, Index: index, ID: ex.ID, Operation: op, Findings: fs,
+		Billing: op.Classify(ex.Status, ex.Body)}, nil
+}
+
+// aggregate is one worker's share of the report, merged at the end.
+type aggregate struct {
+	t     report.Traffic
+	ops   map[*contract.Operation]*report.TrafficOperation
+	drift map[driftKey]*report.TrafficDrift
+}
+
+type driftKey struct {
+	op          *contract.Operation
+	id, pointer string
+}
+
+func newAggregate() *aggregate {
+	return &aggregate{ops: map[*contract.Operation]*report.TrafficOperation{}, drift: map[driftKey]*report.TrafficDrift{}}
+}
+
+func (a *aggregate) add(seq int64, input string, index int, ex *Exchange, v *Verdict) {
+	a.t.Interactions++
+	if v == nil {
+		a.t.Unrouted++
+		return
+	}
+	a.t.Judged++
+	op := a.ops[v.Operation]
+	if op == nil {
+		op = &report.TrafficOperation{Vendor: v.Operation.Vendor.ID, Operation: v.Operation.ID}
+		a.ops[v.Operation] = op
+	}
+	op.Calls++
+	billed := v.Billing.Known && v.Billing.Billable
+	switch {
+	case !v.Billing.Known:
+		op.BillingUnknown++
+	case billed:
+		op.Billed++
+	}
+	breaking, notice := false, false
+	seen := seenAt(seq, input, index, ex.Time)
+	for _, f := range v.Findings {
+		switch {
+		case f.Waived != nil:
+			a.t.Waived++
+		case f.Severity == contract.Breaking:
+			breaking = true
+		default:
+			notice = true
+		}
+		k := driftKey{v.Operation, f.ID, f.Pointer}
+		d := a.drift[k]
+		if d == nil {
+			d = &report.TrafficDrift{Vendor: op.Vendor, Operation: op.Operation, ID: f.ID, Severity: string(f.Severity),
+				Pointer: f.Pointer, Expected: f.Expected, Source: f.Source, First: seen, Last: seen}
+			a.drift[k] = d
+		}
+		d.Count++
+		if f.Waived != nil {
+			d.Waived++
+			d.Waiver = f.Waived.String()
+		}
+		if billed {
+			d.Billed++
+		}
+		if seen.Seq < d.First.Seq {
+			d.First = seen
+		}
+		if seen.Seq > d.Last.Seq {
+			d.Last = seen
+		}
+	}
+	switch {
+	case breaking:
+		a.t.Drifted++
+		op.Drifted++
+	default:
+		a.t.Conforming++
+	}
+	if notice {
+		a.t.Noticed++
+	}
+}
+
+// seenAt is the report's place of an interaction.
+func seenAt(seq int64, input string, index int, at time.Time) report.Seen {
+	s := report.Seen{Input: input, Index: index, Seq: seq}
+	if !at.IsZero() {
+		s.Time = at.UTC().Format(time.RFC3339Nano)
+	}
+	return s
+}
+
+func (a *aggregate) into(t *report.Traffic) {
+	o := a.t
+	for _, op := range a.ops {
+		o.Operations = append(o.Operations, *op)
+	}
+	for _, d := range a.drift {
+		o.Drift = append(o.Drift, *d)
+	}
+	o.Inputs = nil
+	t.MergeShare(&o)
+}

@@ -1,0 +1,164 @@
+package traffic
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kontrak/kontrak/internal/wire"
+	"github.com/kontrak/kontrak/recorder"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+)
+
+// Exchange is one interaction of traffic, whatever shape it came in: the recorder's exchange and, when the
+// input records it, when it happened.
+type Exchange struct {
+	recorder.Exchange
+	Time time.Time
+}
+
+// Format is an input shape.
+type Format string
+
+// The input shapes.
+const (
+	Auto     Format = ""         // detect from the name, else the first bytes
+	Cassette Format = "cassette" // go-vcr v4 YAML
+	HAR      Format = "har"      // HAR 1.2 JSON
+	NDJSON   Format = "ndjson"   // one JSON object a line
+)
+
+// ParseFormat reads a --input value.
+func ParseFormat(s string) (Format, error) {
+	switch Format(strings.ToLower(s)) {
+	case Auto, "auto":
+		return Auto, nil
+	case Cassette, "yaml", "vcr":
+		return Cassette, nil
+	case HAR:
+		return HAR, nil
+	case NDJSON, "jsonl", "jsonlines":
+		return NDJSON, nil
+	}
+	return "", fmt.Errorf("unknown input format %q: known formats are cassette, har, ndjson (or auto)", s)
+}
+
+// Detect names the shape of an input from its file name (.har; .ndjson, .jsonl; .yaml, .yml) or, failing
+// that, its first bytes: a JSON object whose first key is "log" is HAR, another JSON object NDJSON, and
+// anything else a cassette.
+func Detect(name string, head []byte) Format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".har":
+		return HAR
+	case ".ndjson", ".jsonl":
+		return NDJSON
+	case ".yaml", ".yml":
+		return Cassette
+	}
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	t := bytes.TrimLeft(head, " \t\r\n")
+	if len(t) == 0 || t[0] != '{' {
+		return Cassette
+	}
+	dec := json.NewDecoder(bytes.NewReader(t))
+	if tok, err := dec.Token(); err == nil && tok == json.Delim('{') {
+		if key, err := dec.Token(); err == nil && key == "log" {
+			return HAR
+		}
+	}
+	return NDJSON
+}
+
+// Limits bound what one interaction may take: a line of NDJSON, a decoded body.
+type Limits struct {
+	// MaxInteraction is the largest single interaction read (an NDJSON line, a HAR entry's body after
+	// base64 and gzip decoding); larger is an error naming the interaction. 0 means 64 MiB.
+	MaxInteraction int
+}
+
+func (l Limits) max() int {
+	if l.MaxInteraction <= 0 {
+		return 64 << 20
+	}
+	return l.MaxInteraction
+}
+
+// Read streams the interactions of one input in its format: fn gets each, in input order, with its index
+// (0-based). An error from fn stops the read and is returned as is; other errors name the index.
+func Read(r io.Reader, name string, f Format, lim Limits, fn func(i int, ex *Exchange) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if f == Auto {
+		head, _ := br.Peek(4096)
+		f = Detect(name, head)
+	}
+	switch f {
+	case HAR:
+		return ReadHAR(br, lim, fn)
+	case NDJSON:
+		return ReadNDJSON(br, lim, fn)
+	default:
+		return ReadCassette(br, fn)
+	}
+}
+
+// ReadCassette streams a go-vcr v4 cassette through recorder.ReadCassette.
+func ReadCassette(r io.Reader, fn func(i int, ex *Exchange) error) error {
+	return recorder.ReadCassette(r, func(i int, it *cassette.Interaction) error {
+		rx, err := recorder.ExchangeOf(it)
+		if err != nil {
+			return &readError{i, err}
+		}
+		ex := &Exchange{Exchange: rx}
+		normalise(ex, 0)
+		return fn(i, ex)
+	})
+}
+
+// readError is an error of one interaction of an input.
+type readError struct {
+	index int
+	err   error
+}
+
+func (e *readError) Error() string { return fmt.Sprintf("interaction %d: %v", e.index, e.err) }
+func (e *readError) Unwrap() error { return e.err }
+
+// normalise sets Path from URL and decodes a gzip or deflate answer, so that every shape reaches the
+// contract the same way. A Content-Encoding over bytes that are not encoded (a HAR exporter stores the
+// decoded text and keeps the header) is dropped: the body is what the client read.
+func normalise(ex *Exchange, max int) {
+	if ex.Path == "" && ex.URL != "" {
+		if u, err := url.Parse(ex.URL); err == nil {
+			ex.Path = u.Path
+		}
+	}
+	if ex.Header == nil {
+		ex.Header = http.Header{}
+	}
+	enc := strings.ToLower(strings.TrimSpace(ex.Header.Get("Content-Encoding")))
+	if enc == "" || enc == "identity" {
+		return
+	}
+	// A HAR exporter stores the decoded text and keeps the header: bytes that are not encoded stay as
+	// they are, and the header goes.
+	if ((enc == "gzip" || enc == "x-gzip") && !bytes.HasPrefix(ex.Body, []byte{0x1f, 0x8b})) ||
+		(enc == "deflate" && json.Valid(ex.Body)) {
+		ex.Header.Del("Content-Encoding")
+		return
+	}
+	out, err := wire.DecodeContentEncoding(enc, ex.Body)
+	if err != nil || (max > 0 && len(out) > max) {
+		return // undecodable or unknown (br, zstd): the body stays as it came, for the contract to name
+	}
+	ex.Body = out
+	ex.Header = ex.Header.Clone()
+	ex.Header.Del("Content-Encoding")
+	ex.Header.Del("Content-Length")
+}

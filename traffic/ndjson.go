@@ -1,0 +1,315 @@
+package traffic
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kontrak/kontrak/recorder"
+)
+
+// The field names an NDJSON line may use, in the order they are tried. A dotted name is a field of a
+// nested object ("request.method" is {"request": {"method": …}}). These are the shapes of common
+// access-log exporters: a flat log (method, url, status, headers, body), nginx/Apache JSON log formats
+// (request_method, request_uri, status), Caddy (request.method, request.uri, request.host, status,
+// resp_headers), Kong and Envoy-style nested request/response objects, and Google Cloud's httpRequest.
+var ndjsonFields = struct {
+	method, url, host, query, status, header, body, bodyEncoding, reqHeader, reqBody, time []string
+}{
+	method:       []string{"method", "request_method", "http_method", "request.method", "httpRequest.requestMethod", "req.method"},
+	url:          []string{"url", "request_url", "uri", "request_uri", "path", "request.url", "request.uri", "httpRequest.requestUrl", "req.url"},
+	host:         []string{"host", "request.host", "http_host"},
+	query:        []string{"query", "query_string", "request.query"},
+	status:       []string{"status", "status_code", "statusCode", "response_status", "response.status", "response.status_code", "httpRequest.status", "res.statusCode"},
+	header:       []string{"response_headers", "resp_headers", "headers", "response.headers", "res.headers"},
+	body:         []string{"response_body", "resp_body", "body", "response.body", "res.body"},
+	bodyEncoding: []string{"response_body_encoding", "body_encoding", "response.body_encoding", "response.bodyEncoding"},
+	reqHeader:    []string{"request_headers", "req_headers", "request.headers", "req.headers"},
+	reqBody:      []string{"request_body", "req_body", "request.body", "req.body"},
+	time:         []string{"time", "timestamp", "ts", "@timestamp", "started_at", "startedDateTime"},
+}
+
+// ReadNDJSON streams JSON lines, one interaction a line: the method, URL, status, response headers and
+// body (and, when present, the request's headers and body and the time) under any of the accepted field
+// names (see the package documentation). Blank lines and lines starting with # are skipped. A body is a
+// JSON string (the text), a JSON object or array (the body itself), or a base64 string when its encoding
+// field says "base64"; headers are an object of strings or arrays of strings, or an array of
+// {"name", "value"}. A line over Limits.MaxInteraction is an error naming it; no line is held after its
+// interaction is delivered. It never panics.
+func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("NDJSON: unreadable (internal error: %v)", p)
+		}
+	}()
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 64<<10)
+	}
+	var line []byte
+	for lineNo, i := 1, 0; ; lineNo++ {
+		line = line[:0]
+		var rerr error
+		for {
+			chunk, err := br.ReadSlice('\n')
+			if len(line)+len(chunk) > lim.max() {
+				return fmt.Errorf("NDJSON: line %d: longer than the limit of %d bytes", lineNo, lim.max())
+			}
+			line = append(line, chunk...)
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			rerr = err
+			break
+		}
+		if rerr != nil && rerr != io.EOF {
+			return fmt.Errorf("NDJSON: line %d: %v", lineNo, rerr)
+		}
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && t[0] != '#' {
+			ex, err := ndjsonExchange(t, i, lim)
+			if err != nil {
+				return fmt.Errorf("NDJSON: line %d: %v", lineNo, err)
+			}
+			if err := fn(i, ex); err != nil {
+				return err
+			}
+			i++
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+	}
+}
+
+// object is one JSON object, its values left raw until asked for.
+type object map[string]json.RawMessage
+
+// nested are the objects whose fields the accepted names reach with a dot.
+var nested = []string{"request", "response", "httpRequest", "req", "res"}
+
+// flatten decodes each nested object once, its fields kept under dotted names ("request.method").
+func (o object) flatten() {
+	for _, n := range nested {
+		raw, ok := o[n]
+		if !ok || len(raw) == 0 || raw[0] != '{' {
+			continue
+		}
+		var sub object
+		if json.Unmarshal(raw, &sub) != nil {
+			continue
+		}
+		for k, v := range sub {
+			if _, taken := o[n+"."+k]; !taken {
+				o[n+"."+k] = v
+			}
+		}
+	}
+}
+
+// get finds a field by its (possibly dotted) name.
+func (o object) get(name string) (json.RawMessage, bool) {
+	v, ok := o[name]
+	return v, ok && !isNull(v)
+}
+
+func isNull(v json.RawMessage) bool { return len(v) == 0 || string(v) == "null" }
+
+func (o object) first(names []string) (json.RawMessage, string) {
+	for _, n := range names {
+		if v, ok := o.get(n); ok {
+			return v, n
+		}
+	}
+	return nil, ""
+}
+
+func (o object) str(names []string) (string, string, error) {
+	v, name := o.first(names)
+	if v == nil {
+		return "", "", nil
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return "", name, fmt.Errorf("field %s is not a string", name)
+	}
+	return s, name, nil
+}
+
+func ndjsonExchange(line []byte, i int, lim Limits) (*Exchange, error) {
+	var o object
+	if err := json.Unmarshal(line, &o); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %v", err)
+	}
+	o.flatten()
+	method, _, err := o.str(ndjsonFields.method)
+	if err != nil {
+		return nil, err
+	}
+	rawURL, _, err := o.str(ndjsonFields.url)
+	if err != nil {
+		return nil, err
+	}
+	if method == "" || rawURL == "" {
+		return nil, errors.New("no method or url (accepted names: method, request_method, request.method, …; url, uri, request_uri, path, request.url, …)")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("bad url: %v", err)
+	}
+	if u.Host == "" {
+		if host, _, _ := o.str(ndjsonFields.host); host != "" {
+			u.Host = host
+			if u.Scheme == "" {
+				u.Scheme = "https"
+			}
+		}
+	}
+	if u.RawQuery == "" {
+		if q, _, _ := o.str(ndjsonFields.query); q != "" {
+			u.RawQuery = strings.TrimPrefix(q, "?")
+		}
+	}
+	ex := &Exchange{Exchange: recorder.Exchange{ID: i, Method: strings.ToUpper(method), URL: u.String(), Path: u.Path}}
+	sv, sname := o.first(ndjsonFields.status)
+	if sv == nil {
+		return nil, errors.New("no status (accepted names: status, status_code, statusCode, response.status, …)")
+	}
+	if ex.Status, err = statusOf(sv); err != nil {
+		return nil, fmt.Errorf("field %s: %v", sname, err)
+	}
+	if hv, hname := o.first(ndjsonFields.header); hv != nil {
+		if ex.Header, err = headersOf(hv); err != nil {
+			return nil, fmt.Errorf("field %s: %v", hname, err)
+		}
+	}
+	if hv, hname := o.first(ndjsonFields.reqHeader); hv != nil {
+		if ex.RequestHeader, err = headersOf(hv); err != nil {
+			return nil, fmt.Errorf("field %s: %v", hname, err)
+		}
+	}
+	enc, _, _ := o.str(ndjsonFields.bodyEncoding)
+	if bv, bname := o.first(ndjsonFields.body); bv != nil {
+		if ex.Body, err = bodyOf(bv, enc); err != nil {
+			return nil, fmt.Errorf("field %s: %v", bname, err)
+		}
+	}
+	if bv, bname := o.first(ndjsonFields.reqBody); bv != nil {
+		if ex.RequestBody, err = bodyOf(bv, ""); err != nil {
+			return nil, fmt.Errorf("field %s: %v", bname, err)
+		}
+	}
+	if tv, _ := o.first(ndjsonFields.time); tv != nil {
+		ex.Time = timeOf(tv)
+	}
+	normalise(ex, lim.max())
+	return ex, nil
+}
+
+func statusOf(v json.RawMessage) (int, error) {
+	var s string
+	if v[0] == '"' {
+		if err := json.Unmarshal(v, &s); err != nil {
+			return 0, err
+		}
+	} else {
+		s = string(v)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 100 || n > 599 {
+		return 0, fmt.Errorf("not an HTTP status: %.20s", s)
+	}
+	return n, nil
+}
+
+func headersOf(v json.RawMessage) (http.Header, error) {
+	h := http.Header{}
+	switch v[0] {
+	case '{':
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(v, &m); err != nil {
+			return nil, err
+		}
+		for k, raw := range m {
+			if len(raw) > 0 && raw[0] == '[' {
+				var vs []string
+				if err := json.Unmarshal(raw, &vs); err != nil {
+					return nil, fmt.Errorf("header %s: not strings", k)
+				}
+				for _, s := range vs {
+					h.Add(k, s)
+				}
+				continue
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return nil, fmt.Errorf("header %s: not a string", k)
+			}
+			h.Add(k, s)
+		}
+	case '[':
+		var kvs []harHeader
+		if err := json.Unmarshal(v, &kvs); err != nil {
+			return nil, errors.New("not an array of {name, value}")
+		}
+		for _, kv := range kvs {
+			if kv.Name != "" {
+				h.Add(kv.Name, kv.Value)
+			}
+		}
+	default:
+		return nil, errors.New("headers are neither an object nor an array")
+	}
+	return h, nil
+}
+
+func bodyOf(v json.RawMessage, encoding string) ([]byte, error) {
+	if v[0] != '"' {
+		return append([]byte(nil), v...), nil // the body itself, as JSON
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(encoding) {
+	case "", "text", "utf-8", "utf8":
+		return []byte(s), nil
+	case "base64":
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return nil, fmt.Errorf("base64: %v", err)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("unknown body encoding %q", encoding)
+}
+
+// timeOf reads an RFC 3339 string or a Unix time in seconds or milliseconds; anything else is no time.
+func timeOf(v json.RawMessage) time.Time {
+	if v[0] == '"' {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				return t
+			}
+		}
+		return time.Time{}
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil || f <= 0 {
+		return time.Time{}
+	}
+	if f > 1e11 { // milliseconds
+		return time.UnixMilli(int64(f))
+	}
+	return time.Unix(int64(f), int64((f-float64(int64(f)))*1e9))
+}
