@@ -90,6 +90,6 @@ func (p *page) Contents() []string {
 		lines = append(lines, "  - "+mdLink(mdCode(op.ID), "#"+mdAnchor(op.ID)))
 	}
 	lines = append(lines, "- "+mdLink("Contradictions", "#contradictions"), "- "+mdLink("Notes", "#notes"),
-		"- "+mdLink("Scenarios", "#scenarios"))
+		"- "+mdLink("Coverage", "#coverage"), "- "+mdLink("Scenarios", "#scenarios"))
 	return lines
 }

@@ -89,3 +89,39 @@ func TestDocsAcrossVendors(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsCoverageMatrix: every code and sandbox value has its row in its page's coverage matrix, with
+// a scenario and a cassette provenance (today every one has a scenario: the coverage specs hold it).
+func TestDocsCoverageMatrix(t *testing.T) {
+	c, _, files := docsFixture(t)
+	for _, v := range c.Vendors() {
+		doc := pageOf(t, files, v.ID+".md")
+		i := strings.Index(doc, "## Coverage\n")
+		if i < 0 {
+			t.Fatalf("%s: no coverage matrix", v.ID)
+		}
+		matrix := doc[i : i+strings.Index(doc[i:], "## Scenarios")]
+		for _, op := range v.Operations {
+			var rows []string
+			for _, code := range op.Codes.Codes {
+				rows = append(rows, "| code | "+mdCode(code.Code)+" | ")
+			}
+			for _, sp := range op.Sandbox {
+				for _, sc := range sp.Codes {
+					rows = append(rows, "| sandbox | "+mdCode(sc.Value)+" | ")
+				}
+			}
+			for _, r := range rows {
+				j := strings.Index(matrix, "(#"+mdAnchor(op.ID)+") "+r)
+				if j < 0 {
+					t.Errorf("%s %s: no coverage row %q", v.ID, op.ID, r)
+					continue
+				}
+				line := matrix[j : j+strings.Index(matrix[j:], "\n")]
+				if strings.Contains(line, "**none**") || strings.Contains(line, "no cassette") || strings.Contains(line, "unknown") {
+					t.Errorf("%s %s: coverage row without scenario or provenance: %s", v.ID, op.ID, line)
+				}
+			}
+		}
+	}
+}
