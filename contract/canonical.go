@@ -93,13 +93,17 @@ type Split struct {
 
 var ktpType = reflect.TypeOf(KTP{})
 
-func canonicalFieldNames() []string {
+// canonicalNames are KTP's json names in field order, read once: Check asks for them on every body.
+var canonicalNames = func() []string {
 	out := make([]string, ktpType.NumField())
 	for i := range out {
 		out[i] = strings.Split(ktpType.Field(i).Tag.Get("json"), ",")[0]
 	}
 	return out
-}
+}()
+
+// canonicalFieldNames lists the canonical field names; the slice is shared, callers must not change it.
+func canonicalFieldNames() []string { return canonicalNames }
 
 func canonicalFieldIndex(name string) (int, bool) {
 	for i, n := range canonicalFieldNames() {

@@ -350,15 +350,8 @@ func decodeJSON(body []byte) (any, bool) {
 
 // lookupString reads the string at a JSON Pointer; a number or boolean is given in its JSON form.
 func lookupString(doc any, pointer string) (string, bool) {
-	if pointer == "" {
-		return "", false
-	}
-	p, err := gojsonpointer.NewJsonPointer(pointer)
-	if err != nil {
-		return "", false
-	}
-	v, _, err := p.Get(doc)
-	if err != nil || v == nil {
+	v, ok := lookupValue(doc, pointer)
+	if !ok || v == nil {
 		return "", false
 	}
 	switch t := v.(type) {

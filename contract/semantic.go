@@ -238,10 +238,15 @@ func (c *checker) expiryUnit(doc any) {
 		fmt.Sprintf("%d digits", len(digits)), "the token expiry is not in its documented unit", t.Source.String())
 }
 
-// lookupValue reads the value at a JSON Pointer of a decoded document.
+// lookupValue reads the value at a JSON Pointer of a decoded document. A pointer without "~" (every
+// pointer the specs name today) is walked in place, allocating nothing, with gojsonpointer's reading of
+// each token (an array index as strconv.Atoi reads it); one with an escape is left to gojsonpointer.
 func lookupValue(doc any, pointer string) (any, bool) {
 	if pointer == "" {
 		return nil, false
+	}
+	if pointer[0] == '/' && strings.IndexByte(pointer, '~') < 0 {
+		return walkPointer(doc, pointer[1:])
 	}
 	p, err := gojsonpointer.NewJsonPointer(pointer)
 	if err != nil {
@@ -252,4 +257,32 @@ func lookupValue(doc any, pointer string) (any, bool) {
 		return nil, false
 	}
 	return v, true
+}
+
+// walkPointer follows the unescaped tokens of rest ("a/0/b") through doc.
+func walkPointer(doc any, rest string) (any, bool) {
+	node := doc
+	for {
+		token, more, cut := strings.Cut(rest, "/")
+		switch v := node.(type) {
+		case map[string]any:
+			x, ok := v[token]
+			if !ok {
+				return nil, false
+			}
+			node = x
+		case []any:
+			i, err := strconv.Atoi(token)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			node = v[i]
+		default:
+			return nil, false
+		}
+		if !cut {
+			return node, true
+		}
+		rest = more
+	}
 }
