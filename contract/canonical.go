@@ -67,6 +67,29 @@ type CanonicalMap struct {
 	Mask   string               `yaml:"mask,omitempty" json:"mask,omitempty"`
 	Source Source               `yaml:"source" json:"source"`
 	Fields map[string]*FieldMap `yaml:"fields" json:"fields"`
+
+	// mapped are Fields in canonical field order, listed once at load (decodeCanonical): Check reads them
+	// on every success body.
+	mapped []mappedField
+}
+
+type mappedField struct {
+	name string
+	fm   *FieldMap
+}
+
+// ordered lists the mapped fields in canonical field order.
+func (c *CanonicalMap) ordered() []mappedField {
+	if c.mapped != nil {
+		return c.mapped
+	}
+	out := make([]mappedField, 0, len(c.Fields))
+	for _, name := range canonicalFieldNames() {
+		if fm := c.Fields[name]; fm != nil {
+			out = append(out, mappedField{name, fm})
+		}
+	}
+	return out
 }
 
 // FieldMap is where a canonical field lives in the vendor's answer.
@@ -154,6 +177,7 @@ func decodeCanonical(n *yaml.Node, pointer string) (*CanonicalMap, error) {
 			}
 		}
 	}
+	c.mapped = c.ordered()
 	return &c, nil
 }
 
@@ -295,18 +319,36 @@ type canonValue struct {
 	rawText string // the string as it arrived, before split and placeholders
 }
 
-// canonical reads every mapped field; values lists them in canonical field order.
+// canonValues are the mapped fields as read, in canonical field order: at most one per field, few enough
+// that a scan finds one faster than a map is built.
+type canonValues []canonValue
+
+func (vs canonValues) get(field string) (canonValue, bool) {
+	for _, v := range vs {
+		if v.field == field {
+			return v, true
+		}
+	}
+	return canonValue{}, false
+}
+
+// canonicalValues reads every mapped field, and only those: one pointer lookup each, no walk of the body.
+func (o *Operation) canonicalValues(doc any) canonValues {
+	mapped := o.Canonical.ordered()
+	values := make(canonValues, len(mapped))
+	for i, f := range mapped {
+		values[i] = readField(doc, f.name, f.fm)
+	}
+	return values
+}
+
+// canonical reads every mapped field into the record; values lists them in canonical field order.
 func (o *Operation) canonical(doc any) (*KTP, []canonValue) {
 	k := &KTP{}
 	rv := reflect.ValueOf(k).Elem()
-	var values []canonValue
-	for i, name := range canonicalFieldNames() {
-		fm := o.Canonical.Fields[name]
-		if fm == nil {
-			continue
-		}
-		cv := readField(doc, name, fm)
-		values = append(values, cv)
+	values := o.canonicalValues(doc)
+	for _, cv := range values {
+		i, _ := canonicalFieldIndex(cv.field)
 		if !cv.ok {
 			continue
 		}

@@ -19,7 +19,9 @@ const MaxJSONDepth = 10000
 //
 // It reads the body once, by hand, building the document as encoding/json does (map[string]any, []any,
 // string, bool, nil, json.Number): a Check pays one decode, not a token stream with an interface value
-// per token. It allocates only the document; a pointer is built only for a value worth naming. A body it
+// per token. It allocates only the document, its strings cut from one copy of the body (which the
+// document keeps alive: it is never larger than the body); a pointer is built only for a value worth
+// naming. A body it
 // refuses is read again by encoding/json's Decoder (decodeJSONTokens), so that the error and its offset
 // are encoding/json's; FuzzScan holds the two to the same answer on every input.
 func DecodeJSONStrict(b []byte) (StrictJSON, error) {
@@ -32,7 +34,7 @@ func DecodeJSONStrict(b []byte) (StrictJSON, error) {
 		return StrictJSON{}, &JSONError{int64(invalidUTF8(b)), "invalid UTF-8"}
 	}
 	var stack [32]step
-	p := scanner{b: b, path: stack[:0]}
+	p := scanner{b: b, s: string(b), path: stack[:0]}
 	doc := p.value()
 	p.space()
 	if p.bad || p.i != len(p.b) {
@@ -48,7 +50,10 @@ func DecodeJSONStrict(b []byte) (StrictJSON, error) {
 // scanner is one pass over a body whose UTF-8 is valid. On the first fault it sets bad and stops: the
 // caller asks encoding/json for the words.
 type scanner struct {
-	b     []byte
+	b []byte
+	// s is b as one string: every key, string and number of the document is a substring of it, so the
+	// document costs one copy of the body instead of an allocation per string.
+	s     string
 	i     int
 	depth int
 	bad   bool
@@ -216,7 +221,7 @@ func (p *scanner) text() (string, bool) {
 		case c == '"':
 			p.i = j + 1
 			if !escaped {
-				return string(p.b[start+1 : j]), true
+				return p.s[start+1 : j], true
 			}
 			var s string
 			if err := json.Unmarshal(p.b[start:p.i], &s); err != nil {
@@ -307,7 +312,7 @@ func (p *scanner) number() any {
 		}
 	}
 	p.i = i
-	s := string(b[start:i])
+	s := p.s[start:i]
 	if plain && len(s) < 300 {
 		return json.Number(s)
 	}
