@@ -152,7 +152,9 @@ func (p *scanner) object() any {
 		if p.bad {
 			return nil
 		}
-		if _, seen := m[k]; seen && !dups[k] {
+		n := len(m)
+		m[k] = v // the last of duplicate keys wins, as in encoding/json
+		if len(m) == n && !dups[k] {
 			if dups == nil {
 				dups = map[string]bool{}
 			}
@@ -160,7 +162,6 @@ func (p *scanner) object() any {
 			p.out.Duplicates = append(p.out.Duplicates, pointerOf(p.path))
 		}
 		p.path = p.path[:len(p.path)-1]
-		m[k] = v
 		p.space()
 		if p.i < len(p.b) && p.b[p.i] == ',' {
 			p.i++
