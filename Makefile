@@ -5,12 +5,15 @@ GO      ?= go
 GINKGO  := $(GO) tool ginkgo
 REPORTS := reports
 VENDOR  ?=
-# WAIVERS=waivers.yaml accepts the known drift it names (shown as waived); REQUIRE=advance,verihubs makes a
-# live run fail when it cannot reach those vendors (no credentials) instead of skipping them.
-WAIVERS ?=
-REQUIRE ?=
+# WAIVERS=waivers.yaml accepts the known drift it names (shown as waived); VENDORS=advance,verihubs makes a
+# live run fail when it cannot run those vendors (no credentials) instead of skipping them (REQUIRE=, its
+# former name, still works). A live run in which no vendor ran fails anyway.
+WAIVERS  ?=
+REQUIRE  ?=
+VENDORS  ?= $(REQUIRE)
+FUZZTIME ?= 30s
 export KONTRAK_WAIVERS := $(WAIVERS)
-export KONTRAK_REQUIRE := $(REQUIRE)
+export KONTRAK_VENDORS := $(VENDORS)
 # The vendor suites are one test binary, ./suites, with a container a vendor (every suites/<vendor>/ with a
 # scenarios.yaml); VENDOR=x selects one by its label. The suite writes the JUnit report itself (KONTRAK_JUNIT),
 # with paths relative to the repository; -trimpath keeps build paths out of the rest.
@@ -18,13 +21,13 @@ SUITES   = ./suites
 SELECT   = $(if $(VENDOR),--label-filter=vendor:$(VENDOR))
 GINKGO_RUN = $(GINKGO) --trimpath --keep-going --succinct --no-color $(SELECT)
 
-.PHONY: help conformance test lint lint-specs bench cassettes live record docs
+.PHONY: help conformance test lint lint-specs bench fuzz cassettes live record docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 conformance: ## the main job: every vendor's suite in replay mode, reports/junit.xml + report.json and a summary
-	@mkdir -p $(REPORTS)
+	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/report.json $(REPORTS)/junit.xml
 	@KONTRAK_MODE=replay KONTRAK_JUNIT=$(CURDIR)/$(REPORTS)/junit.xml $(GINKGO_RUN) --json-report=report.json \
 		--output-dir=$(REPORTS) $(SUITES); rc=$$?; \
 	$(GO) run ./cmd/kontrak report $(REPORTS)/report.json; rs=$$?; \
@@ -42,19 +45,24 @@ lint: ## gofmt, go vet, and actionlint on .github/workflows/
 bench: ## the speed targets: Check vs Decode per vendor, and loading the contracts
 	$(GO) test -run '^$$' -bench . -benchmem ./contract/
 
+fuzz: ## every fuzz target of the repository (go test -list Fuzz), FUZZTIME each (default 30s); make test runs their seed corpora
+	@set -o pipefail; $(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ {f[n++] = $$1} /^ok/ {for (i = 0; i < n; i++) print $$2, f[i]; n = 0}' | \
+	while read -r pkg target; do echo "fuzz $$pkg $$target for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10x "$$pkg" || exit 1; done
+
 cassettes: ## (re)build the cassettes no live recording made, from the specs' examples and tables (VENDOR=x for one)
 	KONTRAK_MODE=derive $(GO) test -count=1 $(SUITES) $(if $(VENDOR),-args -ginkgo.label-filter=vendor:$(VENDOR))
 
 live: ## the same suites over real HTTP (VENDOR=x for one): reports/live.json, live-junit.xml; see README for the variables
-	@mkdir -p $(REPORTS)
+	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/live.json $(REPORTS)/live-junit.xml
 	@KONTRAK_MODE=live KONTRAK_JUNIT=$(CURDIR)/$(REPORTS)/live-junit.xml $(GINKGO_RUN) --json-report=live.json \
 		--output-dir=$(REPORTS) $(SUITES); rc=$$?; \
 	$(GO) run ./cmd/kontrak report $(REPORTS)/live.json; rs=$$?; \
 	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "live: drift, or a run that proved nothing (see above)"; exit 1; fi
 
-record: ## live, then VENDOR's cassettes rewritten, redacted — only if the whole run passed
+record: ## live, then VENDOR's cassettes rewritten, redacted — only if the whole run passed (else exit 1, saying why)
 	@if [ -z "$(VENDOR)" ]; then echo "make record needs VENDOR=verihubs|advance|ekycpro|kredibel"; exit 2; fi
-	@mkdir -p $(REPORTS)
+	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/record.json
 	KONTRAK_MODE=record $(GINKGO_RUN) --json-report=record.json --output-dir=$(REPORTS) $(SUITES)
 
 docs: ## regenerate docs/ (one page a vendor and an index) from specs/ and the scenarios; make test fails while it is stale

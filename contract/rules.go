@@ -32,6 +32,7 @@ type Rule struct {
 // The finding ids. One table, like oasdiff's rules: adding a rule is adding a row here and its check.
 const (
 	StatusUndocumented      = "status-undocumented"
+	RouteUndocumented       = "route-undocumented" // judged by the callers that route traffic (kontrak check)
 	BodyNotJSON             = "body-not-json"
 	FieldMissing            = "field-missing"
 	TypeMismatch            = "type-mismatch"
@@ -69,6 +70,7 @@ const (
 
 var rules = []Rule{
 	{StatusUndocumented, Breaking, "The HTTP status is not documented for the operation."},
+	{RouteUndocumented, Breaking, "An interaction's method and path match no documented operation of any vendor."},
 	{BodyNotJSON, Breaking, "The body is not JSON where JSON is documented."},
 	{FieldMissing, Breaking, "A documented field is missing."},
 	{TypeMismatch, Breaking, "A field has another JSON type than documented."},

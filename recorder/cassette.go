@@ -115,11 +115,20 @@ func (f fileFS) WriteFile(string, []byte) error  { return errors.New("read-only"
 func (f fileFS) IsFileExists(string) bool        { return true }
 
 // Load reads a cassette file with go-vcr's own loader, and its provenance. Errors name the file.
-func Load(file string) (*cassette.Cassette, Provenance, error) {
+func Load(file string) (c *cassette.Cassette, p Provenance, err error) {
+	defer recovered(file, &err)
 	data, err := readCassette(file)
 	if err != nil {
 		return nil, Provenance{}, err
 	}
+	return parse(file, data)
+}
+
+// Parse reads a cassette from its bytes, as Load reads a file; file only names it in errors and becomes
+// the cassette's File. A cassette with no interaction, or with an empty one (`interactions: [~]`), is an
+// error: there is nothing to judge, and nothing to replay.
+func Parse(file string, data []byte) (c *cassette.Cassette, p Provenance, err error) {
+	defer recovered(file, &err)
 	return parse(file, data)
 }
 
@@ -153,6 +162,14 @@ func parse(file string, data []byte) (*cassette.Cassette, Provenance, error) {
 	case *head.Version != cassette.CassetteFormatVersion:
 		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: version %d, want %d", file, *head.Version, cassette.CassetteFormatVersion)
 	}
+	if len(c.Interactions) == 0 {
+		return nil, Provenance{}, fmt.Errorf("%s: an empty cassette: no interaction to judge or replay", file)
+	}
+	for n, i := range c.Interactions {
+		if i == nil {
+			return nil, Provenance{}, fmt.Errorf("%s: interaction %d (entry %d of interactions) is empty", file, n, n+1)
+		}
+	}
 	c.File = file
 	return c, ParseProvenance(data), nil
 }
@@ -171,7 +188,8 @@ type Exchange struct {
 }
 
 // ReadExchanges loads a cassette and lists its interactions.
-func ReadExchanges(file string) ([]Exchange, error) {
+func ReadExchanges(file string) (xs []Exchange, err error) {
+	defer recovered(file, &err)
 	c, _, err := Load(file)
 	if err != nil {
 		return nil, err
@@ -180,9 +198,16 @@ func ReadExchanges(file string) ([]Exchange, error) {
 }
 
 // Exchanges lists a loaded cassette's interactions.
-func Exchanges(c *cassette.Cassette) ([]Exchange, error) {
+func Exchanges(c *cassette.Cassette) (xs []Exchange, err error) {
+	if c == nil {
+		return nil, errors.New("recorder: no cassette")
+	}
+	defer recovered(c.File, &err)
 	out := make([]Exchange, 0, len(c.Interactions))
-	for _, i := range c.Interactions {
+	for n, i := range c.Interactions {
+		if i == nil {
+			return nil, fmt.Errorf("%s: interaction %d is empty", c.File, n)
+		}
 		u, err := url.Parse(i.Request.URL)
 		if err != nil {
 			return nil, fmt.Errorf("%s: interaction %d: bad URL: %v", c.File, i.ID, err)

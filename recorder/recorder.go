@@ -144,7 +144,8 @@ type Recorder struct {
 // New opens the cassette file for mode and returns a Recorder. In replay mode the file must exist and be a
 // go-vcr v4 cassette; the error otherwise is one line that names the file. In record mode the file is only
 // written, by Stop. In live mode there is no cassette.
-func New(file string, opts ...Option) (*Recorder, error) {
+func New(file string, opts ...Option) (_ *Recorder, err error) {
+	defer recovered(file, &err)
 	if file == "" {
 		return nil, errors.New("recorder: no cassette file")
 	}
@@ -223,7 +224,8 @@ func (r *Recorder) Discard() { r.discarded.Store(true) }
 // provenance header, then go-vcr's YAML, into a temporary file in the cassette's directory,
 // synced and renamed over the cassette. Whatever fails on the way (a redactor, a hook, the disk) leaves the
 // previous cassette byte for byte as it was. Stopping again does nothing.
-func (r *Recorder) Stop() error {
+func (r *Recorder) Stop() (err error) {
+	defer recovered(r.file, &err)
 	r.stopMu.Lock()
 	defer r.stopMu.Unlock()
 	if r.stopped || r.vcr == nil {
@@ -243,7 +245,8 @@ func (r *Recorder) Stop() error {
 }
 
 // RoundTrip answers req by the Recorder's mode. It implements http.RoundTripper.
-func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+func (r *Recorder) RoundTrip(req *http.Request) (_ *http.Response, err error) {
+	defer recovered(r.file, &err)
 	if r.mode == ModeLive {
 		return r.real.RoundTrip(req)
 	}

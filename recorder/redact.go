@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/textproto"
 	"net/url"
@@ -76,7 +77,11 @@ type AnswerRules struct {
 // the answer's rules cannot then be known: a recording with it is not saved.
 func Redactor(r RedactRules) func(*cassette.Interaction) error {
 	rs := newRuleSet(r)
-	return func(i *cassette.Interaction) error {
+	return func(i *cassette.Interaction) (err error) {
+		if i == nil {
+			return errors.New("no interaction to redact")
+		}
+		defer recovered(fmt.Sprintf("interaction %d", i.ID), &err)
 		method, path, err := requestRoute(i)
 		if err != nil {
 			return err
@@ -137,6 +142,7 @@ func (rs *ruleSet) knownValues(a answerSet, i *cassette.Interaction) *knownValue
 // it, synced and renamed over it: a reader, or a crash, sees the old cassette or the new one. When
 // redaction changes nothing, nothing is written, and changed is false. Errors name the file.
 func RedactFile(file string, r RedactRules) (changed bool, err error) {
+	defer recovered(file, &err)
 	data, err := readCassette(file)
 	if err != nil {
 		return false, err

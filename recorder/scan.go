@@ -25,6 +25,9 @@ const (
 	LeakCredential = "credential"
 	LeakNIK        = "nik"
 	LeakImage      = "image"
+	// LeakUnscannable is a cassette the scan could not read to the end (a bug of kontrak's): it fails the
+	// scan, since what it did not read may leak.
+	LeakUnscannable = "unscannable"
 )
 
 // Leak is one place a cassette holds what it must not. It says where, never what.
@@ -56,10 +59,16 @@ func (l Leak) String() string {
 //
 // A value (or, for a token or a NIK found inside a longer value, the token or NIK itself) that Public
 // accepts is no leak, except an image. The cassette is not changed.
-func Scan(c *cassette.Cassette, r ScanRules) []Leak {
+func Scan(c *cassette.Cassette, r ScanRules) (out []Leak) {
+	if c == nil {
+		return nil
+	}
+	defer scanRecovered(c.File, &out)
 	rs := newRuleSet(r.RedactRules)
-	var out []Leak
 	for _, i := range c.Interactions {
+		if i == nil {
+			continue
+		}
 		out = append(out, scanInteraction(rs, r, c.File, i)...)
 	}
 	return out
@@ -129,8 +138,8 @@ func reportKind(kind string) string {
 
 // ScanFiles scans cassette files, in order, each streamed by ScanFile. Its error names the first file that
 // does not read. A recording is promoted only when this finds nothing (see scenario.Staging.Check).
-func ScanFiles(files []string, r ScanRules) ([]Leak, error) {
-	var out []Leak
+func ScanFiles(files []string, r ScanRules) (out []Leak, err error) {
+	defer recovered("scanning cassettes", &err)
 	for _, f := range files {
 		ls, err := ScanFile(f, r)
 		if err != nil {

@@ -33,7 +33,13 @@ func ReadCassette(r io.Reader, fn func(i int, it *cassette.Interaction) error) (
 		}
 	}()
 	s := cassetteStream{br: bufio.NewReaderSize(r, 64<<10), fn: fn, itemIndent: -1}
-	return s.run()
+	if err := s.run(); err != nil {
+		return err
+	}
+	if s.n == 0 { // as Parse: nothing to judge or replay is an error, not a pass
+		return errors.New("an empty cassette: no interaction to judge or replay")
+	}
+	return nil
 }
 
 type cassetteStream struct {

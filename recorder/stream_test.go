@@ -68,7 +68,7 @@ func TestReadCassetteShapes(t *testing.T) {
 		{"go-vcr's layout", "---\nversion: 2\ninteractions:\n" + one + one, 2, ""},
 		{"version after the interactions", "interactions:\n" + one + "version: 2\n", 1, ""},
 		{"items at column 0 under their key", "version: 2\ninteractions:\n- id: 1\n  request: {method: GET}\n- id: 2\n", 2, ""},
-		{"empty flow sequence", "version: 2\ninteractions: []\n", 0, ""},
+		{"empty flow sequence: nothing to judge is an error", "version: 2\ninteractions: []\n", 0, "an empty cassette"},
 		{"flow sequence", "version: 2\ninteractions: [{id: 3}]\n", 1, ""},
 		{"CRLF line ends", strings.ReplaceAll("version: 2\ninteractions:\n"+one, "\n", "\r\n"), 1, ""},
 		{"no version", "interactions: []\n", 0, "no version"},

@@ -19,7 +19,8 @@ const (
 	EnvCassettes = "KONTRAK_CASSETTES" // the cassette directory (default: cassettes/ of the repository)
 	EnvStrict    = "KONTRAK_STRICT"    // 1: notices count as breaking drift
 	EnvWaivers   = "KONTRAK_WAIVERS"   // a waivers.yaml (make conformance WAIVERS=…): known drift accepted
-	EnvRequire   = "KONTRAK_REQUIRE"   // vendors a live run must reach, comma-separated: missing credentials fail, not skip
+	EnvVendors   = "KONTRAK_VENDORS"   // vendors a live run must run, comma-separated (make VENDORS=…): missing credentials fail, not skip
+	EnvRequire   = "KONTRAK_REQUIRE"   // the former name of KONTRAK_VENDORS (make REQUIRE=…), still read
 
 	EnvMaxBillable = "KONTRAK_MAX_BILLABLE" // billable calls a vendor's live run may make (default 5)
 	EnvRetries     = "KONTRAK_RETRIES"      // retries of a rate-limited call (default 2)
@@ -67,10 +68,10 @@ func FromEnvironment(c *contract.Contract, root string, getenv func(string) stri
 	return e, nil
 }
 
-// Required reports whether KONTRAK_REQUIRE names the vendor: a live run that cannot reach it (no
-// credentials) fails instead of skipping it.
+// Required reports whether KONTRAK_VENDORS (or its former name KONTRAK_REQUIRE) names the vendor: a live
+// run that cannot run it (no credentials) fails instead of skipping it.
 func Required(vendor string, getenv func(string) string) bool {
-	for _, v := range strings.Split(getenv(EnvRequire), ",") {
+	for _, v := range strings.Split(getenv(EnvVendors)+","+getenv(EnvRequire), ",") {
 		if strings.TrimSpace(v) == vendor {
 			return true
 		}

@@ -191,6 +191,8 @@ type Tally struct {
 	ran        int
 	conclusive int
 	failed     int
+	budgeted   int // scenarios the budget stopped: not run, not proved
+	budgetMax  int // the budget that stopped them
 }
 
 // Add counts a scenario's result. Auth scenarios expect a refusal: they prove the refusal, not the
@@ -200,6 +202,8 @@ func (t *Tally) Add(r *Result) {
 	defer t.mu.Unlock()
 	var budget *BudgetError
 	if errors.As(r.Err, &budget) {
+		t.budgeted++
+		t.budgetMax = budget.Max
 		return
 	}
 	t.ran++
@@ -215,14 +219,46 @@ func (t *Tally) Add(r *Result) {
 	}
 }
 
-// Verdict is nil when the run proved something, else why not.
+// Verdict is nil when the run proved something, else why not. A scenario the budget stopped proves
+// nothing: a run in which none ran, or none that ran was conclusive, fails, and says the budget it needs.
 func (t *Tally) Verdict(vendor string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.ran > 0 && t.conclusive == 0 {
+	switch {
+	case t.ran == 0 && t.budgeted > 0:
+		return fmt.Errorf("%s: the live run proved nothing: no scenario ran, %s", vendor, t.budgetNote())
+	case t.ran == 0:
+		return fmt.Errorf("%s: the live run proved nothing: no scenario ran", vendor)
+	case t.conclusive == 0 && t.budgeted > 0:
+		return fmt.Errorf("%s: the live run proved nothing: every one of its %d scenarios that ran was refused (auth), rate-limited or a server error, and %s — check the credentials and the base URL", vendor, t.ran, t.budgetNote())
+	case t.conclusive == 0:
 		return fmt.Errorf("%s: the live run proved nothing: every one of its %d calls was refused (auth), rate-limited or a server error — check the credentials and the base URL", vendor, t.ran)
 	}
 	return nil
+}
+
+// NeededBudget is a lower bound of the KONTRAK_MAX_BILLABLE that would have let every scenario the budget
+// stopped run: the budget was spent when it refused, and each refused scenario needs one billable call at
+// least (more if it is retried). 0 when the budget stopped none.
+func (t *Tally) NeededBudget() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.budgeted == 0 {
+		return 0
+	}
+	return t.budgetMax + t.budgeted
+}
+
+// Budgeted is how many scenarios the budget stopped.
+func (t *Tally) Budgeted() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.budgeted
+}
+
+func (t *Tally) budgetNote() string {
+	return fmt.Sprintf("%d %s stopped by the budget of %d billable calls (they need KONTRAK_MAX_BILLABLE=%d at least)",
+		t.budgeted, map[bool]string{true: "scenario", false: "scenarios"}[t.budgeted == 1], t.budgetMax, t.budgetMax+t.budgeted)
 }
 
 // Failed is how many scenarios failed.

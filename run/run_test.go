@@ -246,6 +246,7 @@ func TestTallyProvedNothing(t *testing.T) {
 			for i := 0; i < 2; i++ {
 				tally.Add(env.Run(context.Background(), s))
 			}
+			tally.Add(&run.Result{Scenario: s, Err: &run.BudgetError{Max: 2, Operation: "advance ocrKtpCheck"}})
 			err := tally.Verdict("advance")
 			if (err != nil) != tc.nothing {
 				t.Errorf("verdict %v, want proved-nothing=%v", err, tc.nothing)
@@ -254,6 +255,23 @@ func TestTallyProvedNothing(t *testing.T) {
 				t.Errorf("verdict %q does not say so", err)
 			}
 		})
+	}
+}
+
+// A live run in which the budget stopped every scenario (budget 0, or spent) ran nothing: it fails, and
+// says the budget it needs; a budget-stopped scenario never counts as proved.
+func TestTallyBudgetStoppedEverything(t *testing.T) {
+	tally := &run.Tally{}
+	if err := tally.Verdict("advance"); err == nil {
+		t.Error("a vendor run of no scenario at all passed")
+	}
+	s := &scenario.Scenario{Name: "x"}
+	for i := 0; i < 4; i++ {
+		tally.Add(&run.Result{Scenario: s, Err: &run.BudgetError{Max: 0, Operation: "advance ocrKtpCheck"}})
+	}
+	err := tally.Verdict("advance")
+	if err == nil || !strings.Contains(err.Error(), "advance: the live run proved nothing: no scenario ran, 4 scenarios stopped by the budget of 0 billable calls (they need KONTRAK_MAX_BILLABLE=4 at least)") {
+		t.Errorf("verdict %v", err)
 	}
 }
 
@@ -271,6 +289,7 @@ func TestStaging(t *testing.T) {
 		{"a complete, passing run is promoted", -1, false, true},
 		{"an interrupted run (fewer scenarios ran) is discarded", 2, false, false},
 		{"a run with a failure is discarded", -1, true, false},
+		{"a run the budget stopped is discarded, and says the budget it needs", -3, false, false},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			dir := t.TempDir()
@@ -291,8 +310,15 @@ func TestStaging(t *testing.T) {
 					live++
 				}
 			}
+			budgeted := 0
+			if n == -3 { // all but 3 ran; the budget of 5 stopped those 3
+				n, budgeted = live-3, 3
+			}
 			if n < 0 {
 				n = live
+			}
+			for i := 0; i < budgeted; i++ {
+				tally.Add(&run.Result{Scenario: f.Scenarios[0], Err: &run.BudgetError{Max: 5, Operation: "ekycpro idOcrGeneral"}})
 			}
 			for i := 0; i < n; i++ {
 				r := &run.Result{Scenario: f.Scenarios[0]}
@@ -302,8 +328,11 @@ func TestStaging(t *testing.T) {
 				tally.Add(r)
 			}
 			msg, err := st.Finish(tally)
-			if err != nil {
-				t.Fatal(err)
+			if (err != nil) == tc.promote {
+				t.Fatalf("Finish: %v; a discarded recording must be an error, a promoted one not", err)
+			}
+			if budgeted > 0 && (err == nil || !strings.Contains(err.Error(), "3 stopped by the budget of billable calls: record with KONTRAK_MAX_BILLABLE=8 at least")) {
+				t.Errorf("Finish: %v, want the budget it needs", err)
 			}
 			got, _ := os.ReadFile(old)
 			if tc.promote != (string(got) == "# the new recording\n") {

@@ -43,13 +43,19 @@ func NewStaging(cassettes, vendor string, f *scenario.File) (*Staging, error) {
 }
 
 // Finish promotes the staged cassettes when every scenario ran and passed, and always removes the staging
-// directory. The message says what happened, in one line.
+// directory. The message says what happened, in one line. A discarded recording is an error too, that says
+// why: the scenarios that failed, or did not run (and the budget they would need).
 func (s *Staging) Finish(t *Tally) (string, error) {
 	defer os.RemoveAll(s.Dir)
 	ran, failed := t.Ran(), t.Failed()
 	if failed > 0 || ran < s.want {
-		return fmt.Sprintf("%s: recording discarded (%d of %d scenarios ran, %d failed): cassettes/%s untouched",
-			s.vendor, ran, s.want, failed, s.vendor), nil
+		msg := fmt.Sprintf("%s: recording discarded (%d of %d scenarios ran, %d failed): cassettes/%s untouched",
+			s.vendor, ran, s.want, failed, s.vendor)
+		why := fmt.Sprintf("%d of %d scenarios ran, %d failed", ran, s.want, failed)
+		if n := t.Budgeted(); n > 0 {
+			why += fmt.Sprintf("; %d stopped by the budget of billable calls: record with KONTRAK_MAX_BILLABLE=%d at least", n, t.NeededBudget())
+		}
+		return msg, fmt.Errorf("%s: the recording is discarded, cassettes/%s untouched: %s", s.vendor, s.vendor, why)
 	}
 	files, err := filepath.Glob(filepath.Join(s.Dir, s.vendor, "*.yaml"))
 	if err != nil {

@@ -60,7 +60,8 @@ type tokenKey struct{ operation, token string }
 // New builds the local sandbox of every vendor of c: one handler for all of them, since their paths do not
 // collide. It reads every scenario and cassette once; an error names what cannot be read or what an
 // operation lacks to be served (a documented refusal, a success to issue tokens with).
-func New(c *contract.Contract, cfg Config) (http.Handler, error) {
+func New(c *contract.Contract, cfg Config) (_ http.Handler, err error) {
+	defer loadRecovered(cfg.Cassettes, &err)
 	if c == nil {
 		return nil, errors.New("sandbox: no contract")
 	}
@@ -96,6 +97,7 @@ func New(c *contract.Contract, cfg Config) (http.Handler, error) {
 
 // ServeHTTP answers one request by the rules of the package documentation, in their order.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer s.recovered(w, r)
 	op, ok := s.c.Lookup(r.Method, r.URL.Path)
 	if !ok {
 		s.fixtureError(w, r, http.StatusNotFound, fmt.Sprintf("kontrak serve: no documented operation for %s %s", r.Method, r.URL.Path))

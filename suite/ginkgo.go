@@ -44,15 +44,22 @@ func Specs(vendors ...string) bool {
 		runs = append(runs, r)
 	}
 	// One AfterSuite for the whole binary, in live and record modes only: it finishes each vendor's live run
-	// (promotes or discards its recording, and says whether the run proved anything).
+	// (promotes or discards its recording, and says whether the run proved anything), and fails a live run
+	// in which no vendor ran at all (fail closed: every vendor skipped for its credentials proves nothing).
 	// It also fails the run on an expired waiver, or one that matched nothing its vendor's run covered.
-	after := false
+	after, live := false, false
 	for _, r := range runs {
-		after = after || (r.engine != nil && ((r.live() && len(r.missing) == 0) || r.engine.Waivers != nil))
+		after = after || (r.engine != nil && (r.live() || r.engine.Waivers != nil))
+		live = live || (r.engine != nil && r.live())
 	}
 	if after {
 		g.AfterSuite(func() {
 			var failures []string
+			if live {
+				if msg := noVendorRan(runs); msg != "" {
+					failures = append(failures, msg)
+				}
+			}
 			for _, r := range runs {
 				if msg := r.finish(); msg != "" {
 					failures = append(failures, msg)
@@ -89,6 +96,8 @@ type vendorRun struct {
 	missing []string
 
 	tally     run.Tally
+	started   atomic.Bool // a scenario spec of the vendor began (the label filter may leave it out)
+	skipped   atomic.Bool // its live run was skipped for missing credentials (not left out by the filter)
 	ran       atomic.Bool // a scenario of the vendor ran (the label filter may leave it out)
 	stageOnce sync.Once
 	stage     *run.Staging
@@ -133,7 +142,7 @@ func (r *vendorRun) staging() error {
 
 // finish ends a live run: "" when it is fine, else why it fails.
 func (r *vendorRun) finish() string {
-	if r.engine == nil || !r.live() || len(r.missing) > 0 {
+	if r.engine == nil || !r.live() || len(r.missing) > 0 || !r.started.Load() {
 		return ""
 	}
 	var failures []string
@@ -159,12 +168,13 @@ func (r *vendorRun) declare() {
 		}
 		if len(r.missing) > 0 && run.Required(r.vendor, os.Getenv) {
 			g.It("runs live", g.Label("kind:auth"), func() {
-				g.Fail(fmt.Sprintf("%s: %s names it, and live mode needs %s", r.vendor, run.EnvRequire, strings.Join(r.missing, ", ")))
+				g.Fail(fmt.Sprintf("%s: %s names it, and live mode needs %s", r.vendor, run.EnvVendors, strings.Join(r.missing, ", ")))
 			})
 			return
 		}
 		if len(r.missing) > 0 {
 			g.It("runs live", g.Label("kind:auth", "skip:"+report.SkipCredentials), func() {
+				r.skipped.Store(true)
 				g.Skip(fmt.Sprintf("%s: live mode needs %s", r.vendor, strings.Join(r.missing, ", ")))
 			})
 			return
@@ -195,6 +205,7 @@ func (r *vendorRun) declareScenario(s *scenario.Scenario) {
 	file, line := s.Location(r.root)
 	at := types.CodeLocation{FileName: file, LineNumber: line}
 	g.It(specText(e.Contract, s), labels, at, func(ctx g.SpecContext) {
+		r.started.Store(true)
 		if s.Live.ReplayOnly && r.live() {
 			g.AddReportEntry(run.ReportEntry, report.Entry{Vendor: r.vendor, Scenario: s.Name, Operation: s.Operation, Kind: s.Kind, Mode: string(e.Mode),
 				At: e.At(s), Skip: report.SkipReplayOnly}, g.ReportEntryVisibilityNever)
@@ -217,6 +228,25 @@ func (r *vendorRun) declareScenario(s *scenario.Scenario) {
 			g.Fail(fmt.Sprintf("%s:%d: %s", file, line, res.Message()))
 		}
 	})
+}
+
+// noVendorRan is why a live run fails when no vendor's scenarios began: each vendor was skipped for its
+// credentials (or left out by the label filter). "" when one began.
+func noVendorRan(runs []*vendorRun) string {
+	var skipped []string
+	for _, r := range runs {
+		if r.started.Load() {
+			return ""
+		}
+		if r.skipped.Load() {
+			skipped = append(skipped, fmt.Sprintf("%s needs %s", r.vendor, strings.Join(r.missing, ", ")))
+		}
+	}
+	why := "no vendor selected by the label filter has its credentials"
+	if len(skipped) > 0 {
+		why = strings.Join(skipped, "; ")
+	}
+	return fmt.Sprintf("live run: no vendor ran, so nothing was proved (%s): set the credentials of the vendors to run, and name those that must with %s (make VENDORS=…)", why, run.EnvVendors)
 }
 
 func (r *vendorRun) gaps(what string) []string {

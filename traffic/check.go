@@ -37,6 +37,9 @@ type Options struct {
 	// Each, when set, gets every judged interaction's verdict in input order (for a per-interaction
 	// listing). It runs on one goroutine.
 	Each func(v Verdict) error
+	// Unrouted, when set, gets every interaction of no vendor operation, in input order with the verdicts
+	// Each gets (kontrak check lists it as a route-undocumented finding). It runs on one goroutine.
+	Unrouted func(input string, ex *Exchange) error
 }
 
 // Verdict is one judged interaction.
@@ -79,6 +82,8 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 		seq int64
 		v   *Verdict // nil: unrouted
 		err error
+		in  string
+		ex  *Exchange
 	}
 	inFlight := 4 * workers
 	jobs := make(chan job, inFlight)
@@ -103,7 +108,7 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 				if err == nil {
 					agg.add(j.seq, j.input, j.index, j.ex, v)
 				}
-				results <- result{j.seq, v, err}
+				results <- result{j.seq, v, err, j.input, j.ex}
 			}
 		}(aggs[w])
 	}
@@ -159,6 +164,12 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 				firstErr = p.err
 				halt()
 				continue
+			}
+			if p.v == nil && opts.Unrouted != nil {
+				if err := opts.Unrouted(p.in, p.ex); err != nil {
+					firstErr = err
+					halt()
+				}
 			}
 			if p.v != nil && opts.Each != nil {
 				if err := opts.Each(*p.v); err != nil {

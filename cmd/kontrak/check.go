@@ -12,13 +12,16 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/report"
 )
 
 func init() {
 	commands["check"] = command{
-		summary: "check a response body (--vendor --operation --status FILE|-), or traffic: go-vcr cassettes, HAR files, NDJSON logs (FILE...|-)",
-		run:     runCheck,
+		synopsis: "[--vendor V --operation OP --status N] [--strict] [--waivers FILE] [--format F] [--input F] [--report] FILE...|-",
+		example:  "kontrak check cassettes/advance/ocr-no-result.yaml",
+		summary:  "check a response body (--vendor --operation --status FILE|-), or traffic: go-vcr cassettes, HAR files, NDJSON logs (FILE...|-)",
+		run:      runCheck,
 	}
 }
 
@@ -151,10 +154,14 @@ func checkSummary(verdicts []verdictJSON, problems []contract.Problem) *report.S
 	s := &report.Summary{}
 	rows := map[string]*report.Vendor{}
 	for _, v := range verdicts {
-		row := rows[v.Vendor]
+		vendor := v.Vendor
+		if vendor == "" {
+			vendor = "(no vendor)" // an interaction of no documented route (route-undocumented)
+		}
+		row := rows[vendor]
 		if row == nil {
-			row = &report.Vendor{Vendor: v.Vendor, Mode: "check"}
-			rows[v.Vendor] = row
+			row = &report.Vendor{Vendor: vendor, Mode: "check"}
+			rows[vendor] = row
 			s.Vendors = append(s.Vendors, row)
 		}
 		name := v.Operation
@@ -235,13 +242,25 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(findings), Findings: nonNil(findings)}}, nil
 }
 
+// routeUndocumented is the finding of an interaction whose method and path match no operation of any spec.
+func routeUndocumented(ix *recorder.Exchange) contract.Finding {
+	got := ix.Method + " " + ix.Path
+	return contract.Finding{ID: contract.RouteUndocumented, Severity: contract.Breaking,
+		Expected: "the method and path of a documented operation", Actual: got,
+		Message: got + " matches no documented operation", Source: "specs/"}
+}
+
 // textLine is one finding on one line: where, vendor, operation, pointer, want vs got, source.
 func textLine(where string, op *contract.Operation, f contract.Finding) string {
 	p := f.Pointer
 	if p == "" {
 		p = `""`
 	}
-	return fmt.Sprintf("%s%s %s %s %s %s: want %s, got %s (%s)", where, f.Severity, op.Vendor.ID, op.ID, f.ID, p,
+	vendor, id := "(no vendor)", "(no operation)"
+	if op != nil {
+		vendor, id = op.Vendor.ID, op.ID
+	}
+	return fmt.Sprintf("%s%s %s %s %s %s: want %s, got %s (%s)", where, f.Severity, vendor, id, f.ID, p,
 		f.Expected, f.Actual, f.Source)
 }
 

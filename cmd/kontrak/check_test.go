@@ -144,6 +144,10 @@ func TestCheckCassetteErrors(t *testing.T) {
 	os.WriteFile(bad, []byte("version: 2\ninteractions: [\n  - {"), 0o644)
 	old := filepath.Join(dir, "old.yaml")
 	os.WriteFile(old, []byte("version: 1\ninteractions: []\n"), 0o644)
+	empty := filepath.Join(dir, "empty.yaml")
+	os.WriteFile(empty, []byte("version: 2\ninteractions: []\n"), 0o644)
+	null := filepath.Join(dir, "null.yaml")
+	os.WriteFile(null, []byte("version: 2\ninteractions: [~]\n"), 0o644)
 	unknown := filepath.Join(dir, "unknown.yaml")
 	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
 	for _, tc := range []struct {
@@ -154,6 +158,8 @@ func TestCheckCassetteErrors(t *testing.T) {
 		{"invalid YAML", bad, "bad.yaml: not a go-vcr v4 cassette: ", nil},
 		{"old cassette format", old, "old.yaml: not a go-vcr v4 cassette: version 1, want 2", nil},
 		{"interaction of no documented operation, --strict-routes", unknown, "unknown.yaml: interaction 0: GET /nope matches no documented operation", []string{"--strict-routes"}},
+		{"an empty cassette judges nothing: an error, not a pass", empty, "empty.yaml: an empty cassette: no interaction to judge or replay", nil},
+		{"interactions: [~] is a one-line error, not a panic", null, "null.yaml: interaction 0 (line 2): empty", nil},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			code, out, errs := runKontrak(t, "", append(append([]string{"check"}, tc.flags...), "testdata/drifted.yaml", tc.file)...)
@@ -164,6 +170,29 @@ func TestCheckCassetteErrors(t *testing.T) {
 				t.Errorf("printed %q before failing: an unreadable input must leave nothing half-said", out)
 			}
 		})
+	}
+}
+
+// TestCheckRouteUndocumented: an interaction whose route matches no operation is one route-undocumented
+// finding, and the other interactions and cassettes are still judged.
+func TestCheckRouteUndocumented(t *testing.T) {
+	unknown := filepath.Join(t.TempDir(), "unknown.yaml")
+	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
+	good := "../../cassettes/advance/ocr-no-result.yaml"
+	code, out, errs := runKontrak(t, "", "check", unknown, good, "testdata/drifted.yaml")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (stdout %q, stderr %q)", code, out, errs)
+	}
+	want := unknown + "#0 breaking (no vendor) (no operation) route-undocumented \"\": want the method and path of a documented operation, got GET /nope (specs/)\n"
+	if !strings.HasPrefix(out, want) {
+		t.Errorf("stdout does not open with the route finding:\n%s\nwant\n%s", out, want)
+	}
+	if !strings.Contains(out, "testdata/drifted.yaml#") {
+		t.Errorf("the other cassettes were not judged:\n%s", out)
+	}
+	code, out, _ = runKontrak(t, "", "check", "--format", "json", unknown, good)
+	if code != 1 || !strings.Contains(out, `"id": "route-undocumented"`) || !strings.Contains(out, `"cassette": "`+good+`"`) {
+		t.Errorf("json: exit %d:\n%s", code, out)
 	}
 }
 

@@ -92,15 +92,15 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 		topts.Each = func(v traffic.Verdict) error {
 			if format != "text" && format != "json" {
 				id := v.ID
-				summarised = append(summarised, verdictJSON{Cassette: v.Input, Interaction: &id, Vendor: v.Operation.Vendor.ID,
-					Operation: v.Operation.ID, Verdict: verdict(v.Findings), Findings: nonNil(v.Findings)})
+				summarised = append(summarised, verdictJSON{Cassette: v.Input, Interaction: &id, Vendor: vendorOf(v.Operation),
+					Operation: opOf(v.Operation), Verdict: verdict(v.Findings), Findings: nonNil(v.Findings)})
 				return nil
 			}
 			if format == "json" {
 				id := v.ID
 				var b bytes.Buffer
-				if err := writeJSON(&b, verdictJSON{Cassette: v.Input, Interaction: &id, Vendor: v.Operation.Vendor.ID,
-					Operation: v.Operation.ID, Verdict: verdict(v.Findings), Findings: nonNil(v.Findings)}); err != nil {
+				if err := writeJSON(&b, verdictJSON{Cassette: v.Input, Interaction: &id, Vendor: vendorOf(v.Operation),
+					Operation: opOf(v.Operation), Verdict: verdict(v.Findings), Findings: nonNil(v.Findings)}); err != nil {
 					return err
 				}
 				if !first {
@@ -116,6 +116,15 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 				}
 			}
 			return nil
+		}
+	}
+	unrouted := false
+	if listing {
+		// A cassette's interaction of no documented route is one route-undocumented finding in the
+		// listing; the others are still judged.
+		topts.Unrouted = func(input string, ex *traffic.Exchange) error {
+			unrouted = true
+			return topts.Each(traffic.Verdict{Input: input, ID: ex.ID, Findings: []contract.Finding{routeUndocumented(&ex.Exchange)}})
 		}
 	}
 	t, err := traffic.Check(c, inputs, topts)
@@ -143,10 +152,24 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 	for _, p := range problems {
 		fmt.Fprintln(stderr, "kontrak check: "+p.Error())
 	}
-	if t.Failing() || len(problems) > 0 {
+	if t.Failing() || len(problems) > 0 || unrouted {
 		return errDrift
 	}
 	return nil
+}
+
+func vendorOf(op *contract.Operation) string {
+	if op == nil {
+		return ""
+	}
+	return op.Vendor.ID
+}
+
+func opOf(op *contract.Operation) string {
+	if op == nil {
+		return ""
+	}
+	return op.ID
 }
 
 func isLogName(name string) bool {

@@ -14,8 +14,10 @@ import (
 
 func init() {
 	commands["diff"] = command{
-		summary: "compare two versions of a vendor spec (FILE or git:REV:path): operations, statuses, schemas, x-kontrak tables; exit 1 when a change breaks a client",
-		run:     runDiff,
+		synopsis: "OLD NEW",
+		example:  "kontrak diff git:main:specs/advance.yaml specs/advance.yaml",
+		summary:  "compare two versions of a vendor spec (FILE or git:REV:path): operations, statuses, schemas, x-kontrak tables; exit 1 when a change breaks a client",
+		run:      runDiff,
 	}
 }
 

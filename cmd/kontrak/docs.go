@@ -13,8 +13,10 @@ import (
 
 func init() {
 	commands["docs"] = command{
-		summary: "generate the living documentation (docs/: one page a vendor and an index) from specs/ and the scenarios; --check: exit 1 when docs/ is stale",
-		run:     runDocs,
+		synopsis: "[--out DIR] [--check]",
+		example:  "kontrak docs --check",
+		summary:  "generate the living documentation (docs/: one page a vendor and an index) from specs/ and the scenarios; --check: exit 1 when docs/ is stale",
+		run:      runDocs,
 	}
 }
 

@@ -26,8 +26,10 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 var errDrift = errors.New("drift")
 
 type command struct {
-	summary string
-	run     func(args []string, stdin io.Reader, stdout, stderr io.Writer) error
+	summary  string
+	synopsis string // the arguments after the command's name, for its help
+	example  string // one command line, for its help
+	run      func(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 }
 
 var commands = map[string]command{}
@@ -37,11 +39,17 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
+		return 2
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if _, ok := commands[argAt(args, 1)]; ok { // kontrak help CMD is kontrak CMD -h
+			return run([]string{args[1], "-h"}, stdin, stdout, stderr)
 		}
+		usage(stdout)
+		vendorHelp(stdout)
+		fmt.Fprintln(stdout, "\nexample:\n  kontrak check --vendor advance --operation ocrKtpCheck --status 200 answer.json\n\nkontrak COMMAND -h prints a command's flags.")
 		return 0
 	}
 	cmd, ok := commands[args[0]]
@@ -49,7 +57,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kontrak: unknown command %q (run kontrak help)\n", args[0])
 		return 2
 	}
-	err := cmd.run(args[1:], stdin, stdout, stderr)
+	err := guarded(cmd, args[1:], stdin, stdout, stderr)
+	if fs, ok := helpOf(err); ok {
+		commandHelp(stdout, args[0], cmd, fs)
+		return 0
+	}
 	var ue usageError
 	switch {
 	case err == nil:
@@ -59,16 +71,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "kontrak %s: %s\n", args[0], oneLine(ue.msg))
 		return 2
-	case errors.Is(err, flag.ErrHelp):
-		var he helpError
-		if errors.As(err, &he) {
-			fmt.Fprintf(stderr, "usage: kontrak %s [flags] [args]: %s\n%s", he.command, commands[args[0]].summary, he.flags)
-		}
-		return 0
 	default:
 		fmt.Fprintf(stderr, "kontrak %s: %s\n", args[0], oneLine(err.Error()))
 		return 2
 	}
+}
+
+// guarded runs a command and turns a panic (a bug of kontrak's) into a one-line error that names the
+// input, exit 2, instead of a stack trace.
+func guarded(cmd command, args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			in := strings.Join(args, " ")
+			if in == "" {
+				in = "no arguments"
+			}
+			err = fmt.Errorf("internal error on input %q, please report it with that input: %v", in, r)
+		}
+	}()
+	return cmd.run(args, stdin, stdout, stderr)
 }
 
 func usage(w io.Writer) {
@@ -90,10 +111,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				var b strings.Builder
-				fs.SetOutput(&b)
-				fs.PrintDefaults()
-				return nil, helpError{fs.Name(), b.String()}
+				return nil, helpRequest{fs}
 			}
 			return nil, usageError{err.Error()}
 		}
@@ -109,10 +127,11 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// helpError is -h: the command's flags, printed by run.
-type helpError struct{ command, flags string }
-
-func (helpError) Error() string { return flag.ErrHelp.Error() }
-func (helpError) Unwrap() error { return flag.ErrHelp }
+func argAt(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

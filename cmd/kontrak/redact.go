@@ -11,8 +11,10 @@ import (
 
 func init() {
 	commands["redact"] = command{
-		summary: "redact go-vcr cassettes in place: credentials, images and personal data out (CASSETTE...)",
-		run:     runRedact,
+		synopsis: "CASSETTE.yaml...",
+		example:  "kontrak redact cassettes/verihubs/recorded.yaml",
+		summary:  "redact go-vcr cassettes in place: credentials, images and personal data out (CASSETTE...)",
+		run:      runRedact,
 	}
 }
 

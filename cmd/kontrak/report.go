@@ -11,8 +11,10 @@ import (
 
 func init() {
 	commands["report"] = command{
-		summary: "summarise a suite run's Ginkgo JSON report (reports/report.json): per vendor, scenarios, drift, notices, billed calls; --format " + strings.Join(report.Names(), "|"),
-		run:     runReport,
+		synopsis: "[--format F] [--root DIR] REPORT.json",
+		example:  "kontrak report --format markdown reports/report.json",
+		summary:  "summarise a suite run's Ginkgo JSON report (reports/report.json): per vendor, scenarios, drift, notices, billed calls; --format " + strings.Join(report.Names(), "|"),
+		run:      runReport,
 	}
 }
 

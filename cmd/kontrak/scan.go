@@ -15,8 +15,10 @@ import (
 
 func init() {
 	commands["scan"] = command{
-		summary: "scan cassettes for leaks: credentials, NIKs, names, addresses, images (PATH...: files or directories)",
-		run:     runScan,
+		synopsis: "PATH...",
+		example:  "kontrak scan cassettes",
+		summary:  "scan cassettes for leaks: credentials, NIKs, names, addresses, images (PATH...: files or directories)",
+		run:      runScan,
 	}
 }
 
@@ -32,9 +34,15 @@ func runScan(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if len(paths) == 0 {
 		return usagef("no input: give cassette files or directories to scan")
 	}
-	files, err := cassetteFiles(paths)
+	files, skipped, err := cassetteFiles(paths)
 	if err != nil {
 		return err
+	}
+	for _, f := range skipped {
+		fmt.Fprintf(stdout, "skipped %s: not a cassette (*.yaml, *.yml)\n", f)
+	}
+	if len(files) == 0 {
+		return usagef("no cassette (*.yaml, *.yml) in %s", strings.Join(paths, ", "))
 	}
 	c, err := loadContract()
 	if err != nil {
@@ -69,14 +77,14 @@ func runScan(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// cassetteFiles expands the paths: a file is itself, a directory every *.yaml beneath it, in lexical
-// order, hidden directories (.git) left out.
-func cassetteFiles(paths []string) ([]string, error) {
-	var files []string
+// cassetteFiles expands the paths: a file is itself, a directory every *.yaml and *.yml beneath it, in
+// lexical order, hidden directories (.git) left out. skipped are the other files of those directories (not
+// hidden ones), so that the scan can say what it did not read.
+func cassetteFiles(paths []string) (files, skipped []string, err error) {
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, usagef("cannot read %s: %s", p, unwrapPathError(err))
+			return nil, nil, usagef("cannot read %s: %s", p, unwrapPathError(err))
 		}
 		if !fi.IsDir() {
 			files = append(files, p)
@@ -89,16 +97,20 @@ func cassetteFiles(paths []string) ([]string, error) {
 			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
-			if !d.IsDir() && strings.HasSuffix(d.Name(), ".yaml") {
+			switch {
+			case d.IsDir():
+			case strings.HasSuffix(d.Name(), ".yaml"), strings.HasSuffix(d.Name(), ".yml"):
 				files = append(files, path)
+			case !strings.HasPrefix(d.Name(), "."):
+				skipped = append(skipped, path)
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return files, nil
+	return files, skipped, nil
 }
 
 func plural(n int, one, many string) string {

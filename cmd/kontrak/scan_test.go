@@ -326,6 +326,17 @@ func TestScanCleanAndErrors(t *testing.T) {
 	clean := cleanCassettes(t, c, dir)
 	notCassette := filepath.Join(t.TempDir(), "notes.yaml")
 	os.WriteFile(notCassette, []byte("just: notes\n"), 0o644)
+	mixed := t.TempDir() // a .yml cassette is read, a README is said to be skipped
+	if data, err := os.ReadFile(clean[0]); err != nil {
+		t.Fatal(err)
+	} else {
+		os.WriteFile(filepath.Join(mixed, "a.yml"), data, 0o644)
+	}
+	os.WriteFile(filepath.Join(mixed, "README.md"), []byte("# notes\n"), 0o644)
+	empty := filepath.Join(t.TempDir(), "empty.yaml")
+	os.WriteFile(empty, []byte("version: 2\ninteractions: []\n"), 0o644)
+	null := filepath.Join(t.TempDir(), "null.yaml")
+	os.WriteFile(null, []byte("version: 2\ninteractions: [~]\n"), 0o644)
 	hidden := t.TempDir()
 	os.Mkdir(filepath.Join(hidden, ".git"), 0o755)
 	os.WriteFile(filepath.Join(hidden, ".git", "x.yaml"), []byte("not: a cassette\n"), 0o644)
@@ -338,7 +349,11 @@ func TestScanCleanAndErrors(t *testing.T) {
 	}{
 		{"documented examples and synthetic values are no leaks", []string{"scan", dir}, 0, "scanned 2 cassettes, no leaks\n", ""},
 		{"files and directories mix", []string{"scan", clean[0], dir}, 0, "scanned 3 cassettes, no leaks\n", ""},
-		{"a hidden directory is not walked", []string{"scan", hidden}, 0, "scanned 0 cassettes, no leaks\n", ""},
+		{"a hidden directory is not walked, and a scan of nothing proves nothing", []string{"scan", hidden}, 2, "", "kontrak scan: no cassette (*.yaml, *.yml) in " + hidden},
+		{"*.yml is a cassette too, and what is skipped is named", []string{"scan", mixed}, 0,
+			"skipped " + filepath.Join(mixed, "README.md") + ": not a cassette (*.yaml, *.yml)\nscanned 1 cassette, no leaks\n", ""},
+		{"an empty cassette is an error, not a clean one", []string{"scan", empty}, 2, "", empty + ": not a go-vcr v4 cassette: an empty cassette"},
+		{"interactions: [~] is a one-line error, not a panic", []string{"scan", null}, 2, "", null + ": not a go-vcr v4 cassette: interaction 0 (line 2): empty"},
 		{"no input", []string{"scan"}, 2, "", "kontrak scan: no input"},
 		{"a missing path", []string{"scan", filepath.Join(dir, "missing")}, 2, "", "cannot read " + filepath.Join(dir, "missing") + ": no such file or directory"},
 		{"a yaml file that is not a cassette, named, before anything is judged", []string{"scan", dir, notCassette}, 2, "", notCassette + ": not a go-vcr v4 cassette"},

@@ -12,8 +12,10 @@ import (
 
 func init() {
 	commands["selftest"] = command{
-		summary: "mutate every documented example and report each mutant the contract misses, each harmless variant it flags, and a score per operation; exit 1 on either",
-		run:     runSelftest,
+		synopsis: "[--vendor V] [--format F]",
+		example:  "kontrak selftest --vendor advance",
+		summary:  "mutate every documented example and report each mutant the contract misses, each harmless variant it flags, and a score per operation; exit 1 on either",
+		run:      runSelftest,
 	}
 }
 

@@ -23,8 +23,10 @@ import (
 
 func init() {
 	commands["serve"] = command{
-		summary: "serve a local sandbox of every vendor on one port, from the specs and cassettes ([--addr 127.0.0.1:8080] [--cassettes DIR])",
-		run:     runServe,
+		synopsis: "[flags]",
+		example:  "kontrak serve --addr 127.0.0.1:8080 --log json",
+		summary:  "serve a local sandbox of every vendor on one port, from the specs and cassettes ([--addr 127.0.0.1:8080] [--cassettes DIR])",
+		run:      runServe,
 	}
 }
 

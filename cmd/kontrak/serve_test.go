@@ -151,8 +151,8 @@ func TestCheckLoopback(t *testing.T) {
 }
 
 func TestServeIsListed(t *testing.T) {
-	_, _, errs := runKontrak(t, "", "help")
-	if !strings.Contains(errs, "serve ") {
+	_, out, errs := runKontrak(t, "", "help")
+	if !strings.Contains(out, "serve ") {
 		t.Errorf("help does not list serve: %q", errs)
 	}
 }

@@ -9,8 +9,10 @@ import (
 
 func init() {
 	commands["version"] = command{
-		summary: "the module version (from the build info), the Go version, and each vendor spec's info.version",
-		run:     runVersion,
+		synopsis: "",
+		example:  "kontrak version",
+		summary:  "the module version (from the build info), the Go version, and each vendor spec's info.version",
+		run:      runVersion,
 	}
 }
 
