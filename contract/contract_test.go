@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/google/go-cmp/cmp"
@@ -471,6 +472,42 @@ func BenchmarkDecode(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkRatio measures the speed target itself, Check's time over Decode's, on a machine others share:
+// it alternates batches of each and keeps the fastest batch of either (the one least disturbed by the
+// neighbours), reporting check/decode as a metric. A measurement, not an assertion.
+func BenchmarkRatio(b *testing.B) {
+	c := load(b)
+	for _, v := range c.Vendors() {
+		op, body := successBody(b, c, v.ID)
+		want := len(op.Check(200, nil, body, contract.CheckOptions{}))
+		b.Run(v.ID, func(b *testing.B) {
+			const batch = 50
+			best := [2]time.Duration{1 << 62, 1 << 62}
+			for b.Loop() {
+				for k := range 2 {
+					start := time.Now()
+					for range batch {
+						if k == 0 {
+							if len(op.Check(200, nil, body, contract.CheckOptions{})) != want {
+								b.Fatal("the verdict changed between iterations")
+							}
+						} else {
+							var doc any
+							if err := json.Unmarshal(body, &doc); err != nil {
+								b.Fatal(err)
+							}
+						}
+					}
+					best[k] = min(best[k], time.Since(start))
+				}
+			}
+			b.ReportMetric(float64(best[0])/batch, "check-ns")
+			b.ReportMetric(float64(best[1])/batch, "decode-ns")
+			b.ReportMetric(float64(best[0])/float64(best[1]), "check/decode")
 		})
 	}
 }
