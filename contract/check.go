@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -137,7 +138,7 @@ type checker struct {
 func (c *checker) add(id, pointer, expected, actual, message, source string) {
 	c.findings = append(c.findings, Finding{
 		ID: id, Severity: severityOf(id), Pointer: pointer, Expected: expected, Actual: actual,
-		Message: fmt.Sprintf("%s: error at %q: %s", c.op.Name(), wire.Display(pointer), message), Source: source,
+		Message: c.op.Name() + ": error at " + strconv.Quote(wire.Display(pointer)) + ": " + message, Source: source,
 	})
 }
 

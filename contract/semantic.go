@@ -139,7 +139,7 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	if female {
 		day -= n.FemaleDayOffset
 	}
-	where := fmt.Sprintf("digits %d–%d", n.BirthDigits[0], n.BirthDigits[1])
+	where := "digits " + strconv.Itoa(n.BirthDigits[0]) + "–" + strconv.Itoa(n.BirthDigits[1])
 	if !validDayMonth(day, month) {
 		c.add(NIKBirthDateMismatch, v.pointer, where+" a date DDMMYY (day + "+strconv.Itoa(n.FemaleDayOffset)+" for women)",
 			"not a date", "the NIK's birth digits are not a date", n.Source.String())
