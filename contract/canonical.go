@@ -336,8 +336,9 @@ func (vs canonValues) get(field string) (canonValue, bool) {
 func (o *Operation) canonicalValues(doc any) canonValues {
 	mapped := o.Canonical.ordered()
 	values := make(canonValues, len(mapped))
+	r := docReader{doc: doc}
 	for i, f := range mapped {
-		values[i] = readField(doc, f.name, f.fm)
+		values[i] = r.field(f.name, f.fm)
 	}
 	return values
 }
@@ -363,8 +364,45 @@ func (o *Operation) canonical(doc any) (*KTP, []canonValue) {
 }
 
 func readField(doc any, name string, fm *FieldMap) canonValue {
+	r := docReader{doc: doc}
+	return r.field(name, fm)
+}
+
+// docReader reads the mapped fields of one document, remembering the last object it found a field in:
+// a vendor's KTP fields are siblings ("/message/name", "/message/dob"), so each costs one lookup.
+type docReader struct {
+	doc    any
+	parent string // the pointer of node, when has
+	node   any
+	has    bool
+}
+
+func (r *docReader) rawString(pointer string) (string, bool) {
+	k := strings.LastIndexByte(pointer, '/')
+	if k <= 0 || strings.IndexByte(pointer, '~') >= 0 {
+		return lookupRawString(r.doc, pointer)
+	}
+	if !r.has || r.parent != pointer[:k] {
+		r.node, r.has = lookupValue(r.doc, pointer[:k])
+		r.parent = pointer[:k]
+		if !r.has {
+			r.node = nil
+		}
+	}
+	if !r.has {
+		return "", false
+	}
+	v, ok := walkPointer(r.node, pointer[k+1:])
+	if !ok {
+		return "", false
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
+func (r *docReader) field(name string, fm *FieldMap) canonValue {
 	cv := canonValue{field: name, pointer: fm.Pointer}
-	s, has := lookupRawString(doc, fm.Pointer)
+	s, has := r.rawString(fm.Pointer)
 	if !has {
 		return cv
 	}

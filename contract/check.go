@@ -2,9 +2,11 @@ package contract
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,11 +98,11 @@ func (o *Operation) Check(status int, header http.Header, body []byte, opts Chec
 
 func (c *checker) done(opts CheckOptions) []Finding {
 	out := c.findings
-	sort.SliceStable(out, func(i, j int) bool {
-		if ri, rj := ruleIndex(out[i].ID), ruleIndex(out[j].ID); ri != rj {
-			return ri < rj
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		if ri, rj := ruleIndex(a.ID), ruleIndex(b.ID); ri != rj {
+			return cmp.Compare(ri, rj)
 		}
-		return out[i].Pointer < out[j].Pointer
+		return strings.Compare(a.Pointer, b.Pointer)
 	})
 	if opts.Strict {
 		for i := range out {
