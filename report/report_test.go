@@ -105,8 +105,11 @@ func TestParseFailure(t *testing.T) {
 		reason, line string
 		want         Failure
 	}{
-		{"a status comparison has the empty pointer, written \"\"",
+		{"a status comparison of an older run has the empty pointer, written \"\"",
 			`v op scenario s, cassette c.yaml interaction 2: HTTP status at "": want 200, got 400`,
+			Failure{Vendor: "v", Operation: "op", Scenario: "s", Cassette: "c.yaml", Interaction: &two, Rule: "HTTP status", Want: "200", Got: "400"}},
+		{"the root pointer as messages print it now, /",
+			`v op scenario s, cassette c.yaml interaction 2: HTTP status at /: want 200, got 400`,
 			Failure{Vendor: "v", Operation: "op", Scenario: "s", Cassette: "c.yaml", Interaction: &two, Rule: "HTTP status", Want: "200", Got: "400"}},
 		{"an error of the run names no interaction and no pointer",
 			"v op scenario s, cassette c.yaml: request: no image field",

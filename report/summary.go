@@ -179,7 +179,7 @@ func parseFailure(line string) Failure {
 		return f
 	}
 	f.Rule, f.Pointer, f.Want, f.Got, f.Source = w[1], w[2], w[3], w[4], w[5]
-	if f.Pointer == `""` {
+	if f.Pointer == "/" || f.Pointer == `""` { // the root, as messages print it (and as older runs did)
 		f.Pointer = ""
 	}
 	return f

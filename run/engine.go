@@ -13,6 +13,7 @@ import (
 
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -212,11 +213,11 @@ func (e *Engine) judge(res *Result, seen []recorder.Exchange) {
 		for _, f := range ex.Findings {
 			if f.Waived != nil {
 				res.Waived = append(res.Waived, Waived{x.ID, f, fmt.Sprintf("%s: %s at %s: want %s, got %s (%s)",
-					res.where(x.ID), f.ID, orRoot(f.Pointer), f.Expected, f.Actual, f.Source)})
+					res.where(x.ID), f.ID, wire.Display(f.Pointer), f.Expected, f.Actual, f.Source)})
 				continue
 			}
 			if f.Severity == contract.Breaking {
-				res.failf(x.ID, "%s at %s: want %s, got %s (%s)", f.ID, orRoot(f.Pointer), f.Expected, f.Actual, f.Source)
+				res.failf(x.ID, "%s at %s: want %s, got %s (%s)", f.ID, wire.Display(f.Pointer), f.Expected, f.Actual, f.Source)
 			}
 		}
 	}
@@ -234,10 +235,10 @@ func (e *Engine) assert(res *Result, resp *client.Response) {
 	res.Got = op.Classify(resp.Status, resp.Body)
 	want := res.Expected
 	if resp.Status != want.Status {
-		res.failf(at, `HTTP status at "": want %d, got %d`, want.Status, resp.Status)
+		res.failf(at, `HTTP status at /: want %d, got %d`, want.Status, resp.Status)
 	}
 	if res.Got.Code != want.Code {
-		res.failf(at, "code at %s: want %s, got %s", orRoot(op.Codes.Pointer), orNone(want.Code), orNone(res.Got.Code))
+		res.failf(at, "code at %s: want %s, got %s", wire.Display(op.Codes.Pointer), orNone(want.Code), orNone(res.Got.Code))
 	}
 	for ptr, wantVal := range want.Body {
 		got, ok := contract.Lookup(resp.Body, ptr)
@@ -248,7 +249,7 @@ func (e *Engine) assert(res *Result, resp *client.Response) {
 	// The billing expected is the table's; a flag may say otherwise only where the table allows it
 	// (the contract reports billing-flag-mismatch then). Without a flag, the classification must agree.
 	if res.Got.Known && res.Got.Flag == "" && res.Got.Billable != res.ExpectedBillable && res.Got.Code == want.Code {
-		res.failf(at, "billing at %s: want billable=%v by the table, got %v", orRoot(op.Billing.Pointer), res.ExpectedBillable, res.Got.Billable)
+		res.failf(at, "billing at %s: want billable=%v by the table, got %v", wire.Display(op.Billing.Pointer), res.ExpectedBillable, res.Got.Billable)
 	}
 }
 
@@ -330,13 +331,6 @@ func (c *capture) seen() []recorder.Exchange {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]recorder.Exchange(nil), c.got...)
-}
-
-func orRoot(p string) string {
-	if p == "" {
-		return `""`
-	}
-	return p
 }
 
 func orNone(s string) string {

@@ -51,7 +51,7 @@ type Mutant struct {
 
 // Key names a mutant stably: "vendor operation status example operator pointer".
 func (m Mutant) Key() string {
-	return strings.Join([]string{m.Vendor, m.Operation, m.Status, m.Example, m.Operator, orRoot(m.Pointer)}, " ")
+	return strings.Join([]string{m.Vendor, m.Operation, m.Status, m.Example, m.Operator, wire.Display(m.Pointer)}, " ")
 }
 
 // Bad is a mutant the contract fails to catch, or a harmless variant it flags.
@@ -238,7 +238,7 @@ func mutate(o *contract.Operation, r *contract.Response, st int, ex contract.Exa
 			Harmless: v.harmless, Caught: contract.HasBreaking(fs)}
 		for _, f := range fs {
 			if f.Severity == contract.Breaking {
-				m.Findings = append(m.Findings, f.ID+" "+orRoot(f.Pointer))
+				m.Findings = append(m.Findings, f.ID+" "+wire.Display(f.Pointer))
 			}
 		}
 		out = append(out, m)
@@ -347,11 +347,4 @@ func lookupString(doc any, ptr string) (string, bool) {
 	}
 	s, ok := v.(string)
 	return s, ok
-}
-
-func orRoot(p string) string {
-	if p == "" {
-		return `""`
-	}
-	return p
 }

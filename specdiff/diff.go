@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Change is one difference between two versions of a spec, classified for a client written against the
@@ -229,7 +230,7 @@ func (d *differ) fields(op, status string, of, nf []Field) {
 	for _, f := range nf {
 		nm[f.Pointer] = f
 	}
-	where := func(p string) string { return status + " " + orRoot(p) }
+	where := func(p string) string { return status + " " + wire.Display(p) }
 	for _, p := range unionKeys(om, nm) {
 		o, inOld := om[p]
 		n, inNew := nm[p]
@@ -280,10 +281,10 @@ func rank(req string) int {
 
 func (d *differ) codes(op string, ot, nt *contract.CodeTable) {
 	if ot.Pointer != nt.Pointer {
-		d.add("code-pointer-changed", op, "pointer", ot.Pointer, nt.Pointer, true, "codes read at %s → %s", orRoot(ot.Pointer), orRoot(nt.Pointer))
+		d.add("code-pointer-changed", op, "pointer", ot.Pointer, nt.Pointer, true, "codes read at %s → %s", wire.Display(ot.Pointer), wire.Display(nt.Pointer))
 	}
 	if ot.MessagePointer != nt.MessagePointer {
-		d.add("code-pointer-changed", op, "messagePointer", ot.MessagePointer, nt.MessagePointer, true, "messages read at %s → %s", orRoot(ot.MessagePointer), orRoot(nt.MessagePointer))
+		d.add("code-pointer-changed", op, "messagePointer", ot.MessagePointer, nt.MessagePointer, true, "messages read at %s → %s", wire.Display(ot.MessagePointer), wire.Display(nt.MessagePointer))
 	}
 	om, nm := map[string]*contract.Code{}, map[string]*contract.Code{}
 	for _, c := range ot.Codes {
@@ -342,7 +343,7 @@ func msgList(c *contract.Code) string {
 
 func (d *differ) billing(op string, o, n *contract.Billing) {
 	if o.Pointer != n.Pointer {
-		d.add("billing-changed", op, "pointer", o.Pointer, n.Pointer, true, "the billing flag is read at %s, was %s", orRoot(n.Pointer), orRoot(o.Pointer))
+		d.add("billing-changed", op, "pointer", o.Pointer, n.Pointer, true, "the billing flag is read at %s, was %s", wire.Display(n.Pointer), wire.Display(o.Pointer))
 	}
 	for _, k := range unionKeys(o.Values, n.Values) {
 		ov, okO := o.Values[k]
@@ -559,11 +560,4 @@ func setList(l []string) string {
 		return "open"
 	}
 	return "{" + strings.Join(l, ",") + "}"
-}
-
-func orRoot(p string) string {
-	if p == "" {
-		return `""`
-	}
-	return p
 }

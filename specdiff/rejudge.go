@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/recorder"
 )
 
@@ -64,7 +65,7 @@ func judge(s *Spec, ix recorder.Exchange) (verdict string, ids []string, op stri
 		verdict = "drift"
 	}
 	for _, f := range fs {
-		ids = append(ids, f.ID+" "+orRoot(f.Pointer))
+		ids = append(ids, f.ID+" "+wire.Display(f.Pointer))
 	}
 	slices.Sort(ids)
 	return verdict, ids, o.ID

@@ -12,6 +12,7 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/report"
 )
@@ -174,7 +175,7 @@ func checkSummary(verdicts []verdictJSON, problems []contract.Problem) *report.S
 		for _, f := range v.Findings {
 			rf := report.Failure{Vendor: v.Vendor, Operation: v.Operation, Spec: name, Cassette: v.Cassette, Interaction: v.Interaction,
 				Rule: f.ID, Pointer: f.Pointer, Want: f.Expected, Got: f.Actual, Source: f.Source, At: v.Cassette,
-				Message: fmt.Sprintf("%s %s %s: %s at %s: want %s, got %s (%s)", v.Vendor, v.Operation, name, f.ID, orRoot(f.Pointer), f.Expected, f.Actual, f.Source)}
+				Message: fmt.Sprintf("%s %s %s: %s at %s: want %s, got %s (%s)", v.Vendor, v.Operation, name, f.ID, wire.Display(f.Pointer), f.Expected, f.Actual, f.Source)}
 			switch {
 			case f.Waived != nil:
 				rf.Waiver = f.Waived.String()
@@ -201,13 +202,6 @@ func checkSummary(verdicts []verdictJSON, problems []contract.Problem) *report.S
 		s.Failures = append(s.Failures, report.Failure{Spec: "waivers", At: p.Waiver.At, Message: p.Error()})
 	}
 	return s
-}
-
-func orRoot(p string) string {
-	if p == "" {
-		return `""`
-	}
-	return p
 }
 
 func checkBody(c *contract.Contract, vendor, operation, status string, files []string, opts contract.CheckOptions, ws *contract.Waivers, stdin io.Reader) ([]verdictJSON, error) {
