@@ -22,7 +22,11 @@
 //     part whatever the boundary, images by the sha256 of their bytes. The host is not compared, nor any
 //     other header: credentials never take part in a match. Fields, query parameters and headers named by
 //     the caller are ignored; VendorMatchOptions names them from a vendor's spec, the one builder that
-//     replay and `kontrak serve` share (pass it with WithMatchOptions).
+//     replay and `kontrak serve` share (pass it with WithMatchOptions). Both compare canonical forms
+//     (CanonicalRequest): a request is parsed and its images hashed once, not once per candidate; serve
+//     holds them itself (RequestMatcher), replay's go-vcr hook caches them.
+//   - Redaction and scan read a body once a pass, in place (walkJSON), and cost time and memory linear in
+//     its size: no per-value regexp over whole texts, no per-value copy, no search per known value.
 //   - A redacted cassette holds, in place of an image, its ImageDescriptor
 //     ("kontrak-redacted-image sha256=<hex> bytes=<n> <W>x<H> <media type>"); the matcher takes it for
 //     the image it describes, so a live request with the image matches it.

@@ -1,14 +1,7 @@
 package recorder
 
 import (
-	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/textproto"
 	"net/url"
 	"regexp"
@@ -56,8 +49,10 @@ type leaf struct {
 	side  side
 	place place
 	name  string // header (canonical), query, form field or part name; a JSON value's member name
-	ptr   string // inJSON: the value's JSON Pointer
-	str   bool   // inJSON: a string; false for a number, true, false or null (value is then the literal)
+	// ptr is an inJSON value's JSON Pointer. It is the walker's buffer, valid only while fn sees the
+	// leaf (a body has a pointer for every value, and most are never asked for): string(l.ptr) keeps it.
+	ptr   []byte
+	str   bool // inJSON: a string; false for a number, true, false or null (value is then the literal)
 	value string
 	// ctx is the kind the name rules (pii_rules.yaml) give the value: by its own name, or inherited from
 	// the nearest named JSON ancestor ("addressDetail": {...}); free text is inherited whatever lies below.
@@ -80,7 +75,7 @@ func (l leaf) where() string {
 	case inRecordedForm:
 		w = "recorded form " + l.name
 	case inJSON:
-		w = l.ptr
+		w = string(l.ptr)
 		if w == "" {
 			w = "body"
 		}
@@ -158,8 +153,8 @@ func decodeBody(h map[string][]string, body string) (string, string) {
 	how := ""
 	switch enc := strings.ToLower(strings.TrimSpace(headerValue(h, "Content-Encoding"))); enc {
 	case "gzip", "x-gzip", "deflate":
-		if d, err := decompress(enc, body); err == nil {
-			body, how = d, "body was Content-Encoding "+enc+": stored decoded, the header dropped"
+		if d, err := wire.DecodeContentEncoding(enc, []byte(body)); err == nil {
+			body, how = string(d), "body was Content-Encoding "+enc+": stored decoded, the header dropped"
 		}
 	}
 	if b, ok := strings.CutPrefix(body, "\uFEFF"); ok {
@@ -171,35 +166,6 @@ func decodeBody(h map[string][]string, body string) (string, string) {
 		}
 	}
 	return body, how
-}
-
-// maxDecoded bounds a decompressed body: a small gzip can expand without limit.
-const maxDecoded = 64 << 20
-
-func decompress(enc, body string) (string, error) {
-	var r io.Reader
-	switch enc {
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(strings.NewReader(body))
-		if err != nil {
-			return "", err
-		}
-		r = zr
-	default:
-		if zr, err := zlib.NewReader(strings.NewReader(body)); err == nil {
-			r = zr
-		} else {
-			r = flate.NewReader(strings.NewReader(body))
-		}
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxDecoded+1))
-	if err != nil {
-		return "", err
-	}
-	if len(b) > maxDecoded {
-		return "", errors.New("decodes to more than 64 MiB")
-	}
-	return string(b), nil
 }
 
 // headerValue is a header's first value, its name compared in any case: a cassette written by hand, or by
@@ -332,150 +298,34 @@ func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (st
 }
 
 // rewriteJSON replaces the scalars fn replaces, token by token: the rest of the body, member order and
-// spacing included, stays byte for byte. valid is false when the body is not one JSON value.
+// spacing included, stays byte for byte. valid is false when the body is not one JSON value; deep is
+// true, and fn sees nothing, when it nests deeper than MaxDepth (see walkJSON). The body is copied only
+// from its first replacement on.
 func rewriteJSON(s side, body string, fn rewriteFunc) (out string, changed, valid, deep bool) {
-	leaves, spans, ok, deep := jsonLeaves(s, body)
-	if !ok {
-		return body, false, false, deep
-	}
 	var b strings.Builder
 	last := 0
-	for n, l := range leaves {
+	valid, deep = walkJSON(s, body, func(l leaf, start, end int) {
 		nv, ok := fn(l)
 		if !ok {
-			continue
+			return
 		}
-		b.WriteString(body[last:spans[n][0]])
+		if !changed {
+			b.Grow(len(body) + len(body)/8) // stand-ins may be a little longer than what they replace
+			changed = true
+		}
+		b.WriteString(body[last:start])
 		if l.str {
-			b.WriteString(jsonString(nv))
+			writeJSONString(&b, nv)
 		} else {
 			b.WriteString(nv) // a literal is only ever replaced by a literal (a NIK's digits)
 		}
-		last = spans[n][1]
-		changed = true
-	}
-	if !changed {
-		return body, false, true, false
+		last = end
+	})
+	if !valid || !changed {
+		return body, false, valid, deep
 	}
 	b.WriteString(body[last:])
 	return b.String(), true, true, false
-}
-
-func jsonString(s string) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// jsonLeaves lists the scalars of a JSON body with their pointers and byte spans. ok is false when the
-// body is not exactly one JSON value; deep is true, and nothing is listed, when it nests deeper than
-// MaxDepth (reading on would cost memory in the square of the depth: every pointer holds its ancestors').
-func jsonLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep bool) {
-	type frame struct {
-		object  bool
-		wantKey bool
-		key     string
-		index   int
-		ptr     string
-		ctx     string
-	}
-	dec := json.NewDecoder(strings.NewReader(body))
-	dec.UseNumber()
-	var stack []*frame
-	done := false
-	// A body repeats its member names: each is judged by the name rules once.
-	kinds := map[string]string{}
-	kindOf := func(name string) string {
-		k, ok := kinds[name]
-		if !ok {
-			k = kindOfName(s, name)
-			kinds[name] = k
-		}
-		return k
-	}
-	// child is the pointer, member name and rule kind of the value about to be read.
-	child := func() (string, string, string) {
-		if len(stack) == 0 {
-			return "", "", ""
-		}
-		f := stack[len(stack)-1]
-		if f.object {
-			ctx := f.ctx
-			if ctx != kindFreeText {
-				if k := kindOf(f.key); k != "" {
-					ctx = k
-				}
-			}
-			return wire.Join(f.ptr, f.key), f.key, ctx
-		}
-		return wire.JoinIndex(f.ptr, f.index), "", f.ctx
-	}
-	// valueDone moves the enclosing container past the value just read.
-	valueDone := func() {
-		if len(stack) == 0 {
-			done = true
-			return
-		}
-		f := stack[len(stack)-1]
-		if f.object {
-			f.wantKey = true
-		} else {
-			f.index++
-		}
-	}
-	for {
-		before := int(dec.InputOffset())
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return leaves, spans, done, false
-		}
-		if err != nil || done {
-			return nil, nil, false, false
-		}
-		end := int(dec.InputOffset())
-		if len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].wantKey {
-			f := stack[len(stack)-1]
-			if d, isDelim := tok.(json.Delim); isDelim && d == '}' {
-				stack = stack[:len(stack)-1]
-				valueDone()
-				continue
-			}
-			f.key, _ = tok.(string)
-			f.wantKey = false
-			continue
-		}
-		ptr, name, ctx := child()
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				if len(stack) >= MaxDepth {
-					return nil, nil, false, true
-				}
-				stack = append(stack, &frame{object: t == '{', wantKey: t == '{', ptr: ptr, ctx: ctx})
-			case ']':
-				stack = stack[:len(stack)-1]
-				valueDone()
-			}
-			continue
-		case string:
-			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: ptr, str: true, value: t, ctx: ctx})
-		default: // json.Number, bool, nil
-			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: ptr, value: strings.TrimSpace(body[tokenStart(body, before):end]), ctx: ctx})
-		}
-		spans = append(spans, [2]int{tokenStart(body, before), end})
-		valueDone()
-	}
-}
-
-// tokenStart skips the whitespace and separators the decoder reads before a token.
-func tokenStart(body string, from int) int {
-	for from < len(body) && strings.IndexByte(" \t\r\n,:", body[from]) >= 0 {
-		from++
-	}
-	return from
 }
 
 // rewriteMultipart walks the parts of a multipart/form-data body. Parts are read raw: one fn leaves alone

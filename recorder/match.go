@@ -44,12 +44,16 @@ type MatchOptions struct {
 // "sha256:<hex>", so a redacted cassette matches the live request that sends the image.
 //
 // Reading the live request's body leaves it whole for whoever reads it next.
+//
+// Each request is canonicalised once (see RequestMatcher): the live one once for all the candidates
+// go-vcr tries it against, each recorded one once for all the live requests it is tried against.
 func NewMatcher(o MatchOptions) cassette.MatcherFunc { return newMatcher(o).match }
 
 type matcher struct {
 	ignoredHeaders map[string]bool // canonical header keys
 	ignoredFields  map[string]bool
 	ignoredQuery   map[string]bool
+	cache          canonCache
 }
 
 func newMatcher(o MatchOptions) *matcher {
@@ -66,45 +70,6 @@ func newMatcher(o MatchOptions) *matcher {
 	return m
 }
 
-func (m *matcher) match(r *http.Request, i cassette.Request) bool { return m.explain(r, i) == "" }
-
-// explain says where r differs from the recorded request i, or "" when they match. It names places
-// (a query parameter, a JSON Pointer into the body), never values: either side may hold personal data.
-func (m *matcher) explain(r *http.Request, i cassette.Request) string {
-	if r.Method != i.Method {
-		return "method differs"
-	}
-	u, err := url.Parse(i.URL)
-	if err != nil {
-		return "recorded URL does not parse"
-	}
-	if r.URL.Path != u.Path {
-		return "path differs"
-	}
-	if p, differ := firstDiff("", m.query(r.URL.RawQuery), m.query(u.RawQuery)); differ {
-		return "query differs at " + pointerOrRoot(p)
-	}
-	lt, lp := contentType(r.Header)
-	rt, rp := contentType(i.Headers)
-	if !m.ignoredHeaders["Content-Type"] && lt != rt {
-		return "content type differs: " + orNone(lt) + ", recorded " + orNone(rt)
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return "body cannot be read: " + err.Error()
-	}
-	lb, lok := m.structured(lt, lp, body)
-	rb, rok := m.structured(rt, rp, []byte(i.Body))
-	if !lok || !rok {
-		// Unstructured, or not what its type says: compare the bytes, images by hash.
-		lb, rb = canonText(string(body)), canonText(i.Body)
-	}
-	if p, differ := firstDiff("", lb, rb); differ {
-		return "body differs at " + pointerOrRoot(p)
-	}
-	return ""
-}
-
 func pointerOrRoot(p string) string {
 	if p == "" {
 		return "the root"
@@ -119,14 +84,26 @@ func orNone(t string) string {
 	return t
 }
 
+// maxPrealloc bounds the buffer a request's Content-Length makes readBody allocate up front.
+const maxPrealloc = 64 << 20
+
 // readBody reads a request's body and puts an unread copy back.
 func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	b, err := io.ReadAll(r.Body)
+	var b []byte
+	var err error
+	if n := r.ContentLength; n > 0 && n <= maxPrealloc {
+		// A known length is read into one buffer, not grown from 512 bytes by doubling.
+		buf := bytes.NewBuffer(make([]byte, 0, n+1))
+		_, err = buf.ReadFrom(r.Body)
+		b = buf.Bytes()
+	} else {
+		b, err = io.ReadAll(r.Body)
+	}
 	r.Body.Close()
-	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.Body = &rereadBody{bytes.NewReader(b), b}
 	return b, err
 }
 
@@ -219,7 +196,7 @@ func canonText(s string) string {
 	if sha, ok := ParseImageDescriptor(s); ok {
 		return "sha256:" + sha
 	}
-	if wire.IsImage([]byte(s)) {
+	if wire.IsImageString(s) {
 		return imageHash([]byte(s))
 	}
 	if b, ok := wire.Base64Image(s); ok {

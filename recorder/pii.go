@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 
@@ -269,12 +272,15 @@ const monthAlt = `januari|january|februari|february|maret|march|april|mei|may|ju
 // datesInText finds the dates of s (dateInTextRE) that no letter or digit precedes and no digit or letter
 // follows (a time may: "1990-08-17T10:00"), and that are not part of a NIK written with dots or dashes.
 func datesInText(s string) [][2]int {
-	ms := dateInTextRE.FindAllStringIndex(s, -1)
+	ms := dateMatches(s)
 	if len(ms) == 0 {
 		return nil
 	}
 	niks := append(nikRuns(s), separatedNIKRuns(s)...)
+	// Both lists are in order and no NIK of one overlaps one of the other: sorted, they are one sweep.
+	sort.Slice(niks, func(a, b int) bool { return niks[a][0] < niks[b][0] })
 	var out [][2]int
+	p := 0
 	for _, m := range ms {
 		if m[0] > 0 && (isASCIIDigit(s[m[0]-1]) || isASCIILetter(s[m[0]-1])) {
 			continue
@@ -282,15 +288,105 @@ func datesInText(s string) [][2]int {
 		if m[1] < len(s) && (isASCIIDigit(s[m[1]]) || isASCIILetter(s[m[1]]) && s[m[1]] != 'T') {
 			continue
 		}
-		inNIK := false
-		for _, n := range niks {
-			inNIK = inNIK || m[0] < n[1] && n[0] < m[1]
+		for p < len(niks) && niks[p][1] <= m[0] {
+			p++
 		}
-		if !inNIK {
-			out = append(out, [2]int{m[0], m[1]})
+		if p < len(niks) && niks[p][0] < m[1] {
+			continue // inside a NIK
 		}
+		out = append(out, m)
 	}
 	return out
+}
+
+// dateAtRE is dateInTextRE anchored: it is tried only where a date can start (see dateMatches).
+var dateAtRE = regexp.MustCompile(`^` + dateInTextRE.String())
+
+// dateWindow bounds what dateAtRE is shown: no date it matches is longer than about 25 bytes (a month's
+// name in its longest spelling, case-folded letters included), so a window of 32 holds every match and
+// the byte after it, and the regexp's cost stays proportional to the candidates, not to the text.
+const dateWindow = 32
+
+// dateMatches is dateInTextRE.FindAllStringIndex(s, -1), computed in time linear in s: the leftmost-first
+// match at each position where one can start, the search going on after each match as FindAll's does.
+// A date starts at a run of 4 digits followed by a separator, at a run of 1 or 2 digits followed by a
+// separator or a space, or at the first letter of a month's name (ſ folds to s) followed closely by a
+// digit; the regexp decides the rest.
+func dateMatches(s string) [][2]int {
+	var out [][2]int
+	runEnd, nextDigit := 0, -1
+	for i := 0; i < len(s); {
+		if dateCanStart(s, i, &runEnd, &nextDigit) {
+			if m := dateAtRE.FindStringIndex(s[i:min(len(s), i+dateWindow)]); m != nil && m[1] > 0 {
+				out = append(out, [2]int{i, i + m[1]})
+				i += m[1]
+				continue
+			}
+		}
+		i++
+	}
+	return out
+}
+
+// dateCanStart: whether a date may begin at s[i]. runEnd is the end of the digit run holding i, nextDigit
+// the first digit at or after i (len(s) when none): both move forward only, so the whole scan is linear.
+func dateCanStart(s string, i int, runEnd, nextDigit *int) bool {
+	c := s[i]
+	if isASCIIDigit(c) {
+		if i >= *runEnd {
+			j := i
+			for j < len(s) && isASCIIDigit(s[j]) {
+				j++
+			}
+			*runEnd = j
+		}
+		j := *runEnd
+		if j >= len(s) {
+			return false
+		}
+		sep := s[j] == '-' || s[j] == '/' || s[j] == '.'
+		n := j - i
+		return n == 4 && sep || n <= 2 && (sep || s[j] == ' ' && monthCanStart(s, j+1))
+	}
+	switch c | 0x20 {
+	case 'j', 'f', 'm', 'a', 's', 'o', 'n', 'd':
+		if !isASCIILetter(c) {
+			return false
+		}
+	default:
+		if c != 0xC5 { // the first byte of U+017F, ſ
+			return false
+		}
+	}
+	if !monthCanStart(s, i) {
+		return false
+	}
+	if *nextDigit < i {
+		j := i
+		for j < len(s) && !isASCIIDigit(s[j]) {
+			j++
+		}
+		*nextDigit = j
+	}
+	return *nextDigit-i <= 16
+}
+
+// months are the names of monthAlt.
+var months = strings.Split(monthAlt, "|")
+
+// monthCanStart: whether a month's name may begin at s[i]: one of monthAlt's in any ASCII case, or a
+// non-ASCII letter close enough for case folding to matter (ſ is s, K is k), which the regexp judges.
+func monthCanStart(s string, i int) bool {
+	w := s[i:min(len(s), i+10)]
+	if !isASCII(w) {
+		return true
+	}
+	for _, m := range months {
+		if len(w) >= len(m) && strings.EqualFold(w[:len(m)], m) {
+			return true
+		}
+	}
+	return false
 }
 
 // likeDateInText is a synthetic stand-in for a date found in text, in its notation. A numeric date is
@@ -338,22 +434,34 @@ func syntheticNamedDate(d string) bool {
 
 func hasLetter(s string) bool { return strings.ContainsFunc(s, unicode.IsLetter) }
 
-// tokenRunRE is a run of the characters of base64, base64url and hex.
-var tokenRunRE = regexp.MustCompile(`[A-Za-z0-9+/_=-]+`)
-
-// tokenRuns finds the high-entropy runs of s (see pii_rules.yaml, token).
+// tokenRuns finds the high-entropy runs of s (see pii_rules.yaml, token): maximal runs of the characters
+// of base64, base64url and hex (isTokenChar).
 func tokenRuns(s string) [][2]int {
 	t := piiRules.Token
 	if len(s) < t.MinLength {
 		return nil
 	}
 	var out [][2]int
-	for _, r := range spans(tokenRunRE.FindAllStringIndex(s, -1)) {
-		if n := r[1] - r[0]; n >= t.MinLength && n <= t.MaxLength && highEntropy(s[r[0]:r[1]], t.MinBitsPerChar) {
-			out = append(out, [2]int{r[0], r[1]})
+	for i := 0; i < len(s); {
+		if !isTokenChar(s[i]) {
+			i++
+			continue
 		}
+		j := i
+		for j < len(s) && isTokenChar(s[j]) {
+			j++
+		}
+		if n := j - i; n >= t.MinLength && n <= t.MaxLength && highEntropy(s[i:j], t.MinBitsPerChar) {
+			out = append(out, [2]int{i, j})
+		}
+		i = j
 	}
 	return out
+}
+
+// isTokenChar: a character of tokenRunRE.
+func isTokenChar(c byte) bool {
+	return isASCIIDigit(c) || isASCIILetter(c) || c == '+' || c == '/' || c == '_' || c == '=' || c == '-'
 }
 
 // highEntropy: upper- and lower-case letters and digits, and at least min bits of Shannon entropy a
@@ -419,11 +527,38 @@ func redactCookie(header, v string) string {
 type knownValues struct {
 	list [][2]string // kind, value
 	seen map[string]bool
+	// The values by their length and a rolling hash of their bytes, upper-cased (ASCII values, for ASCII
+	// text, which compares in any case) or as they are (any value, for other text, which compares
+	// exactly): so that a text is masked in time linear in its length times the number of distinct value
+	// lengths, whatever the number of values, not once per value.
+	fold, exact *valueIndex
+}
+
+type valueIndex struct {
+	lengths []int
+	byHash  map[uint64][]int
+	// filter has a bit set for the top bits of every hash in byHash: most windows of a text miss it,
+	// and a bit test is much cheaper than a lookup in a map of many values.
+	filter []uint64
+	shift  uint
+}
+
+func newValueIndex(values int) *valueIndex {
+	bits := uint(10)
+	for 1<<bits < 16*values {
+		bits++
+	}
+	return &valueIndex{byHash: map[uint64][]int{}, filter: make([]uint64, 1<<bits/64), shift: 64 - bits}
+}
+
+func (x *valueIndex) mayHold(h uint64) bool {
+	b := h >> x.shift
+	return x.filter[b/64]&(1<<(b%64)) != 0
 }
 
 func (k *knownValues) add(kind, v string) {
 	v = strings.TrimSpace(v)
-	if len([]rune(v)) < 4 || specimen.IsSyntheticValue(kind, v) || !hasLetter(v) && kind != specimen.KindNIK {
+	if utf8.RuneCountInString(v) < 4 || specimen.IsSyntheticValue(kind, v) || !hasLetter(v) && kind != specimen.KindNIK {
 		return
 	}
 	if k.seen == nil {
@@ -432,22 +567,110 @@ func (k *knownValues) add(kind, v string) {
 	if !k.seen[v] {
 		k.seen[v] = true
 		k.list = append(k.list, [2]string{kind, v})
+		k.fold, k.exact = nil, nil
 	}
 }
 
-// mask replaces the known values quoted in s (ASCII case-insensitively) by their synthetic stand-ins.
+// mask replaces the known values quoted in s (ASCII case-insensitively) by their synthetic stand-ins, one
+// value after the other in the order they were found. A value s does not quote changes nothing: only
+// those it quotes (firstIn) are replaced, which is the same, in time that does not grow with the list.
 func (k *knownValues) mask(s string, keep func(string) bool) string {
-	if k == nil {
+	if k == nil || len(k.list) == 0 {
 		return s
 	}
-	for _, kv := range k.list {
-		kind, v := kv[0], kv[1]
-		if keep(v) {
-			continue
-		}
-		s = replaceFold(s, v, func(found string) string { return specimen.SyntheticLike(kind, found) })
+	if k.exact == nil {
+		k.index()
 	}
-	return s
+	for from := 0; ; {
+		n := k.firstIn(s, from)
+		if n < 0 {
+			return s
+		}
+		kind, v := k.list[n][0], k.list[n][1]
+		if !keep(v) {
+			s = replaceFold(s, v, func(found string) string { return specimen.SyntheticLike(kind, found) })
+		}
+		from = n + 1
+	}
+}
+
+func (k *knownValues) index() {
+	k.fold, k.exact = newValueIndex(len(k.list)), newValueIndex(len(k.list))
+	for n, kv := range k.list {
+		v := kv[1]
+		k.exact.add(n, v, false)
+		if isASCII(v) {
+			k.fold.add(n, v, true)
+		}
+	}
+	slices.Sort(k.fold.lengths)
+	slices.Sort(k.exact.lengths)
+}
+
+func (x *valueIndex) add(n int, v string, fold bool) {
+	if !slices.Contains(x.lengths, len(v)) {
+		x.lengths = append(x.lengths, len(v))
+	}
+	h := uint64(0)
+	for i := 0; i < len(v); i++ {
+		h = h*hashBase + uint64(foldByte(v[i], fold))
+	}
+	x.byHash[h] = append(x.byHash[h], n)
+	b := h >> x.shift
+	x.filter[b/64] |= 1 << (b % 64)
+}
+
+// hashBase is the base of the rolling hash (a large odd number: arithmetic is modulo 2^64).
+const hashBase = 1099511628211
+
+func foldByte(c byte, fold bool) byte {
+	if fold && c >= 'a' && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// firstIn is the first value of the list, from index from on, that s quotes as replaceFold finds it (in
+// any ASCII case when both are ASCII, else exactly), or -1.
+func (k *knownValues) firstIn(s string, from int) int {
+	ascii := isASCII(s)
+	x := k.exact
+	if ascii {
+		x = k.fold
+	}
+	best := -1
+	for _, l := range x.lengths {
+		if l > len(s) {
+			break
+		}
+		pow := uint64(1) // hashBase^(l-1), to take the leaving byte out
+		for range l - 1 {
+			pow *= hashBase
+		}
+		h := uint64(0)
+		for i := 0; i < len(s); i++ {
+			if i >= l {
+				h -= uint64(foldByte(s[i-l], ascii)) * pow
+			}
+			h = h*hashBase + uint64(foldByte(s[i], ascii))
+			if i < l-1 {
+				continue
+			}
+			if !x.mayHold(h) {
+				continue
+			}
+			at := s[i-l+1 : i+1]
+			for _, n := range x.byHash[h] {
+				if n < from || best >= 0 && n >= best {
+					continue
+				}
+				if v := k.list[n][1]; ascii && strings.EqualFold(at, v) || !ascii && at == v {
+					best = n
+				}
+			}
+		}
+	}
+	return best
 }
 
 // replaceFold replaces every occurrence of old in s, ASCII case-insensitively when both are ASCII.

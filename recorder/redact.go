@@ -125,7 +125,7 @@ func (rs *ruleSet) knownValues(a answerSet, i *cassette.Interaction) *knownValue
 			return "", false
 		}
 		kind := l.ctx
-		if p, ok := a.pii[l.ptr]; ok && l.side == sideAnswer && l.place == inJSON {
+		if p, ok := a.pii[string(l.ptr)]; ok && l.side == sideAnswer && l.place == inJSON {
 			kind = p
 		}
 		switch kind {
@@ -335,13 +335,13 @@ func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func
 		return Redacted, []string{LeakCredential}
 	}
 	if l.side == sideAnswer && l.place == inJSON && l.str {
-		if a.secrets[l.ptr] {
+		if a.secrets[string(l.ptr)] {
 			if v == "" || v == Redacted || keep(v) {
 				return v, nil
 			}
 			return Redacted, []string{LeakCredential}
 		}
-		if kind, ok := a.pii[l.ptr]; ok {
+		if kind, ok := a.pii[string(l.ptr)]; ok {
 			k := specimenKind(kind)
 			if specimen.IsSyntheticValue(k, v) || keep(v) {
 				return v, nil
@@ -387,7 +387,9 @@ func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func
 		}
 	}
 	redacted := func(string) string { return Redacted }
-	step(LeakCredential, replaceRuns(out, spans(jwtRE.FindAllStringIndex(out, -1)), keep, redacted))
+	if strings.Contains(out, "eyJ") { // where every JWT starts: the regexp need not read the rest
+		step(LeakCredential, replaceRuns(out, spans(jwtRE.FindAllStringIndex(out, -1)), keep, redacted))
+	}
 	step(LeakToken, replaceRuns(out, tokenRuns(out), keep, redacted))
 	isNIK := func(n string) bool { return specimen.IsSyntheticNIK(n) || keep(n) }
 	step(LeakNIK, replaceRuns(out, nikRuns(out), isNIK, func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
@@ -395,7 +397,15 @@ func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func
 		func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
 	if ctx == kindFreeText {
 		step(specimen.KindName, known.mask(out, keep))
-		step(specimen.KindDate, replaceRuns(out, datesInText(out), func(d string) bool { return likeDateInText(d) == d || keep(d) }, likeDateInText))
+		// replaceRuns asks keep, then with, of the same date: the stand-in is computed once.
+		var lastDate, lastLike string
+		like := func(d string) string {
+			if d != lastDate || lastLike == "" {
+				lastDate, lastLike = d, likeDateInText(d)
+			}
+			return lastLike
+		}
+		step(specimen.KindDate, replaceRuns(out, datesInText(out), func(d string) bool { return like(d) == d || keep(d) }, like))
 	}
 	if out != v && l.place == inJSON && !l.str {
 		// A NIK as a JSON number: a synthetic NIK starts with "00", which a number cannot. It becomes the
@@ -445,7 +455,7 @@ func imageOf(l leaf) ([]byte, bool) {
 			return nil, false
 		}
 	}
-	if wire.IsImage([]byte(l.value)) {
+	if wire.IsImageString(l.value) {
 		return []byte(l.value), true
 	}
 	return wire.Base64Image(l.value)

@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"fmt"
+	"slices"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
@@ -89,15 +90,22 @@ func scanInteraction(rs *ruleSet, r ScanRules, file string, i *cassette.Interact
 	// The walk writes back only what fn replaces, and this fn replaces nothing.
 	rewriteInteraction(i, func(l leaf) (string, bool) {
 		_, kinds := rs.redactLeaf(a, known, l, public)
-		for _, kind := range kinds {
-			if kind == "" {
+		where := ""
+		for n, kind := range kinds {
+			if kind == "" || slices.Contains(kinds[:n], kind) {
 				continue
 			}
-			key := [2]string{kind, l.where()}
-			if !seen[key] {
-				seen[key] = true
-				out = append(out, Leak{File: file, Interaction: i.ID, Kind: kind, Where: l.where()})
+			if where == "" {
+				where = l.where()
 			}
+			// The same place can come twice: a header's values, a repeated query parameter, a JSON
+			// object that repeats a member.
+			key := [2]string{kind, where}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, Leak{File: file, Interaction: i.ID, Kind: kind, Where: where})
 		}
 		return "", false
 	}, false)
@@ -115,7 +123,7 @@ func isImageLeaf(l leaf) bool {
 			return false
 		}
 	}
-	if wire.IsImage([]byte(l.value)) {
+	if wire.IsImageString(l.value) {
 		return true
 	}
 	_, ok := wire.Base64Image(l.value)

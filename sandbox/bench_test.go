@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkServe measures the sandbox on loopback: a Verihubs sandbox-code GET and an ADVANCE multipart OCR
-// POST of a 640×400 JPEG. It reports p50 and p99 latencies beside ns/op (1e9/ns-op is the requests per
+// POST of a 640×400 JPEG, recorded (it matches an early candidate) and not (every candidate is tried). It reports p50 and p99 latencies beside ns/op (1e9/ns-op is the requests per
 // second of one client).
 func BenchmarkServe(b *testing.B) {
 	f := start(b, sandbox.Config{})
@@ -20,6 +20,8 @@ func BenchmarkServe(b *testing.B) {
 	ocr, _ := f.c.Operation("advance", "ocrKtpCheck")
 	jpeg := picture(b, cleanJPEG)
 	ct, body := multipartBody(b, "ocrImage", "image/jpeg", jpeg)
+	// The same picture one byte longer: a valid JPEG no recording holds, so every candidate is tried.
+	uct, ubody := multipartBody(b, "ocrImage", "image/jpeg", append(append([]byte(nil), jpeg...), 0))
 	for _, bc := range []struct {
 		name string
 		req  func() *http.Request
@@ -29,6 +31,9 @@ func BenchmarkServe(b *testing.B) {
 		}},
 		{"advance-ocr-post-640x400", func() *http.Request {
 			return f.rawRequest(b, ocr, raw{contentType: ct, body: body})
+		}},
+		{"advance-ocr-post-640x400-unrecorded", func() *http.Request {
+			return f.rawRequest(b, ocr, raw{contentType: uct, body: ubody})
 		}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

@@ -51,8 +51,9 @@
 //     request recorded exactly as it is answers as recorded, so that a code does not hide a payload error
 //     recorded with it; otherwise the scenario with that sandbox value, a refusing outcome winning over an
 //     accepting one when several parameters carry codes.
-//  6. Cassettes. The request is matched (recorder.NewMatcher of recorder.VendorMatchOptions, as replay
-//     matches: credential headers and query parameters and signature fields
+//  6. Cassettes. The request is matched (recorder.NewRequestMatcher of recorder.VendorMatchOptions, the
+//     comparison replay makes; each recording canonicalised once at load, the request once for all of
+//     them: credential headers and query parameters and signature fields
 //     ignored, images by hash, the path compared as recorded whatever the prefix) against every
 //     interaction of the operation in Config.Cassettes/<vendor>/*.yaml, ranked: scenarios a live run sends
 //     before replay-only ones, shape scenarios first, then sandbox, then the others. The first match

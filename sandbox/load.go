@@ -33,6 +33,7 @@ type recorded struct {
 	rank     rank
 	path     string // the recorded URL path (a base URL may carry a prefix)
 	req      cassette.Request
+	canon    *recorder.CanonicalRequest // req as the matcher compares it, made once at load
 	ans      *answer
 }
 
@@ -76,7 +77,7 @@ func rankOf(s *scenario.Scenario, index int, op *contract.Operation) rank {
 // vendorData is what the server knows of a vendor.
 type vendorData struct {
 	v     *contract.Vendor
-	match cassette.MatcherFunc
+	match *recorder.RequestMatcher
 }
 
 // opData is what the server knows of an operation: its scenarios with their answers and every recorded
@@ -103,7 +104,7 @@ func (s *server) load(v *contract.Vendor) error {
 	if err != nil {
 		return err
 	}
-	vd := &vendorData{v: v, match: recorder.NewMatcher(recorder.VendorMatchOptions(v))}
+	vd := &vendorData{v: v, match: recorder.NewRequestMatcher(recorder.VendorMatchOptions(v))}
 	byName := map[string]*scenario.Scenario{}
 	index := map[*scenario.Scenario]int{}
 	for i, sc := range f.Scenarios {
@@ -151,7 +152,8 @@ func (s *server) load(v *contract.Vendor) error {
 			}
 			rec := &recorded{
 				scenario: sc, rank: rankOf(sc, idx, op), path: x.Path, req: c.Interactions[i].Request,
-				ans: &answer{status: x.Status, header: x.Header.Clone(), body: x.Body, from: fmt.Sprintf("cassette %s#%d", rel, x.ID)},
+				canon: vd.match.Recorded(c.Interactions[i].Request),
+				ans:   &answer{status: x.Status, header: x.Header.Clone(), body: x.Body, from: fmt.Sprintf("cassette %s#%d", rel, x.ID)},
 			}
 			d.recorded = append(d.recorded, rec)
 			if sc != nil && sc.Operation == op.ID {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
+	"github.com/kontrak/kontrak/recorder"
 )
 
 // request is an incoming request with its body read once and parsed by its media type, so that every
@@ -23,6 +24,8 @@ type request struct {
 	// parsed says the body is what its media type says, whole: a JSON object and nothing after it, a
 	// form, or a multipart body to its closing boundary.
 	parsed bool
+	// canon is the request as the cassette matcher compares it, made on the first match.
+	canon *recorder.CanonicalRequest
 }
 
 // part is a multipart part: a file part's bytes are content, a value part's are text.

@@ -1,12 +1,10 @@
 package sandbox
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -346,17 +344,17 @@ func (s *server) sandbox(d *opData, q *request) (*answer, string, bool) {
 // matcher (credentials and signature fields ignored). withReplayOnly includes the interactions of
 // replay-only scenarios.
 func (s *server) match(d *opData, q *request, withReplayOnly bool) *recorded {
+	if q.canon == nil {
+		// Canonicalised once for every candidate (and both calls of a request); the recordings were at load.
+		q.canon = d.vendor.match.Live(q.r, q.body)
+	}
 	for _, rec := range d.recorded {
 		if !withReplayOnly && (rec.scenario == nil || rec.scenario.Live.ReplayOnly || rec.scenario.Operation != d.op.ID) {
 			continue
 		}
-		req := q.r.Clone(q.r.Context())
 		// The operation is already found: the path is compared as recorded, whatever prefix the base URL
 		// of either side carries.
-		req.URL.Path, req.URL.RawPath = rec.path, ""
-		req.Body = io.NopCloser(bytes.NewReader(q.body))
-		req.ContentLength = int64(len(q.body))
-		if d.vendor.match(req, rec.req) {
+		if d.vendor.match.Match(q.canon.WithPath(rec.path), rec.canon) {
 			return rec
 		}
 	}

@@ -273,12 +273,15 @@ func isNIKMask(c rune) bool { return isMask(c) || c == 'X' || c == 'x' }
 
 func isDigit(c rune) bool { return c >= '0' && c <= '9' }
 
-// nikSlots maps each digit position of s (a rune that is neither mask nor separator) to the slot (0–15)
+// nikSlots gives each digit position of s (a rune that is neither mask nor separator) the slot (0–15)
 // of a 16-digit NIK it stands for, or -1 if it stands for none (only when s has more than 16 positions,
-// masks included). See SyntheticLike for the layout.
-func nikSlots(s []rune) map[int]int {
-	var body []int // indexes of the runes that are not separators
+// masks included); a mask or separator gets noSlot. See SyntheticLike for the layout.
+func nikSlots(s []rune) []int8 {
+	// A slice, not a map: this runs for every NIK a redaction meets.
+	slots := make([]int8, len(s))
+	body := make([]int, 0, len(s)) // indexes of the runes that are not separators
 	for i, c := range s {
+		slots[i] = noSlot
 		if !isNIKSeparator(c) {
 			body = append(body, i)
 		}
@@ -287,18 +290,17 @@ func nikSlots(s []rune) map[int]int {
 	for lead < len(body) && !isNIKMask(s[body[lead]]) {
 		lead++
 	}
-	slots := map[int]int{}
 	for k, i := range body {
 		if isNIKMask(s[i]) {
 			continue
 		}
 		switch {
 		case len(body) <= 16 && k < lead:
-			slots[i] = k
+			slots[i] = int8(k)
 		case len(body) <= 16:
-			slots[i] = 16 - (len(body) - k)
+			slots[i] = int8(16 - (len(body) - k))
 		case k < 16:
-			slots[i] = k
+			slots[i] = int8(k)
 		default:
 			slots[i] = -1
 		}
@@ -306,14 +308,16 @@ func nikSlots(s []rune) map[int]int {
 	return slots
 }
 
+// noSlot marks, in nikSlots, a rune that is no digit of the NIK (a separator or a mask).
+const noSlot = -2
+
 func likeNIK(original string, r *stream) string {
 	syn := randomNIK(r)
 	out := []rune(original)
 	slots := nikSlots(out)
 	for i := range out { // in index order: digits without a slot draw from r, so the order is part of the output
-		slot, ok := slots[i]
-		switch {
-		case !ok:
+		switch slot := slots[i]; {
+		case slot == noSlot:
 		case slot >= 0:
 			out[i] = rune(syn[slot])
 		default:
@@ -332,7 +336,7 @@ func isSyntheticNIKForm(s string) bool {
 	}
 	var slots [16]byte
 	for i, slot := range nikSlots(rs) {
-		if slot >= 0 {
+		if slot >= 0 { // a separator or mask is noSlot, a digit past the sixteenth -1
 			slots[slot] = byte(rs[i])
 		}
 	}

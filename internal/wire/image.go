@@ -41,10 +41,13 @@ func Base64Image(s string) ([]byte, bool) {
 	}
 	// The shortest image signature http.DetectContentType knows needs a few bytes; shorter strings are the
 	// common case (ids, names, numbers) and not worth decoding.
-	if len(s) < 16 {
+	if len(s) < 16 || !base64Shaped(s) {
 		return nil, false
 	}
 	s = stripSpace(s)
+	if s == "" || !base64ImageLead[s[0]] {
+		return nil, false
+	}
 	const prefix = 64 // a multiple of 4, so that it decodes without padding in either alphabet
 	for _, enc := range base64Encodings {
 		if len(s) > prefix {
@@ -69,6 +72,20 @@ func stripDataURI(s string) (string, bool, bool) {
 	return payload, true, found
 }
 
+// base64Shaped: s holds only characters of some base64 alphabet, padding and white space; a string
+// with any other (most text) decodes in none of them, and is rejected without a copy or a decode.
+func base64Shaped(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '+', c == '/', c == '-', c == '_', c == '=', c == ' ', c == '\t', c == '\r', c == '\n':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func stripSpace(s string) string {
 	if !strings.ContainsAny(s, " \t\r\n") {
 		return s
@@ -88,7 +105,39 @@ func SniffMedia(b []byte) string {
 }
 
 // IsImage reports whether b sniffs as an image.
-func IsImage(b []byte) bool { return strings.HasPrefix(SniffMedia(b), "image/") }
+func IsImage(b []byte) bool {
+	return len(b) > 0 && imageLead[b[0]] && strings.HasPrefix(SniffMedia(b), "image/")
+}
+
+// IsImageString is IsImage of s, copying no more of it than the sniffer reads: it is asked of every
+// value of a body.
+func IsImageString(s string) bool {
+	return s != "" && imageLead[s[0]] && IsImage([]byte(s[:min(len(s), sniffLen)]))
+}
+
+// sniffLen is how much of its input http.DetectContentType considers.
+const sniffLen = 512
+
+// imageLead holds the first bytes of the image signatures http.DetectContentType knows (ICO and CUR,
+// BMP, GIF, WebP's RIFF, PNG, JPEG): anything else is no image, and needs no sniffing.
+var imageLead = [256]bool{0x00: true, 'B': true, 'G': true, 'R': true, 0x89: true, 0xFF: true}
+
+// base64ImageLead holds the first characters, in either base64 alphabet, of an image in base64: the
+// character that encodes the top six bits of an imageLead byte.
+var base64ImageLead = func() (lead [256]bool) {
+	for b := range 256 {
+		if imageLead[b] {
+			lead[base64Std[b>>2]] = true
+			lead[base64URL[b>>2]] = true
+		}
+	}
+	return lead
+}()
+
+const (
+	base64Std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	base64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+)
 
 // ImageFormat names an image's format as the specs do (jpeg, png, gif, bmp, webp, ico), or "" when b is
 // no image the sniffer knows.
