@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/xeipuuv/gojsonpointer"
@@ -421,31 +420,13 @@ func shapeOf(v any) string {
 	if !ok {
 		return kindOf(v)
 	}
-	return "a value shaped " + shape(s) + " (withheld: personal data)"
+	return "a value shaped " + wire.Shape(s) + " (withheld: personal data)"
 }
 
 // textShape describes a vendor's message text without echoing it: a message may quote the request (a
 // name read off the card), so only its length and shape are told.
 func textShape(s string) string {
-	return fmt.Sprintf("a text of %d characters shaped %s (withheld: may hold personal data)", utf8.RuneCountInString(s), shape(s))
-}
-
-func shape(s string) string {
-	r := []rune(s)
-	if len(r) > 40 {
-		r = append(r[:40], '…')
-	}
-	for i, c := range r {
-		switch {
-		case unicode.IsDigit(c):
-			r[i] = '9'
-		case unicode.IsUpper(c):
-			r[i] = 'A'
-		case unicode.IsLetter(c):
-			r[i] = 'a'
-		}
-	}
-	return string(r)
+	return fmt.Sprintf("a text of %d characters shaped %s (withheld: may hold personal data)", utf8.RuneCountInString(s), wire.Shape(s))
 }
 
 // kindOf names a JSON value's type the way the JSON text would, never Go's.
