@@ -67,6 +67,29 @@ type CanonicalMap struct {
 	Mask   string               `yaml:"mask,omitempty" json:"mask,omitempty"`
 	Source Source               `yaml:"source" json:"source"`
 	Fields map[string]*FieldMap `yaml:"fields" json:"fields"`
+
+	// mapped are Fields in canonical field order, listed once at load (decodeCanonical): Check reads them
+	// on every success body.
+	mapped []mappedField
+}
+
+type mappedField struct {
+	name string
+	fm   *FieldMap
+}
+
+// ordered lists the mapped fields in canonical field order.
+func (c *CanonicalMap) ordered() []mappedField {
+	if c.mapped != nil {
+		return c.mapped
+	}
+	out := make([]mappedField, 0, len(c.Fields))
+	for _, name := range canonicalFieldNames() {
+		if fm := c.Fields[name]; fm != nil {
+			out = append(out, mappedField{name, fm})
+		}
+	}
+	return out
 }
 
 // FieldMap is where a canonical field lives in the vendor's answer.
@@ -93,13 +116,17 @@ type Split struct {
 
 var ktpType = reflect.TypeOf(KTP{})
 
-func canonicalFieldNames() []string {
+// canonicalNames are KTP's json names in field order, read once: Check asks for them on every body.
+var canonicalNames = func() []string {
 	out := make([]string, ktpType.NumField())
 	for i := range out {
 		out[i] = strings.Split(ktpType.Field(i).Tag.Get("json"), ",")[0]
 	}
 	return out
-}
+}()
+
+// canonicalFieldNames lists the canonical field names; the slice is shared, callers must not change it.
+func canonicalFieldNames() []string { return canonicalNames }
 
 func canonicalFieldIndex(name string) (int, bool) {
 	for i, n := range canonicalFieldNames() {
@@ -150,6 +177,7 @@ func decodeCanonical(n *yaml.Node, pointer string) (*CanonicalMap, error) {
 			}
 		}
 	}
+	c.mapped = c.ordered()
 	return &c, nil
 }
 
@@ -291,18 +319,37 @@ type canonValue struct {
 	rawText string // the string as it arrived, before split and placeholders
 }
 
-// canonical reads every mapped field; values lists them in canonical field order.
+// canonValues are the mapped fields as read, in canonical field order: at most one per field, few enough
+// that a scan finds one faster than a map is built.
+type canonValues []canonValue
+
+func (vs canonValues) get(field string) (canonValue, bool) {
+	for _, v := range vs {
+		if v.field == field {
+			return v, true
+		}
+	}
+	return canonValue{}, false
+}
+
+// canonicalValues reads every mapped field, and only those: one pointer lookup each, no walk of the body.
+func (o *Operation) canonicalValues(doc any) canonValues {
+	mapped := o.Canonical.ordered()
+	values := make(canonValues, len(mapped))
+	r := docReader{doc: doc}
+	for i, f := range mapped {
+		values[i] = r.field(f.name, f.fm)
+	}
+	return values
+}
+
+// canonical reads every mapped field into the record; values lists them in canonical field order.
 func (o *Operation) canonical(doc any) (*KTP, []canonValue) {
 	k := &KTP{}
 	rv := reflect.ValueOf(k).Elem()
-	var values []canonValue
-	for i, name := range canonicalFieldNames() {
-		fm := o.Canonical.Fields[name]
-		if fm == nil {
-			continue
-		}
-		cv := readField(doc, name, fm)
-		values = append(values, cv)
+	values := o.canonicalValues(doc)
+	for _, cv := range values {
+		i, _ := canonicalFieldIndex(cv.field)
 		if !cv.ok {
 			continue
 		}
@@ -317,8 +364,45 @@ func (o *Operation) canonical(doc any) (*KTP, []canonValue) {
 }
 
 func readField(doc any, name string, fm *FieldMap) canonValue {
+	r := docReader{doc: doc}
+	return r.field(name, fm)
+}
+
+// docReader reads the mapped fields of one document, remembering the last object it found a field in:
+// a vendor's KTP fields are siblings ("/message/name", "/message/dob"), so each costs one lookup.
+type docReader struct {
+	doc    any
+	parent string // the pointer of node, when has
+	node   any
+	has    bool
+}
+
+func (r *docReader) rawString(pointer string) (string, bool) {
+	k := strings.LastIndexByte(pointer, '/')
+	if k <= 0 || strings.IndexByte(pointer, '~') >= 0 {
+		return lookupRawString(r.doc, pointer)
+	}
+	if !r.has || r.parent != pointer[:k] {
+		r.node, r.has = lookupValue(r.doc, pointer[:k])
+		r.parent = pointer[:k]
+		if !r.has {
+			r.node = nil
+		}
+	}
+	if !r.has {
+		return "", false
+	}
+	v, ok := walkPointer(r.node, pointer[k+1:])
+	if !ok {
+		return "", false
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
+func (r *docReader) field(name string, fm *FieldMap) canonValue {
 	cv := canonValue{field: name, pointer: fm.Pointer}
-	s, has := lookupRawString(doc, fm.Pointer)
+	s, has := r.rawString(fm.Pointer)
 	if !has {
 		return cv
 	}

@@ -2,12 +2,14 @@ package contract
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/xeipuuv/gojsonpointer"
@@ -95,11 +97,11 @@ func (o *Operation) Check(status int, header http.Header, body []byte, opts Chec
 
 func (c *checker) done(opts CheckOptions) []Finding {
 	out := c.findings
-	sort.SliceStable(out, func(i, j int) bool {
-		if ri, rj := ruleIndex(out[i].ID), ruleIndex(out[j].ID); ri != rj {
-			return ri < rj
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		if ri, rj := ruleIndex(a.ID), ruleIndex(b.ID); ri != rj {
+			return cmp.Compare(ri, rj)
 		}
-		return out[i].Pointer < out[j].Pointer
+		return strings.Compare(a.Pointer, b.Pointer)
 	})
 	if opts.Strict {
 		for i := range out {
@@ -137,13 +139,16 @@ type checker struct {
 func (c *checker) add(id, pointer, expected, actual, message, source string) {
 	c.findings = append(c.findings, Finding{
 		ID: id, Severity: severityOf(id), Pointer: pointer, Expected: expected, Actual: actual,
-		Message: fmt.Sprintf("%s: error at %q: %s", c.op.Name(), wire.Display(pointer), message), Source: source,
+		Message: c.op.Name() + ": error at " + strconv.Quote(wire.Display(pointer)) + ": " + message, Source: source,
 	})
 }
 
 func (c *checker) schema(resp *Response, sj wire.StrictJSON) {
 	doc := validationDoc(sj)
 	vs, err := resp.schema.validate(doc)
+	if err == nil && len(vs) == 0 && len(sj.Fractional) == 0 {
+		return // a conforming body: nothing below would speak, and its source is not worth joining
+	}
 	src := joinSource(resp.Source.String(), resp.SchemaFile)
 	if err != nil {
 		c.add(SchemaViolation, "", "a body the schema can judge", "a schema error", oneLine(err.Error()), src)
@@ -361,15 +366,8 @@ func decodeJSON(body []byte) (any, bool) {
 
 // lookupString reads the string at a JSON Pointer; a number or boolean is given in its JSON form.
 func lookupString(doc any, pointer string) (string, bool) {
-	if pointer == "" {
-		return "", false
-	}
-	p, err := gojsonpointer.NewJsonPointer(pointer)
-	if err != nil {
-		return "", false
-	}
-	v, _, err := p.Get(doc)
-	if err != nil || v == nil {
+	v, ok := lookupValue(doc, pointer)
+	if !ok || v == nil {
 		return "", false
 	}
 	switch t := v.(type) {
@@ -433,31 +431,13 @@ func shapeOf(v any) string {
 	if !ok {
 		return kindOf(v)
 	}
-	return "a value shaped " + shape(s) + " (withheld: personal data)"
+	return "a value shaped " + wire.Shape(s) + " (withheld: personal data)"
 }
 
 // textShape describes a vendor's message text without echoing it: a message may quote the request (a
 // name read off the card), so only its length and shape are told.
 func textShape(s string) string {
-	return fmt.Sprintf("a text of %d characters shaped %s (withheld: may hold personal data)", utf8.RuneCountInString(s), shape(s))
-}
-
-func shape(s string) string {
-	r := []rune(s)
-	if len(r) > 40 {
-		r = append(r[:40], '…')
-	}
-	for i, c := range r {
-		switch {
-		case unicode.IsDigit(c):
-			r[i] = '9'
-		case unicode.IsUpper(c):
-			r[i] = 'A'
-		case unicode.IsLetter(c):
-			r[i] = 'a'
-		}
-	}
-	return string(r)
+	return fmt.Sprintf("a text of %d characters shaped %s (withheld: may hold personal data)", utf8.RuneCountInString(s), wire.Shape(s))
 }
 
 // kindOf names a JSON value's type the way the JSON text would, never Go's.

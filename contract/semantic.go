@@ -41,14 +41,10 @@ func (c *checker) semantic(doc any) {
 	if voc == nil {
 		return
 	}
-	_, values := o.canonical(doc)
-	byField := map[string]canonValue{}
-	for _, v := range values {
-		byField[v.field] = v
-	}
+	byField := o.canonicalValues(doc)
 	c.nik(voc, byField)
 	for _, set := range voc.Sets {
-		v, ok := byField[set.Field]
+		v, ok := byField.get(set.Field)
 		if !ok || !v.ok || v.text == "" || c.masked(v.text) || set.Has(v.text) {
 			continue
 		}
@@ -57,7 +53,7 @@ func (c *checker) semantic(doc any) {
 	}
 	reported := map[string]bool{} // RT and RW may share a pointer ("002/003"): one finding for it
 	for _, f := range []string{"rt", "rw"} {
-		v, ok := byField[f]
+		v, ok := byField.get(f)
 		if !ok || !v.raw || reported[v.pointer] || c.masked(v.rawText) || strings.TrimSpace(v.rawText) == "" {
 			continue
 		}
@@ -73,7 +69,7 @@ func (c *checker) semantic(doc any) {
 	}
 	for _, name := range canonicalFieldNames() {
 		fm := cm.Fields[name]
-		v, ok := byField[name]
+		v, ok := byField.get(name)
 		if fm == nil || !ok || !v.ok || len(fm.Also) == 0 {
 			continue
 		}
@@ -106,24 +102,25 @@ func (c *checker) masked(s string) bool {
 
 // nik judges the NIK: 16 digits (breaking); then, unless it is masked or synthetic, its province code and
 // its birth digits against the date of birth and the gender (notices).
-func (c *checker) nik(voc *Vocabulary, by map[string]canonValue) {
-	v, ok := by["nik"]
+func (c *checker) nik(voc *Vocabulary, by canonValues) {
+	v, ok := by.get("nik")
 	if !ok || !v.raw {
 		return // absent or not a string: the schema reports it
 	}
 	n := voc.NIK
 	s := v.rawText
-	src := joinSource(n.Source.String(), c.op.Canonical.Source.String())
+	// the source is joined only for a finding: Check runs nik on every success body
+	src := func() string { return joinSource(n.Source.String(), c.op.Canonical.Source.String()) }
 	if c.masked(s) {
 		if !onlyDigitsOr(s, c.op.Canonical.Mask) {
 			c.add(NIKMalformed, v.pointer, fmt.Sprintf("%d digits (or the vendor's mask %q)", n.Length, c.op.Canonical.Mask), shapeOf(s),
-				"the NIK is neither digits nor the vendor's mask", src)
+				"the NIK is neither digits nor the vendor's mask", src())
 		}
 		return
 	}
 	if len(s) != n.Length || !onlyDigitsOr(s, "") {
 		c.add(NIKMalformed, v.pointer, fmt.Sprintf("%d digits", n.Length), shapeOf(s),
-			fmt.Sprintf("the NIK is not %d digits", n.Length), src)
+			fmt.Sprintf("the NIK is not %d digits", n.Length), src())
 		return
 	}
 	if n.Synthetic.Prefix != "" && strings.HasPrefix(s, n.Synthetic.Prefix) {
@@ -142,19 +139,19 @@ func (c *checker) nik(voc *Vocabulary, by map[string]canonValue) {
 	if female {
 		day -= n.FemaleDayOffset
 	}
-	where := fmt.Sprintf("digits %d–%d", n.BirthDigits[0], n.BirthDigits[1])
+	where := "digits " + strconv.Itoa(n.BirthDigits[0]) + "–" + strconv.Itoa(n.BirthDigits[1])
 	if !validDayMonth(day, month) {
 		c.add(NIKBirthDateMismatch, v.pointer, where+" a date DDMMYY (day + "+strconv.Itoa(n.FemaleDayOffset)+" for women)",
 			"not a date", "the NIK's birth digits are not a date", n.Source.String())
 		return
 	}
-	if d, ok := by["birthDate"]; ok && d.ok && d.date != nil {
+	if d, ok := by.get("birthDate"); ok && d.ok && d.date != nil {
 		if d.date.Day != day || int(d.date.Month) != month || d.date.Year%100 != yy {
 			c.add(NIKBirthDateMismatch, v.pointer, where+" agreeing with "+d.pointer, where+" encode another date",
 				"the NIK's birth digits disagree with the date of birth", n.Source.String())
 		}
 	}
-	if g, ok := by["gender"]; ok && g.ok {
+	if g, ok := by.get("gender"); ok && g.ok {
 		want := ""
 		switch {
 		case containsFold(n.Female, g.text):
@@ -238,10 +235,15 @@ func (c *checker) expiryUnit(doc any) {
 		fmt.Sprintf("%d digits", len(digits)), "the token expiry is not in its documented unit", t.Source.String())
 }
 
-// lookupValue reads the value at a JSON Pointer of a decoded document.
+// lookupValue reads the value at a JSON Pointer of a decoded document. A pointer without "~" (every
+// pointer the specs name today) is walked in place, allocating nothing, with gojsonpointer's reading of
+// each token (an array index as strconv.Atoi reads it); one with an escape is left to gojsonpointer.
 func lookupValue(doc any, pointer string) (any, bool) {
 	if pointer == "" {
 		return nil, false
+	}
+	if pointer[0] == '/' && strings.IndexByte(pointer, '~') < 0 {
+		return walkPointer(doc, pointer[1:])
 	}
 	p, err := gojsonpointer.NewJsonPointer(pointer)
 	if err != nil {
@@ -252,4 +254,32 @@ func lookupValue(doc any, pointer string) (any, bool) {
 		return nil, false
 	}
 	return v, true
+}
+
+// walkPointer follows the unescaped tokens of rest ("a/0/b") through doc.
+func walkPointer(doc any, rest string) (any, bool) {
+	node := doc
+	for {
+		token, more, cut := strings.Cut(rest, "/")
+		switch v := node.(type) {
+		case map[string]any:
+			x, ok := v[token]
+			if !ok {
+				return nil, false
+			}
+			node = x
+		case []any:
+			i, err := strconv.Atoi(token)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			node = v[i]
+		default:
+			return nil, false
+		}
+		if !cut {
+			return node, true
+		}
+		rest = more
+	}
 }

@@ -208,7 +208,7 @@ func (c *checker) integers(resp *Response, doc any, fractional []string, src str
 		}
 		seen[v.pointer] = true
 		c.add(NumberNotInteger, v.pointer, "an integer, written without fraction or exponent",
-			"a number written as "+shape(written), "an integer written as a fraction: a client's integer parser refuses it", src)
+			"a number written as "+wire.Shape(written), "an integer written as a fraction: a client's integer parser refuses it", src)
 	}
 }
 
@@ -313,7 +313,7 @@ func (c *checker) headers(resp *Response, header http.Header, doc any) {
 		case val == "" && w.required:
 			c.add(HeaderMissing, ptr, "header "+name, "absent", "a documented response header is missing", w.source)
 		case val != "" && strings.EqualFold(name, "Retry-After") && !retryAfterWellFormed(val, w.example):
-			c.add(HeaderMalformed, ptr, "delay-seconds or an HTTP-date (RFC 9110 §10.2.3)", "a value shaped "+shape(val),
+			c.add(HeaderMalformed, ptr, "delay-seconds or an HTTP-date (RFC 9110 §10.2.3)", "a value shaped "+wire.Shape(val),
 				"the header does not say how long to wait", w.source)
 		}
 	}
@@ -332,7 +332,7 @@ func retryAfterWellFormed(v, example string) bool {
 	}
 	if example != "" && !delaySeconds.MatchString(example) {
 		if _, err := time.Parse(http.TimeFormat, example); err != nil {
-			return collapseDigits(shape(v)) == collapseDigits(shape(example))
+			return collapseDigits(wire.Shape(v)) == collapseDigits(wire.Shape(example))
 		}
 	}
 	return false

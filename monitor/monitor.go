@@ -9,9 +9,9 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
-	"unicode"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Event is what the monitor saw of one answer (or callback) it judged.
@@ -171,16 +171,9 @@ func (m *monitor) report(op *contract.Operation, fs []contract.Finding) {
 		}
 		m.cfg.logger.LogAttrs(nil, level, "kontrak: vendor answer drifted from its contract",
 			slog.String("id", f.ID), slog.String("severity", string(f.Severity)), slog.String("vendor", op.Vendor.ID),
-			slog.String("operation", op.ID), slog.String("pointer", pointer(f.Pointer)), slog.String("want", f.Expected),
+			slog.String("operation", op.ID), slog.String("pointer", wire.Display(f.Pointer)), slog.String("want", f.Expected),
 			slog.String("got", safeActual(f)), slog.String("source", f.Source))
 	}
-}
-
-func pointer(p string) string {
-	if p == "" {
-		return "/"
-	}
-	return p
 }
 
 // safeActual is a finding's got without a value of personal data: a value outside a documented set (a
@@ -190,18 +183,7 @@ func safeActual(f contract.Finding) string {
 	if f.ID != contract.ValueNotInSet {
 		return f.Actual
 	}
-	r := []rune(f.Actual)
-	for i, c := range r {
-		switch {
-		case unicode.IsDigit(c):
-			r[i] = '9'
-		case unicode.IsUpper(c):
-			r[i] = 'A'
-		case unicode.IsLetter(c):
-			r[i] = 'a'
-		}
-	}
-	return "a value shaped " + string(r)
+	return "a value shaped " + wire.Shape(f.Actual)
 }
 
 // Stats is a snapshot of a monitor's counters.

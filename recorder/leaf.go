@@ -1,12 +1,7 @@
 package recorder
 
 import (
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
-	"errors"
 	"fmt"
-	"io"
 	"net/textproto"
 	"net/url"
 	"regexp"
@@ -158,8 +153,8 @@ func decodeBody(h map[string][]string, body string) (string, string) {
 	how := ""
 	switch enc := strings.ToLower(strings.TrimSpace(headerValue(h, "Content-Encoding"))); enc {
 	case "gzip", "x-gzip", "deflate":
-		if d, err := decompress(enc, body); err == nil {
-			body, how = d, "body was Content-Encoding "+enc+": stored decoded, the header dropped"
+		if d, err := wire.DecodeContentEncoding(enc, []byte(body)); err == nil {
+			body, how = string(d), "body was Content-Encoding "+enc+": stored decoded, the header dropped"
 		}
 	}
 	if b, ok := strings.CutPrefix(body, "\uFEFF"); ok {
@@ -171,35 +166,6 @@ func decodeBody(h map[string][]string, body string) (string, string) {
 		}
 	}
 	return body, how
-}
-
-// maxDecoded bounds a decompressed body: a small gzip can expand without limit.
-const maxDecoded = 64 << 20
-
-func decompress(enc, body string) (string, error) {
-	var r io.Reader
-	switch enc {
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(strings.NewReader(body))
-		if err != nil {
-			return "", err
-		}
-		r = zr
-	default:
-		if zr, err := zlib.NewReader(strings.NewReader(body)); err == nil {
-			r = zr
-		} else {
-			r = flate.NewReader(strings.NewReader(body))
-		}
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxDecoded+1))
-	if err != nil {
-		return "", err
-	}
-	if len(b) > maxDecoded {
-		return "", errors.New("decodes to more than 64 MiB")
-	}
-	return string(b), nil
 }
 
 // headerValue is a header's first value, its name compared in any case: a cassette written by hand, or by

@@ -45,11 +45,10 @@ var boms = []struct {
 	{[]byte{0xFF, 0xFE}, "a UTF-16 byte order mark (FF FE)"},
 }
 
-// DecodeJSONStrict decodes exactly one JSON value, as DecodeJSON does, and refuses what DecodeJSON lets
-// through: a byte order mark, invalid UTF-8 (encoding/json replaces it with U+FFFD silently). The error
-// is a *JSONError with the byte offset. Duplicate keys, numbers beyond float64 and integral numbers in
-// a fractional notation are no error: they are listed, for the caller to judge.
-func DecodeJSONStrict(b []byte) (StrictJSON, error) {
+// decodeJSONTokens is DecodeJSONStrict read token by token with encoding/json's Decoder: the reference
+// implementation. DecodeJSONStrict's single pass (strictscan.go) hands a body it refuses to it, so that
+// the error and its offset are encoding/json's, and FuzzScan holds the two to the same answer.
+func decodeJSONTokens(b []byte) (StrictJSON, error) {
 	for _, m := range boms {
 		if bytes.HasPrefix(b, m.mark) {
 			return StrictJSON{}, &JSONError{0, m.name + " opens the body"}
@@ -101,9 +100,12 @@ type step struct {
 	index int // -1 for an object key
 }
 
-func (d *strictDecoder) pointer() string {
+func (d *strictDecoder) pointer() string { return pointerOf(d.path) }
+
+// pointerOf is the JSON Pointer of a path; built only for a value worth naming.
+func pointerOf(path []step) string {
 	var b strings.Builder
-	for _, s := range d.path {
+	for _, s := range path {
 		b.WriteByte('/')
 		if s.index >= 0 {
 			b.WriteString(strconv.Itoa(s.index))
