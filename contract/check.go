@@ -159,7 +159,18 @@ func (c *checker) schema(resp *Response, sj wire.StrictJSON) {
 	}
 	c.integers(resp, doc, sj.Fractional, src)
 	seen := map[string]bool{}
+	// A date field carries a pattern beside its format, for the tools that know no custom format; a value
+	// breaking both is one finding, the format's, as before the patterns were added.
+	formatAt := map[string]bool{}
 	for _, v := range vs {
+		if v.kind == "format" {
+			formatAt[v.pointer] = true
+		}
+	}
+	for _, v := range vs {
+		if v.kind == "pattern" && formatAt[v.pointer] {
+			continue
+		}
 		var f Finding
 		switch v.kind {
 		case "required":

@@ -117,7 +117,7 @@ func mdAnchor(heading string) string {
 	return b.String()
 }
 
-// source is a fact's provenance: its basis (inferred in bold, to stand out), its page and its note.
+// source is a fact's provenance: its basis (inferred marked and in bold, to stand out), its page and its note.
 func docSource(s contract.Source) string {
 	if s.Page == "" && s.Basis == "" {
 		return "—"
@@ -125,7 +125,7 @@ func docSource(s contract.Source) string {
 	var out string
 	switch s.Basis {
 	case "inferred":
-		out = "**inferred**"
+		out = "**" + inferredMark + "**"
 	case "":
 		out = "basis not stated"
 	default:

@@ -2,6 +2,7 @@ package livedoc
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
 	"path"
 	"path/filepath"
@@ -17,8 +18,10 @@ import (
 // page is one vendor's contract and scenarios, as the templates see them. The templates lay a page out;
 // the methods and funcs below shape the data (counts, table rows) and escape it for Markdown.
 type page struct {
-	V *contract.Vendor
-	F *scenario.File
+	V    *contract.Vendor
+	F    *scenario.File
+	FS   fs.FS  // the repository, for the schema files the field tables read
+	Root string // the repository's directory, for the committed selftest baseline
 }
 
 // table is a GitHub-flavoured Markdown table, written by the "table" template; cells are Markdown,

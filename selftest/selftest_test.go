@@ -78,7 +78,7 @@ func TestLoosenedSchemaLowersTheScore(t *testing.T) {
 	}
 	loose := string(b)
 	for _, e := range [][2]string{
-		{`, "if": {"minLength": 1}, "then": {"format": "dd-mm-yyyy"}`, ``},
+		{`, "if": {"minLength": 1}, "then": {"format": "dd-mm-yyyy", "pattern": "^(0[1-9]|[12][0-9]|3[01])-(0[1-9]|1[0-2])-[0-9]{4}$"}`, ``},
 		{`"id": {"type": "string", "description": "ID card number, NIK"}`, `"id": {"description": "ID card number, NIK"}`},
 	} {
 		if strings.Count(loose, e[0]) != 1 {

@@ -125,7 +125,15 @@ func Diff(old, new *Spec) (*Report, error) {
 		if a.Operation != b.Operation {
 			return a.Operation < b.Operation
 		}
-		return a.Kind == "openapi" && b.Kind != "openapi"
+		if (a.Kind == "openapi") != (b.Kind == "openapi") {
+			return a.Kind == "openapi"
+		}
+		// libopenapi's what-changed reports some changes (tags) in map order: the line decides, then the
+		// text, so that the same two specs always give the same report (the changelog is golden).
+		if la, lb := lineOf(a.Where), lineOf(b.Where); la != lb {
+			return la < lb
+		}
+		return a.Where+a.Message < b.Where+b.Message
 	})
 	if d.changes == nil {
 		d.changes = []Change{}
@@ -560,4 +568,17 @@ func setList(l []string) string {
 		return "open"
 	}
 	return "{" + strings.Join(l, ",") + "}"
+}
+
+// lineOf is the line number a what-changed location ends with ("tags (line 301)"), 0 when it has none.
+func lineOf(where string) int {
+	i := strings.LastIndex(where, "(line ")
+	if i < 0 || !strings.HasSuffix(where, ")") {
+		return 0
+	}
+	n, err := strconv.Atoi(where[i+len("(line ") : len(where)-1])
+	if err != nil {
+		return 0
+	}
+	return n
 }

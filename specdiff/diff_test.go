@@ -108,7 +108,7 @@ func TestDiffPreparedPairs(t *testing.T) {
 			want:  []brief{{"image-limit-changed", "submitExtractKtpAsync", "maxBytes", true}}, breaking: true},
 		{reason: "a summary edit is libopenapi's to see, and not breaking", vendor: "ekycpro",
 			edits: []edit{{"specs/ekycpro.yaml", "summary: KTP + name recognition", "summary: KTP recognition"}},
-			want:  []brief{{"openapi", "idOcrGeneral", "summary (line 106)", false}}},
+			want:  []brief{{"openapi", "idOcrGeneral", "summary (line 117)", false}}},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			r, err := Diff(today(t, tc.vendor), edited(t, tc.vendor, tc.edits...))
