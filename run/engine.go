@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -199,6 +200,24 @@ func (e *Engine) Run(ctx context.Context, s *scenario.Scenario) *Result {
 	return res
 }
 
+// strict counts notices as breaking in strict mode, but for those the scenario expects because a
+// contradiction of the vendor's document records them (scenario.Expect.Notices).
+func (e *Engine) strict(res *Result, fs []contract.Finding) []contract.Finding {
+	if !e.Strict {
+		return fs
+	}
+	var accepted []string
+	if res.Scenario != nil && res.Scenario.Expect != nil {
+		accepted = res.Scenario.Expect.Notices
+	}
+	for i := range fs {
+		if fs[i].Severity == contract.Notice && !slices.Contains(accepted, fs[i].ID) {
+			fs[i].Severity = contract.Breaking
+		}
+	}
+	return fs
+}
+
 // judge asks the contract about every interaction the run saw, the token call included.
 func (e *Engine) judge(res *Result, seen []recorder.Exchange) {
 	for _, x := range seen {
@@ -207,7 +226,7 @@ func (e *Engine) judge(res *Result, seen []recorder.Exchange) {
 			res.failf(x.ID, "%s %s matches no documented operation", x.Method, x.URL)
 			continue
 		}
-		ex := Exchange{Exchange: x, Operation: xop, Findings: xop.Check(x.Status, x.Header, x.Body, contract.CheckOptions{Strict: e.Strict})}
+		ex := Exchange{Exchange: x, Operation: xop, Findings: e.strict(res, xop.Check(x.Status, x.Header, x.Body, contract.CheckOptions{}))}
 		ex.Findings = e.Waivers.Apply(xop.Vendor.ID, xop.ID, ex.Findings)
 		res.Exchanges = append(res.Exchanges, ex)
 		for _, f := range ex.Findings {

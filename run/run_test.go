@@ -417,6 +417,39 @@ func TestStrictNotices(t *testing.T) {
 	}
 }
 
+// Strict mode does not fail on the notices a scenario expects because a contradiction of the document
+// records them (ekycpro's own success example: its NIK disagrees with its body), and still fails on any
+// other notice of the same answer.
+func TestStrictAcceptsRecordedNotices(t *testing.T) {
+	c := load(t)
+	f, err := scenario.Load(root(t), c, "ekycpro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s *scenario.Scenario
+	for _, x := range f.Scenarios {
+		if x.Name == "success" {
+			s = x
+		}
+	}
+	if s == nil || s.Expect == nil || len(s.Expect.Notices) == 0 {
+		t.Fatal("ekycpro's success scenario expects no recorded notices: the fixture changed")
+	}
+	env := &run.Engine{Contract: c, Cassettes: filepath.Join(root(t), "cassettes"), Mode: run.Replay, Strict: true}
+	res := env.Run(context.Background(), s)
+	if res.Failed() || res.Notices() != len(s.Expect.Notices) {
+		t.Errorf("strict replay of the document's own example: failed=%v, notices %d, want it to pass with %d (%s)",
+			res.Failed(), res.Notices(), len(s.Expect.Notices), res.Message())
+	}
+	accepted := s.Expect.Notices
+	s.Expect.Notices = accepted[:1] // the other one is no longer expected: strict mode fails on it
+	defer func() { s.Expect.Notices = accepted }()
+	res = env.Run(context.Background(), s)
+	if !res.Failed() || !strings.Contains(res.Message(), accepted[1]) {
+		t.Errorf("strict replay with %s no longer expected: failed=%v (%s)", accepted[1], res.Failed(), res.Message())
+	}
+}
+
 // A complete, passing recording whose redacted cassettes still scan dirty (a proxy added an undocumented
 // personal field and a cookie, and the redactor missed them) is not promoted, and the error says where,
 // never what.

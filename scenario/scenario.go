@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -76,6 +77,10 @@ type Image struct {
 type Expect struct {
 	Status int    `yaml:"status"`
 	Code   string `yaml:"code,omitempty"`
+	// Notices are the notices the scenario's answer carries because a contradiction of the vendor's
+	// document records them (the document's own example disagrees with itself): strict mode does not fail
+	// on them. Each must be listed in one of the vendor's contradictions (Parse checks it).
+	Notices []string `yaml:"notices,omitempty"`
 }
 
 // LiveNote says how the scenario behaves against a real vendor.
@@ -203,6 +208,13 @@ func Parse(path string, data []byte, c *contract.Contract) (*File, error) {
 		}
 		if op.Response(exp.Status) == nil {
 			return nil, fmt.Errorf("%s: HTTP %d is not documented for %s", where, exp.Status, op.Name())
+		}
+		if s.Expect != nil {
+			for _, id := range s.Expect.Notices {
+				if !recordedNotice(v, op.ID, id) {
+					return nil, fmt.Errorf("%s: notice %q is recorded by no contradiction of %s's %s", where, id, f.Vendor, op.ID)
+				}
+			}
 		}
 		if s.Source.Example == "" && s.Source.Body == nil && s.Sandbox == "" {
 			return nil, fmt.Errorf("%s: cassette needs an example or a body to answer from", where)
@@ -334,6 +346,17 @@ func ExampleOf(op *contract.Operation, name string) *contract.Example {
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// recordedNotice reports whether one of v's contradictions on operation op (or on none) records finding id
+// as what the document's own examples yield.
+func recordedNotice(v *contract.Vendor, op, id string) bool {
+	for _, c := range v.Contradictions {
+		if (c.Operation == "" || c.Operation == op) && slices.Contains(c.Findings, id) {
 			return true
 		}
 	}

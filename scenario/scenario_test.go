@@ -44,6 +44,7 @@ func TestParseErrors(t *testing.T) {
 		{"name not kebab-case", strings.Replace(base, "name: x", "name: Bad_Name", 1), `f.yaml: scenario 1 (Bad_Name): name must be kebab-case`},
 		{"misspelt key", strings.Replace(base, "title: t", "titel: t", 1), `f.yaml: `},
 		{"not a sandbox value", strings.Replace(base, "expect: {status: 200, code: OK}", "sandbox: KTP", 1), `f.yaml: scenario 1 (x): "KTP" is not a sandbox value`},
+		{"a notice no contradiction records", strings.Replace(base, "code: OK}", "code: OK, notices: [field-undocumented]}", 1), `f.yaml: scenario 1 (x): notice "field-undocumented" is recorded by no contradiction of ekycpro's idOcrGeneral`},
 		{"duplicate name", base + "  - name: x\n    operation: idOcrGeneral\n    kind: shape\n    title: t\n    expect: {status: 200, code: OK}\n    cassette: {example: success}\n", "f.yaml: scenario 2 (x): name used twice"},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
