@@ -33,6 +33,7 @@ type config struct {
 	callback func(Event)
 	logger   *slog.Logger
 	check    contract.CheckOptions
+	waivers  *contract.Waivers
 }
 
 // WithMaxBody sets the largest body judged (default 1 MiB). A larger one passes untouched, not judged.
@@ -58,6 +59,11 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 
 // WithCheckOptions passes opts to every check (Strict counts notices as breaking).
 func WithCheckOptions(opts contract.CheckOptions) Option { return func(c *config) { c.check = opts } }
+
+// WithWaivers marks the findings a waivers.yaml accepts (contract.LoadWaivers) as waived: they are still
+// counted, logged (at Info, naming the waiver) and given to the callback, but no longer count as drift.
+// ws.Problems() says which waivers expired or matched nothing.
+func WithWaivers(ws *contract.Waivers) Option { return func(c *config) { c.waivers = ws } }
 
 // monitor is the state a Transport and a Handler share: the contract, the options, the counters.
 type monitor struct {
@@ -138,7 +144,7 @@ func (m *monitor) judge(op *contract.Operation, status int, header http.Header, 
 		}
 	}()
 	cnt := m.ops[op]
-	fs := op.Check(status, header, body, m.cfg.check)
+	fs := m.cfg.waivers.Apply(op.Vendor.ID, op.ID, op.Check(status, header, body, m.cfg.check))
 	cl := op.Classify(status, body)
 	cnt.judged.Add(1)
 	if cl.Known && cl.Billable {
@@ -166,13 +172,16 @@ func (m *monitor) report(op *contract.Operation, fs []contract.Finding) {
 	}
 	for _, f := range fs {
 		level := slog.LevelWarn
-		if f.Severity != contract.Breaking {
+		if f.Severity != contract.Breaking || f.Waived != nil {
 			level = slog.LevelInfo
 		}
-		m.cfg.logger.LogAttrs(nil, level, "kontrak: vendor answer drifted from its contract",
-			slog.String("id", f.ID), slog.String("severity", string(f.Severity)), slog.String("vendor", op.Vendor.ID),
+		attrs := []slog.Attr{slog.String("id", f.ID), slog.String("severity", string(f.Severity)), slog.String("vendor", op.Vendor.ID),
 			slog.String("operation", op.ID), slog.String("pointer", wire.Display(f.Pointer)), slog.String("want", f.Expected),
-			slog.String("got", safeActual(f)), slog.String("source", f.Source))
+			slog.String("got", safeActual(f)), slog.String("source", f.Source)}
+		if f.Waived != nil {
+			attrs = append(attrs, slog.String("waived", f.Waived.String()))
+		}
+		m.cfg.logger.LogAttrs(nil, level, "kontrak: vendor answer drifted from its contract", attrs...)
 	}
 }
 
