@@ -200,8 +200,13 @@ func TestCheckRouteUndocumented(t *testing.T) {
 func TestCheckUnroutedSkipped(t *testing.T) {
 	unknown := filepath.Join(t.TempDir(), "unknown.yaml")
 	os.WriteFile(unknown, []byte("version: 2\ninteractions:\n  - id: 0\n    request: {url: 'https://x.example/nope', method: GET}\n    response: {code: 200, body: '{}'}\n"), 0o644)
-	code, out, errs := runKontrak(t, "", "check", "--report", unknown)
-	if code != 0 || !strings.Contains(out, "1 interactions: 0 judged") || !strings.Contains(out, "1 matched no vendor operation") {
-		t.Errorf("exit %d, out %q, stderr %q; want 0 and the interaction counted as unrouted", code, out, errs)
+	good := filepath.Join("..", "..", "cassettes", "ekycpro", "fail-is-charged.yaml")
+	code, out, errs := runKontrak(t, "", "check", "--report", unknown, good)
+	if code != 0 || !strings.Contains(out, "2 interactions: 1 judged") || !strings.Contains(out, "1 matched no vendor operation") {
+		t.Errorf("exit %d, out %q, stderr %q; want 0, the vendor answer judged and the other counted as unrouted", code, out, errs)
+	}
+	// Alone, it proved nothing: that fails (TestCheckTrafficThatProvedNothingFails).
+	if code, _, errs := runKontrak(t, "", "check", "--report", unknown); code != 1 || !strings.Contains(errs, "proved nothing") {
+		t.Errorf("only an unrouted interaction: exit %d, stderr %q; want 1, proved nothing", code, errs)
 	}
 }

@@ -77,6 +77,9 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 	if !listing && !slices.Contains(report.TrafficFormats(), format) {
 		return usagef("--format %s is not a format of the drift report (HAR and NDJSON inputs, --report): use one of %s", format, strings.Join(report.TrafficFormats(), ", "))
 	}
+	if *tf.workers < 0 {
+		return usagef("--workers must be 0 (every core) or more, not %d", *tf.workers)
+	}
 	topts := traffic.Options{Check: opts, StrictRoutes: *tf.strictRoutes, Workers: *tf.workers, Waivers: ws}
 	var summarised []verdictJSON // the listing in a format of report.Summary
 	// The listing is spilled, not printed, until every input has been read: an unreadable input is exit 2
@@ -153,6 +156,12 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 		fmt.Fprintln(stderr, "kontrak check: "+p.Error())
 	}
 	if t.Failing() || len(problems) > 0 || unrouted {
+		return errDrift
+	}
+	if t.Judged == 0 {
+		// Fail closed: an empty log, or one of other APIs only, proved nothing about any vendor.
+		fmt.Fprintf(stderr, "kontrak check: no interaction of a vendor operation was judged (%d read, %d matched no vendor operation, %d not judged): the check proved nothing\n",
+			t.Interactions, t.Unrouted, t.NotJudged)
 		return errDrift
 	}
 	return nil
