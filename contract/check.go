@@ -45,9 +45,23 @@ func (c *Contract) Check(in Interaction, opts CheckOptions) (fs []Finding, err e
 
 // Check judges one answer of the operation. Findings come in a stable order: by rule, then pointer. It
 // never panics: a fault of kontrak itself is one check-failed finding naming the input, never a pass.
-func (o *Operation) Check(status int, header http.Header, body []byte, opts CheckOptions) (out []Finding) {
+func (o *Operation) Check(status int, header http.Header, body []byte, opts CheckOptions) []Finding {
+	fs, _ := o.judge(status, header, body, opts, false)
+	return fs
+}
+
+// Judge is Check and Classify of one answer at the cost of one decode of its body: what a monitor of
+// traffic asks of every answer. The classification is Classify's of the body as read (after its
+// Content-Encoding); Judge never panics either.
+func (o *Operation) Judge(status int, header http.Header, body []byte, opts CheckOptions) ([]Finding, Classification) {
+	return o.judge(status, header, body, opts, true)
+}
+
+func (o *Operation) judge(status int, header http.Header, raw []byte, opts CheckOptions, classify bool) (out []Finding, cl Classification) {
 	defer func() {
 		if r := recover(); r != nil {
+			cl = Classification{Status: status} // a fault of kontrak: nothing known, never a guess
+			body := raw
 			out = []Finding{{ID: CheckFailed, Severity: severityOf(CheckFailed), Expected: "a verdict",
 				Actual: fmt.Sprintf("a fault of kontrak: %v", r), Source: o.Source.String(),
 				Message: fmt.Sprintf("%s: HTTP %d, a body of %d bytes: kontrak could not judge it (%v); please report it", o.Name(), status, len(body), r)}}
@@ -59,9 +73,12 @@ func (o *Operation) Check(status int, header http.Header, body []byte, opts Chec
 		ck.add(StatusUndocumented, "", "one of "+strings.Join(o.Statuses(), ", "), fmt.Sprint(status),
 			fmt.Sprintf("HTTP %d is not documented for %s", status, o.Route()), o.Source.String())
 	}
-	body, decoded := ck.contentEncoding(resp, header, body)
+	body, decoded := ck.contentEncoding(resp, header, raw)
 	if !decoded {
-		return ck.done(opts)
+		if classify {
+			cl = o.Classify(status, raw)
+		}
+		return ck.done(opts), cl
 	}
 	sj, jerr := wire.DecodeJSONStrict(body)
 	isJSON := jerr == nil
@@ -92,7 +109,10 @@ func (o *Operation) Check(status int, header http.Header, body []byte, opts Chec
 		ck.semantic(sj.Doc)
 	}
 	ck.headers(resp, header, sj.Doc)
-	return ck.done(opts)
+	if classify {
+		cl = o.classify(status, sj.Doc, isJSON)
+	}
+	return ck.done(opts), cl
 }
 
 func (c *checker) done(opts CheckOptions) []Finding {
@@ -311,8 +331,13 @@ func (o *Operation) Classify(status int, body []byte) (cl Classification) {
 			cl = Classification{Status: status} // a fault of kontrak: nothing known, never a guess
 		}
 	}()
-	cl = Classification{Status: status}
 	doc, ok := decodeJSON(body)
+	return o.classify(status, doc, ok)
+}
+
+// classify is Classify of a decoded body (ok false: not JSON).
+func (o *Operation) classify(status int, doc any, ok bool) (cl Classification) {
+	cl = Classification{Status: status}
 	if ok {
 		cl.Code, _ = lookupString(doc, o.Codes.Pointer)
 		if o.Billing.Pointer != "" {

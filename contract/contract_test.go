@@ -1,6 +1,8 @@
 package contract_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -517,5 +519,53 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := contract.Load(kontrak.Files); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Judge is Check and Classify in one decode: on every documented example, under every documented
+// status and under an undocumented one, as it comes and gzip-encoded, it gives Check's findings and
+// Classify's classification of the body as read.
+func TestJudgeIsCheckAndClassify(t *testing.T) {
+	c := load(t)
+	n := 0
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			for _, r := range op.Responses {
+				st, err := strconv.Atoi(strings.ReplaceAll(r.Status, "X", "0"))
+				if err != nil {
+					st = 500
+				}
+				for _, ex := range r.Examples {
+					for _, status := range []int{st, 299, 418} {
+						var zipped bytes.Buffer
+						zw := gzip.NewWriter(&zipped)
+						zw.Write(ex.Value)
+						zw.Close()
+						for _, enc := range []struct {
+							header http.Header
+							body   []byte
+						}{{http.Header{"Content-Type": {"application/json"}}, ex.Value},
+							{http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"gzip"}}, zipped.Bytes()},
+							{http.Header{"Content-Encoding": {"gzip"}}, ex.Value}} {
+							fs, cl := op.Judge(status, enc.header, enc.body, contract.CheckOptions{})
+							if d := cmp.Diff(op.Check(status, enc.header, enc.body, contract.CheckOptions{}), fs); d != "" {
+								t.Errorf("%s %s HTTP %d: Judge's findings differ from Check's:\n%s", op.Name(), ex.Name, status, d)
+							}
+							plain := enc.body
+							if string(enc.body) != string(ex.Value) {
+								plain = ex.Value // the body as read, after its Content-Encoding
+							}
+							if want := op.Classify(status, plain); cl != want {
+								t.Errorf("%s %s HTTP %d: Judge classifies %+v, Classify %+v", op.Name(), ex.Name, status, cl, want)
+							}
+							n++
+						}
+					}
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d cases", n)
 	}
 }

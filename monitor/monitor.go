@@ -144,8 +144,8 @@ func (m *monitor) judge(op *contract.Operation, status int, header http.Header, 
 		}
 	}()
 	cnt := m.ops[op]
-	fs := m.cfg.waivers.Apply(op.Vendor.ID, op.ID, op.Check(status, header, body, m.cfg.check))
-	cl := op.Classify(status, body)
+	fs, cl := op.Judge(status, header, body, m.cfg.check)
+	fs = m.cfg.waivers.Apply(op.Vendor.ID, op.ID, fs)
 	cnt.judged.Add(1)
 	if cl.Known && cl.Billable {
 		cnt.billed.Add(1)

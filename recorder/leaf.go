@@ -131,13 +131,19 @@ func rewriteInteraction(i *cassette.Interaction, fn rewriteFunc, normalize bool)
 // rewriteEncodedBody decodes a body (see rewriteInteraction), walks it, and writes back the decoded body
 // when fn changed it or normalize asks for it. note says what the decoding undid, when it was written.
 func rewriteEncodedBody(s side, h map[string][]string, body *string, length *int64, fn rewriteFunc, normalize bool) (note string) {
-	decoded, how := decodeBody(h, *body)
+	decoded, how, undecodable := decodeBody(h, *body)
 	out, changed := rewriteBody(s, h, decoded, fn)
 	if !changed && !(normalize && how != "") {
 		return ""
 	}
 	*body = out
-	if how != "" && how != bomNote {
+	switch {
+	case undecodable != "":
+		// The body was read as it came, and is now written changed: under its header, a later read
+		// might decode the new bytes (raw deflate reads much), so the header goes, and the note says so.
+		deleteHeader(h, "Content-Encoding")
+		how = strings.TrimPrefix(how+"; body did not decode as Content-Encoding "+undecodable+": stored as read, the header dropped", "; ")
+	case how != "" && how != bomNote:
 		deleteHeader(h, "Content-Encoding")
 	}
 	fixLength(length, h, out)
@@ -148,13 +154,14 @@ const bomNote = "body opened with a UTF-8 byte order mark: stored without it"
 
 // decodeBody returns the body to read: decompressed when its Content-Encoding is gzip or deflate (zlib or
 // raw) and it decodes, without a leading UTF-8 byte order mark; and what was undone, "" for nothing. A
-// body that does not decode as its header says is read as it is.
-func decodeBody(h map[string][]string, body string) (string, string) {
-	how := ""
+// body that does not decode as its header says is read as it is, and undecodable names that encoding.
+func decodeBody(h map[string][]string, body string) (_, how, undecodable string) {
 	switch enc := strings.ToLower(strings.TrimSpace(headerValue(h, "Content-Encoding"))); enc {
 	case "gzip", "x-gzip", "deflate":
 		if d, err := wire.DecodeContentEncoding(enc, []byte(body)); err == nil {
 			body, how = string(d), "body was Content-Encoding "+enc+": stored decoded, the header dropped"
+		} else {
+			undecodable = enc
 		}
 	}
 	if b, ok := strings.CutPrefix(body, "\uFEFF"); ok {
@@ -165,7 +172,7 @@ func decodeBody(h map[string][]string, body string) (string, string) {
 			how += "; " + bomNote
 		}
 	}
-	return body, how
+	return body, how, undecodable
 }
 
 // headerValue is a header's first value, its name compared in any case: a cassette written by hand, or by

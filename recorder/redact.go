@@ -1,11 +1,16 @@
 package recorder
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/textproto"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -141,42 +146,134 @@ func (rs *ruleSet) knownValues(a answerSet, i *cassette.Interaction) *knownValue
 // block (the provenance) and is otherwise written as go-vcr writes a cassette, to a temporary file beside
 // it, synced and renamed over it: a reader, or a crash, sees the old cassette or the new one. When
 // redaction changes nothing, nothing is written, and changed is false. Errors name the file.
+//
+// It streams (SplitCassette): one interaction is held at a time, redacted and written to a temporary
+// file, so that its memory is bounded by the largest interaction, not by the cassette. The output is
+// byte for byte what redacting the loaded cassette and marshalling it whole writes.
 func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	defer recovered(file, &err)
-	data, err := readCassette(file)
+	in, err := os.Open(file)
 	if err != nil {
-		return false, err
-	}
-	c, _, err := parse(file, data)
-	if err != nil {
-		return false, err
-	}
-	before, err := marshalCassette(c)
-	if err != nil {
-		return false, fmt.Errorf("%s: %v", file, err)
-	}
-	red := Redactor(r)
-	for _, i := range c.Interactions {
-		if err := red(i); err != nil {
-			return false, fmt.Errorf("%s: interaction %d: %v", file, i.ID, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
 		}
+		return false, fmt.Errorf("%s: cannot read cassette: %v", file, err)
 	}
-	after, err := marshalCassette(c)
+	defer in.Close()
+	br := bufio.NewReaderSize(in, 64<<10)
+	head, err := readCommentBlock(br)
 	if err != nil {
-		return false, fmt.Errorf("%s: %v", file, err)
+		return false, fmt.Errorf("%s: cannot read cassette: %v", file, err)
 	}
-	if bytes.Equal(before, after) {
+	body, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.redacting")
+	if err != nil {
+		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+	}
+	defer func() {
+		body.Close()
+		os.Remove(body.Name())
+	}()
+	bw := bufio.NewWriterSize(body, 64<<10)
+	bw.WriteString(cassetteHeader)
+	red := Redactor(r)
+	var notes []string
+	err = SplitCassette(br, func(item Item) error {
+		i, err := item.Decode()
+		if err != nil {
+			return err
+		}
+		before, err := marshalItem(i)
+		if err != nil {
+			return err
+		}
+		if err := red(i); err != nil {
+			return &redactError{i.ID, err}
+		}
+		after, err := marshalItem(i)
+		if err != nil {
+			return err
+		}
+		changed = changed || !bytes.Equal(before, after)
+		notes = append(notes, decodedNotes(&cassette.Cassette{Interactions: []*cassette.Interaction{i}})...)
+		_, err = bw.Write(after)
+		return err
+	})
+	var re *redactError
+	switch {
+	case errors.As(err, &re):
+		return false, fmt.Errorf("%s: interaction %d: %v", file, re.id, re.err)
+	case err != nil:
+		return false, StreamError(file, err)
+	case !changed:
 		return false, nil
 	}
-	head := commentBlock(data)
-	if notes := decodedNotes(c); len(notes) > 0 {
+	if err := bw.Flush(); err != nil {
+		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+	}
+	if len(notes) > 0 {
 		head = noteProvenance(head, notes)
 	}
-	out := make([]byte, 0, len(head)+len(after))
-	if err := wire.WriteFileAtomic(file, append(append(out, head...), after...), 0o644); err != nil {
+	if _, err := body.Seek(0, io.SeekStart); err != nil {
+		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+	}
+	if err := wire.WriteFileAtomicFrom(file, 0o644, func(w io.Writer) error {
+		if _, err := w.Write(head); err != nil {
+			return err
+		}
+		_, err := io.Copy(w, body)
+		return err
+	}); err != nil {
 		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
 	}
 	return true, nil
+}
+
+// redactError is a refusal of redaction, kept apart from a cassette that does not read.
+type redactError struct {
+	id  int
+	err error
+}
+
+func (e *redactError) Error() string { return e.err.Error() }
+
+// cassetteHeader opens a cassette as marshalCassette writes it, up to its first interaction.
+const cassetteHeader = "---\nversion: 2\ninteractions:\n"
+
+// marshalItem writes one interaction as marshalCassette writes it inside a cassette: the item of a
+// cassette of that one interaction, as the emitter indents it there.
+func marshalItem(i *cassette.Interaction) ([]byte, error) {
+	doc, err := yaml.Marshal(&cassette.Cassette{Version: cassette.CassetteFormatVersion, Interactions: []*cassette.Interaction{i}})
+	if err != nil {
+		return nil, err
+	}
+	item, ok := bytes.CutPrefix(doc, []byte(cassetteHeader[len("---\n"):]))
+	if !ok {
+		return nil, fmt.Errorf("interaction %d: marshalled in a shape kontrak does not know", i.ID)
+	}
+	return item, nil
+}
+
+// readCommentBlock reads the run of comment lines that opens a cassette (commentBlock of the stream).
+func readCommentBlock(br *bufio.Reader) ([]byte, error) {
+	var head []byte
+	for {
+		c, err := br.Peek(1)
+		if err == io.EOF || (err == nil && c[0] != '#') {
+			return head, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, err := br.ReadBytes('\n')
+		head = append(head, line...)
+		if err == io.EOF {
+			return append(head, '\n'), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // decodedNotes lists what redaction undid to read each body (RedactionHeader), in order.

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
@@ -567,5 +568,74 @@ func TestTrimLeadingZeros(t *testing.T) {
 		if got := trimLeadingZeros(tc.in); got != tc.want {
 			t.Errorf("%s: %q → %q, want %q", tc.reason, tc.in, got, tc.want)
 		}
+	}
+}
+
+// redactWhole is RedactFile as it was before it streamed: the cassette loaded whole, redacted, marshalled
+// whole. TestRedactFileStreamsAsWhole holds the streaming writer to its bytes.
+func redactWhole(t *testing.T, file string, r RedactRules) ([]byte, bool) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := parse(file, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := marshalCassette(c)
+	red := Redactor(r)
+	for _, i := range c.Interactions {
+		if err := red(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, _ := marshalCassette(c)
+	if bytes.Equal(before, after) {
+		return data, false
+	}
+	head := commentBlock(data)
+	if notes := decodedNotes(c); len(notes) > 0 {
+		head = noteProvenance(head, notes)
+	}
+	return append(head, after...), true
+}
+
+// The streaming RedactFile writes, byte for byte, what redacting the loaded cassette writes: on a
+// cassette of every redaction case (literal blocks with empty lines, gzip and BOM bodies among them) and
+// on every committed cassette (which are clean: nothing is written).
+func TestRedactFileStreamsAsWhole(t *testing.T) {
+	dir := t.TempDir()
+	var dirty []*cassette.Interaction
+	for _, tc := range redactCases(t) {
+		dirty = append(dirty, clone(tc.in))
+	}
+	multi := interaction("POST", "https://api.example.invalid/v1/ocr", "application/json", `{"nama":"SITI"}`,
+		"{\n  \"nik\": \"3171234567890001\",\n\n  \"nama\": \"SITI AMINAH\"\n}\n\n", "X-Api-Key", "q7X9vB2mK4pL8nR3tY6wZ1aE5sD0fG2hJ")
+	dirty = append(dirty, multi)
+	files := []string{filepath.Join(dir, "dirty.yaml")}
+	writeCassette(t, files[0], dirty...)
+	data, _ := os.ReadFile(files[0])
+	os.WriteFile(files[0], append([]byte("# kontrak: provenance=recorded\n# kontrak: note=x\n"), data...), 0o644)
+	for _, f := range committedCassettes(t) {
+		data, _ := os.ReadFile(f)
+		cp := filepath.Join(dir, filepath.Base(filepath.Dir(f))+"-"+filepath.Base(f))
+		os.WriteFile(cp, data, 0o644)
+		files = append(files, cp)
+	}
+	rules := testRules()
+	for _, f := range files {
+		want, wantChanged := redactWhole(t, f, rules)
+		changed, err := RedactFile(f, rules)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		got, _ := os.ReadFile(f)
+		if changed != wantChanged || !bytes.Equal(got, want) {
+			t.Fatalf("%s: streaming redaction (changed %v) differs from whole (changed %v):\n%s", f, changed, wantChanged, cmp.Diff(string(want), string(got)))
+		}
+	}
+	if _, changed := redactWhole(t, files[0], rules); changed {
+		t.Fatal("the dirty cassette is not clean after RedactFile")
 	}
 }

@@ -26,7 +26,49 @@ import (
 // ReadCassette never panics on any input.
 //
 // scan and redact can adopt it the way check has: it is the one streaming reader of cassettes.
-func ReadCassette(r io.Reader, fn func(i int, it *cassette.Interaction) error) (err error) {
+func ReadCassette(r io.Reader, fn func(i int, it *cassette.Interaction) error) error {
+	return SplitCassette(r, func(item Item) error {
+		it, err := item.Decode()
+		if err != nil {
+			return err
+		}
+		return fn(item.Index, it)
+	})
+}
+
+// An Item is one interaction of a cassette as SplitCassette cut it, not yet decoded: Decode reads it.
+// Items are independent of each other and of the reader, so they can be decoded on any goroutine.
+type Item struct {
+	Index int // in the file, 0-based
+	Line  int // of its first line
+	doc   []byte
+	it    *cassette.Interaction // already decoded (a flow sequence)
+}
+
+// Decode reads the item: go-vcr's own layout by a fast reader, anything else by the YAML decoder (the
+// two agree wherever the fast reader reads). The error names the interaction and its line.
+func (item Item) Decode() (it *cassette.Interaction, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			it, err = nil, fmt.Errorf("interaction %d (line %d): unreadable (internal error: %v)", item.Index, item.Line, p)
+		}
+	}()
+	it = item.it
+	if item.doc != nil {
+		if it, err = decodeItem(item.doc); err != nil {
+			return nil, fmt.Errorf("interaction %d (line %d): %s", item.Index, item.Line, oneLine(err.Error()))
+		}
+	}
+	if it == nil {
+		return nil, fmt.Errorf("interaction %d (line %d): empty", item.Index, item.Line)
+	}
+	return it, nil
+}
+
+// SplitCassette is ReadCassette's first half: it cuts the file into its items, in file order, without
+// decoding them (a line scan; the YAML of an item is read by Item.Decode). It checks what ReadCassette
+// checks of the file as a whole: the version, one interactions key, at least one item.
+func SplitCassette(r io.Reader, fn func(Item) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("cassette: unreadable (internal error: %v)", p)
@@ -44,7 +86,7 @@ func ReadCassette(r io.Reader, fn func(i int, it *cassette.Interaction) error) (
 
 type cassetteStream struct {
 	br         *bufio.Reader
-	fn         func(int, *cassette.Interaction) error
+	fn         func(Item) error
 	line       []byte // the current line, without its line break
 	lineNo     int
 	version    *int
@@ -189,14 +231,14 @@ func (s *cassetteStream) flow(value []byte) error {
 		return fmt.Errorf("not a go-vcr v4 cassette: line %d: interactions: %s", s.lineNo, oneLine(err.Error()))
 	}
 	for _, it := range items {
-		if err := s.deliver(it, s.lineNo); err != nil {
+		if err := s.deliver(Item{Line: s.lineNo, it: it}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// flush decodes the item collected so far, as a mapping: its dash becomes a space.
+// flush hands on the item collected so far, as a mapping: its dash becomes a space.
 func (s *cassetteStream) flush() error {
 	if s.item == nil {
 		return nil
@@ -204,20 +246,13 @@ func (s *cassetteStream) flush() error {
 	doc := s.item
 	s.item = nil
 	doc[s.itemIndent] = ' '
-	var it *cassette.Interaction
-	if err := yaml.Unmarshal(doc, &it); err != nil {
-		return fmt.Errorf("interaction %d (line %d): %s", s.n, s.itemLine, oneLine(err.Error()))
-	}
-	return s.deliver(it, s.itemLine)
+	return s.deliver(Item{Line: s.itemLine, doc: doc})
 }
 
-func (s *cassetteStream) deliver(it *cassette.Interaction, line int) error {
-	if it == nil {
-		return fmt.Errorf("interaction %d (line %d): empty", s.n, line)
-	}
-	i := s.n
+func (s *cassetteStream) deliver(item Item) error {
+	item.Index = s.n
 	s.n++
-	return s.fn(i, it)
+	return s.fn(item)
 }
 
 // ExchangeOf reads one go-vcr interaction as the contract reads it. The error (a URL that does not parse)

@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
 )
 
@@ -103,7 +104,8 @@ func peakHeap(stop <-chan struct{}) *atomic.Uint64 {
 }
 
 // BenchmarkTraffic reads (read/) and checks (check/) generated traffic of n interactions in each shape,
-// and reports interactions/s, ns per interaction and the peak live heap. -benchtime=1x: one pass a size.
+// and reports interactions/s, ns per interaction, that cost in decodes of a body (x-decode: the issue's
+// target is ≤ 2 for NDJSON and HAR, ≤ 5 for cassettes) and the peak live heap. -benchtime=1x: one pass a size.
 // The sizes come from KONTRAK_BENCH_SIZES (default 10000,100000); 1000000 is feasible but slow.
 func BenchmarkTraffic(b *testing.B) {
 	sizes := []int{10000, 100000}
@@ -116,6 +118,11 @@ func BenchmarkTraffic(b *testing.B) {
 	}
 	c := loadContract(b)
 	dir := b.TempDir()
+	var bodies [][]byte
+	for _, x := range withOthers(corpus(b)) {
+		bodies = append(bodies, x.Body)
+	}
+	documented := decodeBodies(b, c)
 	for _, f := range []Format{NDJSON, HAR, Cassette} {
 		for _, n := range sizes {
 			name, size := genFile(b, dir, f, n)
@@ -150,12 +157,61 @@ func BenchmarkTraffic(b *testing.B) {
 					}
 					b.ReportMetric(float64(n)/el.Seconds(), "interactions/s")
 					b.ReportMetric(float64(el.Nanoseconds())/float64(n), "ns/interaction")
+					b.ReportMetric(float64(el.Nanoseconds())/float64(n)/float64(yardstick(documented)), "x-decode")
+					b.ReportMetric(float64(el.Nanoseconds())/float64(n)/float64(yardstick(bodies)), "x-corpus-decode")
 					b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 					b.ReportMetric(float64(size)/(1<<20), "file-MB")
 				})
 			}
 		}
 	}
+}
+
+// decodeBodies are the bodies contract's BenchmarkDecode decodes, the unit of cost: each vendor's
+// documented success body (Kredibel, which documents none, the synthetic one of contract's testdata).
+func decodeBodies(b *testing.B, c *contract.Contract) [][]byte {
+	var out [][]byte
+	for _, w := range [][3]string{{"verihubs", "getExtractKtpAsyncResult", ""}, {"advance", "ocrKtpCheck", ""}, {"ekycpro", "idOcrGeneral", "success"}} {
+		op, err := c.Operation(w[0], w[1])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if w[2] == "" {
+			out = append(out, op.Response(200).Examples[0].Value)
+			continue
+		}
+		for _, r := range op.Responses {
+			for _, ex := range r.Examples {
+				if ex.Name == w[2] {
+					out = append(out, ex.Value)
+				}
+			}
+		}
+	}
+	k, err := os.ReadFile("../contract/testdata/kredibel-success.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if out = append(out, k); len(out) != 4 {
+		b.Fatalf("%d bodies of BenchmarkDecode, want 4", len(out))
+	}
+	return out
+}
+
+// yardstick is the cost target's unit, measured beside each pass so that a machine shared with others
+// slows both alike: the mean time of one json.Unmarshal of one of the bodies, the fastest of several
+// batches over all of them.
+func yardstick(bodies [][]byte) time.Duration {
+	best := time.Duration(1 << 62)
+	for range 20 {
+		start := time.Now()
+		for _, body := range bodies {
+			var doc any
+			_ = json.Unmarshal(body, &doc)
+		}
+		best = min(best, time.Since(start))
+	}
+	return best / time.Duration(len(bodies))
 }
 
 // BenchmarkDecodeCorpusBody is the yardstick of the per-interaction cost: one json.Unmarshal of a body

@@ -75,8 +75,7 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 	type job struct {
 		seq   int64
 		input string
-		index int
-		ex    *Exchange
+		rec   record
 	}
 	type result struct {
 		seq int64
@@ -101,14 +100,19 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 		go func(agg *aggregate) {
 			defer wg.Done()
 			for j := range jobs {
-				v, err := judge(c, j.input, j.index, j.ex, opts.Check, opts.Waivers)
+				ex, err := j.rec.decodeSafe()
+				if err != nil {
+					results <- result{j.seq, nil, fmt.Errorf("%s: %w", j.input, err), j.input, nil}
+					continue
+				}
+				v, err := judge(c, j.input, j.rec.index, ex, opts.Check, opts.Waivers)
 				if err == nil && v == nil && opts.StrictRoutes {
-					err = &UnroutedError{j.input, j.index, j.ex.Method, j.ex.Path}
+					err = &UnroutedError{j.input, j.rec.index, ex.Method, ex.Path}
 				}
 				if err == nil {
-					agg.add(j.seq, j.input, j.index, j.ex, v)
+					agg.add(j.seq, j.input, j.rec.index, ex, v)
 				}
-				results <- result{j.seq, v, err, j.input, j.ex}
+				results <- result{j.seq, v, err, j.input, ex}
 			}
 		}(aggs[w])
 	}
@@ -118,14 +122,14 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 	go func() {
 		defer close(jobs)
 		for _, in := range inputs {
-			err := readInput(in, opts.Limits, func(i int, ex *Exchange) error {
+			err := readInput(in, opts.Limits, func(rec record) error {
 				select {
 				case tokens <- struct{}{}:
 				case <-stop:
 					return errStopped
 				}
 				select {
-				case jobs <- job{read, in.Name, i, ex}:
+				case jobs <- job{read, in.Name, rec}:
 				case <-stop:
 					return errStopped
 				}
@@ -198,13 +202,13 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 
 var errStopped = errors.New("stopped")
 
-func readInput(in Input, lim Limits, fn func(int, *Exchange) error) error {
+func readInput(in Input, lim Limits, fn func(record) error) error {
 	rc, err := in.Open()
 	if err != nil {
 		return fmt.Errorf("%s: %v", in.Name, err)
 	}
 	defer rc.Close()
-	err = Read(rc, in.Name, in.Format, lim, fn)
+	err = split(rc, in.Name, in.Format, lim, fn)
 	if err != nil && !errors.Is(err, errStopped) {
 		return fmt.Errorf("%s: %w", in.Name, err)
 	}
@@ -222,9 +226,9 @@ func judge(c *contract.Contract, input string, index int, ex *Exchange, opts con
 	if !ok {
 		return nil, nil
 	}
-	fs := ws.Apply(op.Vendor.ID, op.ID, op.Check(ex.Status, ex.Header, ex.Body, opts))
-	return &Verdict{Input: input, Index: index, ID: ex.ID, Operation: op, Findings: fs,
-		Billing: op.Classify(ex.Status, ex.Body)}, nil
+	fs, cl := op.Judge(ex.Status, ex.Header, ex.Body, opts)
+	return &Verdict{Input: input, Index: index, ID: ex.ID, Operation: op, Findings: ws.Apply(op.Vendor.ID, op.ID, fs),
+		Billing: cl}, nil
 }
 
 // aggregate is one worker's share of the report, merged at the end.

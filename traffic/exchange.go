@@ -14,7 +14,6 @@ import (
 
 	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/recorder"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // Exchange is one interaction of traffic, whatever shape it came in: the recorder's exchange and, when the
@@ -93,6 +92,40 @@ func (l Limits) max() int {
 // Read streams the interactions of one input in its format: fn gets each, in input order, with its index
 // (0-based). An error from fn stops the read and is returned as is; other errors name the index.
 func Read(r io.Reader, name string, f Format, lim Limits, fn func(i int, ex *Exchange) error) error {
+	return split(r, name, f, lim, decodeEach(fn))
+}
+
+// A record is one interaction of an input as its reader cut it, not yet decoded: decode reads it, on any
+// goroutine (records share nothing with the reader or each other). Check decodes on its workers, so that
+// the reader only cuts the input (a line or bracket scan) and the decoding runs on every core.
+type record struct {
+	index  int
+	decode func() (*Exchange, error)
+}
+
+// decodeEach turns a reader of records into a reader of exchanges, decoding in order.
+func decodeEach(fn func(int, *Exchange) error) func(record) error {
+	return func(rec record) error {
+		ex, err := rec.decodeSafe()
+		if err != nil {
+			return err
+		}
+		return fn(rec.index, ex)
+	}
+}
+
+// decodeSafe decodes a record; a panic inside becomes an error naming the interaction.
+func (rec record) decodeSafe() (ex *Exchange, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ex, err = nil, fmt.Errorf("interaction %d: unreadable (internal error: %v)", rec.index, p)
+		}
+	}()
+	return rec.decode()
+}
+
+// split cuts one input into records in its format (detected when Auto).
+func split(r io.Reader, name string, f Format, lim Limits, fn func(record) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if f == Auto {
 		head, _ := br.Peek(4096)
@@ -100,24 +133,34 @@ func Read(r io.Reader, name string, f Format, lim Limits, fn func(i int, ex *Exc
 	}
 	switch f {
 	case HAR:
-		return ReadHAR(br, lim, fn)
+		return splitHAR(br, lim, fn)
 	case NDJSON:
-		return ReadNDJSON(br, lim, fn)
+		return splitNDJSON(br, lim, fn)
 	default:
-		return ReadCassette(br, fn)
+		return splitCassette(br, fn)
 	}
 }
 
 // ReadCassette streams a go-vcr v4 cassette through recorder.ReadCassette.
 func ReadCassette(r io.Reader, fn func(i int, ex *Exchange) error) error {
-	return recorder.ReadCassette(r, func(i int, it *cassette.Interaction) error {
-		rx, err := recorder.ExchangeOf(it)
-		if err != nil {
-			return &readError{i, err}
-		}
-		ex := &Exchange{Exchange: rx}
-		normalise(ex, 0)
-		return fn(i, ex)
+	return splitCassette(r, decodeEach(fn))
+}
+
+func splitCassette(r io.Reader, fn func(record) error) error {
+	return recorder.SplitCassette(r, func(item recorder.Item) error {
+		return fn(record{item.Index, func() (*Exchange, error) {
+			it, err := item.Decode()
+			if err != nil {
+				return nil, err
+			}
+			rx, err := recorder.ExchangeOf(it)
+			if err != nil {
+				return nil, &readError{item.Index, err}
+			}
+			ex := &Exchange{Exchange: rx}
+			normalise(ex, 0)
+			return ex, nil
+		}})
 	})
 }
 

@@ -1,6 +1,7 @@
 package traffic
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -22,20 +23,10 @@ import (
 type harEntry struct {
 	StartedDateTime string `json:"startedDateTime"`
 	Request         struct {
-		Method   string      `json:"method"`
-		URL      string      `json:"url"`
-		Headers  []harHeader `json:"headers"`
-		PostData *struct {
-			MimeType string `json:"mimeType"`
-			Text     string `json:"text"`
-			Encoding string `json:"encoding"` // not in HAR 1.2; some exporters (mitmproxy) write it
-			Params   []struct {
-				Name        string `json:"name"`
-				Value       string `json:"value"`
-				FileName    string `json:"fileName"`
-				ContentType string `json:"contentType"`
-			} `json:"params"`
-		} `json:"postData"`
+		Method   string       `json:"method"`
+		URL      string       `json:"url"`
+		Headers  []harHeader  `json:"headers"`
+		PostData *harPostData `json:"postData"`
 	} `json:"request"`
 	Response struct {
 		Status  int         `json:"status"`
@@ -48,6 +39,20 @@ type harEntry struct {
 	} `json:"response"`
 }
 
+type harPostData struct {
+	MimeType string     `json:"mimeType"`
+	Text     string     `json:"text"`
+	Encoding string     `json:"encoding"` // not in HAR 1.2; some exporters (mitmproxy) write it
+	Params   []harParam `json:"params"`
+}
+
+type harParam struct {
+	Name        string `json:"name"`
+	Value       string `json:"value"`
+	FileName    string `json:"fileName"`
+	ContentType string `json:"contentType"`
+}
+
 type harHeader struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
@@ -58,95 +63,129 @@ type harHeader struct {
 // `content.text` is taken as the body the client read (base64-decoded when `content.encoding` says so);
 // a request's `postData` gives the request body, rebuilt from `params` when it has no text. It never
 // panics: any input is read or refused with an error naming the entry.
-func ReadHAR(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) (err error) {
+func ReadHAR(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) error {
+	return splitHAR(r, lim, decodeEach(fn))
+}
+
+// splitHAR cuts the entries of a HAR file into records, each its entry's own bytes.
+func splitHAR(r io.Reader, lim Limits, fn func(record) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("HAR: unreadable (internal error: %v)", p)
 		}
 	}()
-	dec := json.NewDecoder(r)
-	if err := expectDelim(dec, '{', "HAR: not a HAR file: the top level is not an object"); err != nil {
-		return err
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 64<<10)
 	}
+	s := &jstream{br: br}
+	if !s.expect('{') {
+		return errNotHAR
+	}
+	// A value outside the entries (pages, creator, comments) is small, or is refused at this bound.
+	skipMax := lim.max()
 	sawLog := false
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("HAR: not a HAR file: %v", err)
-		}
-		if key != "log" {
-			if err := skipValue(dec); err != nil {
-				return fmt.Errorf("HAR: %v", err)
+	err = s.members(func(name string) error {
+		if name != "log" {
+			if err := s.skip(skipMax); err != nil {
+				return &harError{fmt.Sprintf("HAR: %s: %v", name, err)}
 			}
-			continue
+			return nil
 		}
 		sawLog = true
-		if err := readLog(dec, lim, fn); err != nil {
-			return err
-		}
-	}
-	if !sawLog {
+		return readLog(s, lim, fn)
+	})
+	var he *harError
+	switch {
+	case errors.As(err, &he):
+		return errors.New(he.msg)
+	case err != nil && !errors.Is(err, errStopped) && !isFnErr(err):
+		return fmt.Errorf("HAR: not a HAR file: %v", err)
+	case err != nil:
+		return unwrapFn(err)
+	case !sawLog:
 		return errors.New("HAR: not a HAR file: no log object")
 	}
 	return nil
 }
 
-func expectDelim(dec *json.Decoder, d json.Delim, msg string) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return fmt.Errorf("%s (%v)", msg, err)
-	}
-	if tok != d {
-		return errors.New(msg)
-	}
-	return nil
+// harError is an error of the reader that already says where it is.
+type harError struct{ msg string }
+
+func (e *harError) Error() string { return e.msg }
+
+// fnError carries an error of the caller's fn through the reader, untouched.
+type fnError struct{ err error }
+
+func (e *fnError) Error() string { return e.err.Error() }
+
+func isFnErr(err error) bool {
+	var fe *fnError
+	return errors.As(err, &fe)
 }
 
-func skipValue(dec *json.Decoder) error {
-	var raw json.RawMessage
-	return dec.Decode(&raw)
+func unwrapFn(err error) error {
+	var fe *fnError
+	if errors.As(err, &fe) {
+		return fe.err
+	}
+	return err
 }
 
-func readLog(dec *json.Decoder, lim Limits, fn func(int, *Exchange) error) error {
-	if err := expectDelim(dec, '{', "HAR: log is not an object"); err != nil {
-		return err
+func readLog(s *jstream, lim Limits, fn func(record) error) error {
+	if !s.expect('{') {
+		return &harError{"HAR: log is not an object"}
 	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("HAR: log: %v", err)
-		}
-		if key != "entries" {
-			if err := skipValue(dec); err != nil {
-				return fmt.Errorf("HAR: log.%v: %v", key, err)
+	// An entry holds its bodies, base64 at worst, and headers: twice the interaction limit bounds it.
+	entryMax := 2*lim.max() + 1<<20
+	return s.members(func(name string) error {
+		if name != "entries" {
+			if err := s.skip(lim.max()); err != nil {
+				return &harError{fmt.Sprintf("HAR: log.%s: %v", name, err)}
 			}
-			continue
+			return nil
 		}
-		if err := expectDelim(dec, '[', "HAR: log.entries is not an array"); err != nil {
-			return err
+		if !s.expect('[') {
+			return &harError{"HAR: log.entries is not an array"}
 		}
-		for i := 0; dec.More(); i++ {
-			var e harEntry
-			if err := dec.Decode(&e); err != nil {
-				return fmt.Errorf("HAR: entry %d: %v", i, err)
-			}
-			ex, err := e.exchange(i, lim)
+		for i := 0; ; i++ {
+			c, err := s.peek()
 			if err != nil {
-				return fmt.Errorf("HAR: entry %d: %v", i, err)
+				return &harError{fmt.Sprintf("HAR: entry %d: %v", i, err)}
 			}
-			if err := fn(i, ex); err != nil {
-				return err
+			if c == ']' {
+				_, _ = s.br.ReadByte()
+				return nil
+			}
+			if i > 0 {
+				if c != ',' {
+					return &harError{fmt.Sprintf("HAR: entry %d: invalid character %q after an entry", i, c)}
+				}
+				_, _ = s.br.ReadByte()
+			}
+			raw, err := s.value(nil, entryMax)
+			if err != nil {
+				return &harError{fmt.Sprintf("HAR: entry %d: %v", i, err)}
+			}
+			index := i
+			if err := fn(record{index, func() (*Exchange, error) {
+				e, ok := fastEntry(raw)
+				if !ok {
+					e = harEntry{}
+					if err := json.Unmarshal(raw, &e); err != nil {
+						return nil, fmt.Errorf("HAR: entry %d: %v", index, err)
+					}
+				}
+				ex, err := e.exchange(index, lim)
+				if err != nil {
+					return nil, fmt.Errorf("HAR: entry %d: %v", index, err)
+				}
+				return ex, nil
+			}}); err != nil {
+				return &fnError{err}
 			}
 		}
-		if _, err := dec.Token(); err != nil {
-			return fmt.Errorf("HAR: log.entries: %v", err)
-		}
-	}
-	_, err := dec.Token()
-	if err != nil {
-		return fmt.Errorf("HAR: log: %v", err)
-	}
-	return nil
+	})
 }
 
 func harHeaders(hs []harHeader) http.Header {
@@ -215,12 +254,7 @@ func decodeText(text, encoding string, lim Limits) ([]byte, error) {
 }
 
 // rebuildParams writes a request body from HAR params: multipart when the mime type says so, else a form.
-func rebuildParams(mime string, params []struct {
-	Name        string `json:"name"`
-	Value       string `json:"value"`
-	FileName    string `json:"fileName"`
-	ContentType string `json:"contentType"`
-}) []byte {
+func rebuildParams(mime string, params []harParam) []byte {
 	var b bytes.Buffer
 	if strings.HasPrefix(strings.ToLower(mime), "multipart/") {
 		w := multipart.NewWriter(&b)

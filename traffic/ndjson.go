@@ -45,7 +45,12 @@ var ndjsonFields = struct {
 // field says "base64"; headers are an object of strings or arrays of strings, or an array of
 // {"name", "value"}. A line over Limits.MaxInteraction is an error naming it; no line is held after its
 // interaction is delivered. It never panics.
-func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) (err error) {
+func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) error {
+	return splitNDJSON(r, lim, decodeEach(fn))
+}
+
+// splitNDJSON cuts JSON lines into records, one a line; each record decodes its own copy of the line.
+func splitNDJSON(r io.Reader, lim Limits, fn func(record) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("NDJSON: unreadable (internal error: %v)", p)
@@ -76,11 +81,14 @@ func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) (er
 		}
 		t := bytes.TrimSpace(line)
 		if len(t) > 0 && t[0] != '#' {
-			ex, err := ndjsonExchange(t, i, lim)
-			if err != nil {
-				return fmt.Errorf("NDJSON: line %d: %v", lineNo, err)
-			}
-			if err := fn(i, ex); err != nil {
+			own, index, no := append([]byte(nil), t...), i, lineNo
+			if err := fn(record{index, func() (*Exchange, error) {
+				ex, err := ndjsonExchange(own, index, lim)
+				if err != nil {
+					return nil, fmt.Errorf("NDJSON: line %d: %v", no, err)
+				}
+				return ex, nil
+			}}); err != nil {
 				return err
 			}
 			i++
@@ -91,40 +99,80 @@ func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) (er
 	}
 }
 
-// object is one JSON object, its values left raw until asked for.
-type object map[string]json.RawMessage
+// object is one log line: its members in order and, for each of the nested names, the members of the
+// object under that name. A name read twice is read as its last value, as encoding/json reads an object
+// into a map.
+type object struct {
+	top []member
+	sub [len(nested)][]member
+}
 
 // nested are the objects whose fields the accepted names reach with a dot.
-var nested = []string{"request", "response", "httpRequest", "req", "res"}
+var nested = [...]string{"request", "response", "httpRequest", "req", "res"}
 
-// flatten decodes each nested object once, its fields kept under dotted names ("request.method").
-func (o object) flatten() {
-	for _, n := range nested {
-		raw, ok := o[n]
-		if !ok || len(raw) == 0 || raw[0] != '{' {
+// parseObject reads a log line in one pass (jscan); a line jscan refuses is read by encoding/json, which
+// names the fault or, where the two differ, reads it.
+func parseObject(line []byte) (object, error) {
+	var o object
+	s := jscan{b: line}
+	top, ok := s.members(true)
+	if !ok {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(line, &m); err != nil {
+			return o, err
+		}
+		for k, v := range m {
+			top = append(top, member{k, v})
+		}
+	}
+	o.top = top
+	for k, n := range nested {
+		raw, found := last(o.top, n)
+		if !found || len(raw) == 0 || raw[0] != '{' {
 			continue
 		}
-		var sub object
-		if json.Unmarshal(raw, &sub) != nil {
-			continue
-		}
-		for k, v := range sub {
-			if _, taken := o[n+"."+k]; !taken {
-				o[n+"."+k] = v
+		sub := jscan{b: raw}
+		if o.sub[k], ok = sub.members(true); !ok {
+			var m map[string]json.RawMessage
+			if json.Unmarshal(raw, &m) != nil {
+				continue
+			}
+			for kk, v := range m {
+				o.sub[k] = append(o.sub[k], member{kk, v})
 			}
 		}
 	}
+	return o, nil
 }
 
-// get finds a field by its (possibly dotted) name.
-func (o object) get(name string) (json.RawMessage, bool) {
-	v, ok := o[name]
-	return v, ok && !isNull(v)
+// last is the value of the last member of that name.
+func last(ms []member, name string) (json.RawMessage, bool) {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].name == name {
+			return ms[i].raw, true
+		}
+	}
+	return nil, false
+}
+
+// get finds a field by its (possibly dotted) name: a member of the line of that very name, else the
+// member of a nested object ("request.method" is the method of the line's request object).
+func (o *object) get(name string) (json.RawMessage, bool) {
+	if v, ok := last(o.top, name); ok {
+		return v, !isNull(v)
+	}
+	for k, n := range nested {
+		if len(name) > len(n) && name[len(n)] == '.' && name[:len(n)] == n {
+			v, ok := last(o.sub[k], name[len(n)+1:])
+			return v, ok && !isNull(v)
+		}
+	}
+	return nil, false
 }
 
 func isNull(v json.RawMessage) bool { return len(v) == 0 || string(v) == "null" }
 
-func (o object) first(names []string) (json.RawMessage, string) {
+func (o *object) first(names []string) (json.RawMessage, string) {
 	for _, n := range names {
 		if v, ok := o.get(n); ok {
 			return v, n
@@ -133,24 +181,23 @@ func (o object) first(names []string) (json.RawMessage, string) {
 	return nil, ""
 }
 
-func (o object) str(names []string) (string, string, error) {
+func (o *object) str(names []string) (string, string, error) {
 	v, name := o.first(names)
 	if v == nil {
 		return "", "", nil
 	}
-	var s string
-	if err := json.Unmarshal(v, &s); err != nil {
+	s, ok := jsonString(v)
+	if !ok {
 		return "", name, fmt.Errorf("field %s is not a string", name)
 	}
 	return s, name, nil
 }
 
 func ndjsonExchange(line []byte, i int, lim Limits) (*Exchange, error) {
-	var o object
-	if err := json.Unmarshal(line, &o); err != nil {
+	o, err := parseObject(line)
+	if err != nil {
 		return nil, fmt.Errorf("not a JSON object: %v", err)
 	}
-	o.flatten()
 	method, _, err := o.str(ndjsonFields.method)
 	if err != nil {
 		return nil, err
@@ -218,8 +265,9 @@ func ndjsonExchange(line []byte, i int, lim Limits) (*Exchange, error) {
 func statusOf(v json.RawMessage) (int, error) {
 	var s string
 	if v[0] == '"' {
-		if err := json.Unmarshal(v, &s); err != nil {
-			return 0, err
+		var ok bool
+		if s, ok = jsonString(v); !ok {
+			return 0, errors.New("not a string")
 		}
 	} else {
 		s = string(v)
@@ -235,14 +283,19 @@ func headersOf(v json.RawMessage) (http.Header, error) {
 	h := http.Header{}
 	switch v[0] {
 	case '{':
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(v, &m); err != nil {
-			return nil, err
+		sc := jscan{b: v}
+		ms, ok := sc.members(true)
+		if !ok {
+			return nil, errors.New("not a JSON object")
 		}
-		for k, raw := range m {
+		for i, m := range ms {
+			if _, later := last(ms[i+1:], m.name); later {
+				continue // a name given twice is its last value
+			}
+			k, raw := m.name, m.raw
 			if len(raw) > 0 && raw[0] == '[' {
-				var vs []string
-				if err := json.Unmarshal(raw, &vs); err != nil {
+				vs, ok := stringsOf(raw)
+				if !ok {
 					return nil, fmt.Errorf("header %s: not strings", k)
 				}
 				for _, s := range vs {
@@ -251,8 +304,10 @@ func headersOf(v json.RawMessage) (http.Header, error) {
 				continue
 			}
 			var s string
-			if err := json.Unmarshal(raw, &s); err != nil {
-				return nil, fmt.Errorf("header %s: not a string", k)
+			if !isNull(raw) {
+				if s, ok = jsonString(raw); !ok {
+					return nil, fmt.Errorf("header %s: not a string", k)
+				}
 			}
 			h.Add(k, s)
 		}
@@ -272,13 +327,50 @@ func headersOf(v json.RawMessage) (http.Header, error) {
 	return h, nil
 }
 
+// stringsOf reads a JSON array of strings (a null is ""), as encoding/json reads one into []string.
+func stringsOf(raw []byte) ([]string, bool) {
+	sc := jscan{b: raw, i: 1}
+	var out []string
+	sc.ws()
+	if sc.i < len(raw) && raw[sc.i] == ']' {
+		return []string{}, true
+	}
+	for {
+		sc.ws()
+		start := sc.i
+		if !sc.value() {
+			return nil, false
+		}
+		el := raw[start:sc.i]
+		s := ""
+		if !isNull(el) {
+			var ok bool
+			if s, ok = jsonString(el); !ok {
+				return nil, false
+			}
+		}
+		out = append(out, s)
+		sc.ws()
+		if sc.i >= len(raw) {
+			return nil, false
+		}
+		if raw[sc.i] == ']' {
+			return out, true
+		}
+		if raw[sc.i] != ',' {
+			return nil, false
+		}
+		sc.i++
+	}
+}
+
 func bodyOf(v json.RawMessage, encoding string) ([]byte, error) {
 	if v[0] != '"' {
 		return append([]byte(nil), v...), nil // the body itself, as JSON
 	}
-	var s string
-	if err := json.Unmarshal(v, &s); err != nil {
-		return nil, err
+	s, ok := jsonString(v)
+	if !ok {
+		return nil, errors.New("not a string")
 	}
 	switch strings.ToLower(encoding) {
 	case "", "text", "utf-8", "utf8":
@@ -296,8 +388,7 @@ func bodyOf(v json.RawMessage, encoding string) ([]byte, error) {
 // timeOf reads an RFC 3339 string or a Unix time in seconds or milliseconds; anything else is no time.
 func timeOf(v json.RawMessage) time.Time {
 	if v[0] == '"' {
-		var s string
-		if json.Unmarshal(v, &s) == nil {
+		if s, ok := jsonString(v); ok {
 			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 				return t
 			}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 )
 
 // MaxDecodedBody bounds what DecodeContentEncoding inflates: a small gzip bomb must not take the memory.
@@ -26,20 +27,13 @@ func DecodeContentEncoding(encoding string, body []byte) ([]byte, error) {
 		case "", "identity":
 			continue
 		case "gzip", "x-gzip":
-			var zr *gzip.Reader
-			if zr, err = gzip.NewReader(bytes.NewReader(body)); err == nil {
-				body, err = readBounded(zr)
-			}
+			body, err = gunzip(body)
 		case "deflate":
-			var zr io.ReadCloser
-			if zr, err = zlib.NewReader(bytes.NewReader(body)); err == nil {
-				var out []byte
-				if out, err = readBounded(zr); err == nil {
-					body = out
-					continue
-				}
+			if out, zerr := unzlib(body); zerr == nil {
+				body = out
+				continue
 			}
-			body, err = readBounded(flate.NewReader(bytes.NewReader(body)))
+			body, err = inflate(body)
 		default:
 			return nil, fmt.Errorf("content encoding %q: not one kontrak decodes (gzip, deflate, identity)", c)
 		}
@@ -48,6 +42,59 @@ func DecodeContentEncoding(encoding string, body []byte) ([]byte, error) {
 		}
 	}
 	return body, nil
+}
+
+// The decompressors are pooled: each holds tables and a 32 KiB window that a log of a million gzip
+// answers would otherwise allocate a million times.
+var (
+	gzipPool  sync.Pool // *gzip.Reader
+	zlibPool  sync.Pool // io.ReadCloser that is a zlib.Resetter
+	flatePool sync.Pool // io.ReadCloser that is a flate.Resetter
+)
+
+func gunzip(body []byte) ([]byte, error) {
+	src := bytes.NewReader(body)
+	zr, _ := gzipPool.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		if zr, err = gzip.NewReader(src); err != nil {
+			return nil, err
+		}
+	} else if err = zr.Reset(src); err != nil {
+		return nil, err // a reader whose Reset failed is not put back
+	}
+	out, err := readBounded(zr)
+	gzipPool.Put(zr)
+	return out, err
+}
+
+func unzlib(body []byte) ([]byte, error) {
+	src := bytes.NewReader(body)
+	zr, _ := zlibPool.Get().(io.ReadCloser)
+	var err error
+	if zr == nil {
+		if zr, err = zlib.NewReader(src); err != nil {
+			return nil, err
+		}
+	} else if err = zr.(zlib.Resetter).Reset(src, nil); err != nil {
+		return nil, err
+	}
+	out, err := readBounded(zr)
+	zlibPool.Put(zr)
+	return out, err
+}
+
+func inflate(body []byte) ([]byte, error) {
+	src := bytes.NewReader(body)
+	zr, _ := flatePool.Get().(io.ReadCloser)
+	if zr == nil {
+		zr = flate.NewReader(src)
+	} else if err := zr.(flate.Resetter).Reset(src, nil); err != nil {
+		return nil, err
+	}
+	out, err := readBounded(zr)
+	flatePool.Put(zr)
+	return out, err
 }
 
 func readBounded(r io.Reader) ([]byte, error) {

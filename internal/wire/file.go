@@ -1,6 +1,8 @@
 package wire
 
 import (
+	"bufio"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -14,8 +16,27 @@ func WriteFileAtomic(name string, data []byte, perm os.FileMode) error {
 	return writeFileAtomic(name, data, perm, os.Rename)
 }
 
+// WriteFileAtomicFrom is WriteFileAtomic of what write writes: a file too large to hold is streamed into
+// the temporary file. An error of write leaves name untouched.
+func WriteFileAtomicFrom(name string, perm os.FileMode, write func(io.Writer) error) error {
+	return atomicWrite(name, perm, os.Rename, func(f *os.File) error {
+		bw := bufio.NewWriterSize(f, 64<<10)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+}
+
 // writeFileAtomic is WriteFileAtomic with its rename; a test makes it fail.
-func writeFileAtomic(name string, data []byte, perm os.FileMode, rename func(oldpath, newpath string) error) (err error) {
+func writeFileAtomic(name string, data []byte, perm os.FileMode, rename func(oldpath, newpath string) error) error {
+	return atomicWrite(name, perm, rename, func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	})
+}
+
+func atomicWrite(name string, perm os.FileMode, rename func(oldpath, newpath string) error, write func(*os.File) error) (err error) {
 	dir := filepath.Dir(name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -33,7 +54,7 @@ func writeFileAtomic(name string, data []byte, perm os.FileMode, rename func(old
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
+	if err = write(tmp); err != nil {
 		return err
 	}
 	if err = tmp.Chmod(perm.Perm()); err != nil {
