@@ -1,6 +1,7 @@
 package recorder_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // FuzzCassette follows a cassette from outside the way kontrak check, scan and redact do: parse, list its
@@ -42,8 +44,10 @@ func FuzzCassette(f *testing.F) {
 		f.Fatal(err)
 	}
 	redact, scan := client.RedactRules(c), client.ScanRules(c)
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const file = "fuzz.yaml"
+		streamed(t, dir, data, c, scan, redact)
 		oneLine := func(what string, err error) {
 			t.Helper()
 			msg := err.Error()
@@ -80,4 +84,47 @@ func FuzzCassette(f *testing.F) {
 			}
 		}
 	})
+}
+
+// streamed follows the cassette the way kontrak check, scan and redact read it now, streamed: each
+// interaction read and judged, the file scanned, then redacted in place (twice: the second run finds
+// nothing to change, so what the first wrote reads back as a cassette). Errors are one line naming the
+// file; a file that is refused is left as it was.
+func streamed(t *testing.T, dir string, data []byte, c *contract.Contract, scan recorder.ScanRules, redact recorder.RedactRules) {
+	t.Helper()
+	file := filepath.Join(dir, "stream.yaml")
+	oneLine := func(what string, err error) {
+		t.Helper()
+		msg := err.Error()
+		if strings.ContainsAny(msg, "\n\r") || strings.Contains(msg, "internal error") || !strings.Contains(msg, file) {
+			t.Fatalf("%s: want a one-line error naming %s, got %q", what, file, msg)
+		}
+	}
+	err := recorder.ReadCassette(bytes.NewReader(data), func(_ int, it *cassette.Interaction) error {
+		if x, err := recorder.ExchangeOf(it); err == nil {
+			if op, ok := c.Lookup(x.Method, x.Path); ok {
+				op.Judge(x.Status, x.Header, x.Body, contract.CheckOptions{})
+			}
+		}
+		return nil
+	})
+	if _, serr := recorder.ScanReader(file, bytes.NewReader(data), scan); (serr == nil) != (err == nil) {
+		t.Fatalf("the scan and the reader disagree on the file: %v / %v", serr, err)
+	} else if serr != nil {
+		oneLine("scan", serr)
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := recorder.RedactFile(file, redact); err != nil {
+		oneLine("redact", err)
+		if now, _ := os.ReadFile(file); !bytes.Equal(now, data) {
+			t.Fatalf("a refused redaction changed the file")
+		}
+		return
+	}
+	if changed, err := recorder.RedactFile(file, redact); err != nil || changed {
+		now, _ := os.ReadFile(file)
+		t.Fatalf("redacting the redacted file again: changed %v, %v\n%s", changed, err, now)
+	}
 }

@@ -165,7 +165,10 @@ func decodeBody(h map[string][]string, body string) (_, how, undecodable string)
 		}
 	}
 	if b, ok := strings.CutPrefix(body, "\uFEFF"); ok {
-		body = b
+		for ok { // every mark: one left behind would be taken on the next run
+			body = b
+			b, ok = strings.CutPrefix(body, "\uFEFF")
+		}
 		if how == "" {
 			how = bomNote
 		} else {

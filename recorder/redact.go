@@ -484,25 +484,34 @@ func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func
 		}
 	}
 	redacted := func(string) string { return Redacted }
-	if strings.Contains(out, "eyJ") { // where every JWT starts: the regexp need not read the rest
-		step(LeakCredential, replaceRuns(out, spans(jwtRE.FindAllStringIndex(out, -1)), keep, redacted))
-	}
-	step(LeakToken, replaceRuns(out, tokenRuns(out), keep, redacted))
-	isNIK := func(n string) bool { return specimen.IsSyntheticNIK(n) || keep(n) }
-	step(LeakNIK, replaceRuns(out, nikRuns(out), isNIK, func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
-	step(LeakNIK, replaceRuns(out, separatedNIKRuns(out), func(n string) bool { return specimen.IsSyntheticValue(specimen.KindNIK, n) || keep(n) },
-		func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
-	if ctx == kindFreeText {
-		step(specimen.KindName, known.mask(out, keep))
-		// replaceRuns asks keep, then with, of the same date: the stand-in is computed once.
-		var lastDate, lastLike string
-		like := func(d string) string {
-			if d != lastDate || lastLike == "" {
-				lastDate, lastLike = d, likeDateInText(d)
-			}
-			return lastLike
+	// The rules run to a fixed point: one rule's stand-in may complete what another finds (a token
+	// redacted inside a mangled JWT leaves header.REDACTED.signature, a JWT), and redaction is
+	// idempotent only if a second run finds nothing. Text no rule changes is read once.
+	for pass := 0; pass < 4; pass++ {
+		before := out
+		if strings.Contains(out, "eyJ") { // where every JWT starts: the regexp need not read the rest
+			step(LeakCredential, replaceRuns(out, spans(jwtRE.FindAllStringIndex(out, -1)), keep, redacted))
 		}
-		step(specimen.KindDate, replaceRuns(out, datesInText(out), func(d string) bool { return like(d) == d || keep(d) }, like))
+		step(LeakToken, replaceRuns(out, tokenRuns(out), keep, redacted))
+		isNIK := func(n string) bool { return specimen.IsSyntheticNIK(n) || keep(n) }
+		step(LeakNIK, replaceRuns(out, nikRuns(out), isNIK, func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
+		step(LeakNIK, replaceRuns(out, separatedNIKRuns(out), func(n string) bool { return specimen.IsSyntheticValue(specimen.KindNIK, n) || keep(n) },
+			func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
+		if ctx == kindFreeText {
+			step(specimen.KindName, known.mask(out, keep))
+			// replaceRuns asks keep, then with, of the same date: the stand-in is computed once.
+			var lastDate, lastLike string
+			like := func(d string) string {
+				if d != lastDate || lastLike == "" {
+					lastDate, lastLike = d, likeDateInText(d)
+				}
+				return lastLike
+			}
+			step(specimen.KindDate, replaceRuns(out, datesInText(out), func(d string) bool { return like(d) == d || keep(d) }, like))
+		}
+		if out == before {
+			break
+		}
 	}
 	if out != v && l.place == inJSON && !l.str {
 		// A NIK as a JSON number: a synthetic NIK starts with "00", which a number cannot. It becomes the

@@ -107,6 +107,7 @@ func peakHeap(stop <-chan struct{}) *atomic.Uint64 {
 // and reports interactions/s, ns per interaction, that cost in decodes of a body (x-decode: the issue's
 // target is ≤ 2 for NDJSON and HAR, ≤ 5 for cassettes) and the peak live heap. -benchtime=1x: one pass a size.
 // The sizes come from KONTRAK_BENCH_SIZES (default 10000,100000); 1000000 is feasible but slow.
+// KONTRAK_BENCH_DIR keeps the generated files in that directory.
 func BenchmarkTraffic(b *testing.B) {
 	sizes := []int{10000, 100000}
 	if s := os.Getenv("KONTRAK_BENCH_SIZES"); s != "" {
@@ -118,6 +119,9 @@ func BenchmarkTraffic(b *testing.B) {
 	}
 	c := loadContract(b)
 	dir := b.TempDir()
+	if d := os.Getenv("KONTRAK_BENCH_DIR"); d != "" {
+		dir = d // the generated files are kept there, for timing `kontrak check` on them
+	}
 	var bodies [][]byte
 	for _, x := range withOthers(corpus(b)) {
 		bodies = append(bodies, x.Body)
