@@ -268,7 +268,10 @@ func (a *aggregate) add(seq int64, input string, index int, ex *Exchange, v *Ver
 		op.Billed++
 	}
 	breaking, notice := false, false
-	seen := seenAt(seq, input, index, ex.Time)
+	var seen report.Seen
+	if len(v.Findings) > 0 { // the place is written only where a finding will keep it
+		seen = seenAt(seq, input, index, ex.Time)
+	}
 	for _, f := range v.Findings {
 		switch {
 		case f.Waived != nil:

@@ -99,6 +99,8 @@ func splitHAR(r io.Reader, lim Limits, fn func(record) error) (err error) {
 	switch {
 	case errors.As(err, &he):
 		return errors.New(he.msg)
+	case errors.Is(err, io.ErrUnexpectedEOF) && !isFnErr(err):
+		return errors.New("HAR: cut short: the file ends inside its top-level object")
 	case err != nil && !errors.Is(err, errStopped) && !isFnErr(err):
 		return fmt.Errorf("HAR: not a HAR file: %v", err)
 	case err != nil:

@@ -120,6 +120,16 @@ func FuzzHARSplit(f *testing.F) {
 		var a, b []got
 		errA := ReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *Exchange) error { a = append(a, got{i, ex}); return nil })
 		errB := oracleReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *Exchange) error { b = append(b, got{i, ex}); return nil })
+		if errA != nil && errB == nil && !json.Valid(data) {
+			// The oracle stops at the closing of the log and lets a file cut short after it (no closing
+			// brace) pass; the splitter refuses what is not one whole JSON object: a log cut short is
+			// an error, never a pass. What both read before is the same.
+			if len(a) > len(b) {
+				t.Fatalf("the splitter read %d entries of a file the oracle read %d of", len(a), len(b))
+			}
+			b = b[:len(a)]
+			errB = errA
+		}
 		if (errA == nil) != (errB == nil) {
 			t.Fatalf("error %v, the oracle's %v\n%q", errA, errB, data)
 		}
