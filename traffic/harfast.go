@@ -106,8 +106,16 @@ func fastEntry(raw []byte) (e harEntry, ok bool) {
 func fields(ms []member, fn func(name string, v []byte) bool, names ...string) bool {
 	var seen uint32
 	for _, m := range ms {
+		for i := 0; i < len(m.name); i++ {
+			if m.name[i] >= 0x80 {
+				return false // it may fold to a field's name (the Kelvin sign is a k)
+			}
+		}
 		k := -1
 		for i, n := range names {
+			if len(m.name) != len(n) { // ASCII folds keep the length
+				continue
+			}
 			if m.name == n {
 				k = i
 				break
@@ -117,11 +125,6 @@ func fields(ms []member, fn func(name string, v []byte) bool, names ...string) b
 			}
 		}
 		if k < 0 {
-			for i := 0; i < len(m.name); i++ {
-				if m.name[i] >= 0x80 {
-					return false // it may fold to a field's name (the Kelvin sign is a k)
-				}
-			}
 			continue
 		}
 		if seen&(1<<k) != 0 {
@@ -143,7 +146,7 @@ func harObject(v []byte, fn func(name string, v []byte) bool, names ...string) b
 	if v[0] != '{' {
 		return false
 	}
-	sc := jscan{b: v}
+	sc := jscan{b: v, trusted: true} // fastEntry has validated the whole entry
 	ms, ok := sc.members(true)
 	return ok && fields(ms, fn, names...)
 }
@@ -156,7 +159,7 @@ func list(v []byte, fn func(el []byte) bool, empty func()) bool {
 	if v[0] != '[' {
 		return false
 	}
-	sc := jscan{b: v, i: 1}
+	sc := jscan{b: v, i: 1, trusted: true}
 	sc.ws()
 	if sc.i < len(v) && v[sc.i] == ']' {
 		empty()

@@ -2,6 +2,7 @@ package traffic
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -66,20 +67,34 @@ func (s *jstream) value(dst []byte, limit int) ([]byte, error) {
 		}
 		end := -1
 	scan:
-		for i, c := range buf {
+		for i := 0; i < len(buf); i++ {
+			c := buf[i]
 			switch {
 			case inString:
-				switch {
-				case escaped:
-					escaped = false
-				case c == '\\':
+				if escaped {
+					escaped = false // the byte after a backslash
+					continue
+				}
+				// Jump to the string's next quote, or to a backslash before it.
+				q := bytes.IndexByte(buf[i:], '"')
+				seg := buf[i:]
+				if q >= 0 {
+					seg = seg[:q]
+				}
+				if b := bytes.IndexByte(seg, '\\'); b >= 0 {
+					i += b
 					escaped = true
-				case c == '"':
-					inString = false
-					if depth == 0 {
-						end = i + 1
-						break scan
-					}
+					continue
+				}
+				if q < 0 {
+					i = len(buf) - 1 // the rest of the buffer is inside the string
+					continue
+				}
+				i += q
+				inString = false
+				if depth == 0 {
+					end = i + 1
+					break scan
 				}
 			case scalar:
 				switch c {

@@ -1,6 +1,7 @@
 package traffic
 
 import (
+	"bytes"
 	"encoding/json"
 	"unicode"
 	"unicode/utf16"
@@ -24,6 +25,8 @@ type jscan struct {
 	b     []byte
 	i     int
 	depth int
+	// trusted: b is part of a text already validated; strings are skipped by their closing quote alone.
+	trusted bool
 }
 
 func (s *jscan) ws() {
@@ -176,6 +179,24 @@ func (s *jscan) container(open byte) bool {
 func (s *jscan) str() bool {
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return false
+	}
+	if s.trusted {
+		for j := s.i + 1; ; {
+			k := bytes.IndexByte(s.b[j:], '"')
+			if k < 0 {
+				return false
+			}
+			j += k
+			bs := 0
+			for bs < j-s.i-1 && s.b[j-1-bs] == '\\' {
+				bs++
+			}
+			j++
+			if bs%2 == 0 {
+				s.i = j
+				return true
+			}
+		}
 	}
 	for j := s.i + 1; j < len(s.b); {
 		switch c := s.b[j]; {
