@@ -135,7 +135,11 @@ func (s *jstream) key() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	name, ok := jsonString(raw)
+	sc := jscan{b: raw}
+	if !sc.str() || sc.i != len(raw) {
+		return "", fmt.Errorf("a member name is not a string: %.40q", raw)
+	}
+	name, ok := unquote(raw)
 	if !ok {
 		return "", fmt.Errorf("a member name is not a string: %.40q", raw)
 	}

@@ -287,92 +287,81 @@ func hex4(b []byte) rune {
 }
 
 // unquote reads a string literal (quotes included) exactly as encoding/json does: escapes undone, a
-// surrogate pair joined, a lone surrogate and each invalid UTF-8 byte read as U+FFFD. ok false: not a
-// well-formed literal.
+// surrogate pair joined, a lone surrogate and each invalid UTF-8 byte read as U+FFFD. The literal is one
+// jscan has checked (or encoding/json has cut): no raw quote or control character is in it. ok false: a
+// malformed escape.
 func unquote(lit []byte) (string, bool) {
 	if len(lit) < 2 || lit[0] != '"' || lit[len(lit)-1] != '"' {
 		return "", false
 	}
 	b := lit[1 : len(lit)-1]
-	plain := true
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c == '\\' || c == '"' || c < 0x20 {
-			plain = false
-			break
-		}
-		if c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 {
-			plain = false
-			break
-		}
-		i += size
-	}
-	if plain {
+	if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
 		return string(b), true
 	}
 	out := make([]byte, 0, len(b)+2*utf8.UTFMax)
 	for i := 0; i < len(b); {
-		c := b[i]
-		switch {
-		case c == '\\':
-			if i+1 >= len(b) {
+		// The run up to the next backslash, as it is (invalid UTF-8 read as U+FFFD).
+		k := bytes.IndexByte(b[i:], '\\')
+		run := b[i:]
+		if k >= 0 {
+			run = run[:k]
+		}
+		if utf8.Valid(run) {
+			out = append(out, run...)
+		} else {
+			for j := 0; j < len(run); {
+				r, size := utf8.DecodeRune(run[j:])
+				out = utf8.AppendRune(out, r)
+				j += size
+			}
+		}
+		if k < 0 {
+			break
+		}
+		i += k
+		if i+1 >= len(b) {
+			return "", false
+		}
+		switch b[i+1] {
+		case '"', '\\', '/':
+			out = append(out, b[i+1])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			if i+6 > len(b) {
 				return "", false
 			}
-			switch b[i+1] {
-			case '"', '\\', '/':
-				out = append(out, b[i+1])
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				if i+6 > len(b) {
-					return "", false
-				}
-				rr := hex4(b[i+2 : i+6])
-				if rr < 0 {
-					return "", false
-				}
-				i += 6
-				if utf16.IsSurrogate(rr) {
-					if i+6 <= len(b) && b[i] == '\\' && b[i+1] == 'u' {
-						if rr1 := hex4(b[i+2 : i+6]); rr1 >= 0 {
-							if dec := utf16.DecodeRune(rr, rr1); dec != unicode.ReplacementChar {
-								out = utf8.AppendRune(out, dec)
-								i += 6
-								continue
-							}
+			rr := hex4(b[i+2 : i+6])
+			if rr < 0 {
+				return "", false
+			}
+			i += 6
+			if utf16.IsSurrogate(rr) {
+				if i+6 <= len(b) && b[i] == '\\' && b[i+1] == 'u' {
+					if rr1 := hex4(b[i+2 : i+6]); rr1 >= 0 {
+						if dec := utf16.DecodeRune(rr, rr1); dec != unicode.ReplacementChar {
+							out = utf8.AppendRune(out, dec)
+							i += 6
+							continue
 						}
 					}
-					rr = unicode.ReplacementChar
 				}
-				out = utf8.AppendRune(out, rr)
-				continue
-			default:
-				return "", false
+				rr = unicode.ReplacementChar
 			}
-			i += 2
-		case c == '"', c < 0x20:
-			return "", false
-		case c < utf8.RuneSelf:
-			out = append(out, c)
-			i++
+			out = utf8.AppendRune(out, rr)
+			continue
 		default:
-			r, size := utf8.DecodeRune(b[i:])
-			out = utf8.AppendRune(out, r) // an invalid byte is U+FFFD, as encoding/json reads it
-			i += size
+			return "", false
 		}
+		i += 2
 	}
 	return string(out), true
 }
