@@ -12,30 +12,17 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
-// items cuts a cassette into the items ReadCassette decodes (dash turned into a space), as it does.
+// items are the items ReadCassette decodes (the dash turned into a space), as SplitCassette cuts them.
 func items(t testing.TB, data []byte) [][]byte {
 	t.Helper()
 	var out [][]byte
-	s := cassetteStream{br: nil, itemIndent: -1}
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		line = bytes.TrimRight(line, "\r")
-		if s.inItems {
-			ind := indentOf(line)
-			rest := line[ind:]
-			if len(rest) > 1 && rest[0] == '-' && rest[1] == ' ' && (s.itemIndent < 0 || ind == s.itemIndent) {
-				s.itemIndent = ind
-				out = append(out, nil)
-				line = append([]byte(nil), line...)
-				line[ind] = ' '
-			}
-			if len(out) > 0 && (ind > s.itemIndent || blankOrComment(line)) {
-				out[len(out)-1] = append(append(out[len(out)-1], line...), '\n')
-			}
-			continue
+	if err := SplitCassette(bytes.NewReader(data), func(item Item) error {
+		if item.doc != nil {
+			out = append(out, item.doc)
 		}
-		if string(line) == "interactions:" {
-			s.inItems = true
-		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -624,8 +624,11 @@ func TestRedactFileStreamsAsWhole(t *testing.T) {
 		files = append(files, cp)
 	}
 	rules := testRules()
-	for _, f := range files {
+	for n, f := range files {
 		want, wantChanged := redactWhole(t, f, rules)
+		if n == 0 && !wantChanged {
+			t.Fatal("the dirty cassette needs no redaction: the comparison would prove nothing")
+		}
 		changed, err := RedactFile(f, rules)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)

@@ -25,7 +25,7 @@ import (
 // than go-vcr v4's, is an error — reported at the end when `version` comes after the interactions.
 // ReadCassette never panics on any input.
 //
-// scan and redact can adopt it the way check has: it is the one streaming reader of cassettes.
+// It is the one streaming reader of cassettes: check, scan and redact (RedactFile) all read through it.
 func ReadCassette(r io.Reader, fn func(i int, it *cassette.Interaction) error) error {
 	return SplitCassette(r, func(item Item) error {
 		it, err := item.Decode()

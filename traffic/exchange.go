@@ -124,9 +124,17 @@ func (rec record) decodeSafe() (ex *Exchange, err error) {
 	return rec.decode()
 }
 
+// buffered is r, read through a buffer of its own unless it has one.
+func buffered(r io.Reader) *bufio.Reader {
+	if br, ok := r.(*bufio.Reader); ok {
+		return br
+	}
+	return bufio.NewReaderSize(r, 64<<10)
+}
+
 // split cuts one input into records in its format (detected when Auto).
 func split(r io.Reader, name string, f Format, lim Limits, fn func(record) error) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := buffered(r)
 	if f == Auto {
 		head, _ := br.Peek(4096)
 		f = Detect(name, head)

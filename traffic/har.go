@@ -1,7 +1,6 @@
 package traffic
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -74,10 +73,7 @@ func splitHAR(r io.Reader, lim Limits, fn func(record) error) (err error) {
 			err = fmt.Errorf("HAR: unreadable (internal error: %v)", p)
 		}
 	}()
-	br, ok := r.(*bufio.Reader)
-	if !ok {
-		br = bufio.NewReaderSize(r, 64<<10)
-	}
+	br := buffered(r)
 	s := &jstream{br: br}
 	if !s.expect('{') {
 		return errNotHAR

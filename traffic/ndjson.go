@@ -56,10 +56,7 @@ func splitNDJSON(r io.Reader, lim Limits, fn func(record) error) (err error) {
 			err = fmt.Errorf("NDJSON: unreadable (internal error: %v)", p)
 		}
 	}()
-	br, ok := r.(*bufio.Reader)
-	if !ok {
-		br = bufio.NewReaderSize(r, 64<<10)
-	}
+	br := buffered(r)
 	var line []byte
 	for lineNo, i := 1, 0; ; lineNo++ {
 		line = line[:0]
