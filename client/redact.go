@@ -6,10 +6,10 @@ import (
 	"sort"
 
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/redact"
 )
 
-// RedactRules reads, from every vendor's spec, what a cassette must not keep (recorder.RedactRules):
+// RedactRules reads, from every vendor's spec, what a cassette must not keep (redact.RedactRules):
 //
 //   - Headers: the header of every security scheme (an apiKey in a header, Authorization for http) and of
 //     every token (x-kontrak-token header);
@@ -21,7 +21,7 @@ import (
 //     x-kontrak-pii pointers personal data. A request of no documented operation gets none.
 //
 // The rules are the union over vendors: a cassette is redacted without knowing whose it is.
-func RedactRules(c *contract.Contract) recorder.RedactRules {
+func RedactRules(c *contract.Contract) redact.RedactRules {
 	headers, query, fields := valueSet{}, valueSet{}, valueSet{}
 	for _, v := range c.Vendors() {
 		for _, op := range v.Operations {
@@ -54,16 +54,16 @@ func RedactRules(c *contract.Contract) recorder.RedactRules {
 			}
 		}
 	}
-	return recorder.RedactRules{
+	return redact.RedactRules{
 		Headers:    headers.sorted(),
 		Query:      query.sorted(),
 		BodyFields: fields.sorted(),
-		Answer: func(method, path string) recorder.AnswerRules {
+		Answer: func(method, path string) redact.AnswerRules {
 			op, ok := c.Lookup(method, path)
 			if !ok {
-				return recorder.AnswerRules{}
+				return redact.AnswerRules{}
 			}
-			var a recorder.AnswerRules
+			var a redact.AnswerRules
 			if op.Token != nil && op.Token.TokenPointer != "" {
 				a.Secrets = []string{op.Token.TokenPointer}
 			}
@@ -74,7 +74,7 @@ func RedactRules(c *contract.Contract) recorder.RedactRules {
 }
 
 // ScanRules are RedactRules with the values the vendors' documents publish, which the leak scan lets
-// through (recorder.ScanRules.Public):
+// through (redact.ScanRules.Public):
 //
 //   - for an operation, every value its documented examples hold at its personal-data pointers, and every
 //     other string they hold: a NIK, a name or a city a vendor prints as its example is public, and a
@@ -83,7 +83,7 @@ func RedactRules(c *contract.Contract) recorder.RedactRules {
 //     a signature's worked example (knownAnswer): public credentials, which a derived cassette may show.
 //
 // A request of no documented operation gets only the second set.
-func ScanRules(c *contract.Contract) recorder.ScanRules {
+func ScanRules(c *contract.Contract) redact.ScanRules {
 	credentials := valueSet{}
 	pii := map[*contract.Operation]valueSet{}
 	for _, v := range c.Vendors() {
@@ -115,7 +115,7 @@ func ScanRules(c *contract.Contract) recorder.ScanRules {
 			}
 		}
 	}
-	return recorder.ScanRules{
+	return redact.ScanRules{
 		RedactRules: RedactRules(c),
 		Public: func(method, path, value string) bool {
 			if value == "" {

@@ -9,7 +9,7 @@ import (
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/redact"
 )
 
 func redactContract(t *testing.T) *contract.Contract {
@@ -77,7 +77,7 @@ func TestRedactRulesAnswer(t *testing.T) {
 	tokens := 0
 	for _, v := range c.Vendors() {
 		for _, op := range v.Operations {
-			var want recorder.AnswerRules
+			var want redact.AnswerRules
 			if op.Token != nil {
 				want.Secrets = []string{op.Token.TokenPointer}
 				tokens++
@@ -93,7 +93,7 @@ func TestRedactRulesAnswer(t *testing.T) {
 	if tokens == 0 {
 		t.Error("no spec has a token: the secrets rule is untested")
 	}
-	if got := answer("DELETE", "/no/such/operation"); !reflect.DeepEqual(got, recorder.AnswerRules{}) {
+	if got := answer("DELETE", "/no/such/operation"); !reflect.DeepEqual(got, redact.AnswerRules{}) {
 		t.Errorf("an undocumented request: %+v, want no rules", got)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/kontrak/kontrak/contract"
 )
@@ -37,7 +37,7 @@ func TestVerdictsUnchanged(t *testing.T) {
 		t.Fatalf("only %d cassettes under ../cassettes; the catalogue has more than 100", len(files))
 	}
 	for _, f := range files {
-		cas, err := cassette.Load(strings.TrimSuffix(f, ".yaml"))
+		cas, err := vcr.Load(strings.TrimSuffix(f, ".yaml"))
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}

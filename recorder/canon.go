@@ -6,7 +6,8 @@ import (
 	"net/url"
 	"sync"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	"github.com/kontrak/kontrak/internal/wire"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // The matcher compares requests in a canonical form: the method, the URL path, the query as a tree, the
@@ -64,7 +65,7 @@ func (rm *RequestMatcher) Live(r *http.Request, body []byte) *CanonicalRequest {
 }
 
 // Recorded canonicalises a recorded request.
-func (rm *RequestMatcher) Recorded(i cassette.Request) *CanonicalRequest { return rm.m.recorded(i) }
+func (rm *RequestMatcher) Recorded(i vcr.Request) *CanonicalRequest { return rm.m.recorded(i) }
 
 // Match reports whether a live request matches a recorded one, as NewMatcher's function does.
 func (rm *RequestMatcher) Match(live, rec *CanonicalRequest) bool {
@@ -85,7 +86,7 @@ func (m *matcher) live(r *http.Request) *CanonicalRequest {
 func (m *matcher) liveBody(r *http.Request, body []byte, bodyErr error) *CanonicalRequest {
 	c := &CanonicalRequest{method: r.Method, path: r.URL.Path, query: m.query(r.URL.RawQuery)}
 	var params map[string]string
-	c.media, params = contentType(r.Header)
+	c.media, params = wire.ContentType(r.Header)
 	if bodyErr != nil {
 		c.bodyErr = bodyErr
 		return c
@@ -95,7 +96,7 @@ func (m *matcher) liveBody(r *http.Request, body []byte, bodyErr error) *Canonic
 	return c
 }
 
-func (m *matcher) recorded(i cassette.Request) *CanonicalRequest {
+func (m *matcher) recorded(i vcr.Request) *CanonicalRequest {
 	c := &CanonicalRequest{method: i.Method}
 	u, err := url.Parse(i.URL)
 	if err != nil {
@@ -104,7 +105,7 @@ func (m *matcher) recorded(i cassette.Request) *CanonicalRequest {
 	}
 	c.path, c.query = u.Path, m.query(u.RawQuery)
 	var params map[string]string
-	c.media, params = contentType(i.Headers)
+	c.media, params = wire.ContentType(i.Headers)
 	c.tree, c.ok = m.structured(c.media, params, []byte(i.Body))
 	c.text = &bodyText{s: canonText(i.Body)}
 	c.text.once.Do(func() {}) // made now: a recorded form is shared by concurrent matches
@@ -143,10 +144,10 @@ func (m *matcher) compare(l, r *CanonicalRequest) string {
 }
 
 // match is the go-vcr hook: explain through the cache.
-func (m *matcher) match(r *http.Request, i cassette.Request) bool { return m.explain(r, i) == "" }
+func (m *matcher) match(r *http.Request, i vcr.Request) bool { return m.explain(r, i) == "" }
 
 // explain says where r differs from the recorded request i, or "" when they match.
-func (m *matcher) explain(r *http.Request, i cassette.Request) string {
+func (m *matcher) explain(r *http.Request, i vcr.Request) string {
 	return m.compare(m.cache.live(m, r), m.cache.recorded(m, i))
 }
 
@@ -172,7 +173,7 @@ type recordedKey struct{ method, url, contentType, body string }
 const maxCachedRecorded = 4096
 
 func (cc *canonCache) live(m *matcher, r *http.Request) *CanonicalRequest {
-	where, ct := r.Method+" "+r.URL.Path+"?"+r.URL.RawQuery, headerValue(r.Header, "Content-Type")
+	where, ct := r.Method+" "+r.URL.Path+"?"+r.URL.RawQuery, wire.HeaderValue(r.Header, "Content-Type")
 	rb, _ := r.Body.(*rereadBody)
 	cc.mu.Lock()
 	if cc.last == r && rb != nil && rb == cc.lastBody && rb.Len() == len(rb.data) && cc.lastURL == where && cc.lastCT == ct {
@@ -189,8 +190,8 @@ func (cc *canonCache) live(m *matcher, r *http.Request) *CanonicalRequest {
 	return c
 }
 
-func (cc *canonCache) recorded(m *matcher, i cassette.Request) *CanonicalRequest {
-	k := recordedKey{i.Method, i.URL, headerValue(i.Headers, "Content-Type"), i.Body}
+func (cc *canonCache) recorded(m *matcher, i vcr.Request) *CanonicalRequest {
+	k := recordedKey{i.Method, i.URL, wire.HeaderValue(i.Headers, "Content-Type"), i.Body}
 	cc.mu.Lock()
 	c, ok := cc.rec[k]
 	cc.mu.Unlock()

@@ -8,8 +8,9 @@ import (
 	"net/url"
 	"slices"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/internal/wire"
 )
 
@@ -47,7 +48,7 @@ type MatchOptions struct {
 //
 // Each request is canonicalised once (see RequestMatcher): the live one once for all the candidates
 // go-vcr tries it against, each recorded one once for all the live requests it is tried against.
-func NewMatcher(o MatchOptions) cassette.MatcherFunc { return newMatcher(o).match }
+func NewMatcher(o MatchOptions) vcr.MatcherFunc { return newMatcher(o).match }
 
 type matcher struct {
 	ignoredHeaders map[string]bool // canonical header keys
@@ -105,11 +106,6 @@ func readBody(r *http.Request) ([]byte, error) {
 	r.Body.Close()
 	r.Body = &rereadBody{bytes.NewReader(b), b}
 	return b, err
-}
-
-func contentType(h http.Header) (string, map[string]string) {
-	// headerValue: a cassette may keep the header as it was sent ("content-type").
-	return wire.MediaType(headerValue(h, "Content-Type"))
 }
 
 // query is a query's canonical form; an unparsable query compares as its raw text.
@@ -193,23 +189,23 @@ func (m *matcher) multipart(boundary string, b []byte) (any, bool) {
 // canonText is the canonical form of a text value: an image (its descriptor, its bytes, or its base64)
 // becomes "sha256:<hex>", anything else stays itself.
 func canonText(s string) string {
-	if sha, ok := ParseImageDescriptor(s); ok {
+	if sha, ok := cassette.ParseImageDescriptor(s); ok {
 		return "sha256:" + sha
 	}
 	if wire.IsImageString(s) {
-		return imageHash([]byte(s))
+		return cassette.ImageHash([]byte(s))
 	}
 	if b, ok := wire.Base64Image(s); ok {
-		return imageHash(b)
+		return cassette.ImageHash(b)
 	}
 	return s
 }
 
 func canonFile(b []byte) string {
-	if sha, ok := ParseImageDescriptor(string(b)); ok {
+	if sha, ok := cassette.ParseImageDescriptor(string(b)); ok {
 		return "sha256:" + sha
 	}
-	return imageHash(b)
+	return cassette.ImageHash(b)
 }
 
 // valuesTree turns url.Values into a tree for firstDiff: a name with one value holds it, a name with

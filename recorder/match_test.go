@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	"github.com/kontrak/kontrak/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 const (
@@ -19,7 +20,7 @@ const (
 )
 
 // recorded is a recorded request as a cassette holds it.
-func recorded(method, url, contentType, body string, headers ...string) cassette.Request {
+func recorded(method, url, contentType, body string, headers ...string) vcr.Request {
 	h := http.Header{}
 	if contentType != "" {
 		h.Set("Content-Type", contentType)
@@ -27,7 +28,7 @@ func recorded(method, url, contentType, body string, headers ...string) cassette
 	for i := 0; i+1 < len(headers); i += 2 {
 		h.Set(headers[i], headers[i+1])
 	}
-	return cassette.Request{Method: method, URL: url, Headers: h, Body: body}
+	return vcr.Request{Method: method, URL: url, Headers: h, Body: body}
 }
 
 // liveReq is a live request, built afresh for each use since a request's body is read once.
@@ -52,7 +53,7 @@ func TestMatcher(t *testing.T) {
 	shared := NewMatcher(matchOptions())
 	img := synthPNG(t, 4, 3, false)
 	odd := synthPNG(t, 4, 3, true)
-	desc := ImageDescriptor(img)
+	desc := cassette.ImageDescriptor(img)
 	std := base64.StdEncoding.EncodeToString(img)
 	rawURL := base64.RawURLEncoding.EncodeToString(img)
 	var wrapped strings.Builder // MIME-style base64, wrapped at 76 columns
@@ -80,7 +81,7 @@ func TestMatcher(t *testing.T) {
 	for _, tc := range []struct {
 		name, reason string
 		live         liveReq
-		rec          cassette.Request
+		rec          vcr.Request
 		want         bool
 	}{
 		{"host and scheme", "a live base URL differs from the recorded one",
@@ -252,12 +253,12 @@ func TestMatcherExplains(t *testing.T) {
 	for _, tc := range []struct {
 		name, reason string
 		live         liveReq
-		rec          cassette.Request
+		rec          vcr.Request
 		want         string
 	}{
 		{"body pointer", "a failure says where, as a JSON Pointer",
 			liveReq{method: "POST", url: liveBase + "/v1/ocr", contentType: jsonType, body: `{"doc":{"image":"` + odd + `"}}`},
-			recorded("POST", recBase+"/v1/ocr", jsonType, `{"doc":{"image":"`+ImageDescriptor(img)+`"}}`), "body differs at /doc/image"},
+			recorded("POST", recBase+"/v1/ocr", jsonType, `{"doc":{"image":"`+cassette.ImageDescriptor(img)+`"}}`), "body differs at /doc/image"},
 		{"pointer escaping", "member names with / and ~ are escaped as RFC 6901 says",
 			liveReq{method: "POST", url: liveBase + "/v1/j", contentType: jsonType, body: `{"a/b~c":1}`},
 			recorded("POST", recBase+"/v1/j", jsonType, `{"a/b~c":2}`), "body differs at /a~1b~0c"},

@@ -12,8 +12,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
-	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+	"github.com/kontrak/kontrak/cassette"
+	"github.com/kontrak/kontrak/internal/wire"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	govcr "gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 )
 
 // Mode says where a Recorder's answers come from.
@@ -52,16 +54,16 @@ func ParseMode(s string) (Mode, error) {
 
 // HookFunc and HookKind are go-vcr's: a hook sees, and may change, an interaction at one stage.
 type (
-	HookFunc = vcr.HookFunc
-	HookKind = vcr.HookKind
+	HookFunc = govcr.HookFunc
+	HookKind = govcr.HookKind
 )
 
 // The stages a hook runs at, as go-vcr defines them.
 const (
-	AfterCaptureHook         = vcr.AfterCaptureHook         // record: an exchange was captured
-	BeforeSaveHook           = vcr.BeforeSaveHook           // record: Stop is about to write the cassette
-	BeforeResponseReplayHook = vcr.BeforeResponseReplayHook // an answer is about to be returned
-	OnRecorderStopHook       = vcr.OnRecorderStopHook       // Stop, after any write
+	AfterCaptureHook         = govcr.AfterCaptureHook         // record: an exchange was captured
+	BeforeSaveHook           = govcr.BeforeSaveHook           // record: Stop is about to write the cassette
+	BeforeResponseReplayHook = govcr.BeforeResponseReplayHook // an answer is about to be returned
+	OnRecorderStopHook       = govcr.OnRecorderStopHook       // Stop, after any write
 )
 
 type hook struct {
@@ -72,7 +74,7 @@ type hook struct {
 type config struct {
 	mode      Mode
 	real      http.RoundTripper
-	prov      Provenance
+	prov      cassette.Provenance
 	match     MatchOptions
 	hooks     []hook
 	redactors []HookFunc
@@ -89,8 +91,8 @@ func WithMode(m Mode) Option { return func(c *config) { c.mode = m } }
 func WithRealTransport(rt http.RoundTripper) Option { return func(c *config) { c.real = rt } }
 
 // WithProvenance sets the provenance a recording is saved with. Without it a recording is
-// ProvenanceRecorded on today's date (UTC).
-func WithProvenance(p Provenance) Option { return func(c *config) { c.prov = p } }
+// cassette.ProvenanceRecorded on today's date (UTC).
+func WithProvenance(p cassette.Provenance) Option { return func(c *config) { c.prov = p } }
 
 // WithIgnoredHeaders names headers that never take part in a match (see MatchOptions.IgnoredHeaders).
 func WithIgnoredHeaders(names ...string) Option {
@@ -118,7 +120,7 @@ func WithHook(fn HookFunc, kind HookKind) Option {
 // BeforeSaveHook given to WithHook, so that it sees the interaction as it will be written. It never
 // changes what the client was answered during the run. An error stops the save, and the cassette on disk
 // is left as it was.
-func WithRedactor(fn func(*cassette.Interaction) error) Option {
+func WithRedactor(fn func(*vcr.Interaction) error) Option {
 	return func(c *config) { c.redactors = append(c.redactors, fn) }
 }
 
@@ -131,9 +133,9 @@ type Recorder struct {
 	matcher *matcher
 	client  *http.Client
 
-	vcr      *vcr.Recorder      // nil in ModeLive
-	cassette *cassette.Cassette // replay: a copy of the cassette, to explain a miss
-	store    *cassetteStore     // record: where Stop writes
+	vcr      *govcr.Recorder // nil in ModeLive
+	cassette *vcr.Cassette   // replay: a copy of the cassette, to explain a miss
+	store    *cassetteStore  // record: where Stop writes
 
 	recorded  atomic.Int64
 	discarded atomic.Bool
@@ -145,7 +147,7 @@ type Recorder struct {
 // go-vcr v4 cassette; the error otherwise is one line that names the file. In record mode the file is only
 // written, by Stop. In live mode there is no cassette.
 func New(file string, opts ...Option) (_ *Recorder, err error) {
-	defer recovered(file, &err)
+	defer wire.Recovered(file, &err)
 	if file == "" {
 		return nil, errors.New("recorder: no cassette file")
 	}
@@ -159,34 +161,34 @@ func New(file string, opts ...Option) (_ *Recorder, err error) {
 	r := &Recorder{file: file, mode: cfg.mode, real: cfg.real, matcher: newMatcher(cfg.match)}
 	r.client = &http.Client{Transport: r}
 
-	vopts := []vcr.Option{
-		vcr.WithRealTransport(cfg.real),
-		vcr.WithMatcher(r.matcher.match),
-		vcr.WithSkipRequestLatency(true),
+	vopts := []govcr.Option{
+		govcr.WithRealTransport(cfg.real),
+		govcr.WithMatcher(r.matcher.match),
+		govcr.WithSkipRequestLatency(true),
 	}
 	for _, h := range cfg.hooks {
-		vopts = append(vopts, vcr.WithHook(h.fn, h.kind))
+		vopts = append(vopts, govcr.WithHook(h.fn, h.kind))
 	}
 	switch cfg.mode {
 	case ModeLive:
 		return r, nil
 	case ModeReplay:
-		data, err := readCassette(file)
+		data, err := cassette.ReadFile(file)
 		if err != nil {
 			return nil, err
 		}
-		c, _, err := parse(file, data)
+		c, _, err := cassette.Parse(file, data)
 		if err != nil {
 			return nil, err
 		}
 		r.cassette = c
-		vopts = append(vopts, vcr.WithMode(vcr.ModeReplayOnly), vcr.WithFS(fileFS{file, data}))
+		vopts = append(vopts, govcr.WithMode(govcr.ModeReplayOnly), govcr.WithFS(cassette.ReadOnlyFS(file, data)))
 	case ModeRecord:
 		p := cfg.prov
 		if p.Kind == "" {
-			p.Kind = ProvenanceRecorded
+			p.Kind = cassette.ProvenanceRecorded
 		}
-		if p.Kind == ProvenanceRecorded && p.Recorded == "" {
+		if p.Kind == cassette.ProvenanceRecorded && p.Recorded == "" {
 			p.Recorded = time.Now().UTC().Format(time.DateOnly)
 		}
 		if err := p.Valid(); err != nil {
@@ -194,16 +196,16 @@ func New(file string, opts ...Option) (_ *Recorder, err error) {
 		}
 		r.store = newCassetteStore(file, p.Header())
 		for _, fn := range cfg.redactors {
-			vopts = append(vopts, vcr.WithHook(fn, vcr.BeforeSaveHook))
+			vopts = append(vopts, govcr.WithHook(fn, govcr.BeforeSaveHook))
 		}
-		vopts = append(vopts, vcr.WithMode(vcr.ModeRecordOnly), vcr.WithFS(r.store))
+		vopts = append(vopts, govcr.WithMode(govcr.ModeRecordOnly), govcr.WithFS(r.store))
 	default:
 		return nil, fmt.Errorf("recorder: %s: unknown mode %v", file, cfg.mode)
 	}
 	// go-vcr names a cassette without its ".yaml"; the FS given to it reads and writes file itself.
-	v, err := vcr.New(strings.TrimSuffix(file, ".yaml"), vopts...)
+	v, err := govcr.New(strings.TrimSuffix(file, ".yaml"), vopts...)
 	if err != nil {
-		return nil, fmt.Errorf("recorder: %s: %s", file, oneLine(err.Error()))
+		return nil, fmt.Errorf("recorder: %s: %s", file, wire.OneLine(err.Error()))
 	}
 	r.vcr = v
 	return r, nil
@@ -225,7 +227,7 @@ func (r *Recorder) Discard() { r.discarded.Store(true) }
 // synced and renamed over the cassette. Whatever fails on the way (a redactor, a hook, the disk) leaves the
 // previous cassette byte for byte as it was. Stopping again does nothing.
 func (r *Recorder) Stop() (err error) {
-	defer recovered(r.file, &err)
+	defer wire.Recovered(r.file, &err)
 	r.stopMu.Lock()
 	defer r.stopMu.Unlock()
 	if r.stopped || r.vcr == nil {
@@ -246,7 +248,7 @@ func (r *Recorder) Stop() (err error) {
 
 // RoundTrip answers req by the Recorder's mode. It implements http.RoundTripper.
 func (r *Recorder) RoundTrip(req *http.Request) (_ *http.Response, err error) {
-	defer recovered(r.file, &err)
+	defer wire.Recovered(r.file, &err)
 	if r.mode == ModeLive {
 		return r.real.RoundTrip(req)
 	}
@@ -257,7 +259,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (_ *http.Response, err error) {
 		return nil, err
 	}
 	resp, err := r.vcr.RoundTrip(out)
-	if errors.Is(err, cassette.ErrInteractionNotFound) {
+	if errors.Is(err, vcr.ErrInteractionNotFound) {
 		return nil, r.miss(out)
 	}
 	if err != nil {
@@ -292,7 +294,7 @@ func buffered(req *http.Request) (*http.Request, error) {
 }
 
 // MissError is the error of a replayed request that matches no interaction of the cassette. It wraps
-// go-vcr's cassette.ErrInteractionNotFound; through http.Client it arrives inside a *url.Error, and
+// go-vcr's vcr.ErrInteractionNotFound; through http.Client it arrives inside a *url.Error, and
 // errors.As finds it there.
 type MissError struct {
 	Method string
@@ -311,7 +313,7 @@ func (e *MissError) Error() string {
 	return s
 }
 
-func (e *MissError) Unwrap() error { return cassette.ErrInteractionNotFound }
+func (e *MissError) Unwrap() error { return vcr.ErrInteractionNotFound }
 
 // miss builds the MissError of req, explaining it against the nearest interaction: one that matches but
 // was already replayed, else the first with the same method and path.

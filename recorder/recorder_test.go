@@ -13,8 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kontrak/kontrak/cassette"
 	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 const replayCassette = "testdata/replay.yaml"
@@ -140,7 +141,7 @@ func TestReplayMiss(t *testing.T) {
 			if !errors.As(err, &miss) {
 				t.Fatalf("errors.As(%v, *MissError) is false", err)
 			}
-			if !errors.Is(err, cassette.ErrInteractionNotFound) {
+			if !errors.Is(err, vcr.ErrInteractionNotFound) {
 				t.Fatal("a MissError is go-vcr's ErrInteractionNotFound too")
 			}
 			wantURL := last.URL.String()
@@ -160,10 +161,10 @@ func TestReplayMiss(t *testing.T) {
 }
 
 // writeCassette saves interactions as a go-vcr cassette, the way go-vcr itself does.
-func writeCassette(t *testing.T, file string, is ...*cassette.Interaction) {
+func writeCassette(t *testing.T, file string, is ...*vcr.Interaction) {
 	t.Helper()
-	c := cassette.New(strings.TrimSuffix(file, ".yaml"))
-	c.MarshalFunc = yaml.Marshal // cassette.New leaves it to the recorder
+	c := vcr.New(strings.TrimSuffix(file, ".yaml"))
+	c.MarshalFunc = yaml.Marshal // vcr.New leaves it to the recorder
 	for _, i := range is {
 		c.AddInteraction(i)
 	}
@@ -176,10 +177,10 @@ func TestReplayRedactedImage(t *testing.T) {
 	base := untouchable(t).URL
 	img := synthPNG(t, 6, 4, false)
 	file := filepath.Join(t.TempDir(), "redacted.yaml")
-	writeCassette(t, file, &cassette.Interaction{
+	writeCassette(t, file, &vcr.Interaction{
 		Request: recorded("POST", "https://api.example.invalid/v1/ocr", "application/json",
-			`{"image":"`+ImageDescriptor(img)+`","timestamp":"2020-01-01"}`, "Authorization", "REDACTED"),
-		Response: cassette.Response{Code: 200, Status: "200 OK", Body: `{"nik":"0000000000000000"}`},
+			`{"image":"`+cassette.ImageDescriptor(img)+`","timestamp":"2020-01-01"}`, "Authorization", "REDACTED"),
+		Response: vcr.Response{Code: 200, Status: "200 OK", Body: `{"nik":"0000000000000000"}`},
 	})
 	for _, tc := range []struct {
 		name, reason string
@@ -248,9 +249,9 @@ func echoServer(t *testing.T) (*httptest.Server, *[]string) {
 func TestRecord(t *testing.T) {
 	srv, received := echoServer(t)
 	file := filepath.Join(t.TempDir(), "new", "dir", "recorded.yaml")
-	prov := Provenance{Kind: ProvenanceRecorded, Recorded: "2026-05-01", Scenario: "recorder-record"}
+	prov := cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: "2026-05-01", Scenario: "recorder-record"}
 	r, err := New(file, WithMode(ModeRecord), WithRealTransport(srv.Client().Transport), WithProvenance(prov),
-		WithRedactor(func(i *cassette.Interaction) error {
+		WithRedactor(func(i *vcr.Interaction) error {
 			i.Request.Headers.Set("Authorization", "REDACTED")
 			return nil
 		}))
@@ -291,10 +292,10 @@ func TestRecord(t *testing.T) {
 	if bytes.Contains(data, []byte("live-secret")) {
 		t.Fatal("the redactor did not run before the save")
 	}
-	if c, err := cassette.Load(strings.TrimSuffix(file, ".yaml")); err != nil || len(c.Interactions) != 2 {
+	if c, err := vcr.Load(strings.TrimSuffix(file, ".yaml")); err != nil || len(c.Interactions) != 2 {
 		t.Fatalf("go-vcr cannot load what was recorded: %v", err)
 	}
-	if _, p, err := Load(file); err != nil || p != prov {
+	if _, p, err := cassette.Load(file); err != nil || p != prov {
 		t.Fatalf("Load = %+v, %v; want %+v", p, err, prov)
 	}
 	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o644 {
@@ -328,14 +329,14 @@ func TestRecordDefaultProvenance(t *testing.T) {
 	if err := r.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	_, p, err := Load(file)
+	_, p, err := cassette.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Valid(); err != nil || p.Kind != ProvenanceRecorded {
+	if err := p.Valid(); err != nil || p.Kind != cassette.ProvenanceRecorded {
 		t.Fatalf("provenance %+v (%v): a recording without one is recorded-live, today", p, err)
 	}
-	if _, err := New(file, WithMode(ModeRecord), WithProvenance(Provenance{Kind: ProvenanceExample})); err == nil {
+	if _, err := New(file, WithMode(ModeRecord), WithProvenance(cassette.Provenance{Kind: cassette.ProvenanceExample})); err == nil {
 		t.Fatal("an incomplete provenance (an example without its source) must be refused before anything is recorded")
 	}
 }
@@ -357,11 +358,11 @@ func TestRecordLeavesCassetteIntact(t *testing.T) {
 		{name: "nothing recorded", reason: "an empty recording would replace a cassette with nothing",
 			run: func(r *Recorder) error { return r.Stop() }},
 		{name: "redactor fails", reason: "an unredacted cassette must never reach the disk",
-			opts:        []Option{WithRedactor(func(*cassette.Interaction) error { return errBoom })},
+			opts:        []Option{WithRedactor(func(*vcr.Interaction) error { return errBoom })},
 			run:         func(r *Recorder) error { return r.Stop() },
 			wantStopErr: true},
 		{name: "hook fails midway", reason: "a save that fails after some interactions were processed writes none of them",
-			opts: []Option{WithHook(func(i *cassette.Interaction) error {
+			opts: []Option{WithHook(func(i *vcr.Interaction) error {
 				if i.ID == 1 {
 					return errBoom
 				}

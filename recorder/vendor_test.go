@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
@@ -51,7 +51,7 @@ func TestVendorMatchOptions(t *testing.T) {
 			}
 
 			m := NewMatcher(o)
-			req := func(variant string, other string) (*http.Request, cassette.Request) {
+			req := func(variant string, other string) (*http.Request, vcr.Request) {
 				q := url.Values{}
 				for _, name := range query {
 					q.Set(name, variant)
@@ -67,7 +67,7 @@ func TestVendorMatchOptions(t *testing.T) {
 				for _, h := range o.IgnoredHeaders {
 					r.Header.Set(h, variant)
 				}
-				return r, cassette.Request{Method: "POST", URL: u, Headers: r.Header.Clone(), Body: string(b)}
+				return r, vcr.Request{Method: "POST", URL: u, Headers: r.Header.Clone(), Body: string(b)}
 			}
 			live, _ := req("live", "same")
 			_, recorded := req("recorded", "same")

@@ -6,8 +6,8 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -55,18 +55,18 @@ func (f fixture) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // provenance says how a derived cassette was made.
-func provenance(s *scenario.Scenario, op *contract.Operation) (recorder.Provenance, error) {
-	p := recorder.Provenance{Scenario: s.Name, Note: s.Source.Note}
+func provenance(s *scenario.Scenario, op *contract.Operation) (cassette.Provenance, error) {
+	p := cassette.Provenance{Scenario: s.Name, Note: s.Source.Note}
 	plain := s.Source.Example != "" && s.Source.Code == "" && len(s.Source.Set) == 0 && s.Sandbox == "" && s.Source.Status == 0
 	if plain {
 		ex := scenario.ExampleOf(op, s.Source.Example)
-		p.Kind, p.Source = recorder.ProvenanceExample, ex.Source.Page
+		p.Kind, p.Source = cassette.ProvenanceExample, ex.Source.Page
 		if p.Note == "" {
 			p.Note = "example " + s.Source.Example + " of " + op.Name() + ", verbatim"
 		}
 		return p, nil
 	}
-	p.Kind = recorder.ProvenanceDerived
+	p.Kind = cassette.ProvenanceDerived
 	want := s.Expected(op)
 	switch {
 	case s.Sandbox != "":

@@ -18,7 +18,7 @@
 //   - derive: the answer built from the specs (scenario.Answer), with a fixed clock and boundary, so that
 //     make cassettes is byte-stable; a cassette recorded live is kept and replayed instead.
 //
-// A Result lists the Exchanges (recorder.Exchange with the operation and the findings) and Failures, one
+// A Result lists the Exchanges (contract.Exchange with the operation and the findings) and Failures, one
 // line each, that say where: vendor, operation, scenario, cassette and interaction, JSON Pointer, want and
 // got. Result.Entry is what a report reads (ReportEntry). A Tally follows a live run and fails one that
 // proved nothing (every call refused, rate-limited or a server error).

@@ -15,7 +15,7 @@ import (
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -57,7 +57,7 @@ type Engine struct {
 	// Strict counts notices (an unknown field, a changed message) as breaking.
 	Strict bool
 	// Redact is how recorded cassettes are redacted (record and derive modes); nil: not at all.
-	Redact *recorder.RedactRules
+	Redact *redact.RedactRules
 	// Waivers accept known drift (waivers.yaml); nil: none. A waived finding is kept, marked, and fails
 	// nothing.
 	Waivers *contract.Waivers
@@ -65,7 +65,7 @@ type Engine struct {
 
 // Exchange is one interaction of a run, as the recorder reads it, with what the contract found in it.
 type Exchange struct {
-	recorder.Exchange
+	contract.Exchange
 	Operation *contract.Operation
 	Findings  []contract.Finding
 }
@@ -219,7 +219,7 @@ func (e *Engine) strict(res *Result, fs []contract.Finding) []contract.Finding {
 }
 
 // judge asks the contract about every interaction the run saw, the token call included.
-func (e *Engine) judge(res *Result, seen []recorder.Exchange) {
+func (e *Engine) judge(res *Result, seen []contract.Exchange) {
 	for _, x := range seen {
 		xop, ok := e.Contract.Lookup(x.Method, x.Path)
 		if !ok {
@@ -325,7 +325,7 @@ func (e *Engine) request(s *scenario.Scenario, op *contract.Operation) (client.R
 type capture struct {
 	next http.RoundTripper
 	mu   sync.Mutex
-	got  []recorder.Exchange
+	got  []contract.Exchange
 }
 
 func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -340,16 +340,16 @@ func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	c.mu.Lock()
-	c.got = append(c.got, recorder.Exchange{ID: len(c.got), Method: r.Method, URL: r.URL.String(), Path: r.URL.Path,
+	c.got = append(c.got, contract.Exchange{ID: len(c.got), Method: r.Method, URL: r.URL.String(), Path: r.URL.Path,
 		RequestHeader: r.Header, Status: resp.StatusCode, Header: resp.Header, Body: body})
 	c.mu.Unlock()
 	return resp, nil
 }
 
-func (c *capture) seen() []recorder.Exchange {
+func (c *capture) seen() []contract.Exchange {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]recorder.Exchange(nil), c.got...)
+	return append([]contract.Exchange(nil), c.got...)
 }
 
 func orNone(s string) string {

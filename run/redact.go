@@ -6,11 +6,11 @@ import (
 
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/redact"
 )
 
 // redactRules are the contract's credentials, secrets and personal data, as the recorder redacts them.
-func redactRules(c *contract.Contract) *recorder.RedactRules {
+func redactRules(c *contract.Contract) *redact.RedactRules {
 	r := client.RedactRules(c)
 	return &r
 }
@@ -20,7 +20,7 @@ func redactRules(c *contract.Contract) *recorder.RedactRules {
 func ScanStaged(c *contract.Contract) func(files []string) error {
 	rules := client.ScanRules(c)
 	return func(files []string) error {
-		leaks, err := recorder.ScanFiles(files, rules)
+		leaks, err := redact.ScanFiles(files, rules)
 		if err != nil {
 			return err
 		}

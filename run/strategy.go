@@ -8,11 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -43,7 +45,7 @@ func (e *Engine) strategy(c *call) (strategy, error) {
 		return &record{}, nil
 	case Derive:
 		// A live recording is better evidence than anything derived: keep it, and just replay it.
-		if _, prov, err := recorder.Load(c.cassette); err == nil && prov.Kind == recorder.ProvenanceRecorded {
+		if _, prov, err := cassette.Load(c.cassette); err == nil && prov.Kind == cassette.ProvenanceRecorded {
 			return &replay{}, nil
 		}
 		return &derive{}, nil
@@ -78,9 +80,9 @@ type record struct{ onCassette }
 func (r *record) open(c *call, cap *capture) (*client.Client, error) {
 	e := c.e
 	opts := []recorder.Option{recorder.WithMode(recorder.ModeRecord), recorder.WithRealTransport(e.liveTransport()),
-		recorder.WithProvenance(recorder.Provenance{Kind: recorder.ProvenanceRecorded, Recorded: e.Today, Scenario: c.s.Name})}
+		recorder.WithProvenance(cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: e.Today, Scenario: c.s.Name})}
 	if e.Redact != nil {
-		opts = append(opts, recorder.WithRedactor(recorder.Redactor(*e.Redact)))
+		opts = append(opts, recorder.WithRedactor(redact.Redactor(*e.Redact)))
 	}
 	return r.start(c, cap, nil, opts...)
 }
@@ -101,8 +103,8 @@ func (d *derive) open(c *call, cap *capture) (*client.Client, error) {
 		// The request is ours, with images and placeholder credentials: those are redacted.
 		rules := *e.Redact
 		rules.Answer = nil
-		redact := recorder.Redactor(rules)
-		opts = append(opts, recorder.WithRedactor(func(i *cassette.Interaction) error {
+		redact := redact.Redactor(rules)
+		opts = append(opts, recorder.WithRedactor(func(i *vcr.Interaction) error {
 			answer, length := i.Response.Body, i.Response.ContentLength
 			if err := redact(i); err != nil {
 				return err

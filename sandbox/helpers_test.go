@@ -14,9 +14,9 @@ import (
 	"time"
 
 	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
@@ -183,10 +183,10 @@ func scenarios(t *testing.T, vendor string) []*scenario.Scenario {
 }
 
 // cassetteAnswer is the answer a scenario's cassette holds: its last interaction of the operation.
-func cassetteAnswer(t *testing.T, s *scenario.Scenario, op *contract.Operation) recorder.Exchange {
+func cassetteAnswer(t *testing.T, s *scenario.Scenario, op *contract.Operation) contract.Exchange {
 	t.Helper()
 	_, root := setup(t)
-	xs, err := recorder.ReadExchanges(s.CassetteFile(filepath.Join(root, "cassettes")))
+	xs, err := cassette.ReadExchanges(s.CassetteFile(filepath.Join(root, "cassettes")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func cassetteAnswer(t *testing.T, s *scenario.Scenario, op *contract.Operation) 
 		}
 	}
 	t.Fatalf("cassette of %s holds no answer of %s", s.Name, op.Name())
-	return recorder.Exchange{}
+	return contract.Exchange{}
 }
 
 // sameJSON reports whether two bodies are the same JSON value.

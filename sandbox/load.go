@@ -10,8 +10,9 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/run"
@@ -32,7 +33,7 @@ type recorded struct {
 	scenario *scenario.Scenario // the scenario the cassette serves; nil for a file no scenario names
 	rank     rank
 	path     string // the recorded URL path (a base URL may carry a prefix)
-	req      cassette.Request
+	req      vcr.Request
 	canon    *recorder.CanonicalRequest // req as the matcher compares it, made once at load
 	ans      *answer
 }
@@ -127,7 +128,7 @@ func (s *server) load(v *contract.Vendor) error {
 	}
 	sort.Strings(files)
 	for _, file := range files {
-		c, prov, err := recorder.Load(file)
+		c, prov, err := cassette.Load(file)
 		if err != nil {
 			return err
 		}
@@ -135,7 +136,7 @@ func (s *server) load(v *contract.Vendor) error {
 		if sc == nil {
 			sc = byName[prov.Scenario]
 		}
-		xs, err := recorder.Exchanges(c)
+		xs, err := cassette.Exchanges(c)
 		if err != nil {
 			return err
 		}

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
-	"github.com/kontrak/kontrak/recorder"
 )
 
 // Rejudged is one cassette interaction whose verdict, or whose findings, differ between the two versions.
@@ -28,7 +28,7 @@ type Rejudged struct {
 func Rejudge(old, new *Spec, files []string) ([]Rejudged, error) {
 	var out []Rejudged
 	for _, f := range files {
-		ixs, err := recorder.ReadExchanges(f)
+		ixs, err := cassette.ReadExchanges(f)
 		if err != nil {
 			return nil, err
 		}
@@ -51,7 +51,7 @@ func Rejudge(old, new *Spec, files []string) ([]Rejudged, error) {
 	return out, nil
 }
 
-func judge(s *Spec, ix recorder.Exchange) (verdict string, ids []string, op string) {
+func judge(s *Spec, ix contract.Exchange) (verdict string, ids []string, op string) {
 	o, ok := s.Contract.Lookup(ix.Method, ix.Path)
 	if !ok {
 		return "unmatched", nil, ""

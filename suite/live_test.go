@@ -21,9 +21,10 @@ import (
 	"time"
 
 	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
@@ -262,11 +263,11 @@ func TestCanaryRecording(t *testing.T) {
 			t.Errorf("%s does not say it was recorded live today", f)
 		}
 		// kontrak scan's check, in process.
-		cs, _, err := recorder.Load(f)
+		cs, _, err := cassette.Load(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, l := range recorder.Scan(cs, rules) {
+		for _, l := range redact.Scan(cs, rules) {
 			t.Errorf("scan: %v", l)
 		}
 	}

@@ -17,20 +17,19 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
 )
 
 // writeVCR writes exchanges as go-vcr itself lays a cassette out (block style, 4-space indent), one
 // interaction marshalled at a time.
-func writeVCR(w io.Writer, xs []recorder.Exchange) {
+func writeVCR(w io.Writer, xs []contract.Exchange) {
 	fmt.Fprintln(w, "---\nversion: 2\ninteractions:")
 	for i, x := range xs {
-		it := cassette.Interaction{ID: i,
-			Request:  cassette.Request{Method: x.Method, URL: x.URL, Headers: x.RequestHeader, Body: string(x.RequestBody)},
-			Response: cassette.Response{Code: x.Status, Headers: x.Header, Body: string(x.Body)}}
+		it := vcr.Interaction{ID: i,
+			Request:  vcr.Request{Method: x.Method, URL: x.URL, Headers: x.RequestHeader, Body: string(x.RequestBody)},
+			Response: vcr.Response{Code: x.Status, Headers: x.Header, Body: string(x.Body)}}
 		b, _ := yaml.Marshal(&it)
 		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 		for j, l := range lines {
@@ -53,10 +52,10 @@ func genFile(b *testing.B, dir string, f Format, n int) (string, int64) {
 		b.Fatal(err)
 	}
 	bw := bufio.NewWriterSize(out, 1<<20)
-	write := map[Format]func(io.Writer, []recorder.Exchange){Cassette: writeVCR, HAR: writeHAR, NDJSON: writeNDJSON}[f]
+	write := map[Format]func(io.Writer, []contract.Exchange){Cassette: writeVCR, HAR: writeHAR, NDJSON: writeNDJSON}[f]
 	if f == HAR {
 		// One HAR object: the entries are written in chunks inside one log.
-		var all []recorder.Exchange
+		var all []contract.Exchange
 		for len(all) < n {
 			all = append(all, xs...)
 		}
@@ -64,7 +63,7 @@ func genFile(b *testing.B, dir string, f Format, n int) (string, int64) {
 	} else {
 		if f == Cassette {
 			fmt.Fprintln(bw, "---\nversion: 2\ninteractions:")
-			write = func(w io.Writer, xs []recorder.Exchange) {
+			write = func(w io.Writer, xs []contract.Exchange) {
 				var buf bytes.Buffer
 				writeVCR(&buf, xs)
 				_, rest, _ := strings.Cut(buf.String(), "interactions:\n")
@@ -142,7 +141,7 @@ func BenchmarkTraffic(b *testing.B) {
 						in := Input{Name: name, Format: f, Open: func() (io.ReadCloser, error) { return os.Open(name) }}
 						if mode == "read" {
 							rc, _ := in.Open()
-							if err := Read(rc, name, f, Limits{}, func(int, *Exchange) error { got++; return nil }); err != nil {
+							if err := Read(rc, name, f, Limits{}, func(int, *contract.Exchange) error { got++; return nil }); err != nil {
 								b.Fatal(err)
 							}
 							rc.Close()

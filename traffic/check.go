@@ -39,7 +39,7 @@ type Options struct {
 	Each func(v Verdict) error
 	// Unrouted, when set, gets every interaction of no vendor operation, in input order with the verdicts
 	// Each gets (kontrak check lists it as a route-undocumented finding). It runs on one goroutine.
-	Unrouted func(input string, ex *Exchange) error
+	Unrouted func(input string, ex *contract.Exchange) error
 }
 
 // Verdict is one judged interaction.
@@ -82,7 +82,7 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 		v   *Verdict // nil: unrouted
 		err error
 		in  string
-		ex  *Exchange
+		ex  *contract.Exchange
 	}
 	inFlight := 4 * workers
 	jobs := make(chan job, inFlight)
@@ -216,7 +216,7 @@ func readInput(in Input, lim Limits, fn func(record) error) error {
 }
 
 // judge finds the interaction's operation and checks it; nil, nil for a route of no vendor operation.
-func judge(c *contract.Contract, input string, index int, ex *Exchange, opts contract.CheckOptions, ws *contract.Waivers) (v *Verdict, err error) {
+func judge(c *contract.Contract, input string, index int, ex *contract.Exchange, opts contract.CheckOptions, ws *contract.Waivers) (v *Verdict, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			v, err = nil, fmt.Errorf("%s: interaction %d: the check failed (internal error: %v)", input, index, p)
@@ -247,7 +247,7 @@ func newAggregate() *aggregate {
 	return &aggregate{ops: map[*contract.Operation]*report.TrafficOperation{}, drift: map[driftKey]*report.TrafficDrift{}}
 }
 
-func (a *aggregate) add(seq int64, input string, index int, ex *Exchange, v *Verdict) {
+func (a *aggregate) add(seq int64, input string, index int, ex *contract.Exchange, v *Verdict) {
 	a.t.Interactions++
 	if v == nil {
 		a.t.Unrouted++

@@ -10,18 +10,11 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"time"
 
+	"github.com/kontrak/kontrak/cassette"
+	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
-	"github.com/kontrak/kontrak/recorder"
 )
-
-// Exchange is one interaction of traffic, whatever shape it came in: the recorder's exchange and, when the
-// input records it, when it happened.
-type Exchange struct {
-	recorder.Exchange
-	Time time.Time
-}
 
 // Format is an input shape.
 type Format string
@@ -91,7 +84,7 @@ func (l Limits) max() int {
 
 // Read streams the interactions of one input in its format: fn gets each, in input order, with its index
 // (0-based). An error from fn stops the read and is returned as is; other errors name the index.
-func Read(r io.Reader, name string, f Format, lim Limits, fn func(i int, ex *Exchange) error) error {
+func Read(r io.Reader, name string, f Format, lim Limits, fn func(i int, ex *contract.Exchange) error) error {
 	return split(r, name, f, lim, decodeEach(fn))
 }
 
@@ -100,11 +93,11 @@ func Read(r io.Reader, name string, f Format, lim Limits, fn func(i int, ex *Exc
 // the reader only cuts the input (a line or bracket scan) and the decoding runs on every core.
 type record struct {
 	index  int
-	decode func() (*Exchange, error)
+	decode func() (*contract.Exchange, error)
 }
 
 // decodeEach turns a reader of records into a reader of exchanges, decoding in order.
-func decodeEach(fn func(int, *Exchange) error) func(record) error {
+func decodeEach(fn func(int, *contract.Exchange) error) func(record) error {
 	return func(rec record) error {
 		ex, err := rec.decodeSafe()
 		if err != nil {
@@ -115,7 +108,7 @@ func decodeEach(fn func(int, *Exchange) error) func(record) error {
 }
 
 // decodeSafe decodes a record; a panic inside becomes an error naming the interaction.
-func (rec record) decodeSafe() (ex *Exchange, err error) {
+func (rec record) decodeSafe() (ex *contract.Exchange, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			ex, err = nil, fmt.Errorf("interaction %d: unreadable (internal error: %v)", rec.index, p)
@@ -149,23 +142,23 @@ func split(r io.Reader, name string, f Format, lim Limits, fn func(record) error
 	}
 }
 
-// ReadCassette streams a go-vcr v4 cassette through recorder.ReadCassette.
-func ReadCassette(r io.Reader, fn func(i int, ex *Exchange) error) error {
+// ReadCassette streams a go-vcr v4 cassette through cassette.Read.
+func ReadCassette(r io.Reader, fn func(i int, ex *contract.Exchange) error) error {
 	return splitCassette(r, decodeEach(fn))
 }
 
 func splitCassette(r io.Reader, fn func(record) error) error {
-	return recorder.SplitCassette(r, func(item recorder.Item) error {
-		return fn(record{item.Index, func() (*Exchange, error) {
+	return cassette.Split(r, func(item cassette.Item) error {
+		return fn(record{item.Index, func() (*contract.Exchange, error) {
 			it, err := item.Decode()
 			if err != nil {
 				return nil, err
 			}
-			rx, err := recorder.ExchangeOf(it)
+			rx, err := cassette.ExchangeOf(it)
 			if err != nil {
 				return nil, &readError{item.Index, err}
 			}
-			ex := &Exchange{Exchange: rx}
+			ex := &rx
 			normalise(ex, 0)
 			return ex, nil
 		}})
@@ -184,7 +177,7 @@ func (e *readError) Unwrap() error { return e.err }
 // normalise sets Path from URL and decodes a gzip or deflate answer, so that every shape reaches the
 // contract the same way. A Content-Encoding over bytes that are not encoded (a HAR exporter stores the
 // decoded text and keeps the header) is dropped: the body is what the client read.
-func normalise(ex *Exchange, max int) {
+func normalise(ex *contract.Exchange, max int) {
 	if ex.Path == "" && ex.URL != "" {
 		if u, err := url.Parse(ex.URL); err == nil {
 			ex.Path = u.Path

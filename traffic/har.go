@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/contract"
 )
 
 // The parts of a HAR 1.2 entry (http://www.softwareishard.com/blog/har-12-spec/) that kontrak reads.
@@ -62,7 +62,7 @@ type harHeader struct {
 // `content.text` is taken as the body the client read (base64-decoded when `content.encoding` says so);
 // a request's `postData` gives the request body, rebuilt from `params` when it has no text. It never
 // panics: any input is read or refused with an error naming the entry.
-func ReadHAR(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) error {
+func ReadHAR(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) error) error {
 	return splitHAR(r, lim, decodeEach(fn))
 }
 
@@ -166,7 +166,7 @@ func readLog(s *jstream, lim Limits, fn func(record) error) error {
 				return &harError{fmt.Sprintf("HAR: entry %d: %v", i, err)}
 			}
 			index := i
-			if err := fn(record{index, func() (*Exchange, error) {
+			if err := fn(record{index, func() (*contract.Exchange, error) {
 				e, ok := fastEntry(raw)
 				if !ok {
 					e = harEntry{}
@@ -197,7 +197,7 @@ func harHeaders(hs []harHeader) http.Header {
 	return h
 }
 
-func (e *harEntry) exchange(i int, lim Limits) (*Exchange, error) {
+func (e *harEntry) exchange(i int, lim Limits) (*contract.Exchange, error) {
 	if e.Request.Method == "" || e.Request.URL == "" {
 		return nil, errors.New("no request method or url")
 	}
@@ -205,11 +205,11 @@ func (e *harEntry) exchange(i int, lim Limits) (*Exchange, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bad request url: %v", err)
 	}
-	ex := &Exchange{Exchange: recorder.Exchange{
+	ex := &contract.Exchange{
 		ID: i, Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Path: u.Path,
 		RequestHeader: harHeaders(e.Request.Headers), Status: e.Response.Status,
 		Header: harHeaders(e.Response.Headers),
-	}}
+	}
 	if t, err := time.Parse(time.RFC3339Nano, e.StartedDateTime); err == nil {
 		ex.Time = t
 	}

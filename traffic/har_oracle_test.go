@@ -12,9 +12,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/kontrak/kontrak/contract"
 )
 
-func oracleReadHAR(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) (err error) {
+func oracleReadHAR(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("HAR: unreadable (internal error: %v)", p)
@@ -63,7 +64,7 @@ func oracleSkipValue(dec *json.Decoder) error {
 	return dec.Decode(&raw)
 }
 
-func oracleReadLog(dec *json.Decoder, lim Limits, fn func(int, *Exchange) error) error {
+func oracleReadLog(dec *json.Decoder, lim Limits, fn func(int, *contract.Exchange) error) error {
 	if err := oracleExpectDelim(dec, '{', "HAR: log is not an object"); err != nil {
 		return err
 	}
@@ -115,11 +116,11 @@ func FuzzHARSplit(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		type got struct {
 			n  int
-			ex *Exchange
+			ex *contract.Exchange
 		}
 		var a, b []got
-		errA := ReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *Exchange) error { a = append(a, got{i, ex}); return nil })
-		errB := oracleReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *Exchange) error { b = append(b, got{i, ex}); return nil })
+		errA := ReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *contract.Exchange) error { a = append(a, got{i, ex}); return nil })
+		errB := oracleReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *contract.Exchange) error { b = append(b, got{i, ex}); return nil })
 		if errA != nil && errB == nil && !json.Valid(data) {
 			// The oracle stops at the closing of the log and lets a file cut short after it (no closing
 			// brace) pass; the splitter refuses what is not one whole JSON object: a log cut short is

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/contract"
 )
 
 // The field names an NDJSON line may use, in the order they are tried. A dotted name is a field of a
@@ -45,7 +45,7 @@ var ndjsonFields = struct {
 // field says "base64"; headers are an object of strings or arrays of strings, or an array of
 // {"name", "value"}. A line over Limits.MaxInteraction is an error naming it; no line is held after its
 // interaction is delivered. It never panics.
-func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *Exchange) error) error {
+func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) error) error {
 	return splitNDJSON(r, lim, decodeEach(fn))
 }
 
@@ -79,7 +79,7 @@ func splitNDJSON(r io.Reader, lim Limits, fn func(record) error) (err error) {
 		t := bytes.TrimSpace(line)
 		if len(t) > 0 && t[0] != '#' {
 			own, index, no := append([]byte(nil), t...), i, lineNo
-			if err := fn(record{index, func() (*Exchange, error) {
+			if err := fn(record{index, func() (*contract.Exchange, error) {
 				ex, err := ndjsonExchange(own, index, lim)
 				if err != nil {
 					return nil, fmt.Errorf("NDJSON: line %d: %v", no, err)
@@ -190,7 +190,7 @@ func (o *object) str(names []string) (string, string, error) {
 	return s, name, nil
 }
 
-func ndjsonExchange(line []byte, i int, lim Limits) (*Exchange, error) {
+func ndjsonExchange(line []byte, i int, lim Limits) (*contract.Exchange, error) {
 	o, err := parseObject(line)
 	if err != nil {
 		return nil, fmt.Errorf("not a JSON object: %v", err)
@@ -223,7 +223,7 @@ func ndjsonExchange(line []byte, i int, lim Limits) (*Exchange, error) {
 			u.RawQuery = strings.TrimPrefix(q, "?")
 		}
 	}
-	ex := &Exchange{Exchange: recorder.Exchange{ID: i, Method: strings.ToUpper(method), URL: u.String(), Path: u.Path}}
+	ex := &contract.Exchange{ID: i, Method: strings.ToUpper(method), URL: u.String(), Path: u.Path}
 	sv, sname := o.first(ndjsonFields.status)
 	if sv == nil {
 		return nil, errors.New("no status (accepted names: status, status_code, statusCode, response.status, …)")

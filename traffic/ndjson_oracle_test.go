@@ -18,8 +18,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/contract"
 )
 
 // oracleObject is one JSON oracleObject, its values left raw until asked for.
@@ -76,7 +75,7 @@ func (o oracleObject) str(names []string) (string, string, error) {
 	return s, name, nil
 }
 
-func oracleExchange(line []byte, i int, lim Limits) (*Exchange, error) {
+func oracleExchange(line []byte, i int, lim Limits) (*contract.Exchange, error) {
 	var o oracleObject
 	if err := json.Unmarshal(line, &o); err != nil {
 		return nil, fmt.Errorf("not a JSON oracleObject: %v", err)
@@ -110,7 +109,7 @@ func oracleExchange(line []byte, i int, lim Limits) (*Exchange, error) {
 			u.RawQuery = strings.TrimPrefix(q, "?")
 		}
 	}
-	ex := &Exchange{Exchange: recorder.Exchange{ID: i, Method: strings.ToUpper(method), URL: u.String(), Path: u.Path}}
+	ex := &contract.Exchange{ID: i, Method: strings.ToUpper(method), URL: u.String(), Path: u.Path}
 	sv, sname := o.first(ndjsonFields.status)
 	if sv == nil {
 		return nil, errors.New("no status (accepted names: status, status_code, statusCode, response.status, …)")

@@ -15,8 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/report"
 )
 
@@ -31,12 +31,12 @@ func loadContract(t testing.TB) *contract.Contract {
 
 // corpus reads every committed cassette's exchanges, in file order: the synthetic traffic the HAR and
 // NDJSON fixtures are built from.
-func corpus(t testing.TB) []recorder.Exchange {
+func corpus(t testing.TB) []contract.Exchange {
 	t.Helper()
 	files, _ := filepath.Glob("../cassettes/*/*.yaml")
-	var out []recorder.Exchange
+	var out []contract.Exchange
 	for _, f := range files {
-		xs, err := recorder.ReadExchanges(f)
+		xs, err := cassette.ReadExchanges(f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +49,7 @@ func corpus(t testing.TB) []recorder.Exchange {
 }
 
 // other is an interaction of an API no vendor documents: a mixed log has them.
-var other = recorder.Exchange{Method: "GET", URL: "https://internal.example/healthz", Path: "/healthz", Status: 200,
+var other = contract.Exchange{Method: "GET", URL: "https://internal.example/healthz", Path: "/healthz", Status: 200,
 	Header: map[string][]string{"Content-Type": {"text/plain"}}, Body: []byte("ok")}
 
 func gz(b []byte) []byte {
@@ -75,7 +75,7 @@ var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // writeCassette, writeHAR and writeNDJSON write the same exchanges in three shapes. The HAR varies the
 // ways exporters store a body (plain text; base64; decoded text under a gzip header, as browsers do);
 // the NDJSON varies the field names of common exporters and sends some answers gzip-compressed, base64.
-func writeCassette(w io.Writer, xs []recorder.Exchange) {
+func writeCassette(w io.Writer, xs []contract.Exchange) {
 	fmt.Fprintln(w, "---\nversion: 2\ninteractions:")
 	for i, x := range xs {
 		b, _ := json.Marshal(map[string]any{"id": i,
@@ -85,7 +85,7 @@ func writeCassette(w io.Writer, xs []recorder.Exchange) {
 	}
 }
 
-func writeHAR(w io.Writer, xs []recorder.Exchange) {
+func writeHAR(w io.Writer, xs []contract.Exchange) {
 	var entries []map[string]any
 	for i, x := range xs {
 		content := map[string]any{"size": len(x.Body), "mimeType": x.Header.Get("Content-Type"), "text": string(x.Body)}
@@ -113,7 +113,7 @@ func writeHAR(w io.Writer, xs []recorder.Exchange) {
 		"creator": map[string]any{"name": "kontrak-test", "version": "1"}, "pages": []any{}, "entries": entries}})
 }
 
-func writeNDJSON(w io.Writer, xs []recorder.Exchange) {
+func writeNDJSON(w io.Writer, xs []contract.Exchange) {
 	enc := json.NewEncoder(w)
 	for i, x := range xs {
 		var line map[string]any
@@ -152,8 +152,8 @@ func checkBytes(t testing.TB, c *contract.Contract, name string, f Format, data 
 }
 
 // withOthers mixes an interaction of another API in after every fifth.
-func withOthers(xs []recorder.Exchange) []recorder.Exchange {
-	var out []recorder.Exchange
+func withOthers(xs []contract.Exchange) []contract.Exchange {
+	var out []contract.Exchange
 	for i, x := range xs {
 		out = append(out, x)
 		if i%5 == 4 {
@@ -199,8 +199,8 @@ func TestSameVerdictsInEveryShape(t *testing.T) {
 }
 
 // drifted returns broken copies of committed answers: an undocumented status, a body that is not JSON.
-func drifted(t testing.TB, xs []recorder.Exchange) []recorder.Exchange {
-	var out []recorder.Exchange
+func drifted(t testing.TB, xs []contract.Exchange) []contract.Exchange {
+	var out []contract.Exchange
 	for _, x := range xs[:40] {
 		if x.Status != 200 {
 			continue
@@ -214,7 +214,7 @@ func drifted(t testing.TB, xs []recorder.Exchange) []recorder.Exchange {
 	return out
 }
 
-func fuzzSeeds(f *testing.F, write func(io.Writer, []recorder.Exchange)) {
+func fuzzSeeds(f *testing.F, write func(io.Writer, []contract.Exchange)) {
 	xs := corpus(f)
 	for _, n := range []int{1, 3, 7} {
 		var b bytes.Buffer
@@ -283,7 +283,7 @@ func TestNDJSONLineLimit(t *testing.T) {
 func TestStrictRoutes(t *testing.T) {
 	c := loadContract(t)
 	var nd bytes.Buffer
-	writeNDJSON(&nd, []recorder.Exchange{other})
+	writeNDJSON(&nd, []contract.Exchange{other})
 	_, err := Check(c, []Input{{Name: "in", Format: NDJSON, Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(nd.Bytes())), nil }}}, Options{StrictRoutes: true})
 	var ue *UnroutedError
 	if !errors.As(err, &ue) || ue.Path != "/healthz" || ue.Index != 0 {

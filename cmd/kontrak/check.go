@@ -13,7 +13,6 @@ import (
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
-	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/report"
 )
 
@@ -237,7 +236,7 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 }
 
 // routeUndocumented is the finding of an interaction whose method and path match no operation of any spec.
-func routeUndocumented(ix *recorder.Exchange) contract.Finding {
+func routeUndocumented(ix *contract.Exchange) contract.Finding {
 	got := ix.Method + " " + ix.Path
 	return contract.Finding{ID: contract.RouteUndocumented, Severity: contract.Breaking,
 		Expected: "the method and path of a documented operation", Actual: got,

@@ -126,9 +126,9 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 	if listing {
 		// A cassette's interaction of no documented route is one route-undocumented finding in the
 		// listing; the others are still judged.
-		topts.Unrouted = func(input string, ex *traffic.Exchange) error {
+		topts.Unrouted = func(input string, ex *contract.Exchange) error {
 			unrouted = true
-			return topts.Each(traffic.Verdict{Input: input, ID: ex.ID, Findings: []contract.Finding{routeUndocumented(&ex.Exchange)}})
+			return topts.Each(traffic.Verdict{Input: input, ID: ex.ID, Findings: []contract.Finding{routeUndocumented(ex)}})
 		}
 	}
 	if os.Getenv("GOGC") == "" {

@@ -20,8 +20,8 @@ import (
 	"github.com/pb33f/libopenapi/datamodel"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
 )
 
 // otherToolsExceptions is the committed list of the interactions where libopenapi-validator and kontrak
@@ -107,7 +107,7 @@ func TestOtherToolsAgree(t *testing.T) {
 	for _, file := range files {
 		rel, _ := filepath.Rel(root, file)
 		rel = filepath.ToSlash(rel)
-		ixs, err := recorder.ReadExchanges(file)
+		ixs, err := cassette.ReadExchanges(file)
 		if err != nil {
 			t.Fatal(err)
 		}

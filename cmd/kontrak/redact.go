@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/kontrak/kontrak/client"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/redact"
 )
 
 func init() {
@@ -30,10 +30,10 @@ func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	if len(files) == 0 {
 		return usagef("no input: give the CASSETTE.yaml files to redact in place")
 	}
-	// The check before anything is written streams each file (recorder.CheckFile); RedactFile itself
+	// The check before anything is written streams each file (redact.CheckFile); RedactFile itself
 	// holds one cassette at a time, since it rewrites the file whole.
 	for _, f := range files {
-		if err := recorder.CheckFile(f); err != nil {
+		if err := redact.CheckFile(f); err != nil {
 			return usageError{err.Error()}
 		}
 	}
@@ -43,7 +43,7 @@ func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	}
 	rules := client.RedactRules(c)
 	for _, f := range files {
-		changed, err := recorder.RedactFile(f, rules)
+		changed, err := redact.RedactFile(f, rules)
 		if err != nil {
 			return err
 		}

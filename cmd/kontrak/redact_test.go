@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
 )
 
 // canaryRequest is op's request with a planted value in every credential and the image in the clear: a
@@ -79,7 +79,7 @@ func canaryCassettes(t *testing.T, c *contract.Contract, dir string) (examples, 
 	jpg, pngBytes := testImage(t, "jpeg"), testImage(t, "png")
 	planted := map[string]string{"nik": plantedNIK, "name": plantedName, "address": plantedAddr, "place": plantedPlace,
 		"placedate": plantedPlace + ", 17-08-1990"}
-	var withExamples, without []*cassette.Interaction
+	var withExamples, without []*vcr.Interaction
 	for _, v := range c.Vendors() {
 		for _, op := range v.Operations {
 			ct, body, headers, rawURL := canaryRequest(t, op, jpg, pngBytes)
@@ -159,8 +159,8 @@ func TestRedactThenScan(t *testing.T) {
 				t.Errorf("%s still holds the canary %.16s…", f, canary)
 			}
 		}
-		cs, p, err := recorder.Load(f)
-		if err != nil || p.Kind != recorder.ProvenanceDerived {
+		cs, p, err := cassette.Load(f)
+		if err != nil || p.Kind != cassette.ProvenanceDerived {
 			t.Fatalf("%s: %v, provenance %+v: the redacted file must load and keep its provenance", f, err, p)
 		}
 		for _, i := range cs.Interactions {

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/client"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/redact"
 )
 
 func init() {
@@ -49,11 +49,11 @@ func runScan(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	rules := client.ScanRules(c)
-	// Each cassette is streamed (recorder.ScanFile: memory bounded by its largest interaction); only the
+	// Each cassette is streamed (redact.ScanFile: memory bounded by its largest interaction); only the
 	// leaks are kept, and printed once every file has read to its end.
-	var found [][]recorder.Leak
+	var found [][]redact.Leak
 	for _, f := range files {
-		ls, err := recorder.ScanFile(f, rules)
+		ls, err := redact.ScanFile(f, rules)
 		if err != nil {
 			return usageError{err.Error()}
 		}

@@ -19,10 +19,11 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/specimen"
 )
 
@@ -128,7 +129,7 @@ func answerWith(t *testing.T, base []byte, values map[string]any) string {
 }
 
 // exchange is a recorded interaction of op; headers are name, value pairs.
-func exchange(op *contract.Operation, contentType, body string, status int, answer string, headers ...string) *cassette.Interaction {
+func exchange(op *contract.Operation, contentType, body string, status int, answer string, headers ...string) *vcr.Interaction {
 	h := http.Header{}
 	if contentType != "" {
 		h.Set("Content-Type", contentType)
@@ -136,9 +137,9 @@ func exchange(op *contract.Operation, contentType, body string, status int, answ
 	for i := 0; i+1 < len(headers); i += 2 {
 		h.Set(headers[i], headers[i+1])
 	}
-	return &cassette.Interaction{
-		Request: cassette.Request{Method: op.Method, URL: "https://vendor.example.invalid" + op.Path, Headers: h, Body: body, ContentLength: int64(len(body))},
-		Response: cassette.Response{Code: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)), Body: answer,
+	return &vcr.Interaction{
+		Request: vcr.Request{Method: op.Method, URL: "https://vendor.example.invalid" + op.Path, Headers: h, Body: body, ContentLength: int64(len(body))},
+		Response: vcr.Response{Code: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)), Body: answer,
 			ContentLength: int64(len(answer)), Headers: http.Header{"Content-Type": {"application/json"}}},
 	}
 }
@@ -160,9 +161,9 @@ func multipartWith(t *testing.T, field string, content []byte, extra ...string) 
 }
 
 // writeCassetteFile writes a cassette as the recorder does: the provenance block, then go-vcr's YAML.
-func writeCassetteFile(t *testing.T, file string, is ...*cassette.Interaction) {
+func writeCassetteFile(t *testing.T, file string, is ...*vcr.Interaction) {
 	t.Helper()
-	c := cassette.New(strings.TrimSuffix(file, ".yaml"))
+	c := vcr.New(strings.TrimSuffix(file, ".yaml"))
 	for n, i := range is {
 		i.ID = n
 	}
@@ -171,7 +172,7 @@ func writeCassetteFile(t *testing.T, file string, is ...*cassette.Interaction) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head := recorder.Provenance{Kind: recorder.ProvenanceDerived, Source: "https://example.invalid/kontrak-test", Scenario: "leak-scan-test"}.Header()
+	head := cassette.Provenance{Kind: cassette.ProvenanceDerived, Source: "https://example.invalid/kontrak-test", Scenario: "leak-scan-test"}.Header()
 	if err := os.WriteFile(file, append(append(head, "---\n"...), data...), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +217,7 @@ func leakCassettes(t *testing.T, c *contract.Contract, dir string) (lines, plant
 
 	for _, tc := range []struct {
 		name, kind, where, value string
-		ix                       *cassette.Interaction
+		ix                       *vcr.Interaction
 	}{
 		{"nik", "nik", piiPointer(nikOp, "nik") + " in the answer", plantedNIK,
 			exchange(nikOp, "", "", 200, answerWith(t, nil, map[string]any{piiPointer(nikOp, "nik"): plantedNIK}))},
@@ -242,13 +243,13 @@ func leakCassettes(t *testing.T, c *contract.Contract, dir string) (lines, plant
 // cleanCassettes writes what must pass: every documented example as an answer (a vendor's own example
 // values are public), and synthetic values at every personal-data pointer, with redacted requests.
 func cleanCassettes(t *testing.T, c *contract.Contract, dir string) []string {
-	var examples, synthetic []*cassette.Interaction
-	img := recorder.ImageDescriptor(testImage(t, "png"))
+	var examples, synthetic []*vcr.Interaction
+	img := cassette.ImageDescriptor(testImage(t, "png"))
 	for _, v := range c.Vendors() {
 		for _, op := range v.Operations {
 			var headers []string
 			for _, sc := range op.Security {
-				headers = append(headers, sc.Header, recorder.Redacted)
+				headers = append(headers, sc.Header, redact.Redacted)
 			}
 			body, ct := "", op.RequestContentType
 			if f, _ := op.ImageField(); f != "" {

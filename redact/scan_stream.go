@@ -1,4 +1,4 @@
-package recorder
+package redact
 
 import (
 	"errors"
@@ -8,7 +8,9 @@ import (
 	"os"
 	"strings"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	"github.com/kontrak/kontrak/cassette"
+	"github.com/kontrak/kontrak/internal/wire"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // ScanFile scans one cassette file as Scan does, streamed interaction by interaction by ReadCassette: its
@@ -32,7 +34,7 @@ func ScanFile(file string, r ScanRules) ([]Leak, error) {
 func ScanReader(file string, in io.Reader, r ScanRules) ([]Leak, error) {
 	rs := newRuleSet(r.RedactRules)
 	var out []Leak
-	err := ReadCassette(in, func(_ int, i *cassette.Interaction) error {
+	err := cassette.Read(in, func(_ int, i *vcr.Interaction) error {
 		out = append(out, scanInteraction(rs, r, file, i)...)
 		return nil
 	})
@@ -42,17 +44,17 @@ func ScanReader(file string, in io.Reader, r ScanRules) ([]Leak, error) {
 	return out, nil
 }
 
-// StreamError names the file in an error of ReadCassette, as Load names it: "FILE: not a go-vcr v4
+// StreamError names the file in an error of cassette.Read, as cassette.Load names it: "FILE: not a go-vcr v4
 // cassette: …".
 func StreamError(file string, err error) error {
-	msg := oneLine(err.Error())
+	msg := wire.OneLine(err.Error())
 	if !strings.HasPrefix(msg, "not a go-vcr v4 cassette") {
 		msg = "not a go-vcr v4 cassette: " + strings.TrimPrefix(msg, "cassette: ")
 	}
 	return fmt.Errorf("%s: %s", file, msg)
 }
 
-// CheckFile reads a cassette file to its end with ReadCassette, decoding every interaction, and keeps
+// CheckFile reads a cassette file to its end with cassette.Read, decoding every interaction, and keeps
 // nothing: the streaming test that a file is a cassette, before anything is changed or judged.
 func CheckFile(file string) error {
 	f, err := os.Open(file)
@@ -64,7 +66,7 @@ func CheckFile(file string) error {
 		return fmt.Errorf("%s: cannot read cassette: %v", file, err)
 	}
 	defer f.Close()
-	if err := ReadCassette(f, func(int, *cassette.Interaction) error { return nil }); err != nil {
+	if err := cassette.Read(f, func(int, *vcr.Interaction) error { return nil }); err != nil {
 		return StreamError(file, err)
 	}
 	return nil

@@ -1,4 +1,4 @@
-package recorder
+package cassette
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 func committedCassettes(t testing.TB) []string {
@@ -21,10 +21,10 @@ func committedCassettes(t testing.TB) []string {
 	return files
 }
 
-func streamAll(data []byte) ([]*cassette.Interaction, []int, error) {
-	var out []*cassette.Interaction
+func streamAll(data []byte) ([]*vcr.Interaction, []int, error) {
+	var out []*vcr.Interaction
 	var idx []int
-	err := ReadCassette(bytes.NewReader(data), func(i int, it *cassette.Interaction) error {
+	err := Read(bytes.NewReader(data), func(i int, it *vcr.Interaction) error {
 		out = append(out, it)
 		idx = append(idx, i)
 		return nil
@@ -51,7 +51,7 @@ func TestReadCassetteMatchesGoVCR(t *testing.T) {
 			if idx[i] != i {
 				t.Errorf("%s: index %d delivered as %d", f, i, idx[i])
 			}
-			if d := cmp.Diff(c.Interactions[i], got[i], cmpopts.IgnoreUnexported(cassette.Interaction{})); d != "" {
+			if d := cmp.Diff(c.Interactions[i], got[i], cmpopts.IgnoreUnexported(vcr.Interaction{})); d != "" {
 				t.Errorf("%s interaction %d (-go-vcr +stream):\n%s", f, i, d)
 			}
 		}
@@ -106,6 +106,6 @@ func FuzzReadCassette(f *testing.F) {
 	}
 	f.Add([]byte("version: 2\ninteractions: [~]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_ = ReadCassette(bytes.NewReader(data), func(int, *cassette.Interaction) error { return nil })
+		_ = Read(bytes.NewReader(data), func(int, *vcr.Interaction) error { return nil })
 	})
 }

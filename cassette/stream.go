@@ -1,4 +1,4 @@
-package recorder
+package cassette
 
 import (
 	"bufio"
@@ -9,11 +9,13 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
-// ReadCassette streams a go-vcr v4 cassette interaction by interaction: fn gets each interaction, in file
+// Read streams a go-vcr v4 cassette interaction by interaction: fn gets each interaction, in file
 // order, with its index in the file (0-based; the interaction's own ID is it.ID). Memory is bounded by the
 // largest single interaction, not the file: the file is never decoded as one YAML tree. go-vcr's own
 // loader builds a node tree of the whole file (2.5 GB for a 93 MB cassette); this reader splits the
@@ -23,11 +25,11 @@ import (
 // the `interactions` value (flow style, `[]`), decodes that value whole. An error from fn stops the read
 // and is returned as is; every other error names the interaction index. A missing version, or one other
 // than go-vcr v4's, is an error — reported at the end when `version` comes after the interactions.
-// ReadCassette never panics on any input.
+// Read never panics on any input.
 //
 // It is the one streaming reader of cassettes: check, scan and redact (RedactFile) all read through it.
-func ReadCassette(r io.Reader, fn func(i int, it *cassette.Interaction) error) error {
-	return SplitCassette(r, func(item Item) error {
+func Read(r io.Reader, fn func(i int, it *vcr.Interaction) error) error {
+	return Split(r, func(item Item) error {
 		it, err := item.Decode()
 		if err != nil {
 			return err
@@ -36,18 +38,18 @@ func ReadCassette(r io.Reader, fn func(i int, it *cassette.Interaction) error) e
 	})
 }
 
-// An Item is one interaction of a cassette as SplitCassette cut it, not yet decoded: Decode reads it.
+// An Item is one interaction of a cassette as Split cut it, not yet decoded: Decode reads it.
 // Items are independent of each other and of the reader, so they can be decoded on any goroutine.
 type Item struct {
 	Index int // in the file, 0-based
 	Line  int // of its first line
 	doc   []byte
-	it    *cassette.Interaction // already decoded (a flow sequence)
+	it    *vcr.Interaction // already decoded (a flow sequence)
 }
 
 // Decode reads the item: go-vcr's own layout by a fast reader, anything else by the YAML decoder (the
 // two agree wherever the fast reader reads). The error names the interaction and its line.
-func (item Item) Decode() (it *cassette.Interaction, err error) {
+func (item Item) Decode() (it *vcr.Interaction, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			it, err = nil, fmt.Errorf("interaction %d (line %d): unreadable (internal error: %v)", item.Index, item.Line, p)
@@ -56,7 +58,7 @@ func (item Item) Decode() (it *cassette.Interaction, err error) {
 	it = item.it
 	if item.doc != nil {
 		if it, err = decodeItem(item.doc); err != nil {
-			return nil, fmt.Errorf("interaction %d (line %d): %s", item.Index, item.Line, oneLine(err.Error()))
+			return nil, fmt.Errorf("interaction %d (line %d): %s", item.Index, item.Line, wire.OneLine(err.Error()))
 		}
 	}
 	if it == nil {
@@ -65,10 +67,10 @@ func (item Item) Decode() (it *cassette.Interaction, err error) {
 	return it, nil
 }
 
-// SplitCassette is ReadCassette's first half: it cuts the file into its items, in file order, without
-// decoding them (a line scan; the YAML of an item is read by Item.Decode). It checks what ReadCassette
+// Split is Read's first half: it cuts the file into its items, in file order, without
+// decoding them (a line scan; the YAML of an item is read by Item.Decode). It checks what Read
 // checks of the file as a whole: the version, one interactions key, at least one item.
-func SplitCassette(r io.Reader, fn func(Item) error) (err error) {
+func Split(r io.Reader, fn func(Item) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("cassette: unreadable (internal error: %v)", p)
@@ -140,8 +142,8 @@ func (s *cassetteStream) run() error {
 	switch {
 	case s.version == nil:
 		return errors.New("not a go-vcr v4 cassette: no version")
-	case *s.version != cassette.CassetteFormatVersion:
-		return fmt.Errorf("not a go-vcr v4 cassette: version %d, want %d", *s.version, cassette.CassetteFormatVersion)
+	case *s.version != vcr.CassetteFormatVersion:
+		return fmt.Errorf("not a go-vcr v4 cassette: version %d, want %d", *s.version, vcr.CassetteFormatVersion)
 	}
 	return nil
 }
@@ -226,9 +228,9 @@ func (s *cassetteStream) handle(line []byte) error {
 
 // flow decodes an `interactions` value written on its own line ([] or a flow sequence).
 func (s *cassetteStream) flow(value []byte) error {
-	var items []*cassette.Interaction
+	var items []*vcr.Interaction
 	if err := yaml.Unmarshal(value, &items); err != nil {
-		return fmt.Errorf("not a go-vcr v4 cassette: line %d: interactions: %s", s.lineNo, oneLine(err.Error()))
+		return fmt.Errorf("not a go-vcr v4 cassette: line %d: interactions: %s", s.lineNo, wire.OneLine(err.Error()))
 	}
 	for _, it := range items {
 		if err := s.deliver(Item{Line: s.lineNo, it: it}); err != nil {
@@ -257,12 +259,12 @@ func (s *cassetteStream) deliver(item Item) error {
 
 // ExchangeOf reads one go-vcr interaction as the contract reads it. The error (a URL that does not parse)
 // names nothing: the caller knows the file and the index.
-func ExchangeOf(i *cassette.Interaction) (Exchange, error) {
+func ExchangeOf(i *vcr.Interaction) (contract.Exchange, error) {
 	u, err := url.Parse(i.Request.URL)
 	if err != nil {
-		return Exchange{}, fmt.Errorf("bad URL: %v", err)
+		return contract.Exchange{}, fmt.Errorf("bad URL: %v", err)
 	}
-	return Exchange{
+	return contract.Exchange{
 		ID: i.ID, Method: i.Request.Method, URL: i.Request.URL, Path: u.Path,
 		RequestHeader: i.Request.Headers, RequestBody: []byte(i.Request.Body),
 		Status: i.Response.Code, Header: i.Response.Headers, Body: []byte(i.Response.Body),

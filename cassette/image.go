@@ -1,4 +1,4 @@
-package recorder
+package cassette
 
 import (
 	"crypto/sha256"
@@ -62,9 +62,9 @@ func ParseImageDescriptor(s string) (sha string, ok bool) {
 	return sha, true
 }
 
-// imageHash is the canonical form of an image in a match: the same for the image's bytes, its base64 and
+// ImageHash is the canonical form of an image in a match: the same for the image's bytes, its base64 and
 // its descriptor.
-func imageHash(b []byte) string {
+func ImageHash(b []byte) string {
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }

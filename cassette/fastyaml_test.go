@@ -1,4 +1,4 @@
-package recorder
+package cassette
 
 import (
 	"bytes"
@@ -9,14 +9,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
-// items are the items ReadCassette decodes (the dash turned into a space), as SplitCassette cuts them.
+// items are the items Read decodes (the dash turned into a space), as Split cuts them.
 func items(t testing.TB, data []byte) [][]byte {
 	t.Helper()
 	var out [][]byte
-	if err := SplitCassette(bytes.NewReader(data), func(item Item) error {
+	if err := Split(bytes.NewReader(data), func(item Item) error {
 		if item.doc != nil {
 			out = append(out, item.doc)
 		}
@@ -39,11 +39,11 @@ func TestFastItemReadsCommittedCassettes(t *testing.T) {
 				t.Errorf("%s item %d: the fast reader fell back:\n%s", f, i, item)
 				continue
 			}
-			var want *cassette.Interaction
+			var want *vcr.Interaction
 			if err := yaml.Unmarshal(item, &want); err != nil {
 				t.Fatalf("%s item %d: %v", f, i, err)
 			}
-			if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(cassette.Interaction{})); d != "" {
+			if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(vcr.Interaction{})); d != "" {
 				t.Errorf("%s item %d (-yaml +fast):\n%s", f, i, d)
 			}
 			n++
@@ -92,11 +92,11 @@ func TestFastItemShapes(t *testing.T) {
 			if it.Response.Body != tc.want {
 				t.Fatalf("body %q, want %q", it.Response.Body, tc.want)
 			}
-			var want *cassette.Interaction
+			var want *vcr.Interaction
 			if err := yaml.Unmarshal(doc, &want); err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(want, it, cmpopts.IgnoreUnexported(cassette.Interaction{})); d != "" {
+			if d := cmp.Diff(want, it, cmpopts.IgnoreUnexported(vcr.Interaction{})); d != "" {
 				t.Errorf("(-yaml +kontrak):\n%s", d)
 			}
 		})
@@ -123,11 +123,11 @@ func FuzzFastItem(f *testing.F) {
 		if !ok {
 			return
 		}
-		var want *cassette.Interaction
+		var want *vcr.Interaction
 		if err := yaml.Unmarshal(doc, &want); err != nil {
 			t.Fatalf("fast path read what YAML refuses (%v):\n%q", err, doc)
 		}
-		if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(cassette.Interaction{})); d != "" {
+		if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(vcr.Interaction{})); d != "" {
 			t.Fatalf("fast path reads otherwise (-yaml +fast):\n%s\n%q", d, doc)
 		}
 	})

@@ -1,4 +1,4 @@
-package recorder
+package redact
 
 import (
 	"crypto/sha256"
@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/specimen"
 )
 
@@ -83,42 +84,42 @@ func loadPIITable(data []byte) (*piiTable, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&t); err != nil {
-		return nil, fmt.Errorf("recorder/pii_rules.yaml: %s", oneLine(err.Error()))
+		return nil, fmt.Errorf("redact/pii_rules.yaml: %s", wire.OneLine(err.Error()))
 	}
 	if t.MaxDepth < 1 || t.Token.MinLength < 8 || t.Token.MaxLength < t.Token.MinLength || t.Token.MinBitsPerChar <= 0 {
-		return nil, fmt.Errorf("recorder/pii_rules.yaml: maxDepth and token need positive values")
+		return nil, fmt.Errorf("redact/pii_rules.yaml: maxDepth and token need positive values")
 	}
 	known := map[string]bool{kindCredential: true, kindFreeText: true, kindImageRef: true, kindPlaceDate: true,
 		specimen.KindNIK: true, specimen.KindName: true, specimen.KindAddress: true, specimen.KindDate: true,
 		specimen.KindPlace: true, specimen.KindText: true}
 	for n, r := range t.Names {
 		if !known[r.Kind] {
-			return nil, fmt.Errorf("recorder/pii_rules.yaml: names[%d]: unknown kind %q", n, r.Kind)
+			return nil, fmt.Errorf("redact/pii_rules.yaml: names[%d]: unknown kind %q", n, r.Kind)
 		}
 		if r.Reason == "" || len(r.Any)+len(r.All) == 0 {
-			return nil, fmt.Errorf("recorder/pii_rules.yaml: names[%d] (%s): needs words (any or all) and a reason", n, r.Kind)
+			return nil, fmt.Errorf("redact/pii_rules.yaml: names[%d] (%s): needs words (any or all) and a reason", n, r.Kind)
 		}
 		for _, s := range r.Sides {
 			if s != "request" && s != "answer" {
-				return nil, fmt.Errorf("recorder/pii_rules.yaml: names[%d] (%s): side %q: want request or answer", n, r.Kind, s)
+				return nil, fmt.Errorf("redact/pii_rules.yaml: names[%d] (%s): side %q: want request or answer", n, r.Kind, s)
 			}
 		}
 	}
 	ids := map[string]bool{}
 	for n, c := range t.Content {
 		if c.Reason == "" {
-			return nil, fmt.Errorf("recorder/pii_rules.yaml: content[%d] (%s): needs a reason", n, c.ID)
+			return nil, fmt.Errorf("redact/pii_rules.yaml: content[%d] (%s): needs a reason", n, c.ID)
 		}
 		ids[c.ID] = true
 	}
 	for _, id := range contentDetectors {
 		if !ids[id] {
-			return nil, fmt.Errorf("recorder/pii_rules.yaml: content: detector %q is implemented but not listed", id)
+			return nil, fmt.Errorf("redact/pii_rules.yaml: content: detector %q is implemented but not listed", id)
 		}
 		delete(ids, id)
 	}
 	for id := range ids {
-		return nil, fmt.Errorf("recorder/pii_rules.yaml: content: %q is listed but no detector implements it", id)
+		return nil, fmt.Errorf("redact/pii_rules.yaml: content: %q is listed but no detector implements it", id)
 	}
 	return &t, nil
 }

@@ -1,4 +1,4 @@
-package recorder
+package redact
 
 import (
 	"os"
@@ -7,18 +7,19 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	"github.com/kontrak/kontrak/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // ScanFile streams; its leaks are Scan's of the loaded cassette, interaction by interaction, for a leaky
 // cassette of every redaction case (before redaction) and for every cassette of the repository.
 func TestScanFileIsScan(t *testing.T) {
-	c := &cassette.Cassette{Version: cassette.CassetteFormatVersion}
+	c := &vcr.Cassette{Version: vcr.CassetteFormatVersion}
 	for n, tc := range redactCases(t) {
 		tc.in.ID = n
 		c.Interactions = append(c.Interactions, tc.in)
 	}
-	data, err := marshalCassette(c)
+	data, err := cassette.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestScanFileIsScan(t *testing.T) {
 		t.Fatal("no cassettes in ../cassettes")
 	}
 	for _, f := range append([]string{leaky}, files...) {
-		loaded, _, err := Load(f)
+		loaded, _, err := cassette.Load(f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package recorder
+package redact
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/kontrak/kontrak/internal/wire"
 )
@@ -99,7 +99,7 @@ type rewriteFunc func(l leaf) (string, bool)
 // A body in a Content-Encoding of gzip or deflate, or that opens with a UTF-8 byte order mark, is walked
 // decoded. With normalize (redaction), it is also stored decoded, its Content-Encoding header dropped, and
 // the returned notes say so, one a body; without (the scan), nothing is written but what fn replaces.
-func rewriteInteraction(i *cassette.Interaction, fn rewriteFunc, normalize bool) (notes []string) {
+func rewriteInteraction(i *vcr.Interaction, fn rewriteFunc, normalize bool) (notes []string) {
 	rq := &i.Request
 	rewriteHeaders(sideRequest, rq.Headers, fn)
 	if s, ok := rewriteURL(rq.URL, fn); ok {
@@ -141,10 +141,10 @@ func rewriteEncodedBody(s side, h map[string][]string, body *string, length *int
 	case undecodable != "":
 		// The body was read as it came, and is now written changed: under its header, a later read
 		// might decode the new bytes (raw deflate reads much), so the header goes, and the note says so.
-		deleteHeader(h, "Content-Encoding")
+		wire.DeleteHeader(h, "Content-Encoding")
 		how = strings.TrimPrefix(how+"; body did not decode as Content-Encoding "+undecodable+": stored as read, the header dropped", "; ")
 	case how != "" && how != bomNote:
-		deleteHeader(h, "Content-Encoding")
+		wire.DeleteHeader(h, "Content-Encoding")
 	}
 	fixLength(length, h, out)
 	return how
@@ -156,7 +156,7 @@ const bomNote = "body opened with a UTF-8 byte order mark: stored without it"
 // raw) and it decodes, without a leading UTF-8 byte order mark; and what was undone, "" for nothing. A
 // body that does not decode as its header says is read as it is, and undecodable names that encoding.
 func decodeBody(h map[string][]string, body string) (_, how, undecodable string) {
-	switch enc := strings.ToLower(strings.TrimSpace(headerValue(h, "Content-Encoding"))); enc {
+	switch enc := strings.ToLower(strings.TrimSpace(wire.HeaderValue(h, "Content-Encoding"))); enc {
 	case "gzip", "x-gzip", "deflate":
 		if d, err := wire.DecodeContentEncoding(enc, []byte(body)); err == nil {
 			body, how = string(d), "body was Content-Encoding "+enc+": stored decoded, the header dropped"
@@ -180,25 +180,6 @@ func decodeBody(h map[string][]string, body string) (_, how, undecodable string)
 
 // headerValue is a header's first value, its name compared in any case: a cassette written by hand, or by
 // another tool, may keep "content-type" as it was sent.
-func headerValue(h map[string][]string, name string) string {
-	if v, ok := h[name]; ok && len(v) > 0 {
-		return v[0]
-	}
-	for k, v := range h {
-		if strings.EqualFold(k, name) && len(v) > 0 {
-			return v[0]
-		}
-	}
-	return ""
-}
-
-func deleteHeader(h map[string][]string, name string) {
-	for k := range h {
-		if strings.EqualFold(k, name) {
-			delete(h, k)
-		}
-	}
-}
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
@@ -283,7 +264,7 @@ func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (st
 	if body == "" {
 		return body, false
 	}
-	mt, params := contentType(h)
+	mt, params := wire.ContentType(h)
 	switch {
 	case wire.IsJSONMedia(mt) || s == sideAnswer && mt != wire.MediaForm && mt != wire.MediaMultipart && wire.LooksJSON([]byte(body)):
 		out, ok, valid, deep := rewriteJSON(s, body, fn)

@@ -1,4 +1,4 @@
-package recorder
+package redact
 
 import (
 	"bytes"
@@ -22,8 +22,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/cassette"
+	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/specimen"
 )
 
@@ -82,18 +84,18 @@ func synthJPEG(t testing.TB) []byte {
 }
 
 // interaction builds a recorded exchange; headers are name, value pairs of the request.
-func interaction(method, rawURL, contentType, body, answer string, headers ...string) *cassette.Interaction {
+func interaction(method, rawURL, contentType, body, answer string, headers ...string) *vcr.Interaction {
 	rq := recorded(method, rawURL, contentType, body, headers...)
 	rq.ContentLength = int64(len(body))
-	return &cassette.Interaction{
+	return &vcr.Interaction{
 		Request: rq,
-		Response: cassette.Response{Code: 200, Status: "200 OK", Body: answer, ContentLength: int64(len(answer)),
+		Response: vcr.Response{Code: 200, Status: "200 OK", Body: answer, ContentLength: int64(len(answer)),
 			Headers: http.Header{"Content-Type": {"application/json"}}},
 	}
 }
 
 // clone copies an interaction deeply enough for redaction, which writes headers, forms and strings.
-func clone(i *cassette.Interaction) *cassette.Interaction {
+func clone(i *vcr.Interaction) *vcr.Interaction {
 	c := *i
 	c.Request.Headers = i.Request.Headers.Clone()
 	c.Response.Headers = i.Response.Headers.Clone()
@@ -106,7 +108,7 @@ func clone(i *cassette.Interaction) *cassette.Interaction {
 	return &c
 }
 
-func dump(t testing.TB, i *cassette.Interaction) string {
+func dump(t testing.TB, i *vcr.Interaction) string {
 	t.Helper()
 	b, err := yaml.Marshal(i)
 	if err != nil {
@@ -115,7 +117,7 @@ func dump(t testing.TB, i *cassette.Interaction) string {
 	return string(b)
 }
 
-func redacted(t testing.TB, r RedactRules, i *cassette.Interaction) *cassette.Interaction {
+func redacted(t testing.TB, r RedactRules, i *vcr.Interaction) *vcr.Interaction {
 	t.Helper()
 	out := clone(i)
 	if err := Redactor(r)(out); err != nil {
@@ -149,8 +151,8 @@ func parts(t testing.TB, h http.Header, body string) map[string]string {
 // redactCases are hand-built interactions and what redaction must make of them.
 func redactCases(t testing.TB) []struct {
 	reason string
-	in     *cassette.Interaction
-	check  func(t *testing.T, in, got *cassette.Interaction)
+	in     *vcr.Interaction
+	check  func(t *testing.T, in, got *vcr.Interaction)
 } {
 	jpg, png := synthJPEG(t), synthPNG(t, 5, 4, false)
 	jpg64, png64 := base64.StdEncoding.EncodeToString(jpg), base64.StdEncoding.EncodeToString(png)
@@ -169,13 +171,13 @@ func redactCases(t testing.TB) []struct {
 
 	return []struct {
 		reason string
-		in     *cassette.Interaction
-		check  func(t *testing.T, in, got *cassette.Interaction)
+		in     *vcr.Interaction
+		check  func(t *testing.T, in, got *vcr.Interaction)
 	}{
 		{"credential headers become REDACTED whatever their case, any Authorization too; an empty one stays empty; others stay",
 			interaction("GET", "https://api.example.invalid/v1/status", "", "", `{}`,
 				"X-API-KEY", canaryKey, "Authorization", canaryBearer, "X-Secondary-Key", "", "User-Agent", "kontrak-test"),
-			func(t *testing.T, _, got *cassette.Interaction) {
+			func(t *testing.T, _, got *vcr.Interaction) {
 				want := http.Header{"X-Api-Key": {Redacted}, "Authorization": {Redacted}, "X-Secondary-Key": {""}, "User-Agent": {"kontrak-test"}}
 				if !reflect.DeepEqual(got.Request.Headers, want) {
 					t.Errorf("headers %v, want %v", got.Request.Headers, want)
@@ -183,7 +185,7 @@ func redactCases(t testing.TB) []struct {
 			}},
 		{"a credential query value becomes REDACTED; the other parameters keep their order and the fragment stays",
 			interaction("GET", "https://api.example.invalid/v1/status?z=1&key="+canaryKey+"&a=%20b#frag", "", "", `{}`),
-			func(t *testing.T, _, got *cassette.Interaction) {
+			func(t *testing.T, _, got *vcr.Interaction) {
 				if want := "https://api.example.invalid/v1/status?z=1&key=REDACTED&a=%20b#frag"; got.Request.URL != want {
 					t.Errorf("URL %s, want %s", got.Request.URL, want)
 				}
@@ -192,9 +194,9 @@ func redactCases(t testing.TB) []struct {
 			interaction("POST", "https://api.example.invalid/v1/submit", jsonType,
 				`{"accessKey": "`+canaryAccess+`", "nested": {"signature":"`+canarySig+`", "timestamp": 1700000000000},`+
 					` "image": "`+jpg64+`", "photo": "data:image/png;base64,`+png64+`", "note": "hello"}`, `{}`),
-			func(t *testing.T, _, got *cassette.Interaction) {
+			func(t *testing.T, _, got *vcr.Interaction) {
 				want := `{"accessKey": "REDACTED", "nested": {"signature":"REDACTED", "timestamp": 1700000000000},` +
-					` "image": "` + ImageDescriptor(jpg) + `", "photo": "` + ImageDescriptor(png) + `", "note": "hello"}`
+					` "image": "` + cassette.ImageDescriptor(jpg) + `", "photo": "` + cassette.ImageDescriptor(png) + `", "note": "hello"}`
 				if got.Request.Body != want {
 					t.Errorf("body\n%s\nwant\n%s", got.Request.Body, want)
 				}
@@ -204,8 +206,8 @@ func redactCases(t testing.TB) []struct {
 			}},
 		{"form: the image and the credential field, in order; go-vcr's Form follows, query credential included",
 			formIn,
-			func(t *testing.T, _, got *cassette.Interaction) {
-				want := "img=" + url.QueryEscape(ImageDescriptor(png)) + "&accessKey=REDACTED&z=1"
+			func(t *testing.T, _, got *vcr.Interaction) {
+				want := "img=" + url.QueryEscape(cassette.ImageDescriptor(png)) + "&accessKey=REDACTED&z=1"
 				if got.Request.Body != want {
 					t.Errorf("body %s, want %s", got.Request.Body, want)
 				}
@@ -220,11 +222,11 @@ func redactCases(t testing.TB) []struct {
 			}},
 		{"multipart: a binary PNG file part becomes its descriptor, a credential part REDACTED; the boundary and Content-Type stay valid",
 			interaction("POST", "https://api.example.invalid/v1/upload", mpType, mp, `{}`),
-			func(t *testing.T, in, got *cassette.Interaction) {
+			func(t *testing.T, in, got *vcr.Interaction) {
 				if got.Request.Headers.Get("Content-Type") != in.Request.Headers.Get("Content-Type") {
 					t.Errorf("Content-Type changed: %s", got.Request.Headers.Get("Content-Type"))
 				}
-				want := map[string]string{"name": "BUDI CONTOH", "signature": Redacted, "card": ImageDescriptor(png)}
+				want := map[string]string{"name": "BUDI CONTOH", "signature": Redacted, "card": cassette.ImageDescriptor(png)}
 				if ps := parts(t, got.Request.Headers, got.Request.Body); !reflect.DeepEqual(ps, want) {
 					t.Errorf("parts %q, want %q", ps, want)
 				}
@@ -234,22 +236,22 @@ func redactCases(t testing.TB) []struct {
 			}},
 		{"multipart whose boundary is in the body only, as a hand-written cassette may have it",
 			interaction("POST", "https://api.example.invalid/v1/upload", "multipart/form-data", bare, `{}`),
-			func(t *testing.T, _, got *cassette.Interaction) {
-				if !strings.HasPrefix(got.Request.Body, "--bare-boundary\r\n") || !strings.Contains(got.Request.Body, ImageDescriptor(jpg)) {
+			func(t *testing.T, _, got *vcr.Interaction) {
+				if !strings.HasPrefix(got.Request.Body, "--bare-boundary\r\n") || !strings.Contains(got.Request.Body, cassette.ImageDescriptor(jpg)) {
 					t.Errorf("body %q", got.Request.Body)
 				}
 			}},
 		{"a body that is raw image bytes becomes its descriptor",
 			interaction("POST", "https://api.example.invalid/v1/raw", "image/png", string(png), `{}`),
-			func(t *testing.T, _, got *cassette.Interaction) {
-				if got.Request.Body != ImageDescriptor(png) {
+			func(t *testing.T, _, got *vcr.Interaction) {
+				if got.Request.Body != cassette.ImageDescriptor(png) {
 					t.Errorf("body %q", got.Request.Body)
 				}
 			}},
 		{"a JWT anywhere in a request is a token whatever its name; a real-looking NIK anywhere becomes synthetic, a number staying a number",
 			interaction("POST", "https://api.example.invalid/v1/submit", jsonType, `{"ref":"`+canaryJWT+`","id":"`+canaryNIK+`","n":`+canaryNIK+`}`, `{}`,
 				"X-Trace", "token "+canaryJWT),
-			func(t *testing.T, _, got *cassette.Interaction) {
+			func(t *testing.T, _, got *vcr.Interaction) {
 				if h := got.Request.Headers.Get("X-Trace"); h != "token REDACTED" {
 					t.Errorf("X-Trace %q", h)
 				}
@@ -265,7 +267,7 @@ func redactCases(t testing.TB) []struct {
 		{"an answer's secret becomes REDACTED; the rest of the answer stays byte for byte",
 			interaction("POST", "https://api.example.invalid/v1/token", jsonType, `{}`,
 				`{"code":"OK","data":{"token":"`+canaryJWT+`","expiredTime":1700000000000}}`),
-			func(t *testing.T, _, got *cassette.Interaction) {
+			func(t *testing.T, _, got *vcr.Interaction) {
 				if want := `{"code":"OK","data":{"token":"REDACTED","expiredTime":1700000000000}}`; got.Response.Body != want {
 					t.Errorf("answer %s, want %s", got.Response.Body, want)
 				}
@@ -275,7 +277,7 @@ func redactCases(t testing.TB) []struct {
 			}},
 		{"answer PII becomes SyntheticLike of it, in its format; null, \"\", \"-\", \"null\", non-strings and synthetic values stay; a real date of birth becomes a synthetic one",
 			interaction("POST", "https://api.example.invalid/v1/ocr", jsonType, `{}`, ocrAnswer),
-			func(t *testing.T, _, got *cassette.Interaction) {
+			func(t *testing.T, _, got *vcr.Interaction) {
 				like := func(kind, v string) string { return specimen.SyntheticLike(kind, v) }
 				want := strings.NewReplacer(
 					`"`+canaryNIK+`"`, `"`+like("nik", canaryNIK)+`"`,
@@ -294,9 +296,9 @@ func redactCases(t testing.TB) []struct {
 				}
 			}},
 		{"nothing to redact: the interaction is left exactly as it was",
-			interaction("POST", "https://api.example.invalid/v1/ocr?key=REDACTED", jsonType, `{"image":"`+ImageDescriptor(png)+`","accessKey":"REDACTED"}`,
+			interaction("POST", "https://api.example.invalid/v1/ocr?key=REDACTED", jsonType, `{"image":"`+cassette.ImageDescriptor(png)+`","accessKey":"REDACTED"}`,
 				`{"data":{"nik":"`+specimen.NewIdentity("clean").NIK+`","name":"BUDI CONTOH","other":"3171"}}`, "X-Api-Key", Redacted),
-			func(t *testing.T, in, got *cassette.Interaction) {
+			func(t *testing.T, in, got *vcr.Interaction) {
 				if !reflect.DeepEqual(in, got) {
 					t.Errorf("changed:\n%s\nwas\n%s", dump(t, got), dump(t, in))
 				}
@@ -382,7 +384,7 @@ func TestRecordRedactedReplays(t *testing.T) {
 		{method: "POST", url: srv.URL + "/v1/token", contentType: jsonType, body: `{"accessKey":"` + canaryAccess + `"}`},
 	}
 	file := filepath.Join(t.TempDir(), "recorded.yaml")
-	r, err := New(file, WithMode(ModeRecord), WithRealTransport(srv.Client().Transport), WithRedactor(Redactor(testRules())))
+	r, err := recorder.New(file, recorder.WithMode(recorder.ModeRecord), recorder.WithRealTransport(srv.Client().Transport), recorder.WithRedactor(Redactor(testRules())))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,20 +407,20 @@ func TestRecordRedactedReplays(t *testing.T) {
 	}
 
 	// Each live request matches its redacted interaction, by the matcher alone...
-	c, _, err := Load(file)
+	c, _, err := cassette.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := MatchOptions{IgnoredHeaders: testRules().Headers, IgnoredFields: testRules().BodyFields, IgnoredQuery: testRules().Query}
-	match := NewMatcher(opts)
+	opts := recorder.MatchOptions{IgnoredHeaders: testRules().Headers, IgnoredFields: testRules().BodyFields, IgnoredQuery: testRules().Query}
+	match := recorder.NewMatcher(opts)
 	for n, l := range reqs {
 		if !match(l.build(t), c.Interactions[n].Request) {
-			t.Errorf("live request %d does not match its redacted interaction: %s", n, newMatcher(opts).explain(l.build(t), c.Interactions[n].Request))
+			t.Errorf("live request %d does not match its redacted interaction: %s", n, explain(opts, l.build(t), []byte(l.body), c.Interactions[n].Request))
 		}
 	}
 	// ...and in a strict replay.
 	srv.Close()
-	rp, err := New(file, WithIgnoredHeaders(opts.IgnoredHeaders...), WithIgnoredFields(opts.IgnoredFields...), WithIgnoredQuery(opts.IgnoredQuery...))
+	rp, err := recorder.New(file, recorder.WithIgnoredHeaders(opts.IgnoredHeaders...), recorder.WithIgnoredFields(opts.IgnoredFields...), recorder.WithIgnoredQuery(opts.IgnoredQuery...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,8 +434,8 @@ func TestRecordRedactedReplays(t *testing.T) {
 
 func TestRedactFile(t *testing.T) {
 	dir := t.TempDir()
-	prov := Provenance{Kind: ProvenanceRecorded, Recorded: "2026-05-01", Scenario: "redact-file"}
-	write := func(name string, is ...*cassette.Interaction) string {
+	prov := cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: "2026-05-01", Scenario: "redact-file"}
+	write := func(name string, is ...*vcr.Interaction) string {
 		file := filepath.Join(dir, name)
 		writeCassette(t, file, is...)
 		data, err := os.ReadFile(file)
@@ -452,7 +454,7 @@ func TestRedactFile(t *testing.T) {
 		}
 		return file
 	}
-	var dirty []*cassette.Interaction
+	var dirty []*vcr.Interaction
 	for _, tc := range redactCases(t) {
 		dirty = append(dirty, clone(tc.in))
 	}
@@ -499,7 +501,7 @@ func TestRedactFile(t *testing.T) {
 			if fi1.Mode().Perm() != 0o600 {
 				t.Errorf("mode %v, want the file's own 0600", fi1.Mode().Perm())
 			}
-			c, p, err := Load(tc.file)
+			c, p, err := cassette.Load(tc.file)
 			if err != nil || p != prov || len(c.Interactions) != len(dirty) {
 				t.Fatalf("Load = %d interactions, %+v, %v", len(c.Interactions), p, err)
 			}
@@ -550,7 +552,7 @@ func TestCommentBlock(t *testing.T) {
 		{"no block", "---\nversion: 2\n", ""},
 		{"a block without a final newline gets one", "# only", "# only\n"},
 	} {
-		if got := string(commentBlock([]byte(tc.in))); got != tc.want {
+		if got := string(cassette.CommentBlock([]byte(tc.in))); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.reason, got, tc.want)
 		}
 	}
@@ -579,24 +581,24 @@ func redactWhole(t *testing.T, file string, r RedactRules) ([]byte, bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _, err := parse(file, data)
+	c, _, err := cassette.Parse(file, data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, _ := marshalCassette(c)
+	before, _ := cassette.Marshal(c)
 	red := Redactor(r)
 	for _, i := range c.Interactions {
 		if err := red(i); err != nil {
 			t.Fatal(err)
 		}
 	}
-	after, _ := marshalCassette(c)
+	after, _ := cassette.Marshal(c)
 	if bytes.Equal(before, after) {
 		return data, false
 	}
-	head := commentBlock(data)
+	head := cassette.CommentBlock(data)
 	if notes := decodedNotes(c); len(notes) > 0 {
-		head = noteProvenance(head, notes)
+		head = cassette.AddNote(head, notes)
 	}
 	return append(head, after...), true
 }
@@ -606,7 +608,7 @@ func redactWhole(t *testing.T, file string, r RedactRules) ([]byte, bool) {
 // on every committed cassette (which are clean: nothing is written).
 func TestRedactFileStreamsAsWhole(t *testing.T) {
 	dir := t.TempDir()
-	var dirty []*cassette.Interaction
+	var dirty []*vcr.Interaction
 	for _, tc := range redactCases(t) {
 		dirty = append(dirty, clone(tc.in))
 	}

@@ -1,4 +1,4 @@
-package recorder_test
+package redact_test
 
 import (
 	"bytes"
@@ -8,10 +8,11 @@ import (
 	"testing"
 
 	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/recorder"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	"github.com/kontrak/kontrak/redact"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // FuzzCassette follows a cassette from outside the way kontrak check, scan and redact do: parse, list its
@@ -43,11 +44,11 @@ func FuzzCassette(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	redact, scan := client.RedactRules(c), client.ScanRules(c)
+	rules, scan := client.RedactRules(c), client.ScanRules(c)
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const file = "fuzz.yaml"
-		streamed(t, dir, data, c, scan, redact)
+		streamed(t, dir, data, c, scan, rules)
 		oneLine := func(what string, err error) {
 			t.Helper()
 			msg := err.Error()
@@ -55,7 +56,7 @@ func FuzzCassette(f *testing.F) {
 				t.Fatalf("%s: want a one-line error naming %s, got %q", what, file, msg)
 			}
 		}
-		cs, _, err := recorder.Parse(file, data)
+		cs, _, err := cassette.Parse(file, data)
 		if err != nil {
 			oneLine("parse", err)
 			return
@@ -63,7 +64,7 @@ func FuzzCassette(f *testing.F) {
 		if len(cs.Interactions) == 0 {
 			t.Fatal("parse accepted a cassette with no interaction")
 		}
-		xs, err := recorder.Exchanges(cs)
+		xs, err := cassette.Exchanges(cs)
 		if err != nil {
 			oneLine("exchanges", err)
 		}
@@ -72,12 +73,12 @@ func FuzzCassette(f *testing.F) {
 				op.Check(x.Status, x.Header, x.Body, contract.CheckOptions{})
 			}
 		}
-		for _, l := range recorder.Scan(cs, scan) {
-			if l.Kind == recorder.LeakUnscannable {
+		for _, l := range redact.Scan(cs, scan) {
+			if l.Kind == redact.LeakUnscannable {
 				t.Fatalf("scan: %v", l)
 			}
 		}
-		red := recorder.Redactor(redact)
+		red := redact.Redactor(rules)
 		for _, i := range cs.Interactions {
 			if err := red(i); err != nil {
 				oneLine("redact", err)
@@ -90,7 +91,7 @@ func FuzzCassette(f *testing.F) {
 // interaction read and judged, the file scanned, then redacted in place (twice: the second run finds
 // nothing to change, so what the first wrote reads back as a cassette). Errors are one line naming the
 // file; a file that is refused is left as it was.
-func streamed(t *testing.T, dir string, data []byte, c *contract.Contract, scan recorder.ScanRules, redact recorder.RedactRules) {
+func streamed(t *testing.T, dir string, data []byte, c *contract.Contract, scan redact.ScanRules, rules redact.RedactRules) {
 	t.Helper()
 	file := filepath.Join(dir, "stream.yaml")
 	oneLine := func(what string, err error) {
@@ -100,15 +101,15 @@ func streamed(t *testing.T, dir string, data []byte, c *contract.Contract, scan 
 			t.Fatalf("%s: want a one-line error naming %s, got %q", what, file, msg)
 		}
 	}
-	err := recorder.ReadCassette(bytes.NewReader(data), func(_ int, it *cassette.Interaction) error {
-		if x, err := recorder.ExchangeOf(it); err == nil {
+	err := cassette.Read(bytes.NewReader(data), func(_ int, it *vcr.Interaction) error {
+		if x, err := cassette.ExchangeOf(it); err == nil {
 			if op, ok := c.Lookup(x.Method, x.Path); ok {
 				op.Judge(x.Status, x.Header, x.Body, contract.CheckOptions{})
 			}
 		}
 		return nil
 	})
-	if _, serr := recorder.ScanReader(file, bytes.NewReader(data), scan); (serr == nil) != (err == nil) {
+	if _, serr := redact.ScanReader(file, bytes.NewReader(data), scan); (serr == nil) != (err == nil) {
 		t.Fatalf("the scan and the reader disagree on the file: %v / %v", serr, err)
 	} else if serr != nil {
 		oneLine("scan", serr)
@@ -116,14 +117,14 @@ func streamed(t *testing.T, dir string, data []byte, c *contract.Contract, scan 
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := recorder.RedactFile(file, redact); err != nil {
+	if _, err := redact.RedactFile(file, rules); err != nil {
 		oneLine("redact", err)
 		if now, _ := os.ReadFile(file); !bytes.Equal(now, data) {
 			t.Fatalf("a refused redaction changed the file")
 		}
 		return
 	}
-	if changed, err := recorder.RedactFile(file, redact); err != nil || changed {
+	if changed, err := redact.RedactFile(file, rules); err != nil || changed {
 		now, _ := os.ReadFile(file)
 		t.Fatalf("redacting the redacted file again: changed %v, %v\n%s", changed, err, now)
 	}

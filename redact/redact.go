@@ -1,4 +1,4 @@
-package recorder
+package redact
 
 import (
 	"bufio"
@@ -15,9 +15,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/specimen"
 
 	"github.com/kontrak/kontrak/internal/wire"
@@ -80,13 +80,13 @@ type AnswerRules struct {
 // (redacting twice is redacting once): a value that is already "REDACTED", a descriptor or synthetic
 // (specimen.IsSyntheticValue) is left alone. The only error is a request URL that does not parse, since
 // the answer's rules cannot then be known: a recording with it is not saved.
-func Redactor(r RedactRules) func(*cassette.Interaction) error {
+func Redactor(r RedactRules) func(*vcr.Interaction) error {
 	rs := newRuleSet(r)
-	return func(i *cassette.Interaction) (err error) {
+	return func(i *vcr.Interaction) (err error) {
 		if i == nil {
 			return errors.New("no interaction to redact")
 		}
-		defer recovered(fmt.Sprintf("interaction %d", i.ID), &err)
+		defer wire.Recovered(fmt.Sprintf("interaction %d", i.ID), &err)
 		method, path, err := requestRoute(i)
 		if err != nil {
 			return err
@@ -123,7 +123,7 @@ func keepNone(string) bool { return false }
 
 // knownValues collects the personal values of an interaction that free text may quote: those at the
 // specs' personal-data pointers and in fields the name rules call personal (see knownValues).
-func (rs *ruleSet) knownValues(a answerSet, i *cassette.Interaction) *knownValues {
+func (rs *ruleSet) knownValues(a answerSet, i *vcr.Interaction) *knownValues {
 	k := &knownValues{}
 	rewriteInteraction(i, func(l leaf) (string, bool) {
 		if l.place == inJSON && !l.str {
@@ -147,11 +147,11 @@ func (rs *ruleSet) knownValues(a answerSet, i *cassette.Interaction) *knownValue
 // it, synced and renamed over it: a reader, or a crash, sees the old cassette or the new one. When
 // redaction changes nothing, nothing is written, and changed is false. Errors name the file.
 //
-// It streams (SplitCassette): one interaction is held at a time, redacted and written to a temporary
+// It streams (cassette.Split): one interaction is held at a time, redacted and written to a temporary
 // file, so that its memory is bounded by the largest interaction, not by the cassette. The output is
 // byte for byte what redacting the loaded cassette and marshalling it whole writes.
 func RedactFile(file string, r RedactRules) (changed bool, err error) {
-	defer recovered(file, &err)
+	defer wire.Recovered(file, &err)
 	in, err := os.Open(file)
 	if err != nil {
 		var pe *fs.PathError
@@ -162,7 +162,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	}
 	defer in.Close()
 	br := bufio.NewReaderSize(in, 64<<10)
-	head, err := readCommentBlock(br)
+	head, err := cassette.ReadCommentBlock(br)
 	if err != nil {
 		return false, fmt.Errorf("%s: cannot read cassette: %v", file, err)
 	}
@@ -175,27 +175,27 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		os.Remove(body.Name())
 	}()
 	bw := bufio.NewWriterSize(body, 64<<10)
-	bw.WriteString(cassetteHeader)
+	bw.WriteString(cassette.Header)
 	red := Redactor(r)
 	var notes []string
-	err = SplitCassette(br, func(item Item) error {
+	err = cassette.Split(br, func(item cassette.Item) error {
 		i, err := item.Decode()
 		if err != nil {
 			return err
 		}
-		before, err := marshalItem(i)
+		before, err := cassette.MarshalItem(i)
 		if err != nil {
 			return err
 		}
 		if err := red(i); err != nil {
 			return &redactError{i.ID, err}
 		}
-		after, err := marshalItem(i)
+		after, err := cassette.MarshalItem(i)
 		if err != nil {
 			return err
 		}
 		changed = changed || !bytes.Equal(before, after)
-		notes = append(notes, decodedNotes(&cassette.Cassette{Interactions: []*cassette.Interaction{i}})...)
+		notes = append(notes, decodedNotes(&vcr.Cassette{Interactions: []*vcr.Interaction{i}})...)
 		_, err = bw.Write(after)
 		return err
 	})
@@ -212,7 +212,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
 	}
 	if len(notes) > 0 {
-		head = noteProvenance(head, notes)
+		head = cassette.AddNote(head, notes)
 	}
 	if _, err := body.Seek(0, io.SeekStart); err != nil {
 		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
@@ -237,47 +237,8 @@ type redactError struct {
 
 func (e *redactError) Error() string { return e.err.Error() }
 
-// cassetteHeader opens a cassette as marshalCassette writes it, up to its first interaction.
-const cassetteHeader = "---\nversion: 2\ninteractions:\n"
-
-// marshalItem writes one interaction as marshalCassette writes it inside a cassette: the item of a
-// cassette of that one interaction, as the emitter indents it there.
-func marshalItem(i *cassette.Interaction) ([]byte, error) {
-	doc, err := yaml.Marshal(&cassette.Cassette{Version: cassette.CassetteFormatVersion, Interactions: []*cassette.Interaction{i}})
-	if err != nil {
-		return nil, err
-	}
-	item, ok := bytes.CutPrefix(doc, []byte(cassetteHeader[len("---\n"):]))
-	if !ok {
-		return nil, fmt.Errorf("interaction %d: marshalled in a shape kontrak does not know", i.ID)
-	}
-	return item, nil
-}
-
-// readCommentBlock reads the run of comment lines that opens a cassette (commentBlock of the stream).
-func readCommentBlock(br *bufio.Reader) ([]byte, error) {
-	var head []byte
-	for {
-		c, err := br.Peek(1)
-		if err == io.EOF || (err == nil && c[0] != '#') {
-			return head, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, err := br.ReadBytes('\n')
-		head = append(head, line...)
-		if err == io.EOF {
-			return append(head, '\n'), nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
 // decodedNotes lists what redaction undid to read each body (RedactionHeader), in order.
-func decodedNotes(c *cassette.Cassette) []string {
+func decodedNotes(c *vcr.Cassette) []string {
 	var notes []string
 	for _, i := range c.Interactions {
 		for k, v := range i.Response.Headers {
@@ -289,54 +250,7 @@ func decodedNotes(c *cassette.Cassette) []string {
 	return notes
 }
 
-// noteProvenance adds to a provenance block the notes it does not hold yet, on its note line.
-func noteProvenance(head []byte, notes []string) []byte {
-	p := ParseProvenance(head)
-	add := p.Note
-	for _, n := range notes {
-		if !strings.Contains(add, n) {
-			if add != "" {
-				add += "; "
-			}
-			add += n
-		}
-	}
-	if add == p.Note {
-		return head
-	}
-	var b bytes.Buffer
-	for _, line := range strings.SplitAfter(string(head), "\n") {
-		if !strings.HasPrefix(line, provenancePrefix+"note=") {
-			b.WriteString(line)
-		}
-	}
-	fmt.Fprintf(&b, "%snote=%s\n", provenancePrefix, oneLine(add))
-	return b.Bytes()
-}
-
-// marshalCassette renders a cassette as go-vcr's Save does.
-func marshalCassette(c *cassette.Cassette) ([]byte, error) {
-	data, err := yaml.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte("---\n"), data...), nil
-}
-
-// commentBlock is the run of comment lines that opens a cassette file: its provenance.
-func commentBlock(data []byte) []byte {
-	n := 0
-	for n < len(data) && data[n] == '#' {
-		end := bytes.IndexByte(data[n:], '\n')
-		if end < 0 {
-			return append(append([]byte(nil), data...), '\n')
-		}
-		n += end + 1
-	}
-	return data[:n]
-}
-
-func requestRoute(i *cassette.Interaction) (method, path string, err error) {
+func requestRoute(i *vcr.Interaction) (method, path string, err error) {
 	u, err := url.Parse(i.Request.URL)
 	if err != nil {
 		return "", "", fmt.Errorf("interaction %d: the request URL does not parse, so its answer's rules are unknown", i.ID)
@@ -412,7 +326,7 @@ func (rs *ruleSet) credential(l leaf) bool {
 // replaced whole before anything is looked for in it.
 func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func(string) bool) (string, []string) {
 	v := l.value
-	if _, ok := ParseImageDescriptor(v); ok {
+	if _, ok := cassette.ParseImageDescriptor(v); ok {
 		return v, nil
 	}
 	if l.deep {
@@ -454,7 +368,7 @@ func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func
 		if !isImageLeaf(l) {
 			kind = ""
 		}
-		return ImageDescriptor(img), []string{kind}
+		return cassette.ImageDescriptor(img), []string{kind}
 	}
 	if !textual(l) {
 		return v, nil

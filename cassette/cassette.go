@@ -1,4 +1,4 @@
-package recorder
+package cassette
 
 import (
 	"bufio"
@@ -6,13 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
 
+	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // Provenance says where a cassette's answers come from. It is kept in the cassette file itself, as the
@@ -48,7 +49,7 @@ func (p Provenance) Header() []byte {
 	var b bytes.Buffer
 	for _, kv := range [][2]string{{"provenance", p.Kind}, {"scenario", p.Scenario}, {"source", p.Source}, {"recorded", p.Recorded}, {"note", p.Note}} {
 		if kv[1] != "" {
-			fmt.Fprintf(&b, "%s%s=%s\n", provenancePrefix, kv[0], oneLine(kv[1]))
+			fmt.Fprintf(&b, "%s%s=%s\n", provenancePrefix, kv[0], wire.OneLine(kv[1]))
 		}
 	}
 	return b.Bytes()
@@ -114,10 +115,14 @@ func (f fileFS) ReadFile(string) ([]byte, error) { return f.data, nil }
 func (f fileFS) WriteFile(string, []byte) error  { return errors.New("read-only") }
 func (f fileFS) IsFileExists(string) bool        { return true }
 
+// ReadOnlyFS is a go-vcr FS that serves data, read by ReadFile, whatever name go-vcr asks for: what replay
+// hands go-vcr, so that the file is read once.
+func ReadOnlyFS(file string, data []byte) vcr.FS { return fileFS{file, data} }
+
 // Load reads a cassette file with go-vcr's own loader, and its provenance. Errors name the file.
-func Load(file string) (c *cassette.Cassette, p Provenance, err error) {
-	defer recovered(file, &err)
-	data, err := readCassette(file)
+func Load(file string) (c *vcr.Cassette, p Provenance, err error) {
+	defer wire.Recovered(file, &err)
+	data, err := ReadFile(file)
 	if err != nil {
 		return nil, Provenance{}, err
 	}
@@ -127,13 +132,13 @@ func Load(file string) (c *cassette.Cassette, p Provenance, err error) {
 // Parse reads a cassette from its bytes, as Load reads a file; file only names it in errors and becomes
 // the cassette's File. A cassette with no interaction, or with an empty one (`interactions: [~]`), is an
 // error: there is nothing to judge, and nothing to replay.
-func Parse(file string, data []byte) (c *cassette.Cassette, p Provenance, err error) {
-	defer recovered(file, &err)
+func Parse(file string, data []byte) (c *vcr.Cassette, p Provenance, err error) {
+	defer wire.Recovered(file, &err)
 	return parse(file, data)
 }
 
-// readCassette reads a cassette file's bytes; its error is one line that names the file.
-func readCassette(file string) ([]byte, error) {
+// ReadFile reads a cassette file's bytes; its error is one line that names the file.
+func ReadFile(file string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		var pe *fs.PathError
@@ -145,10 +150,10 @@ func readCassette(file string) ([]byte, error) {
 	return data, nil
 }
 
-func parse(file string, data []byte) (*cassette.Cassette, Provenance, error) {
-	c, err := cassette.LoadWithFS(strings.TrimSuffix(file, ".yaml"), fileFS{file, data})
-	if err != nil && !errors.Is(err, cassette.ErrUnsupportedCassetteFormat) {
-		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: %s", file, oneLine(err.Error()))
+func parse(file string, data []byte) (*vcr.Cassette, Provenance, error) {
+	c, err := vcr.LoadWithFS(strings.TrimSuffix(file, ".yaml"), fileFS{file, data})
+	if err != nil && !errors.Is(err, vcr.ErrUnsupportedCassetteFormat) {
+		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: %s", file, wire.OneLine(err.Error()))
 	}
 	// go-vcr presets the version before it reads the file, so an empty file or any mapping passes as an
 	// empty cassette; and its own version error names the version it wants, not the one it found.
@@ -159,8 +164,8 @@ func parse(file string, data []byte) (*cassette.Cassette, Provenance, error) {
 	switch {
 	case head.Version == nil:
 		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: no version", file)
-	case *head.Version != cassette.CassetteFormatVersion:
-		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: version %d, want %d", file, *head.Version, cassette.CassetteFormatVersion)
+	case *head.Version != vcr.CassetteFormatVersion:
+		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: version %d, want %d", file, *head.Version, vcr.CassetteFormatVersion)
 	}
 	if len(c.Interactions) == 0 {
 		return nil, Provenance{}, fmt.Errorf("%s: an empty cassette: no interaction to judge or replay", file)
@@ -174,22 +179,9 @@ func parse(file string, data []byte) (*cassette.Cassette, Provenance, error) {
 	return c, ParseProvenance(data), nil
 }
 
-// Exchange is one interaction of a cassette, as the contract reads it.
-type Exchange struct {
-	ID            int
-	Method        string
-	URL           string
-	Path          string
-	RequestHeader http.Header
-	RequestBody   []byte
-	Status        int
-	Header        http.Header
-	Body          []byte
-}
-
 // ReadExchanges loads a cassette and lists its interactions.
-func ReadExchanges(file string) (xs []Exchange, err error) {
-	defer recovered(file, &err)
+func ReadExchanges(file string) (xs []contract.Exchange, err error) {
+	defer wire.Recovered(file, &err)
 	c, _, err := Load(file)
 	if err != nil {
 		return nil, err
@@ -198,12 +190,12 @@ func ReadExchanges(file string) (xs []Exchange, err error) {
 }
 
 // Exchanges lists a loaded cassette's interactions.
-func Exchanges(c *cassette.Cassette) (xs []Exchange, err error) {
+func Exchanges(c *vcr.Cassette) (xs []contract.Exchange, err error) {
 	if c == nil {
 		return nil, errors.New("recorder: no cassette")
 	}
-	defer recovered(c.File, &err)
-	out := make([]Exchange, 0, len(c.Interactions))
+	defer wire.Recovered(c.File, &err)
+	out := make([]contract.Exchange, 0, len(c.Interactions))
 	for n, i := range c.Interactions {
 		if i == nil {
 			return nil, fmt.Errorf("%s: interaction %d is empty", c.File, n)
@@ -212,7 +204,7 @@ func Exchanges(c *cassette.Cassette) (xs []Exchange, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: interaction %d: bad URL: %v", c.File, i.ID, err)
 		}
-		out = append(out, Exchange{
+		out = append(out, contract.Exchange{
 			ID: i.ID, Method: i.Request.Method, URL: i.Request.URL, Path: u.Path,
 			RequestHeader: i.Request.Headers, RequestBody: []byte(i.Request.Body),
 			Status: i.Response.Code, Header: i.Response.Headers, Body: []byte(i.Response.Body),
@@ -220,5 +212,3 @@ func Exchanges(c *cassette.Cassette) (xs []Exchange, err error) {
 	}
 	return out, nil
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

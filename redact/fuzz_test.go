@@ -1,11 +1,11 @@
-package recorder
+package redact
 
 import (
 	"net/http"
 	"strings"
 	"testing"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // FuzzRedactBody: for any answer body (under any content type and encoding header), redaction then scan
@@ -20,13 +20,13 @@ func FuzzRedactBody(f *testing.F) {
 	f.Add(`a=1&api_key=q7X9vB2mK4pL8nR3tY6wZ1aE5sD0fG2hJ&dob=1990-01-01`, "application/x-www-form-urlencoded", "")
 	rules := testRules()
 	f.Fuzz(func(t *testing.T, body, contentType, encoding string) {
-		i := &cassette.Interaction{
-			Request:  cassette.Request{Method: "POST", URL: "https://api.example.invalid/v1/ocr", Body: body, Headers: http.Header{"Content-Type": {contentType}}},
-			Response: cassette.Response{Code: 200, Body: body, Headers: http.Header{"Content-Type": {contentType}, "Content-Encoding": {encoding}}},
+		i := &vcr.Interaction{
+			Request:  vcr.Request{Method: "POST", URL: "https://api.example.invalid/v1/ocr", Body: body, Headers: http.Header{"Content-Type": {contentType}}},
+			Response: vcr.Response{Code: 200, Body: body, Headers: http.Header{"Content-Type": {contentType}, "Content-Encoding": {encoding}}},
 		}
 		once := clone(i)
 		if err := Redactor(rules)(once); err != nil {
-			ls := Scan(&cassette.Cassette{Interactions: []*cassette.Interaction{clone(i)}}, ScanRules{RedactRules: rules})
+			ls := Scan(&vcr.Cassette{Interactions: []*vcr.Interaction{clone(i)}}, ScanRules{RedactRules: rules})
 			for _, l := range ls {
 				if l.Kind == LeakTooDeep {
 					return
@@ -34,7 +34,7 @@ func FuzzRedactBody(f *testing.F) {
 			}
 			t.Fatalf("redaction refused (%v) what the scan does not report: %v", err, ls)
 		}
-		if ls := Scan(&cassette.Cassette{Interactions: []*cassette.Interaction{clone(once)}}, ScanRules{RedactRules: rules}); len(ls) > 0 {
+		if ls := Scan(&vcr.Cassette{Interactions: []*vcr.Interaction{clone(once)}}, ScanRules{RedactRules: rules}); len(ls) > 0 {
 			t.Fatalf("redacted body scans dirty: %v\nbody %q\nredacted %q", ls, body, once.Response.Body)
 		}
 		twice := clone(once)
@@ -84,7 +84,7 @@ func BenchmarkRedact(b *testing.B) {
 		b.Run(bc.name+"/scan", func(b *testing.B) {
 			b.SetBytes(int64(len(bc.body)))
 			for b.Loop() {
-				c := &cassette.Cassette{Interactions: []*cassette.Interaction{interaction("GET", "https://api.example.invalid/v1/x", "", "", bc.body)}}
+				c := &vcr.Cassette{Interactions: []*vcr.Interaction{interaction("GET", "https://api.example.invalid/v1/x", "", "", bc.body)}}
 				Scan(c, ScanRules{RedactRules: testRules()})
 			}
 		})

@@ -1,10 +1,10 @@
-package recorder
+package redact
 
 import (
 	"fmt"
 	"slices"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/kontrak/kontrak/specimen"
 
@@ -60,7 +60,7 @@ func (l Leak) String() string {
 //
 // A value (or, for a token or a NIK found inside a longer value, the token or NIK itself) that Public
 // accepts is no leak, except an image. The cassette is not changed.
-func Scan(c *cassette.Cassette, r ScanRules) (out []Leak) {
+func Scan(c *vcr.Cassette, r ScanRules) (out []Leak) {
 	if c == nil {
 		return nil
 	}
@@ -76,7 +76,7 @@ func Scan(c *cassette.Cassette, r ScanRules) (out []Leak) {
 }
 
 // scanInteraction is Scan of one interaction of file, by the rule set rs built from r.
-func scanInteraction(rs *ruleSet, r ScanRules, file string, i *cassette.Interaction) []Leak {
+func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) []Leak {
 	var out []Leak
 	method, path, err := requestRoute(i)
 	if err != nil {
@@ -147,7 +147,7 @@ func reportKind(kind string) string {
 // ScanFiles scans cassette files, in order, each streamed by ScanFile. Its error names the first file that
 // does not read. A recording is promoted only when this finds nothing (see scenario.Staging.Check).
 func ScanFiles(files []string, r ScanRules) (out []Leak, err error) {
-	defer recovered("scanning cassettes", &err)
+	defer wire.Recovered("scanning cassettes", &err)
 	for _, f := range files {
 		ls, err := ScanFile(f, r)
 		if err != nil {

@@ -1,4 +1,4 @@
-package recorder
+package redact
 
 import (
 	"bytes"
@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	"github.com/kontrak/kontrak/cassette"
+	"github.com/kontrak/kontrak/internal/wire"
+	"github.com/kontrak/kontrak/recorder"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // Canaries of the leak classes no spec names: planted where the documents do not look. Each is a value no
@@ -34,7 +37,7 @@ const (
 // canaryCases are the leak classes of issue 9, each as an interaction with its planted values.
 func canaryCases(t testing.TB) []struct {
 	class   string
-	in      *cassette.Interaction
+	in      *vcr.Interaction
 	planted []string
 } {
 	jpg := synthJPEG(t)
@@ -56,18 +59,18 @@ func canaryCases(t testing.TB) []struct {
 		w.Close()
 		return b.String()
 	}
-	withAnswerHeader := func(i *cassette.Interaction, kv ...string) *cassette.Interaction {
+	withAnswerHeader := func(i *vcr.Interaction, kv ...string) *vcr.Interaction {
 		for n := 0; n+1 < len(kv); n += 2 {
 			i.Response.Headers[kv[n]] = []string{kv[n+1]}
 		}
 		return i
 	}
-	get := func(url string, answer string) *cassette.Interaction {
+	get := func(url string, answer string) *vcr.Interaction {
 		return interaction("GET", url, "", "", answer)
 	}
 	return []struct {
 		class   string
-		in      *cassette.Interaction
+		in      *vcr.Interaction
 		planted []string
 	}{
 		{"gzip-encoded answer", withAnswerHeader(get("https://api.example.invalid/v1/x", gz(person)), "Content-Encoding", "gzip"),
@@ -75,7 +78,7 @@ func canaryCases(t testing.TB) []struct {
 		{"deflate-encoded answer", withAnswerHeader(get("https://api.example.invalid/v1/x", deflate(person)), "Content-Encoding", "deflate"),
 			[]string{cnName, cnStreet, cnNIK}},
 		{"answer opening with a BOM", get("https://api.example.invalid/v1/x", "\uFEFF"+person), []string{cnName, cnStreet, cnNIK, cnDateISO}},
-		{"answer without a JSON type (stored as !!binary by some tools)", func() *cassette.Interaction {
+		{"answer without a JSON type (stored as !!binary by some tools)", func() *vcr.Interaction {
 			i := get("https://api.example.invalid/v1/x", person)
 			i.Response.Headers = http.Header{"Content-Type": {"application/octet-stream"}}
 			return i
@@ -124,7 +127,7 @@ func TestCanaries(t *testing.T) {
 	for _, tc := range canaryCases(t) {
 		t.Run(tc.class, func(t *testing.T) {
 			orig := clone(tc.in)
-			c := &cassette.Cassette{File: "canary.yaml", Interactions: []*cassette.Interaction{clone(tc.in)}}
+			c := &vcr.Cassette{File: "canary.yaml", Interactions: []*vcr.Interaction{clone(tc.in)}}
 			leaks := Scan(c, rules)
 			if len(leaks) == 0 {
 				t.Fatalf("scan found nothing")
@@ -150,7 +153,7 @@ func TestCanaries(t *testing.T) {
 			if strings.Contains(text, `\x`) || strings.Contains(text, "!!binary") {
 				t.Errorf("redacted cassette is not readable:\n%s", text)
 			}
-			if ls := Scan(&cassette.Cassette{File: "canary.yaml", Interactions: []*cassette.Interaction{clone(out)}}, rules); len(ls) > 0 {
+			if ls := Scan(&vcr.Cassette{File: "canary.yaml", Interactions: []*vcr.Interaction{clone(out)}}, rules); len(ls) > 0 {
 				t.Errorf("redacted interaction still scans dirty: %v", ls)
 			}
 			if again := dump(t, redacted(t, rules.RedactRules, out)); again != text {
@@ -158,9 +161,9 @@ func TestCanaries(t *testing.T) {
 			}
 			// Replay: the request a client sends again (the recorded one) still matches the redacted
 			// interaction, with the credentials ignored as the vendors' match options ignore them.
-			m := newMatcher(MatchOptions{IgnoredHeaders: []string{"Authorization", "Cookie"}, IgnoredQuery: []string{"key", "api_key"}})
-			live := newRequest(t, orig.Request.Method, orig.Request.URL, headerValue(orig.Request.Headers, "Content-Type"), orig.Request.Body)
-			if why := m.explain(live, out.Request); why != "" && !strings.Contains(tc.class, "image URL") && !strings.Contains(tc.class, "token") &&
+			m := recorder.NewRequestMatcher(recorder.MatchOptions{IgnoredHeaders: []string{"Authorization", "Cookie"}, IgnoredQuery: []string{"key", "api_key"}})
+			live := newRequest(t, orig.Request.Method, orig.Request.URL, wire.HeaderValue(orig.Request.Headers, "Content-Type"), orig.Request.Body)
+			if why := m.Explain(m.Live(live, []byte(orig.Request.Body)), m.Recorded(out.Request)); why != "" && !strings.Contains(tc.class, "image URL") && !strings.Contains(tc.class, "token") &&
 				!strings.Contains(tc.class, "URL path") {
 				t.Errorf("the redacted interaction no longer replays: %s", why)
 			}
@@ -173,13 +176,13 @@ func TestCanaries(t *testing.T) {
 func TestEncodedAnswerStoredDecoded(t *testing.T) {
 	i := canaryCases(t)[0].in
 	out := redacted(t, testRules(), i)
-	if headerValue(out.Response.Headers, "Content-Encoding") != "" {
+	if wire.HeaderValue(out.Response.Headers, "Content-Encoding") != "" {
 		t.Errorf("Content-Encoding kept on a decoded body")
 	}
 	if !strings.HasPrefix(out.Response.Body, `{"data"`) {
 		t.Errorf("body not stored decoded: %q", out.Response.Body[:min(20, len(out.Response.Body))])
 	}
-	if got := headerValue(out.Response.Headers, RedactionHeader); !strings.Contains(got, "gzip") {
+	if got := wire.HeaderValue(out.Response.Headers, RedactionHeader); !strings.Contains(got, "gzip") {
 		t.Errorf("%s = %q, want it to name gzip", RedactionHeader, got)
 	}
 	if out.Response.ContentLength != int64(len(out.Response.Body)) {
@@ -193,7 +196,7 @@ func TestTooDeep(t *testing.T) {
 	deep := strings.Repeat(`{"a":`, MaxDepth+1) + `"` + cnNIK + `"` + strings.Repeat("}", MaxDepth+1)
 	ok := strings.Repeat(`{"a":`, MaxDepth-1) + `"x"` + strings.Repeat("}", MaxDepth-1)
 	i := interaction("GET", "https://api.example.invalid/v1/x", "", "", deep)
-	ls := Scan(&cassette.Cassette{File: "deep.yaml", Interactions: []*cassette.Interaction{clone(i)}}, ScanRules{RedactRules: testRules()})
+	ls := Scan(&vcr.Cassette{File: "deep.yaml", Interactions: []*vcr.Interaction{clone(i)}}, ScanRules{RedactRules: testRules()})
 	if len(ls) != 1 || ls[0].Kind != LeakTooDeep || ls[0].Where != "body in the answer" {
 		t.Errorf("scan of a too-deep body: %v", ls)
 	}
@@ -201,7 +204,7 @@ func TestTooDeep(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "interaction 0") || !strings.Contains(err.Error(), "body in the answer") || strings.Contains(err.Error(), cnNIK) {
 		t.Errorf("redaction of a too-deep body: %v", err)
 	}
-	if ls := Scan(&cassette.Cassette{Interactions: []*cassette.Interaction{interaction("GET", "https://api.example.invalid/v1/x", "", "", ok)}}, ScanRules{RedactRules: testRules()}); len(ls) != 0 {
+	if ls := Scan(&vcr.Cassette{Interactions: []*vcr.Interaction{interaction("GET", "https://api.example.invalid/v1/x", "", "", ok)}}, ScanRules{RedactRules: testRules()}); len(ls) != 0 {
 		t.Errorf("a body at the maximum depth is read: %v", ls)
 	}
 }
@@ -271,9 +274,9 @@ func TestRecordThroughLeakyProxy(t *testing.T) {
 	defer proxy.Close()
 
 	file := t.TempDir() + "/leaky.yaml"
-	rec, err := New(file, WithMode(ModeRecord), WithRealTransport(http.DefaultTransport),
-		WithProvenance(Provenance{Kind: ProvenanceRecorded, Recorded: "2024-01-01", Scenario: "leaky"}),
-		WithRedactor(Redactor(testRules())))
+	rec, err := recorder.New(file, recorder.WithMode(recorder.ModeRecord), recorder.WithRealTransport(http.DefaultTransport),
+		recorder.WithProvenance(cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: "2024-01-01", Scenario: "leaky"}),
+		recorder.WithRedactor(Redactor(testRules())))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +294,7 @@ func TestRecordThroughLeakyProxy(t *testing.T) {
 			t.Errorf("the recording kept %q", p)
 		}
 	}
-	c, _, err := Load(file)
+	c, _, err := cassette.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package recorder
+package cassette
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package recorder
+package cassette
 
 import (
 	"bytes"
@@ -11,18 +11,18 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // decodeItem decodes one interaction of a cassette (its item, the dash already turned into a space).
 // It first tries fastItem, a reader of exactly the layout go-vcr writes, and falls back to the YAML
 // decoder for anything else; the two agree on every item fastItem accepts (FuzzFastItem proves it
 // against yaml.Unmarshal), so the fast reader is an optimisation, never a second dialect.
-func decodeItem(doc []byte) (*cassette.Interaction, error) {
+func decodeItem(doc []byte) (*vcr.Interaction, error) {
 	if it, ok := fastItem(doc); ok {
 		return it, nil
 	}
-	var it *cassette.Interaction
+	var it *vcr.Interaction
 	if err := yaml.Unmarshal(doc, &it); err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ var fastPool = sync.Pool{New: func() any { return &fastParser{lines: make([]ylin
 // line, literal block scalars (|, |-, |+), `{}` and `[]`. ok is false for anything else (tabs, control
 // characters, flow collections, tags, anchors, comments, multi-line flow scalars, unknown or repeated
 // keys, a value of the wrong kind): the caller then asks the YAML decoder, which reads or refuses it.
-func fastItem(doc []byte) (_ *cassette.Interaction, ok bool) {
+func fastItem(doc []byte) (_ *vcr.Interaction, ok bool) {
 	p := fastPool.Get().(*fastParser)
 	defer func() {
 		p.lines = p.lines[:0]
@@ -65,7 +65,7 @@ func fastItem(doc []byte) (_ *cassette.Interaction, ok bool) {
 	if !okFirst {
 		return nil, false // an empty item: YAML's null, which the caller reports
 	}
-	it := &cassette.Interaction{}
+	it := &vcr.Interaction{}
 	var seen uint8
 	ok = p.mapping(first.indent, func(key, rest []byte, ind int) bool {
 		var bit uint8
@@ -571,7 +571,7 @@ var requestKeys = []string{"proto", "proto_major", "proto_minor", "content_lengt
 var responseKeys = []string{"proto", "proto_major", "proto_minor", "transfer_encoding", "trailer",
 	"content_length", "uncompressed", "body", "headers", "status", "code", "duration"}
 
-func (p *fastParser) request(r *cassette.Request, rest []byte, indent int) bool {
+func (p *fastParser) request(r *vcr.Request, rest []byte, indent int) bool {
 	m := message{&r.Proto, &r.ProtoMajor, &r.ProtoMinor, &r.ContentLength, &r.TransferEncoding, &r.Trailer, &r.Headers, &r.Body}
 	return p.fields(rest, indent, requestKeys, func(key string, rest []byte, ind int) bool {
 		if handled, ok := p.common(key, rest, ind, m); handled {
@@ -598,7 +598,7 @@ func (p *fastParser) request(r *cassette.Request, rest []byte, indent int) bool 
 	})
 }
 
-func (p *fastParser) response(r *cassette.Response, rest []byte, indent int) bool {
+func (p *fastParser) response(r *vcr.Response, rest []byte, indent int) bool {
 	m := message{&r.Proto, &r.ProtoMajor, &r.ProtoMinor, &r.ContentLength, &r.TransferEncoding, &r.Trailer, &r.Headers, &r.Body}
 	return p.fields(rest, indent, responseKeys, func(key string, rest []byte, ind int) bool {
 		if handled, ok := p.common(key, rest, ind, m); handled {

@@ -1,4 +1,4 @@
-package recorder
+package redact
 
 import (
 	"encoding/base64"
@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/specimen"
 )
 
@@ -24,8 +25,8 @@ func testScanRules() ScanRules {
 	}}
 }
 
-func scanOne(i *cassette.Interaction) []Leak {
-	c := &cassette.Cassette{File: "c.yaml", Interactions: []*cassette.Interaction{i}}
+func scanOne(i *vcr.Interaction) []Leak {
+	c := &vcr.Cassette{File: "c.yaml", Interactions: []*vcr.Interaction{i}}
 	return Scan(c, testScanRules())
 }
 
@@ -38,7 +39,7 @@ func TestScan(t *testing.T) {
 	leak := func(kind, where string) Leak { return Leak{File: "c.yaml", Interaction: 0, Kind: kind, Where: where} }
 	for _, tc := range []struct {
 		reason  string
-		in      *cassette.Interaction
+		in      *vcr.Interaction
 		planted []string // values that must never be printed
 		want    []Leak
 	}{
@@ -48,7 +49,7 @@ func TestScan(t *testing.T) {
 			[]string{canaryKey, canaryBearer},
 			[]Leak{leak("credential", "header Authorization in the request"), leak("credential", "header X-Api-Key in the request")}},
 		{"a credential query parameter, and go-vcr's Form that copies it",
-			func() *cassette.Interaction {
+			func() *vcr.Interaction {
 				i := interaction("GET", "https://api.example.invalid/v1/status?key="+canaryKey, "", "", `{}`)
 				i.Request.Form = url.Values{"key": {canaryKey}}
 				return i
@@ -76,7 +77,7 @@ func TestScan(t *testing.T) {
 			interaction("POST", "https://api.example.invalid/v1/upload", notImageType, notImage, `{}`),
 			nil, nil},
 		{"a body that is raw image bytes; a form field in base64",
-			func() *cassette.Interaction {
+			func() *vcr.Interaction {
 				i := interaction("POST", "https://api.example.invalid/v1/raw", "image/png", string(png), `{}`)
 				i.Response.Body = "img=" + url.QueryEscape(jpg64)
 				i.Response.Headers.Set("Content-Type", formType)
@@ -92,7 +93,7 @@ func TestScan(t *testing.T) {
 			[]Leak{leak("nik", "/data/nik in the answer"), leak("name", "/data/name in the answer"), leak("address", "/data/address in the answer"),
 				leak("place", "/data/birth in the answer"), leak("nik", "/data/masked in the answer"), leak("date", "/data/dob in the answer")}},
 		{"a NIK anywhere: a header, the URL path, a string of the answer; one touched by letters or of 17 digits is none",
-			func() *cassette.Interaction {
+			func() *vcr.Interaction {
 				i := interaction("GET", "https://api.example.invalid/v1/person/"+canaryNIK, "", "",
 					`{"note":"NIK: `+canaryNIK+`","id":"a`+canaryNIK+`","long":"`+canaryNIK+`9"}`, "X-Ref", canaryNIK)
 				return i
@@ -113,7 +114,7 @@ func TestScan(t *testing.T) {
 			[]Leak{leak("nik", "/nik in the answer")}},
 		{"a redacted cassette: REDACTED, descriptors, synthetic values",
 			interaction("POST", "https://api.example.invalid/v1/ocr?key=REDACTED", jsonType,
-				`{"image":"`+ImageDescriptor(png)+`","accessKey":"REDACTED"}`,
+				`{"image":"`+cassette.ImageDescriptor(png)+`","accessKey":"REDACTED"}`,
 				`{"data":{"nik":"`+specimen.NewIdentity("x").NIK+`","name":"`+specimen.SyntheticLike("name", canaryName)+`"}}`,
 				"Authorization", Redacted),
 			nil, nil},

@@ -1,0 +1,24 @@
+// Package redact is kontrak's privacy room: it takes secrets, images and personal data out of recorded
+// exchanges (Redactor, for the recorder's WithRedactor; RedactFile, for a cassette on disk), and scans
+// cassettes for what is left (Scan, ScanFile, ScanFiles: the gate a recording passes before promotion).
+//
+// Redaction takes out what RedactRules name (credential headers, query parameters and body fields; an
+// answer's secrets and personal data, by JSON Pointer, read from the specs by the contract) and, wherever
+// else it appears, what pii_rules.yaml finds by name (credentials, cookies, personal fields such as
+// full_address or addressDetail.street, free text) and by content (images by their bytes, JWTs,
+// high-entropy tokens, NIKs also with separators, dates in free text, personal values an interaction's free
+// text quotes). A gzip or deflate body, or one with a byte order mark, is read decoded and stored decoded,
+// which the X-Kontrak-Redaction answer header (and RedactFile's provenance note) says. It keeps formats
+// (synthetic values from specimen), member order, boundaries and matchability; it is deterministic and
+// idempotent. A JSON body nested deeper than MaxDepth is refused, not recursed, so cost stays linear.
+//
+// An interaction is read, for redaction and for the scan alike, as a list of leaves (leaf.go): one walk
+// serves both, so that the scan looks exactly where redaction writes. Redaction and scan read a body once a
+// pass, in place (jsonwalk.go), and cost time and memory linear in its size.
+//
+// Scan is redaction's dry run: it lists (Leak, by place and kind, never by value) every place Redactor
+// would change, so a cassette Redactor has seen scans clean; ScanRules.Public lets a vendor document's own
+// example values through.
+//
+// The package knows no vendor fact: header and field names arrive as rules, from the specs.
+package redact
