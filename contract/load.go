@@ -67,7 +67,7 @@ func Load(fsys fs.FS) (c *Contract, err error) {
 	}
 	sort.Strings(files)
 	schemas := newSchemaSet(fsys)
-	c = &Contract{}
+	c = &Contract{fsys: fsys}
 	for _, f := range files {
 		v, err := loadVendor(fsys, f, schemas)
 		if err != nil {

@@ -2,9 +2,11 @@ package contract
 
 import (
 	"fmt"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Source says where a fact comes from: the vendor page, and whether the page says it (documented) or we
@@ -417,6 +419,13 @@ func (v *Vendor) OperationIDs() []string {
 type Contract struct {
 	vendors []*Vendor
 	vocab   *Vocabulary
+	// fsys is the FS the contract was loaded from: schema files are read from it again for Fields.
+	fsys     fs.FS
+	fieldsMu sync.Mutex
+	fields   map[string][]Field
+
+	publishedOnce sync.Once
+	published     *Published
 }
 
 // Vocabulary is the KTP vocabulary the semantic rules read (VocabularyFile).

@@ -49,7 +49,7 @@ func docLive(s *scenario.Scenario, op *contract.Operation) string {
 	imageField, _ := op.ImageField()
 	imageSent := false
 	if s.Sandbox != "" {
-		if sp, _, ok := scenario.SandboxEntry(op, s.Sandbox); ok {
+		if sp, _, ok := op.SandboxEntry(s.Sandbox); ok {
 			tr = append(tr, fmt.Sprintf("sandbox value %s in the %s parameter %s", mdCode(s.Sandbox), sp.Parameter.In, mdCode(sp.Parameter.Name)))
 			imageSent = sp.Parameter.In == "body" && sp.Parameter.Name == imageField
 		}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-
-	"github.com/kontrak/kontrak/specdiff"
 )
 
 // inferredMark flags every row, example or source that is kontrak's reading rather than a vendor's words.
@@ -28,7 +26,7 @@ type exampleView struct {
 }
 
 // ResponseFields is, per documented status with a body, the response-field table (pointer, type, format,
-// required, closed set, documented or inferred) of its schema, read with specdiff.Fields, and its examples.
+// required, closed set, documented or inferred) of its schema, read with contract.Fields, and its examples.
 // A field is marked inferred when its response is, or when its schema's description says it is.
 func (o *opView) ResponseFields() ([]*respFields, error) {
 	var out []*respFields
@@ -37,7 +35,7 @@ func (o *opView) ResponseFields() ([]*respFields, error) {
 			continue
 		}
 		file := filepath.ToSlash(r.SchemaFile)
-		fs, err := specdiff.Fields(o.Page.FS, file)
+		fs, err := o.Page.C.Fields(r)
 		if err != nil {
 			return nil, fmt.Errorf("livedoc: %s %s: %v", o.Op.Name(), r.Status, err)
 		}

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kontrak/kontrak/specdiff"
+	"github.com/kontrak/kontrak/contract"
 )
 
 // TestDocsShowFieldsAndExamples: every response with a schema has its field table on its vendor's page, a
-// row for every field specdiff.Fields finds, every example shown in full, and every inferred example and
+// row for every field contract.SchemaFields finds, every example shown in full, and every inferred example and
 // response marked; every page opens with its table of contents, linking each operation.
 func TestDocsShowFieldsAndExamples(t *testing.T) {
 	c, root, files := docsFixture(t)
@@ -35,7 +35,7 @@ func TestDocsShowFieldsAndExamples(t *testing.T) {
 				if j := strings.Index(sec[len(head):], "\n#### "); j >= 0 {
 					sec = sec[:len(head)+j]
 				}
-				fs, err := specdiff.Fields(os.DirFS(root), filepath.ToSlash(r.SchemaFile))
+				fs, err := contract.SchemaFields(os.DirFS(root), filepath.ToSlash(r.SchemaFile))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -55,7 +55,7 @@ func Generate(c *contract.Contract, root string) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		pages = append(pages, &page{V: v, F: f, FS: os.DirFS(root), Root: root})
+		pages = append(pages, &page{V: v, F: f, C: c, FS: os.DirFS(root), Root: root})
 	}
 	idx, err := render("index", index(pages))
 	if err != nil {

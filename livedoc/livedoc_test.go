@@ -12,7 +12,6 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -176,7 +175,7 @@ func TestDocsNoCredentialValues(t *testing.T) {
 	}
 	canary := map[string]string{}
 	for _, v := range c.Vendors() {
-		for _, name := range append(run.CredentialVars(v), v.Env.BaseURL) {
+		for _, name := range append(v.CredentialVars(), v.Env.BaseURL) {
 			canary[name] = "kontrak-canary-" + strings.ToLower(name) + "-5d1f0c"
 			t.Setenv(name, canary[name])
 		}
@@ -191,7 +190,7 @@ func TestDocsNoCredentialValues(t *testing.T) {
 	}
 	for _, v := range c.Vendors() {
 		md := pageOf(t, files, v.ID+".md")
-		for _, name := range append(run.CredentialVars(v), v.Env.BaseURL) {
+		for _, name := range append(v.CredentialVars(), v.Env.BaseURL) {
 			if !strings.Contains(md, "| "+mdCode(name)+" | ") {
 				t.Errorf("%s.md does not name the variable %s in its live-mode table", v.ID, name)
 			}

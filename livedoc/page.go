@@ -11,7 +11,6 @@ import (
 	"text/template"
 
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -20,8 +19,9 @@ import (
 type page struct {
 	V    *contract.Vendor
 	F    *scenario.File
-	FS   fs.FS  // the repository, for the schema files the field tables read
-	Root string // the repository's directory, for the committed selftest baseline
+	C    *contract.Contract // the contract, for the schema fields the field tables read
+	FS   fs.FS              // the repository, for the cassettes the coverage reads
+	Root string             // the repository's directory, for the committed selftest baseline
 }
 
 // table is a GitHub-flavoured Markdown table, written by the "table" template; cells are Markdown,
@@ -228,7 +228,7 @@ func (p *page) LiveEnv() *table {
 		declared[name] = true
 		t.add(mdCode(name), "credential")
 	}
-	for _, name := range run.CredentialVars(v) {
+	for _, name := range v.CredentialVars() {
 		if !declared[name] {
 			t.add(mdCode(name), "credential (of a security scheme or signature, not in "+mdCode("x-kontrak.env")+")")
 		}

@@ -1,48 +1,13 @@
 package recorder
 
-import (
-	"slices"
+import "github.com/kontrak/kontrak/contract"
 
-	"github.com/kontrak/kontrak/contract"
-)
-
-// VendorMatchOptions is what a match of vendor v's cassettes ignores, read from its spec: the one builder
-// replay and `kontrak serve` both use, so that a request the one accepts the other accepts too.
-//
-//   - IgnoredHeaders: the header of every security scheme that travels in a header, and of every token
-//     (x-kontrak-token header). Credentials differ from a live run to its redacted recording.
-//   - IgnoredQuery: the name of every security scheme that travels in the query.
-//   - IgnoredFields: every input of a request signature (x-kontrak-signature concatenation: timestamps,
-//     nonces, credentials) and the signature field itself. They differ on every run.
-//
-// Each list is sorted and holds each name once.
+// VendorMatchOptions is what a match of vendor v's cassettes ignores: its secrets and volatile fields, as
+// the contract derives them from the spec (contract.Secrets.MatchIgnores). Replay and `kontrak serve` both
+// match through it, so that a request the one accepts the other accepts too.
 func VendorMatchOptions(v *contract.Vendor) MatchOptions {
-	var o MatchOptions
-	for _, op := range v.Operations {
-		for _, sc := range op.Security {
-			switch {
-			case sc.Header == "":
-			case sc.In == "query":
-				o.IgnoredQuery = append(o.IgnoredQuery, sc.Header)
-			case sc.In == "header" || sc.In == "":
-				o.IgnoredHeaders = append(o.IgnoredHeaders, sc.Header)
-			}
-		}
-		if op.Token != nil && op.Token.Header != "" {
-			o.IgnoredHeaders = append(o.IgnoredHeaders, op.Token.Header)
-		}
-		if s := op.Signature; s != nil {
-			o.IgnoredFields = append(o.IgnoredFields, s.Concatenation...)
-			if s.Field != "" {
-				o.IgnoredFields = append(o.IgnoredFields, s.Field)
-			}
-		}
-	}
-	for _, l := range []*[]string{&o.IgnoredHeaders, &o.IgnoredQuery, &o.IgnoredFields} {
-		slices.Sort(*l)
-		*l = slices.Compact(*l)
-	}
-	return o
+	h, q, f := v.Secrets().MatchIgnores()
+	return MatchOptions{IgnoredHeaders: h, IgnoredQuery: q, IgnoredFields: f}
 }
 
 // WithMatchOptions adds what a match ignores (see MatchOptions), such as VendorMatchOptions of the

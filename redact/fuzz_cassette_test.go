@@ -9,7 +9,6 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/cassette"
-	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/redact"
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -44,7 +43,7 @@ func FuzzCassette(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	rules, scan := client.RedactRules(c), client.ScanRules(c)
+	rules, scan := redact.RulesFor(c), redact.ScanRulesFor(c)
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const file = "fuzz.yaml"

@@ -88,7 +88,7 @@ func (e *Engine) ConfigureLive(v *contract.Vendor, getenv func(string) string) e
 		e.BaseURL = v.Servers[0].URL
 	}
 	e.Credentials = map[string]string{}
-	for _, name := range CredentialVars(v) {
+	for _, name := range v.CredentialVars() {
 		e.Credentials[name] = getenv(name)
 	}
 	max, err := envInt(getenv, EnvMaxBillable, 5)
@@ -117,7 +117,7 @@ func (e *Engine) ConfigureLive(v *contract.Vendor, getenv func(string) string) e
 // MissingEnv lists the environment variables live mode needs for v and getenv lacks, sorted.
 func MissingEnv(v *contract.Vendor, getenv func(string) string) []string {
 	var missing []string
-	need := CredentialVars(v)
+	need := v.CredentialVars()
 	if v.Env.BaseURLRequired {
 		need = append(need, v.Env.BaseURL)
 	}
@@ -152,57 +152,4 @@ func envDuration(getenv func(string) string, name string, def time.Duration) (ti
 		return 0, fmt.Errorf("%s=%q: want a duration such as 30s", name, v)
 	}
 	return d, nil
-}
-
-// CredentialVars lists every environment variable a vendor's requests use: x-kontrak-env of the spec, of
-// its security schemes and of its signature credentials. kontrak serve reads the values it accepts from them.
-func CredentialVars(v *contract.Vendor) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	for _, name := range v.Env.Credentials {
-		add(name)
-	}
-	for _, op := range v.Operations {
-		for _, sc := range op.Security {
-			add(sc.Env)
-		}
-		if op.Signature != nil {
-			for _, env := range op.Signature.Credentials {
-				add(env)
-			}
-		}
-	}
-	return out
-}
-
-// CredentialHeaders lists the header names that carry credentials: never part of a match.
-func CredentialHeaders(v *contract.Vendor) []string {
-	var out []string
-	for _, op := range v.Operations {
-		for _, sc := range op.Security {
-			if sc.In == "header" {
-				out = append(out, sc.Header)
-			}
-		}
-	}
-	return out
-}
-
-// VolatileFields lists request body fields that differ on every run (signature inputs and the signature):
-// never part of a match.
-func VolatileFields(v *contract.Vendor) []string {
-	var out []string
-	for _, op := range v.Operations {
-		if op.Signature != nil {
-			out = append(out, op.Signature.Concatenation...)
-			out = append(out, op.Signature.Field)
-		}
-	}
-	return out
 }

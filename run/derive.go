@@ -70,7 +70,7 @@ func provenance(s *scenario.Scenario, op *contract.Operation) (cassette.Provenan
 	want := s.Expected(op)
 	switch {
 	case s.Sandbox != "":
-		_, sc, _ := scenario.SandboxEntry(op, s.Sandbox)
+		_, sc, _ := op.SandboxEntry(s.Sandbox)
 		p.Source = sc.Source.Page
 		if p.Note == "" {
 			p.Note = "sandbox value " + s.Sandbox + " and its outcome in the spec (" + sc.Source.Basis + ")"

@@ -23,7 +23,7 @@
 // got. Result.Entry is what a report reads (ReportEntry). A Tally follows a live run and fails one that
 // proved nothing (every call refused, rate-limited or a server error).
 //
-// The credential helpers (CredentialVars, CredentialHeaders, VolatileFields) say, from the spec, which
-// environment variables, headers and body fields carry credentials or change on every call; kontrak serve
-// and the request matcher use them too.
+// Which environment variables, headers and body fields carry credentials or change on every call is the
+// contract's to say (contract.Vendor.CredentialVars, Secrets): the engine, kontrak serve, the request matcher
+// and redaction all ask it.
 package run

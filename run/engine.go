@@ -279,7 +279,7 @@ func (e *Engine) request(s *scenario.Scenario, op *contract.Operation) (client.R
 		r.Fields[k] = v
 	}
 	if s.Sandbox != "" {
-		p, sc, _ := scenario.SandboxEntry(op, s.Sandbox)
+		p, sc, _ := op.SandboxEntry(s.Sandbox)
 		imgField, _ := op.ImageField()
 		if p.Parameter.Name == imgField {
 			val := sc.Value
@@ -306,7 +306,7 @@ func (e *Engine) request(s *scenario.Scenario, op *contract.Operation) (client.R
 	switch s.Request.Auth {
 	case "wrong-credentials":
 		r.Credentials = map[string]string{}
-		for _, name := range CredentialVars(e.Contract.Vendor(s.Vendor())) {
+		for _, name := range e.Contract.Vendor(s.Vendor()).CredentialVars() {
 			r.Credentials[name] = "kontrak-wrong-credential"
 		}
 	case "wrong-token":

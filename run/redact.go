@@ -4,21 +4,20 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/redact"
 )
 
 // redactRules are the contract's credentials, secrets and personal data, as the recorder redacts them.
 func redactRules(c *contract.Contract) *redact.RedactRules {
-	r := client.RedactRules(c)
+	r := redact.RulesFor(c)
 	return &r
 }
 
 // ScanStaged is the leak scan of a staged recording: a redacted cassette that still scans dirty is not
 // promoted. The error names each leak by file, interaction, kind and place, never by value.
 func ScanStaged(c *contract.Contract) func(files []string) error {
-	rules := client.ScanRules(c)
+	rules := redact.ScanRulesFor(c)
 	return func(files []string) error {
 		leaks, err := redact.ScanFiles(files, rules)
 		if err != nil {

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	kontrak "github.com/kontrak/kontrak"
-	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -356,7 +356,7 @@ func TestDerivedCassettesAreFresh(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rules := client.RedactRules(c)
+		rules := redact.RulesFor(c)
 		env := &run.Engine{Contract: c, Cassettes: dir, Mode: run.Derive, Redact: &rules}
 		for _, s := range f.Scenarios {
 			committed := s.CassetteFile(filepath.Join(r, "cassettes"))

@@ -129,7 +129,7 @@ type onCassette struct{ rec *recorder.Recorder }
 
 func (o *onCassette) start(c *call, cap *capture, tweak func(*client.Config), opts ...recorder.Option) (*client.Client, error) {
 	writes := c.e.Mode != Replay
-	opts = append([]recorder.Option{recorder.WithIgnoredHeaders(CredentialHeaders(c.v)...), recorder.WithIgnoredFields(VolatileFields(c.v)...)}, opts...)
+	opts = append([]recorder.Option{recorder.WithMatchOptions(recorder.VendorMatchOptions(c.v))}, opts...)
 	if writes {
 		if err := os.MkdirAll(filepath.Dir(c.cassette), 0o755); err != nil {
 			return nil, err
@@ -172,7 +172,7 @@ func (e *Engine) credentials(v *contract.Vendor) map[string]string {
 	}
 	// Offline runs send placeholders: the matcher ignores credentials and redaction removes them.
 	out := map[string]string{}
-	for _, name := range CredentialVars(v) {
+	for _, name := range v.CredentialVars() {
 		out[name] = "kontrak-replay-" + strings.ToLower(name)
 	}
 	return out

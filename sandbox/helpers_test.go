@@ -17,7 +17,6 @@ import (
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -48,7 +47,7 @@ func setup(t testing.TB) (*contract.Contract, string) {
 func credentials(c *contract.Contract) map[string]string {
 	out := map[string]string{}
 	for _, v := range c.Vendors() {
-		for _, name := range run.CredentialVars(v) {
+		for _, name := range v.CredentialVars() {
 			out[name] = "kontrak-serve-test-" + strings.ToLower(name)
 		}
 	}

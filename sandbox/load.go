@@ -15,7 +15,6 @@ import (
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/recorder"
-	"github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -188,7 +187,7 @@ func (s *server) load(v *contract.Vendor) error {
 			v.ID, len(derived), s.cfg.Cassettes, strings.Join(derived, ", "))
 	}
 	var missing []string
-	for _, name := range run.CredentialVars(v) {
+	for _, name := range v.CredentialVars() {
 		if s.cfg.Credentials[name] == "" {
 			missing = append(missing, name)
 		}

@@ -86,7 +86,7 @@ func ptr(s string) *string { return &s }
 func wrong(t *testing.T, vendor string) map[string]string {
 	c, _ := setup(t)
 	out := map[string]string{}
-	for _, name := range run.CredentialVars(c.Vendor(vendor)) {
+	for _, name := range c.Vendor(vendor).CredentialVars() {
 		out[name] = "kontrak-serve-test-wrong"
 	}
 	return out

@@ -190,7 +190,7 @@ func Parse(path string, data []byte, c *contract.Contract) (*File, error) {
 			return nil, fmt.Errorf("%s: no title", where)
 		}
 		if s.Sandbox != "" {
-			if _, _, ok := SandboxEntry(op, s.Sandbox); !ok {
+			if _, _, ok := op.SandboxEntry(s.Sandbox); !ok {
 				return nil, fmt.Errorf("%s: %q is not a sandbox value of %s", where, s.Sandbox, op.Name())
 			}
 		} else if s.Expect == nil {
@@ -255,7 +255,7 @@ func (s *Scenario) Vendor() string { return s.vendor }
 // Expected is the outcome the scenario asserts: its own, or its sandbox value's in the spec.
 func (s *Scenario) Expected(op *contract.Operation) contract.Outcome {
 	if s.Sandbox != "" {
-		if _, sc, ok := SandboxEntry(op, s.Sandbox); ok {
+		if _, sc, ok := op.SandboxEntry(s.Sandbox); ok {
 			return sc.Outcome
 		}
 	}
@@ -268,19 +268,6 @@ func (s *Scenario) Expected(op *contract.Operation) contract.Outcome {
 // CassetteFile is cassettes/<vendor>/<name>.yaml under dir.
 func (s *Scenario) CassetteFile(dir string) string {
 	return filepath.Join(dir, s.vendor, s.Name+".yaml")
-}
-
-// SandboxEntry finds a sandbox value among the operation's sandbox parameters.
-func SandboxEntry(op *contract.Operation, value string) (*contract.SandboxParam, *contract.SandboxCode, bool) {
-	for i := range op.Sandbox {
-		p := &op.Sandbox[i]
-		for j := range p.Codes {
-			if p.Codes[j].Value == value {
-				return p, &p.Codes[j], true
-			}
-		}
-	}
-	return nil, nil, false
 }
 
 // Gap is a code or sandbox value that no scenario exercises.

@@ -15,7 +15,6 @@ package selftest
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"slices"
 	"sort"
@@ -25,7 +24,6 @@ import (
 
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
-	"github.com/kontrak/kontrak/specdiff"
 )
 
 // Operators are the mutation operators, in the order they are applied.
@@ -84,9 +82,9 @@ type Result struct {
 	Scores map[string]Score `json:"scores"`
 }
 
-// Run mutates every example of every operation of c (vendor "" for all) and judges each mutant. fsys is
-// the FS the contract was loaded from: the schemas are read from it to know the fields.
-func Run(c *contract.Contract, fsys fs.FS, vendor string) (*Result, error) {
+// Run mutates every example of every operation of c (vendor "" for all) and judges each mutant; the
+// schemas' fields (contract.Fields) say what to mutate.
+func Run(c *contract.Contract, vendor string) (*Result, error) {
 	res := &Result{Scores: map[string]Score{}}
 	for _, v := range c.Vendors() {
 		if vendor != "" && v.ID != vendor {
@@ -99,7 +97,7 @@ func Run(c *contract.Contract, fsys fs.FS, vendor string) (*Result, error) {
 				if !ok || r.SchemaFile == "" {
 					continue
 				}
-				fields, err := specdiff.Fields(fsys, r.SchemaFile)
+				fields, err := c.Fields(r)
 				if err != nil {
 					return nil, fmt.Errorf("%s %s: %v", v.ID, o.ID, err)
 				}
@@ -145,7 +143,7 @@ type variant struct {
 	body              []byte
 }
 
-func mutate(o *contract.Operation, r *contract.Response, st int, ex contract.Example, fields []specdiff.Field) []Mutant {
+func mutate(o *contract.Operation, r *contract.Response, st int, ex contract.Example, fields []contract.Field) []Mutant {
 	var doc any
 	if err := json.Unmarshal(ex.Value, &doc); err != nil {
 		return nil

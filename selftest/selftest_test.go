@@ -23,7 +23,7 @@ func run(t *testing.T, fsys fs.FS) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Run(c, fsys, "")
+	r, err := Run(c, "")
 	if err != nil {
 		t.Fatal(err)
 	}

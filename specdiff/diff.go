@@ -198,11 +198,11 @@ func (d *differ) operation(old, new *Spec, oo, no *contract.Operation) error {
 		if nr == nil || or.SchemaFile == "" || nr.SchemaFile == "" {
 			continue
 		}
-		of, err := Fields(old.FS, or.SchemaFile)
+		of, err := old.Contract.Fields(or)
 		if err != nil {
 			return fmt.Errorf("%s: %v", old.Name, err)
 		}
-		nf, err := Fields(new.FS, nr.SchemaFile)
+		nf, err := new.Contract.Fields(nr)
 		if err != nil {
 			return fmt.Errorf("%s: %v", new.Name, err)
 		}
@@ -230,8 +230,8 @@ func (d *differ) operation(old, new *Spec, oo, no *contract.Operation) error {
 	return nil
 }
 
-func (d *differ) fields(op, status string, of, nf []Field) {
-	om, nm := map[string]Field{}, map[string]Field{}
+func (d *differ) fields(op, status string, of, nf []contract.Field) {
+	om, nm := map[string]contract.Field{}, map[string]contract.Field{}
 	for _, f := range of {
 		om[f.Pointer] = f
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/run"
 )
 
 // noCredentials is an environment in which every vendor lacks every credential (an empty variable is a
@@ -15,7 +14,7 @@ import (
 func noCredentials(c *contract.Contract) []string {
 	var env []string
 	for _, v := range c.Vendors() {
-		for _, name := range run.CredentialVars(v) {
+		for _, name := range v.CredentialVars() {
 			env = append(env, name+"=")
 		}
 	}
@@ -116,7 +115,7 @@ func TestLiveSkipsVendorNotRequired(t *testing.T) {
 	env = append(env, "KONTRAK_MODE=live", "KONTRAK_MAX_BILLABLE=1000", "KONTRAK_MAX_WAIT=10ms", "KONTRAK_TIMEOUT=20s")
 	v := c.Vendor("ekycpro")
 	env = append(env, v.Env.BaseURL+"="+srv.URL)
-	for _, name := range run.CredentialVars(v) {
+	for _, name := range v.CredentialVars() {
 		env = append(env, name+"="+canary[name])
 	}
 	_, _, out, err := runSuites(t, env)

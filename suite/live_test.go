@@ -22,7 +22,6 @@ import (
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/cassette"
-	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/run"
@@ -251,7 +250,7 @@ func TestCanaryRecording(t *testing.T) {
 	for _, v := range canary {
 		secrets = append(secrets, v)
 	}
-	rules := client.ScanRules(c)
+	rules := redact.ScanRulesFor(c)
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		for _, s := range secrets {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/redact"
 )
 
@@ -41,7 +40,7 @@ func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rules := client.RedactRules(c)
+	rules := redact.RulesFor(c)
 	for _, f := range files {
 		changed, err := redact.RedactFile(f, rules)
 		if err != nil {

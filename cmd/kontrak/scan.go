@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/redact"
 )
 
@@ -48,7 +47,7 @@ func runScan(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rules := client.ScanRules(c)
+	rules := redact.ScanRulesFor(c)
 	// Each cassette is streamed (redact.ScanFile: memory bounded by its largest interaction); only the
 	// leaks are kept, and printed once every file has read to its end.
 	var found [][]redact.Leak

@@ -6,7 +6,6 @@ import (
 	"io"
 	"sort"
 
-	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/selftest"
 )
 
@@ -37,7 +36,7 @@ func runSelftest(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	r, err := selftest.Run(c, kontrak.Files, *vendor)
+	r, err := selftest.Run(c, *vendor)
 	if err != nil {
 		return usagef("%v", err)
 	}

@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	engine "github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -91,15 +90,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	// The accepted credentials are the environment's, by the variable names the specs give.
 	creds := map[string]string{}
 	for _, v := range c.Vendors() {
-		names := engine.CredentialVars(v)
-		for _, op := range v.Operations { // the credential serve sends with a callback (HTTP Basic, user:password)
-			for _, cb := range op.Callbacks {
-				for _, sc := range cb.Security {
-					names = append(names, sc.Env)
-				}
-			}
-		}
-		for _, name := range names {
+		// and the credential serve sends with a callback (HTTP Basic, user:password)
+		for _, name := range append(v.CredentialVars(), v.CallbackCredentialVars()...) {
 			if val := os.Getenv(name); val != "" && name != "" {
 				creds[name] = val
 			}

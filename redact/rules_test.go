@@ -1,4 +1,4 @@
-package client_test
+package redact_test
 
 import (
 	"net/textproto"
@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	kontrak "github.com/kontrak/kontrak"
-	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/redact"
 )
@@ -25,7 +24,7 @@ func redactContract(t *testing.T) *contract.Contract {
 // from the contract, so that no vendor fact is restated here.
 func TestRedactRules(t *testing.T) {
 	c := redactContract(t)
-	r := client.RedactRules(c)
+	r := redact.RulesFor(c)
 	wantFields := map[string]bool{}
 	for _, v := range c.Vendors() {
 		for _, op := range v.Operations {
@@ -73,7 +72,7 @@ func TestRedactRules(t *testing.T) {
 
 func TestRedactRulesAnswer(t *testing.T) {
 	c := redactContract(t)
-	answer := client.RedactRules(c).Answer
+	answer := redact.RulesFor(c).Answer
 	tokens := 0
 	for _, v := range c.Vendors() {
 		for _, op := range v.Operations {
@@ -100,8 +99,8 @@ func TestRedactRulesAnswer(t *testing.T) {
 
 func TestScanRulesPublic(t *testing.T) {
 	c := redactContract(t)
-	r := client.ScanRules(c)
-	if !reflect.DeepEqual(r.RedactRules.Headers, client.RedactRules(c).Headers) {
+	r := redact.ScanRulesFor(c)
+	if !reflect.DeepEqual(r.RedactRules.Headers, redact.RulesFor(c).Headers) {
 		t.Error("ScanRules must look where RedactRules redact")
 	}
 	type probe struct {

@@ -1,4 +1,4 @@
-package specdiff
+package contract
 
 import (
 	"encoding/json"
@@ -30,10 +30,32 @@ type Field struct {
 	Description string   `json:"description,omitempty"`
 }
 
-// Fields flattens the schema file of fsys (e.g. "schemas/ekycpro/idOcrGeneral.200.json") into its
+// Fields flattens the schema of a documented response into its fields (see SchemaFields); nil, nil for a
+// response with no schema. The result is computed once a schema file and shared: callers must not change it.
+func (c *Contract) Fields(r *Response) ([]Field, error) {
+	if r == nil || r.SchemaFile == "" {
+		return nil, nil
+	}
+	c.fieldsMu.Lock()
+	defer c.fieldsMu.Unlock()
+	if fs, ok := c.fields[r.SchemaFile]; ok {
+		return fs, nil
+	}
+	fs, err := SchemaFields(c.fsys, r.SchemaFile)
+	if err != nil {
+		return nil, err
+	}
+	if c.fields == nil {
+		c.fields = map[string][]Field{}
+	}
+	c.fields[r.SchemaFile] = fs
+	return fs, nil
+}
+
+// SchemaFields flattens the schema file of fsys (e.g. "schemas/ekycpro/idOcrGeneral.200.json") into its
 // fields, sorted by pointer. $refs are followed inside the file (#/definitions/...) and to sibling
 // files; an "if" is a condition, not a shape, and is not walked.
-func Fields(fsys fs.FS, file string) ([]Field, error) {
+func SchemaFields(fsys fs.FS, file string) ([]Field, error) {
 	w := &walker{fsys: fsys, docs: map[string]any{}, by: map[string]*fieldAcc{}}
 	root, err := w.doc(file)
 	if err != nil {
