@@ -40,11 +40,7 @@ type Callback struct {
 // Check judges one inbound callback request: its credential, then its body as the documented answer it
 // carries. Findings come in a stable order, as Operation.Check's.
 func (cb *Callback) Check(header http.Header, body []byte, opts CheckOptions) []Finding {
-	st := 200
-	if cb.AnswerStatus != "" {
-		fmt.Sscan(cb.AnswerStatus, &st)
-	}
-	out := cb.judge.Check(st, header, body, opts)
+	out := cb.judge.Check(cb.status(), header, body, opts)
 	for _, sc := range cb.Security {
 		if sc.Type == "http" && sc.Scheme == "basic" && !basicAuth(header.Get("Authorization")) {
 			f := Finding{ID: CallbackAuthMissing, Severity: severityOf(CallbackAuthMissing), Pointer: "",
@@ -57,6 +53,15 @@ func (cb *Callback) Check(header http.Header, body []byte, opts CheckOptions) []
 		}
 	}
 	return out
+}
+
+// status is the HTTP status of the answer the callback body carries (200 when it carries none).
+func (cb *Callback) status() int {
+	st := 200
+	if cb.AnswerStatus != "" {
+		fmt.Sscan(cb.AnswerStatus, &st)
+	}
+	return st
 }
 
 // Judged is the callback as an operation whose answer is the callback body (its ID the callback's, its

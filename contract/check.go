@@ -40,7 +40,8 @@ func (c *Contract) Check(in Interaction, opts CheckOptions) (fs []Finding, err e
 	if err != nil {
 		return nil, err
 	}
-	return op.Check(in.Status, in.Header, in.Body, opts), nil
+	x := Exchange{Method: op.Method, Path: op.Path, Status: in.Status, Header: in.Header, Body: in.Body}
+	return c.Judge(x, JudgeOptions{Operation: op, Strict: opts.Strict}).Findings, nil
 }
 
 // Check judges one answer of the operation. Findings come in a stable order: by rule, then pointer. It

@@ -10,13 +10,17 @@ const (
 
 // Finding is one way an interaction departs from its contract.
 type Finding struct {
-	ID       string   `json:"id"`
-	Severity Severity `json:"severity"`
-	Pointer  string   `json:"pointer"`
-	Expected string   `json:"expected"`
-	Actual   string   `json:"actual"`
-	Message  string   `json:"message"`
-	Source   string   `json:"source"`
+	// Vendor and Operation name the operation whose contract the finding is of (Contract.Judge sets them;
+	// empty for route-undocumented).
+	Vendor    string   `json:"-"`
+	Operation string   `json:"-"`
+	ID        string   `json:"id"`
+	Severity  Severity `json:"severity"`
+	Pointer   string   `json:"pointer"`
+	Expected  string   `json:"expected"`
+	Actual    string   `json:"actual"`
+	Message   string   `json:"message"`
+	Source    string   `json:"source"`
 	// Waived is the waiver in force that accepts this finding (waiver.go); a waived finding is reported,
 	// marked, and fails nothing.
 	Waived *Waiver `json:"waived,omitempty"`
@@ -32,7 +36,7 @@ type Rule struct {
 // The finding ids. One table, like oasdiff's rules: adding a rule is adding a row here and its check.
 const (
 	StatusUndocumented      = "status-undocumented"
-	RouteUndocumented       = "route-undocumented" // judged by the callers that route traffic (kontrak check)
+	RouteUndocumented       = "route-undocumented" // Contract.Judge routes every exchange
 	BodyNotJSON             = "body-not-json"
 	FieldMissing            = "field-missing"
 	TypeMismatch            = "type-mismatch"

@@ -93,7 +93,8 @@ func (h *Handler) judge(header http.Header, body []byte) {
 	}()
 	op := h.cb.Judged()
 	cnt := m.ops[op]
-	fs := h.cb.Check(header, body, m.cfg.check)
+	v := m.c.Judge(contract.Exchange{Method: http.MethodPost, Header: header, Body: body}, contract.JudgeOptions{Callback: h.cb, Strict: m.cfg.check.Strict, Waivers: m.cfg.waivers})
+	fs := v.Findings
 	cnt.judged.Add(1)
 	if len(fs) > 0 {
 		m.report(op, fs)
@@ -102,6 +103,6 @@ func (h *Handler) judge(header http.Header, body []byte) {
 		}
 	}
 	if m.cfg.callback != nil {
-		m.cfg.callback(Event{Vendor: op.Vendor.ID, Operation: op.ID, Findings: fs})
+		m.cfg.callback(Event{Vendor: op.Vendor.ID, Operation: op.ID, Findings: fs, Billing: v.Classification})
 	}
 }

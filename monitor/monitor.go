@@ -144,8 +144,8 @@ func (m *monitor) judge(op *contract.Operation, status int, header http.Header, 
 		}
 	}()
 	cnt := m.ops[op]
-	fs, cl := op.Judge(status, header, body, m.cfg.check)
-	fs = m.cfg.waivers.Apply(op.Vendor.ID, op.ID, fs)
+	v := m.c.Judge(contract.Exchange{Status: status, Header: header, Body: body}, contract.JudgeOptions{Operation: op, Strict: m.cfg.check.Strict, Waivers: m.cfg.waivers})
+	fs, cl := v.Findings, v.Classification
 	cnt.judged.Add(1)
 	if cl.Known && cl.Billable {
 		cnt.billed.Add(1)

@@ -155,7 +155,9 @@ func (t *Traffic) merge(o *Traffic, offset int64) {
 			m.Waiver = d.Waiver
 		}
 		if d.First.before(m.First) {
-			m.First = d.First
+			// What was expected is the first occurrence's: a drift key may come with several (one code's
+			// statuses, another's), and a report must not depend on which worker saw which first.
+			m.First, m.Expected, m.Source = d.First, d.Expected, d.Source
 		}
 		if m.Last.before(d.Last) {
 			m.Last = d.Last

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -68,6 +67,8 @@ type Exchange struct {
 	contract.Exchange
 	Operation *contract.Operation
 	Findings  []contract.Finding
+	// Billing is what the answer costs, as the contract classifies it.
+	Billing contract.Classification
 }
 
 // Result is the outcome of one scenario.
@@ -131,7 +132,7 @@ func (r *Result) count(s contract.Severity) int {
 // Billed reports whether the scenario's calls would be billed: any exchange classified billable.
 func (r *Result) Billed() bool {
 	for _, x := range r.Exchanges {
-		if x.Operation.Classify(x.Status, x.Body).Billable {
+		if x.Billing.Billable {
 			return true
 		}
 	}
@@ -200,43 +201,26 @@ func (e *Engine) Run(ctx context.Context, s *scenario.Scenario) *Result {
 	return res
 }
 
-// strict counts notices as breaking in strict mode, but for those the scenario expects because a
-// contradiction of the vendor's document records them (scenario.Expect.Notices).
-func (e *Engine) strict(res *Result, fs []contract.Finding) []contract.Finding {
-	if !e.Strict {
-		return fs
-	}
-	var accepted []string
-	if res.Scenario != nil && res.Scenario.Expect != nil {
-		accepted = res.Scenario.Expect.Notices
-	}
-	for i := range fs {
-		if fs[i].Severity == contract.Notice && !slices.Contains(accepted, fs[i].ID) {
-			fs[i].Severity = contract.Breaking
-		}
-	}
-	return fs
-}
-
-// judge asks the contract about every interaction the run saw, the token call included.
+// judge asks the contract about every interaction the run saw, the token call included. In strict mode
+// the notices the scenario expects, because a contradiction of the vendor's document records them
+// (scenario.Expect.Notices), stay notices.
 func (e *Engine) judge(res *Result, seen []contract.Exchange) {
+	opts := contract.JudgeOptions{Strict: e.Strict, Waivers: e.Waivers}
+	if res.Scenario != nil && res.Scenario.Expect != nil {
+		opts.Accept = res.Scenario.Expect.Notices
+	}
 	for _, x := range seen {
-		xop, ok := e.Contract.Lookup(x.Method, x.Path)
-		if !ok {
-			res.failf(x.ID, "%s %s matches no documented operation", x.Method, x.URL)
-			continue
+		v := e.Contract.Judge(x, opts)
+		if v.Routed() {
+			res.Exchanges = append(res.Exchanges, Exchange{Exchange: x, Operation: v.Operation, Findings: v.Findings, Billing: v.Classification})
 		}
-		ex := Exchange{Exchange: x, Operation: xop, Findings: e.strict(res, xop.Check(x.Status, x.Header, x.Body, contract.CheckOptions{}))}
-		ex.Findings = e.Waivers.Apply(xop.Vendor.ID, xop.ID, ex.Findings)
-		res.Exchanges = append(res.Exchanges, ex)
-		for _, f := range ex.Findings {
+		for _, f := range v.Findings {
 			if f.Waived != nil {
-				res.Waived = append(res.Waived, Waived{x.ID, f, fmt.Sprintf("%s: %s at %s: want %s, got %s (%s)",
-					res.where(x.ID), f.ID, wire.Display(f.Pointer), f.Expected, f.Actual, f.Source)})
+				res.Waived = append(res.Waived, Waived{x.ID, f, res.where(x.ID) + ": " + f.String()})
 				continue
 			}
 			if f.Severity == contract.Breaking {
-				res.failf(x.ID, "%s at %s: want %s, got %s (%s)", f.ID, wire.Display(f.Pointer), f.Expected, f.Actual, f.Source)
+				res.failf(x.ID, "%s", f.String())
 			}
 		}
 	}
@@ -251,7 +235,7 @@ func (e *Engine) assert(res *Result, resp *client.Response) {
 		return
 	}
 	at := res.Exchanges[last].ID
-	res.Got = op.Classify(resp.Status, resp.Body)
+	res.Got = res.Exchanges[last].Billing
 	want := res.Expected
 	if resp.Status != want.Status {
 		res.failf(at, `HTTP status at /: want %d, got %d`, want.Status, resp.Status)

@@ -102,7 +102,7 @@ func Run(c *contract.Contract, vendor string) (*Result, error) {
 					return nil, fmt.Errorf("%s %s: %v", v.ID, o.ID, err)
 				}
 				for _, ex := range r.Examples {
-					for _, m := range mutate(o, r, st, ex, fields) {
+					for _, m := range mutate(c, o, r, st, ex, fields) {
 						res.Mutants = append(res.Mutants, m)
 						if m.Harmless {
 							sc.Harmless++
@@ -143,7 +143,7 @@ type variant struct {
 	body              []byte
 }
 
-func mutate(o *contract.Operation, r *contract.Response, st int, ex contract.Example, fields []contract.Field) []Mutant {
+func mutate(c *contract.Contract, o *contract.Operation, r *contract.Response, st int, ex contract.Example, fields []contract.Field) []Mutant {
 	var doc any
 	if err := json.Unmarshal(ex.Value, &doc); err != nil {
 		return nil
@@ -231,7 +231,7 @@ func mutate(o *contract.Operation, r *contract.Response, st int, ex contract.Exa
 	}
 	var out []Mutant
 	for _, v := range vs {
-		fs := o.Check(v.status, header, v.body, contract.CheckOptions{})
+		fs := c.Judge(contract.Exchange{Status: v.status, Header: header, Body: v.body}, contract.JudgeOptions{Operation: o}).Findings
 		m := Mutant{Vendor: o.Vendor.ID, Operation: o.ID, Status: r.Status, Example: ex.Name, Operator: v.operator, Pointer: v.pointer,
 			Harmless: v.harmless, Caught: contract.HasBreaking(fs)}
 		for _, f := range fs {

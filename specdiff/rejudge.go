@@ -52,23 +52,15 @@ func Rejudge(old, new *Spec, files []string) ([]Rejudged, error) {
 }
 
 func judge(s *Spec, ix contract.Exchange) (verdict string, ids []string, op string) {
-	o, ok := s.Contract.Lookup(ix.Method, ix.Path)
-	if !ok {
+	v := s.Contract.Judge(ix, contract.JudgeOptions{})
+	if !v.Routed() {
 		return "unmatched", nil, ""
 	}
-	fs := o.Check(ix.Status, ix.Header, ix.Body, contract.CheckOptions{})
-	verdict = "conform"
-	if len(fs) > 0 {
-		verdict = "notice"
-	}
-	if contract.HasBreaking(fs) {
-		verdict = "drift"
-	}
-	for _, f := range fs {
+	for _, f := range v.Findings {
 		ids = append(ids, f.ID+" "+wire.Display(f.Pointer))
 	}
 	slices.Sort(ids)
-	return verdict, ids, o.ID
+	return v.State(), ids, v.Operation.ID
 }
 
 // String is "cassette#n operation: old → new (findings)".

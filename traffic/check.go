@@ -21,8 +21,10 @@ type Input struct {
 
 // Options tune a traffic check.
 type Options struct {
-	// Check is passed to every Operation.Check.
-	Check contract.CheckOptions
+	// Judge is passed to every contract.Judge (Strict; Waivers: a waived finding is counted in the report as
+	// waived and does not make its interaction drift, and the caller asks Waivers.Problems at the end, as for
+	// any run).
+	Judge contract.JudgeOptions
 	// StrictRoutes makes an interaction whose route matches no vendor operation an error; otherwise it
 	// is counted (Traffic.Unrouted) and skipped.
 	StrictRoutes bool
@@ -30,16 +32,10 @@ type Options struct {
 	Workers int
 	// Limits bound one interaction.
 	Limits Limits
-	// Waivers, when set, are applied to every judged interaction's findings (contract.Waivers.Apply): a
-	// waived finding is counted in the report as waived and does not make its interaction drift. The
-	// caller asks Waivers.Problems at the end, as for any run.
-	Waivers *contract.Waivers
-	// Each, when set, gets every judged interaction's verdict in input order (for a per-interaction
-	// listing). It runs on one goroutine.
+	// Each, when set, gets every interaction's verdict in input order (for a per-interaction listing), an
+	// interaction of no vendor operation too (Operation nil, its one finding route-undocumented). It runs
+	// on one goroutine.
 	Each func(v Verdict) error
-	// Unrouted, when set, gets every interaction of no vendor operation, in input order with the verdicts
-	// Each gets (kontrak check lists it as a route-undocumented finding). It runs on one goroutine.
-	Unrouted func(input string, ex *contract.Exchange) error
 }
 
 // Verdict is one judged interaction.
@@ -47,6 +43,7 @@ type Verdict struct {
 	Input     string
 	Index     int
 	ID        int // the interaction's own id (a cassette's id; the index for other inputs)
+	// Operation is nil for an interaction of no vendor operation.
 	Operation *contract.Operation
 	Findings  []contract.Finding
 	Billing   contract.Classification
@@ -79,10 +76,8 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 	}
 	type result struct {
 		seq int64
-		v   *Verdict // nil: unrouted
+		v   *Verdict // nil: an error
 		err error
-		in  string
-		ex  *contract.Exchange
 	}
 	inFlight := 4 * workers
 	jobs := make(chan job, inFlight)
@@ -102,17 +97,17 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 			for j := range jobs {
 				ex, err := j.rec.decodeSafe()
 				if err != nil {
-					results <- result{j.seq, nil, fmt.Errorf("%s: %w", j.input, err), j.input, nil}
+					results <- result{j.seq, nil, fmt.Errorf("%s: %w", j.input, err)}
 					continue
 				}
-				v, err := judge(c, j.input, j.rec.index, ex, opts.Check, opts.Waivers)
-				if err == nil && v == nil && opts.StrictRoutes {
+				v, err := judge(c, j.input, j.rec.index, ex, opts.Judge)
+				if err == nil && v.Operation == nil && opts.StrictRoutes {
 					err = &UnroutedError{j.input, j.rec.index, ex.Method, ex.Path}
 				}
 				if err == nil {
 					agg.add(j.seq, j.input, j.rec.index, ex, v)
 				}
-				results <- result{j.seq, v, err, j.input, ex}
+				results <- result{j.seq, v, err}
 			}
 		}(aggs[w])
 	}
@@ -169,12 +164,6 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 				halt()
 				continue
 			}
-			if p.v == nil && opts.Unrouted != nil {
-				if err := opts.Unrouted(p.in, p.ex); err != nil {
-					firstErr = err
-					halt()
-				}
-			}
 			if p.v != nil && opts.Each != nil {
 				if err := opts.Each(*p.v); err != nil {
 					firstErr = err
@@ -215,20 +204,16 @@ func readInput(in Input, lim Limits, fn func(record) error) error {
 	return err
 }
 
-// judge finds the interaction's operation and checks it; nil, nil for a route of no vendor operation.
-func judge(c *contract.Contract, input string, index int, ex *contract.Exchange, opts contract.CheckOptions, ws *contract.Waivers) (v *Verdict, err error) {
+// judge asks the contract about one interaction (contract.Judge). A panic of the judge becomes an error
+// naming the input and the interaction.
+func judge(c *contract.Contract, input string, index int, ex *contract.Exchange, opts contract.JudgeOptions) (v *Verdict, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			v, err = nil, fmt.Errorf("%s: interaction %d: the check failed (internal error: %v)", input, index, p)
 		}
 	}()
-	op, ok := c.Lookup(ex.Method, ex.Path)
-	if !ok {
-		return nil, nil
-	}
-	fs, cl := op.Judge(ex.Status, ex.Header, ex.Body, opts)
-	return &Verdict{Input: input, Index: index, ID: ex.ID, Operation: op, Findings: ws.Apply(op.Vendor.ID, op.ID, fs),
-		Billing: cl}, nil
+	jv := c.Judge(*ex, opts)
+	return &Verdict{Input: input, Index: index, ID: ex.ID, Operation: jv.Operation, Findings: jv.Findings, Billing: jv.Classification}, nil
 }
 
 // aggregate is one worker's share of the report, merged at the end.
@@ -249,7 +234,7 @@ func newAggregate() *aggregate {
 
 func (a *aggregate) add(seq int64, input string, index int, ex *contract.Exchange, v *Verdict) {
 	a.t.Interactions++
-	if v == nil {
+	if v.Operation == nil {
 		a.t.Unrouted++
 		return
 	}
@@ -297,7 +282,7 @@ func (a *aggregate) add(seq int64, input string, index int, ex *contract.Exchang
 			d.Billed++
 		}
 		if seen.Seq < d.First.Seq {
-			d.First = seen
+			d.First, d.Expected, d.Source = seen, f.Expected, f.Source
 		}
 		if seen.Seq > d.Last.Seq {
 			d.Last = seen

@@ -231,17 +231,10 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 	if err != nil {
 		return nil, usagef("cannot read %s: %v", files[0], unwrapPathError(err))
 	}
-	findings := ws.Apply(op.Vendor.ID, op.ID, op.Check(st, nil, body, opts))
+	findings := c.Judge(contract.Exchange{Status: st, Body: body}, contract.JudgeOptions{Operation: op, Strict: opts.Strict, Waivers: ws}).Findings
 	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(findings), Findings: nonNil(findings)}}, nil
 }
 
-// routeUndocumented is the finding of an interaction whose method and path match no operation of any spec.
-func routeUndocumented(ix *contract.Exchange) contract.Finding {
-	got := ix.Method + " " + ix.Path
-	return contract.Finding{ID: contract.RouteUndocumented, Severity: contract.Breaking,
-		Expected: "the method and path of a documented operation", Actual: got,
-		Message: got + " matches no documented operation", Source: "specs/"}
-}
 
 // textLine is one finding on one line: where, vendor, operation, pointer, want vs got, source.
 func textLine(where string, op *contract.Operation, f contract.Finding) string {

@@ -81,7 +81,7 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 	if *tf.workers < 0 {
 		return usagef("--workers must be 0 (every core) or more, not %d", *tf.workers)
 	}
-	topts := traffic.Options{Check: opts, StrictRoutes: *tf.strictRoutes, Workers: *tf.workers, Waivers: ws}
+	topts := traffic.Options{Judge: contract.JudgeOptions{Strict: opts.Strict, Waivers: ws}, StrictRoutes: *tf.strictRoutes, Workers: *tf.workers}
 	var summarised []verdictJSON // the listing in a format of report.Summary
 	// The listing is spilled, not printed, until every input has been read: an unreadable input is exit 2
 	// with nothing half-said, and memory stays bounded however long the listing.
@@ -125,10 +125,11 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 	unrouted := false
 	if listing {
 		// A cassette's interaction of no documented route is one route-undocumented finding in the
-		// listing; the others are still judged.
-		topts.Unrouted = func(input string, ex *contract.Exchange) error {
-			unrouted = true
-			return topts.Each(traffic.Verdict{Input: input, ID: ex.ID, Findings: []contract.Finding{routeUndocumented(ex)}})
+		// listing, and fails the check; the others are still judged.
+		each := topts.Each
+		topts.Each = func(v traffic.Verdict) error {
+			unrouted = unrouted || v.Operation == nil
+			return each(v)
 		}
 	}
 	if os.Getenv("GOGC") == "" {

@@ -1,0 +1,102 @@
+package contract
+
+import (
+	"slices"
+
+	"github.com/kontrak/kontrak/internal/wire"
+)
+
+// JudgeOptions tune Judge.
+type JudgeOptions struct {
+	// Strict counts notices as breaking: their severity is reported as breaking, but for the ids in Accept.
+	Strict bool
+	// Accept are the notice ids strict mode still takes as notices: those a scenario expects because a
+	// contradiction of the vendor's document records them (scenario expect.notices).
+	Accept []string
+	// Waivers mark the findings a waiver in force accepts (nil: none); the run covered the operation.
+	Waivers *Waivers
+	// Operation, when set, is the operation the exchange answers, so it is not routed by method and path:
+	// a body checked alone, an answer its caller has already routed.
+	Operation *Operation
+	// Callback, when set, judges the exchange as an inbound callback of the vendor: its credential, then
+	// its body as the documented answer it carries (Callback.Check). The exchange's status is not read.
+	Callback *Callback
+}
+
+// Verdict is what the contract says of one exchange.
+type Verdict struct {
+	// Operation is the operation the exchange answers; nil when its method and path match no documented
+	// operation of any vendor (the findings then hold one route-undocumented).
+	Operation *Operation
+	// Findings carry their vendor and operation, in a stable order (by rule, then pointer), waived ones
+	// marked.
+	Findings []Finding
+	// Classification is what the answer means: its code and whether it is billed. Zero when unrouted.
+	Classification Classification
+}
+
+// Routed reports whether the exchange answers a documented operation.
+func (v Verdict) Routed() bool { return v.Operation != nil }
+
+// Breaking reports whether a finding breaks a client and is not waived.
+func (v Verdict) Breaking() bool { return HasBreaking(v.Findings) }
+
+// State is the verdict in one word: "drift" (a breaking finding not waived), "notice" (findings, none of
+// them breaking unless waived) or "conform".
+func (v Verdict) State() string {
+	switch {
+	case v.Breaking():
+		return "drift"
+	case len(v.Findings) > 0:
+		return "notice"
+	}
+	return "conform"
+}
+
+// Judge is the one place an exchange is judged: it routes it (an exchange of no documented operation is
+// one route-undocumented finding), checks its answer against the operation's contract and classifies it
+// (Operation.Judge, one decode of the body), applies strict mode and the waivers, and marks every finding
+// with its vendor and operation. It never panics: a fault of kontrak is one check-failed finding.
+func (c *Contract) Judge(x Exchange, opts JudgeOptions) Verdict {
+	var v Verdict
+	switch {
+	case opts.Callback != nil:
+		v.Operation = opts.Callback.judge
+		v.Findings = opts.Callback.Check(x.Header, x.Body, CheckOptions{})
+		v.Classification = v.Operation.Classify(opts.Callback.status(), x.Body)
+	default:
+		op := opts.Operation
+		if op == nil {
+			var ok bool
+			if op, ok = c.Lookup(x.Method, x.Path); !ok {
+				return Verdict{Findings: []Finding{routeUndocumented(x)}}
+			}
+		}
+		v.Operation = op
+		v.Findings, v.Classification = op.Judge(x.Status, x.Header, x.Body, CheckOptions{})
+	}
+	op := v.Operation
+	for i := range v.Findings {
+		f := &v.Findings[i]
+		f.Vendor, f.Operation = op.Vendor.ID, op.ID
+		if opts.Strict && f.Severity == Notice && !slices.Contains(opts.Accept, f.ID) {
+			f.Severity = Breaking
+		}
+	}
+	v.Findings = opts.Waivers.Apply(op.Vendor.ID, op.ID, v.Findings)
+	return v
+}
+
+// routeUndocumented is the finding of an exchange whose method and path match no operation of any spec.
+func routeUndocumented(x Exchange) Finding {
+	got := x.Method + " " + x.Path
+	return Finding{ID: RouteUndocumented, Severity: severityOf(RouteUndocumented),
+		Expected: "the method and path of a documented operation", Actual: got,
+		Message: got + " matches no documented operation", Source: "specs/"}
+}
+
+// String is a finding's one-line form: "id at /pointer: want …, got … (source)". Callers put the place
+// (vendor, operation, cassette and interaction) in front.
+func (f Finding) String() string {
+	return f.ID + " at " + wire.Display(f.Pointer) + ": want " + f.Expected + ", got " + f.Actual + " (" + f.Source + ")"
+}
