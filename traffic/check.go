@@ -40,9 +40,9 @@ type Options struct {
 
 // Verdict is one judged interaction.
 type Verdict struct {
-	Input     string
-	Index     int
-	ID        int // the interaction's own id (a cassette's id; the index for other inputs)
+	Input string
+	Index int
+	ID    int // the interaction's own id (a cassette's id; the index for other inputs)
 	// Operation is nil for an interaction of no vendor operation.
 	Operation *contract.Operation
 	Findings  []contract.Finding

@@ -235,7 +235,6 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(findings), Findings: nonNil(findings)}}, nil
 }
 
-
 // textLine is one finding on one line: where, vendor, operation, pointer, want vs got, source.
 func textLine(where string, op *contract.Operation, f contract.Finding) string {
 	p := f.Pointer
