@@ -43,9 +43,10 @@ func (cb *Callback) Check(header http.Header, body []byte, opts CheckOptions) []
 	out := cb.judge.Check(cb.status(), header, body, opts)
 	for _, sc := range cb.Security {
 		if sc.Type == "http" && sc.Scheme == "basic" && !basicAuth(header.Get("Authorization")) {
+			fire(CallbackAuthMissing)
 			f := Finding{ID: CallbackAuthMissing, Severity: severityOf(CallbackAuthMissing), Pointer: "",
 				Expected: "header Authorization: Basic …", Actual: "absent or not Basic",
-				Message: fmt.Sprintf("%s: the callback carries no HTTP Basic credential", cb.Name()), Source: sc.Source.String()}
+				Message: cb.Name() + ": " + message(CallbackAuthMissing, ""), Source: sc.Source.String()}
 			if opts.Strict {
 				f.Severity = Breaking
 			}

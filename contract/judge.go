@@ -89,10 +89,11 @@ func (c *Contract) Judge(x Exchange, opts JudgeOptions) Verdict {
 
 // routeUndocumented is the finding of an exchange whose method and path match no operation of any spec.
 func routeUndocumented(x Exchange) Finding {
+	fire(RouteUndocumented)
 	got := x.Method + " " + x.Path
 	return Finding{ID: RouteUndocumented, Severity: severityOf(RouteUndocumented),
 		Expected: "the method and path of a documented operation", Actual: got,
-		Message: got + " matches no documented operation", Source: "specs/"}
+		Message: message(RouteUndocumented, "", got), Source: "specs/"}
 }
 
 // String is a finding's one-line form: "id at /pointer: want …, got … (source)". Callers put the place

@@ -1,5 +1,11 @@
 package contract
 
+import (
+	"fmt"
+	"strconv"
+	"sync/atomic"
+)
+
 // Severity is how much a finding matters: breaking fails a run; notice fails it only in strict mode.
 type Severity string
 
@@ -26,17 +32,25 @@ type Finding struct {
 	Waived *Waiver `json:"waived,omitempty"`
 }
 
-// Rule is one kind of finding. Ids are stable: tools, waivers and reports key on them.
+// Rule is one kind of finding: a row of the rules table, with the stage of judging whose handler gives it
+// (stages.go names them, each in a file of its own: rule_body.go, rule_schema.go, …) and its messages as
+// data. Ids are stable: tools, waivers and reports key on them.
 type Rule struct {
 	ID       string   `json:"id"`
 	Severity Severity `json:"severity"`
 	Summary  string   `json:"summary"`
+	// Stage is the step of judging whose handler gives the rule (see stages).
+	Stage string `json:"-"`
+	// Messages are the finding's message, a fmt format of the handler's arguments, by variant ("" the
+	// usual one): what the finding says after "vendor operation: error at "pointer": ".
+	Messages map[string]string `json:"-"`
 }
 
-// The finding ids. One table, like oasdiff's rules: adding a rule is adding a row here and its check.
+// The finding ids. One table, like oasdiff's rules: adding a rule is adding a row here and its check in
+// the handler of its stage; TestEveryRuleFires fails until a test case produces it.
 const (
 	StatusUndocumented      = "status-undocumented"
-	RouteUndocumented       = "route-undocumented" // Contract.Judge routes every exchange
+	RouteUndocumented       = "route-undocumented"
 	BodyNotJSON             = "body-not-json"
 	FieldMissing            = "field-missing"
 	TypeMismatch            = "type-mismatch"
@@ -50,7 +64,8 @@ const (
 	MessageChanged          = "message-changed"
 	CallbackAuthMissing     = "callback-auth-missing"
 
-	// Byte-exact judging (strict.go): what a lenient decoder lets through and a client may read otherwise.
+	// Byte-exact judging (rule_body.go, rule_headers.go): what a lenient decoder lets through and a client
+	// may read otherwise.
 	DuplicateKey               = "duplicate-key"
 	NumberOutOfRange           = "number-out-of-range"
 	NumberNotInteger           = "number-not-integer"
@@ -60,7 +75,7 @@ const (
 	HeaderMalformed            = "header-malformed"
 	CheckFailed                = "check-failed"
 
-	// The semantic rules (semantic.go): a KTP's meaning, against the canonical record and the vocabulary.
+	// The semantic rules (rule_ktp.go): a KTP's meaning, against the canonical record and the vocabulary.
 	NIKMalformed             = "nik-malformed"
 	EpochUnitMismatch        = "epoch-unit-mismatch"
 	SuccessBodyOnErrorStatus = "success-body-on-error-status"
@@ -72,48 +87,116 @@ const (
 	CanonicalSourcesDisagree = "canonical-sources-disagree"
 )
 
+// msg is the Messages of a rule with one message.
+func msg(s string) map[string]string { return map[string]string{"": s} }
+
+// rules is the table. Its order is the order findings are reported in (then by pointer), and the order
+// docs list the rules in.
 var rules = []Rule{
-	{StatusUndocumented, Breaking, "The HTTP status is not documented for the operation."},
-	{RouteUndocumented, Breaking, "An interaction's method and path match no documented operation of any vendor."},
-	{BodyNotJSON, Breaking, "The body is not JSON where JSON is documented."},
-	{FieldMissing, Breaking, "A documented field is missing."},
-	{TypeMismatch, Breaking, "A field has another JSON type than documented."},
-	{ValueNotInSet, Breaking, "A value is outside a documented closed set."},
-	{FormatViolation, Breaking, "A value breaks its documented format (a date notation, a pattern)."},
-	{SchemaViolation, Breaking, "The body breaks another documented constraint of its schema."},
-	{ErrorCodeUndocumented, Breaking, "A code is absent from the vendor's code table."},
-	{ErrorCodeStatusMismatch, Breaking, "A code arrives with an HTTP status other than its table's."},
-	{BillingFlagMismatch, Breaking, "The billing flag in the body contradicts the code table."},
-	{FieldUndocumented, Notice, "A field the documents do not know."},
-	{CallbackAuthMissing, Breaking, "An inbound callback lacks the documented credential (HTTP Basic auth)."},
-	{MessageChanged, Notice, "A documented message text changed (vendors say messages change without notice)."},
-	{DuplicateKey, Breaking, "An object writes a key twice: clients disagree on which value wins."},
-	{NumberOutOfRange, Breaking, "A number is beyond the range of a double (±1.8e308): no JSON client reads it."},
-	{NumberNotInteger, Breaking, "A documented integer is written with a fraction or exponent (1.0, 1e3)."},
-	{ContentEncodingUndecodable, Breaking, "The body does not decode by its Content-Encoding (or the encoding is not gzip or deflate)."},
-	{ContentTypeMismatch, Breaking, "The answer's Content-Type is not the documented media type (JSON served as text/html)."},
-	{HeaderMissing, Breaking, "A documented response header is missing (Retry-After on a rate-limit answer)."},
-	{HeaderMalformed, Breaking, "A documented response header is not in its documented form."},
-	{CheckFailed, Breaking, "kontrak could not judge the answer (a fault of kontrak, reported, never a pass)."},
-	{NIKMalformed, Breaking, "A documented NIK is not 16 digits (a vendor's documented mask excepted)."},
-	{EpochUnitMismatch, Breaking, "A token expiry is not in its documented epoch unit (milliseconds: 13 digits)."},
-	{SuccessBodyOnErrorStatus, Breaking, "A success body arrives with a status outside the success statuses."},
-	{NIKProvinceUnknown, Notice, "Digits 1–2 of a NIK are no province's code (KTP vocabulary)."},
-	{NIKBirthDateMismatch, Notice, "Digits 7–12 of a NIK disagree with the date of birth, or are no date."},
-	{NIKGenderMismatch, Notice, "Digits 7–8 of a NIK (day + 40 for women) disagree with the gender."},
-	{KTPValueUnusual, Notice, "A KTP field holds a value outside its vocabulary set (gender, religion, blood type, ...)."},
-	{RTRWNotation, Notice, "RT or RW is not written as the KTP writes it (three digits each)."},
-	{CanonicalSourcesDisagree, Notice, "Two fields of one answer that carry the same KTP fact disagree."},
+	{StatusUndocumented, Breaking, "The HTTP status is not documented for the operation.", stageStatus,
+		msg("HTTP %d is not documented for %s")},
+	{RouteUndocumented, Breaking, "An interaction's method and path match no documented operation of any vendor.", stageRoute,
+		msg("%s matches no documented operation")},
+	{BodyNotJSON, Breaking, "The body is not JSON where JSON is documented.", stageBody,
+		msg("the body is not JSON%s")},
+	{FieldMissing, Breaking, "A documented field is missing.", stageSchema,
+		map[string]string{"": "documented field is missing", "code": "the code is missing from an error answer"}},
+	{TypeMismatch, Breaking, "A field has another JSON type than documented.", stageSchema,
+		msg("wrong JSON type")},
+	{ValueNotInSet, Breaking, "A value is outside a documented closed set.", stageSchema,
+		map[string]string{"": "value outside the documented set", "billing": "billing flag outside the documented set"}},
+	{FormatViolation, Breaking, "A value breaks its documented format (a date notation, a pattern).", stageSchema,
+		msg("value breaks its documented format")},
+	{SchemaViolation, Breaking, "The body breaks another documented constraint of its schema.", stageSchema,
+		msg("%s")},
+	{ErrorCodeUndocumented, Breaking, "A code is absent from the vendor's code table.", stageCodes,
+		msg("code %q is not in %s's table")},
+	{ErrorCodeStatusMismatch, Breaking, "A code arrives with an HTTP status other than its table's.", stageCodes,
+		msg("code %s arrived with HTTP %d")},
+	{BillingFlagMismatch, Breaking, "The billing flag in the body contradicts the code table.", stageCodes,
+		msg("%s is billed %s by the table, the body says %s")},
+	{FieldUndocumented, Notice, "A field the documents do not know.", stageSchema,
+		msg("a field the documents do not know")},
+	{CallbackAuthMissing, Breaking, "An inbound callback lacks the documented credential (HTTP Basic auth).", stageCallback,
+		msg("the callback carries no HTTP Basic credential")},
+	{MessageChanged, Notice, "A documented message text changed (vendors say messages change without notice).", stageCodes,
+		msg("the message of %s changed")},
+	{DuplicateKey, Breaking, "An object writes a key twice: clients disagree on which value wins.", stageBody,
+		msg("a duplicate key: clients disagree on which value wins (this check reads the last)")},
+	{NumberOutOfRange, Breaking, "A number is beyond the range of a double (±1.8e308): no JSON client reads it.", stageBody,
+		msg("a number no JSON client reads as a number")},
+	{NumberNotInteger, Breaking, "A documented integer is written with a fraction or exponent (1.0, 1e3).", stageSchema,
+		msg("an integer written as a fraction: a client's integer parser refuses it")},
+	{ContentEncodingUndecodable, Breaking, "The body does not decode by its Content-Encoding (or the encoding is not gzip or deflate).", stageEncoding,
+		msg("the body cannot be decoded: %s")},
+	{ContentTypeMismatch, Breaking, "The answer's Content-Type is not the documented media type (JSON served as text/html).", stageBody,
+		msg("the body is served as %s, documented as %s")},
+	{HeaderMissing, Breaking, "A documented response header is missing (Retry-After on a rate-limit answer).", stageHeaders,
+		msg("a documented response header is missing")},
+	{HeaderMalformed, Breaking, "A documented response header is not in its documented form.", stageHeaders,
+		msg("the header does not say how long to wait")},
+	{CheckFailed, Breaking, "kontrak could not judge the answer (a fault of kontrak, reported, never a pass).", stageFault,
+		msg("HTTP %d, a body of %d bytes: kontrak could not judge it (%v); please report it")},
+	{NIKMalformed, Breaking, "A documented NIK is not 16 digits (a vendor's documented mask excepted).", stageKTP,
+		map[string]string{"": "the NIK is not %d digits", "mask": "the NIK is neither digits nor the vendor's mask"}},
+	{EpochUnitMismatch, Breaking, "A token expiry is not in its documented epoch unit (milliseconds: 13 digits).", stageKTP,
+		msg("the token expiry is not in its documented unit")},
+	{SuccessBodyOnErrorStatus, Breaking, "A success body arrives with a status outside the success statuses.", stageKTP,
+		msg("HTTP %d carries the success shape of HTTP %s")},
+	{NIKProvinceUnknown, Notice, "Digits 1–2 of a NIK are no province's code (KTP vocabulary).", stageKTP,
+		msg("digits 1–2 of the NIK are no province's code")},
+	{NIKBirthDateMismatch, Notice, "Digits 7–12 of a NIK disagree with the date of birth, or are no date.", stageKTP,
+		map[string]string{"": "the NIK's birth digits disagree with the date of birth", "date": "the NIK's birth digits are not a date"}},
+	{NIKGenderMismatch, Notice, "Digits 7–8 of a NIK (day + 40 for women) disagree with the gender.", stageKTP,
+		msg("the NIK's birth day disagrees with the gender")},
+	{KTPValueUnusual, Notice, "A KTP field holds a value outside its vocabulary set (gender, religion, blood type, ...).", stageKTP,
+		msg("%s is outside the KTP's %s values")},
+	{RTRWNotation, Notice, "RT or RW is not written as the KTP writes it (three digits each).", stageKTP,
+		msg("%s %s breaks the KTP's RT/RW notation")},
+	{CanonicalSourcesDisagree, Notice, "Two fields of one answer that carry the same KTP fact disagree.", stageKTP,
+		msg("%s and %s of one answer give different %s")},
 }
 
 // Rules lists every finding id with its severity, for docs and reports.
 func Rules() []Rule { return append([]Rule(nil), rules...) }
 
-func severityOf(id string) Severity {
-	for _, r := range rules {
-		if r.ID == id {
-			return r.Severity
+// ruleOf returns the row of id; an unknown id is a fault of kontrak's own code, found by every test.
+func ruleOf(id string) *Rule {
+	for i := range rules {
+		if rules[i].ID == id {
+			return &rules[i]
 		}
 	}
-	return Breaking
+	panic("contract: no rule " + id)
+}
+
+// ruleIndex is the row of id in the table (len(rules) for an unknown id).
+func ruleIndex(id string) int {
+	for i, r := range rules {
+		if r.ID == id {
+			return i
+		}
+	}
+	return len(rules)
+}
+
+func severityOf(id string) Severity { return ruleOf(id).Severity }
+
+// fired counts the findings of each rule this process made, by the rule's index: the tests ask it whether
+// every rule of the table is produced by some test case (TestMain), so that a row without a working
+// handler cannot hide. One atomic add a finding.
+var fired = make([]atomic.Int64, len(rules))
+
+func fire(id string) { fired[ruleIndex(id)].Add(1) }
+
+// message is the rule's message of variant, formatted with args.
+func message(id, variant string, args ...any) string {
+	f, ok := ruleOf(id).Messages[variant]
+	if !ok {
+		panic("contract: rule " + id + " has no message " + strconv.Quote(variant))
+	}
+	if len(args) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, args...)
 }

@@ -6,19 +6,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/xeipuuv/gojsonpointer"
 )
 
-// The semantic rules: what a KTP means, written once against the canonical record (KTP) and the vocabulary
+// The KTP stage: what a KTP means, written once against the canonical record (KTP) and the vocabulary
 // (VocabularyFile), never per vendor. Breaking where the vendor's own contract is broken (a NIK that is not
 // a NIK, a token expiry in the wrong unit, a success body on a failure status); a notice where only the KTP
 // itself says so (a value outside a vocabulary set, an unknown province, a NIK that disagrees with the date
 // of birth or the gender, two fields of one answer that disagree).
 
 // semantic runs every semantic rule on a JSON body.
-func (c *checker) semantic(doc any) {
-	o := c.op
+// ktpStage runs every semantic rule on a JSON body.
+func (c *checker) ktpStage() {
+	if !c.isJSON {
+		return
+	}
+	o, doc := c.op, c.sj.Doc
 	c.expiryUnit(doc)
 	cm := o.Canonical
 	if cm == nil {
@@ -48,8 +50,7 @@ func (c *checker) semantic(doc any) {
 		if !ok || !v.ok || v.text == "" || c.masked(v.text) || set.Has(v.text) {
 			continue
 		}
-		c.add(KTPValueUnusual, v.pointer, "one of "+quoteList(set.Values), quoteValue(v.text),
-			fmt.Sprintf("%s is outside the KTP's %s values", v.pointer, set.Field), set.Source.String())
+		c.add(KTPValueUnusual, "", v.pointer, "one of "+quoteList(set.Values), quoteValue(v.text), set.Source.String(), v.pointer, set.Field)
 	}
 	reported := map[string]bool{} // RT and RW may share a pointer ("002/003"): one finding for it
 	for _, f := range []string{"rt", "rw"} {
@@ -64,8 +65,8 @@ func (c *checker) semantic(doc any) {
 			continue
 		}
 		reported[v.pointer] = true
-		c.add(RTRWNotation, v.pointer, "RT and RW of pattern "+voc.RTRW.Pattern+" each", shapeOf(v.rawText),
-			fmt.Sprintf("%s %s breaks the KTP's RT/RW notation", v.pointer, strings.ToUpper(f)), voc.RTRW.Source.String())
+		c.add(RTRWNotation, "", v.pointer, "RT and RW of pattern "+voc.RTRW.Pattern+" each", shapeOf(v.rawText), voc.RTRW.Source.String(),
+			v.pointer, strings.ToUpper(f))
 	}
 	for _, name := range canonicalFieldNames() {
 		fm := cm.Fields[name]
@@ -82,8 +83,8 @@ func (c *checker) semantic(doc any) {
 			if a.Source != nil {
 				src = *a.Source
 			}
-			c.add(CanonicalSourcesDisagree, v.pointer, "the same "+name+" as "+a.Pointer, "a different "+name,
-				fmt.Sprintf("%s and %s of one answer give different %s", v.pointer, a.Pointer, name), src.String())
+			c.add(CanonicalSourcesDisagree, "", v.pointer, "the same "+name+" as "+a.Pointer, "a different "+name, src.String(),
+				v.pointer, a.Pointer, name)
 		}
 	}
 }
@@ -113,14 +114,12 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	src := func() string { return joinSource(n.Source.String(), c.op.Canonical.Source.String()) }
 	if c.masked(s) {
 		if !onlyDigitsOr(s, c.op.Canonical.Mask) {
-			c.add(NIKMalformed, v.pointer, fmt.Sprintf("%d digits (or the vendor's mask %q)", n.Length, c.op.Canonical.Mask), shapeOf(s),
-				"the NIK is neither digits nor the vendor's mask", src())
+			c.add(NIKMalformed, "mask", v.pointer, fmt.Sprintf("%d digits (or the vendor's mask %q)", n.Length, c.op.Canonical.Mask), shapeOf(s), src())
 		}
 		return
 	}
 	if len(s) != n.Length || !onlyDigitsOr(s, "") {
-		c.add(NIKMalformed, v.pointer, fmt.Sprintf("%d digits", n.Length), shapeOf(s),
-			fmt.Sprintf("the NIK is not %d digits", n.Length), src())
+		c.add(NIKMalformed, "", v.pointer, fmt.Sprintf("%d digits", n.Length), shapeOf(s), src(), n.Length)
 		return
 	}
 	if n.Synthetic.Prefix != "" && strings.HasPrefix(s, n.Synthetic.Prefix) {
@@ -128,8 +127,7 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	}
 	pc := s[n.ProvinceDigits[0]-1 : n.ProvinceDigits[1]]
 	if _, known := voc.Province(pc); !known {
-		c.add(NIKProvinceUnknown, v.pointer, "a province code of the official list", "code "+pc,
-			"digits 1–2 of the NIK are no province's code", voc.Provinces.Source.String())
+		c.add(NIKProvinceUnknown, "", v.pointer, "a province code of the official list", "code "+pc, voc.Provinces.Source.String())
 	}
 	b := s[n.BirthDigits[0]-1 : n.BirthDigits[1]]
 	day, _ := strconv.Atoi(b[0:2])
@@ -141,14 +139,13 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	}
 	where := "digits " + strconv.Itoa(n.BirthDigits[0]) + "–" + strconv.Itoa(n.BirthDigits[1])
 	if !validDayMonth(day, month) {
-		c.add(NIKBirthDateMismatch, v.pointer, where+" a date DDMMYY (day + "+strconv.Itoa(n.FemaleDayOffset)+" for women)",
-			"not a date", "the NIK's birth digits are not a date", n.Source.String())
+		c.add(NIKBirthDateMismatch, "date", v.pointer, where+" a date DDMMYY (day + "+strconv.Itoa(n.FemaleDayOffset)+" for women)",
+			"not a date", n.Source.String())
 		return
 	}
 	if d, ok := by.get("birthDate"); ok && d.ok && d.date != nil {
 		if d.date.Day != day || int(d.date.Month) != month || d.date.Year%100 != yy {
-			c.add(NIKBirthDateMismatch, v.pointer, where+" agreeing with "+d.pointer, where+" encode another date",
-				"the NIK's birth digits disagree with the date of birth", n.Source.String())
+			c.add(NIKBirthDateMismatch, "", v.pointer, where+" agreeing with "+d.pointer, where+" encode another date", n.Source.String())
 		}
 	}
 	if g, ok := by.get("gender"); ok && g.ok {
@@ -164,8 +161,7 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 			got = "woman"
 		}
 		if want != "" && want != got {
-			c.add(NIKGenderMismatch, v.pointer, where+" coding a "+want+" (as "+g.pointer+" says)", where+" code a "+got,
-				"the NIK's birth day disagrees with the gender", n.Source.String())
+			c.add(NIKGenderMismatch, "", v.pointer, where+" coding a "+want+" (as "+g.pointer+" says)", where+" code a "+got, n.Source.String())
 		}
 	}
 }
@@ -203,9 +199,8 @@ func (c *checker) successOnFailure(doc any) {
 			if err != nil || len(vs) > 0 {
 				continue
 			}
-			c.add(SuccessBodyOnErrorStatus, "", "a success body with HTTP "+strings.Join(o.Canonical.When.Statuses, " or "),
-				fmt.Sprintf("a success body with HTTP %d", c.status),
-				fmt.Sprintf("HTTP %d carries the success shape of HTTP %s", c.status, r.Status), o.Canonical.Source.String())
+			c.add(SuccessBodyOnErrorStatus, "", "", "a success body with HTTP "+strings.Join(o.Canonical.When.Statuses, " or "),
+				fmt.Sprintf("a success body with HTTP %d", c.status), o.Canonical.Source.String(), c.status, r.Status)
 			return
 		}
 	}
@@ -231,55 +226,6 @@ func (c *checker) expiryUnit(doc any) {
 	if len(digits) == want {
 		return
 	}
-	c.add(EpochUnitMismatch, t.ExpiryPointer, fmt.Sprintf("epoch %s (%d digits)", t.ExpiryUnit, want),
-		fmt.Sprintf("%d digits", len(digits)), "the token expiry is not in its documented unit", t.Source.String())
-}
-
-// lookupValue reads the value at a JSON Pointer of a decoded document. A pointer without "~" (every
-// pointer the specs name today) is walked in place, allocating nothing, with gojsonpointer's reading of
-// each token (an array index as strconv.Atoi reads it); one with an escape is left to gojsonpointer.
-func lookupValue(doc any, pointer string) (any, bool) {
-	if pointer == "" {
-		return nil, false
-	}
-	if pointer[0] == '/' && strings.IndexByte(pointer, '~') < 0 {
-		return walkPointer(doc, pointer[1:])
-	}
-	p, err := gojsonpointer.NewJsonPointer(pointer)
-	if err != nil {
-		return nil, false
-	}
-	v, _, err := p.Get(doc)
-	if err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
-// walkPointer follows the unescaped tokens of rest ("a/0/b") through doc.
-func walkPointer(doc any, rest string) (any, bool) {
-	node := doc
-	for {
-		token, more, cut := strings.Cut(rest, "/")
-		switch v := node.(type) {
-		case map[string]any:
-			x, ok := v[token]
-			if !ok {
-				return nil, false
-			}
-			node = x
-		case []any:
-			i, err := strconv.Atoi(token)
-			if err != nil || i < 0 || i >= len(v) {
-				return nil, false
-			}
-			node = v[i]
-		default:
-			return nil, false
-		}
-		if !cut {
-			return node, true
-		}
-		rest = more
-	}
+	c.add(EpochUnitMismatch, "", t.ExpiryPointer, fmt.Sprintf("epoch %s (%d digits)", t.ExpiryUnit, want),
+		fmt.Sprintf("%d digits", len(digits)), t.Source.String())
 }

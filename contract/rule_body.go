@@ -1,0 +1,85 @@
+package contract
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/kontrak/kontrak/internal/wire"
+)
+
+// The encoding and body stages: the bytes of the answer as a client reads them — its Content-Encoding, JSON
+// where JSON is documented, the media type it is served as, and what a lenient decoder lets through (a key
+// written twice, a number no client reads).
+
+// encodingStage undoes the answer's Content-Encoding; a body that does not decode is one finding naming
+// the encoding, and nothing else is judged of it (its bytes are not the body the client reads).
+func (c *checker) encodingStage() {
+	c.body = c.raw
+	enc := c.header.Get("Content-Encoding")
+	if enc == "" {
+		return
+	}
+	out, err := wire.DecodeContentEncoding(enc, c.raw)
+	if err != nil {
+		src := c.op.Source.String()
+		if c.resp != nil {
+			src = c.resp.Source.String()
+		}
+		c.add(ContentEncodingUndecodable, "", "", "a body encoded as its Content-Encoding says", fmt.Sprintf("Content-Encoding %s on %d bytes that do not decode", enc, len(c.raw)),
+			src, err.Error())
+		c.stopped = true
+		return
+	}
+	c.body = out
+}
+
+// bodyStage decodes the body byte-exactly (wire.DecodeJSONStrict); where the documented response is JSON
+// and the body is not, that is one finding. A JSON body is then judged by the documented response of its
+// status, or, on an undocumented status, by the one its code documents or it breaks least (fallback), and
+// its media type and what the decoder listed (duplicate keys, numbers no client reads) are judged here.
+func (c *checker) bodyStage() {
+	c.sj, c.jerr = wire.DecodeJSONStrict(c.body)
+	c.isJSON = c.jerr == nil
+	if r := c.resp; r != nil && r.ContentType != "" && wire.IsJSONMedia(r.ContentType) && !c.isJSON {
+		actual, why := "empty body", ""
+		if len(bytes.TrimSpace(c.body)) > 0 {
+			actual = fmt.Sprintf("non-JSON body of %d bytes", len(c.body))
+			if ct := c.header.Get("Content-Type"); ct != "" {
+				actual += " (" + ct + ")"
+			}
+			actual += ": " + c.jerr.Error()
+			why = ": " + c.jerr.Error()
+		}
+		c.add(BodyNotJSON, "", "", r.ContentType, actual, r.Source.String(), why)
+	}
+	if !c.isJSON {
+		return
+	}
+	c.judged = c.resp
+	if c.judged == nil {
+		c.judged = c.fallback(c.sj.Doc)
+	}
+	c.contentType()
+	for _, p := range c.sj.Duplicates {
+		c.add(DuplicateKey, "", p, "each key once in its object", "the key written more than once", c.op.Source.String())
+	}
+	for _, p := range c.sj.OutOfRange {
+		c.add(NumberOutOfRange, "", p, "a number within ±1.8e308 (IEEE 754 double)", "a number beyond it", c.op.Source.String())
+	}
+}
+
+// contentType judges the answer's Content-Type against the documented media type. An absent header is
+// not judged (documents' examples carry none); JSON served as text/html is a finding.
+func (c *checker) contentType() {
+	resp := c.judged
+	got := c.header.Get("Content-Type")
+	if resp == nil || resp.ContentType == "" || got == "" {
+		return
+	}
+	want, _ := wire.MediaType(resp.ContentType)
+	media, _ := wire.MediaType(got)
+	if wire.IsJSONMedia(want) && wire.IsJSONMedia(media) || want == media {
+		return
+	}
+	c.add(ContentTypeMismatch, "", "", "Content-Type "+resp.ContentType, "Content-Type "+got, resp.Source.String(), media, want)
+}

@@ -1,0 +1,276 @@
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/kontrak/kontrak/internal/wire"
+)
+
+// The schema stage: the body against the JSON Schema of its documented status (gojsonschema), one finding
+// per cause and place.
+
+// schemaStage judges a JSON body by the schema of the response that judges it (checker.judged).
+func (c *checker) schemaStage() {
+	if !c.isJSON || c.judged == nil || c.judged.schema == nil {
+		return
+	}
+	resp, sj := c.judged, c.sj
+	doc := validationDoc(sj)
+	vs, err := resp.schema.validate(doc)
+	if err == nil && len(vs) == 0 && len(sj.Fractional) == 0 {
+		return // a conforming body: nothing below would speak, and its source is not worth joining
+	}
+	src := joinSource(resp.Source.String(), resp.SchemaFile)
+	if err != nil {
+		c.add(SchemaViolation, "", "", "a body the schema can judge", "a schema error", src, oneLine(err.Error()))
+		return
+	}
+	if c.codeMissing(resp, doc, vs, src) {
+		return
+	}
+	c.integers(resp, doc, sj.Fractional, src)
+	seen := map[string]bool{}
+	// A date field carries a pattern beside its format, for the tools that know no custom format; a value
+	// breaking both is one finding, the format's, as before the patterns were added.
+	formatAt := map[string]bool{}
+	for _, v := range vs {
+		if v.kind == "format" {
+			formatAt[v.pointer] = true
+		}
+	}
+	for _, v := range vs {
+		if v.kind == "pattern" && formatAt[v.pointer] {
+			continue
+		}
+		var f Finding
+		var args []any
+		switch v.kind {
+		case "required":
+			p := v.pointer + "/" + escapeToken(v.field)
+			f = Finding{ID: FieldMissing, Pointer: p, Expected: "field " + v.field, Actual: "absent"}
+		case "additional_property_not_allowed":
+			p := v.pointer + "/" + escapeToken(v.field)
+			f = Finding{ID: FieldUndocumented, Pointer: p, Expected: "no field " + v.field, Actual: "field " + v.field + " present"}
+		case "invalid_type":
+			f = Finding{ID: TypeMismatch, Pointer: v.pointer, Expected: fmt.Sprint(v.details["expected"]), Actual: fmt.Sprint(v.details["given"])}
+		case "enum", "const":
+			want := fmt.Sprint(v.details["allowed"])
+			f = Finding{ID: ValueNotInSet, Pointer: v.pointer, Expected: want, Actual: c.valueText(v.pointer, v.value)}
+		case "format", "pattern":
+			want := fmt.Sprint(v.details["format"])
+			if v.kind == "pattern" {
+				want = "pattern " + fmt.Sprint(v.details["pattern"])
+			}
+			f = Finding{ID: FormatViolation, Pointer: v.pointer, Expected: want, Actual: shapeOf(v.value)}
+		case "condition_then", "condition_else", "number_any_of", "number_one_of", "number_all_of":
+			// The branch's own errors are reported too; these summaries add nothing.
+			continue
+		default:
+			f = Finding{ID: SchemaViolation, Pointer: v.pointer, Expected: constraintText(v), Actual: shapeOf(v.value)}
+			args = []any{v.desc}
+		}
+		key := f.ID + "\x00" + f.Pointer
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		c.add(f.ID, "", f.Pointer, f.Expected, f.Actual, src, args...)
+	}
+}
+
+// fallback is the response whose schema judges a body on an undocumented status, so that the body is
+// still judged (a missing billing flag is not hidden): the status its code's table row documents, else
+// the documented body it breaks least.
+func (c *checker) fallback(doc any) *Response {
+	o := c.op
+	if code, ok := lookupString(doc, o.Codes.Pointer); ok {
+		if row := o.Codes.Lookup(code); row != nil {
+			for _, st := range row.Statuses {
+				for _, r := range o.Responses {
+					if strings.EqualFold(r.Status, strings.TrimSpace(st)) && r.schema != nil {
+						return r
+					}
+				}
+			}
+		}
+	}
+	var best *Response
+	least := -1
+	for _, r := range o.Responses {
+		if r.schema == nil {
+			continue
+		}
+		vs, err := r.schema.validate(validationDoc(wire.StrictJSON{Doc: doc}))
+		if err != nil {
+			continue
+		}
+		if least < 0 || len(vs) < least {
+			best, least = r, len(vs)
+		}
+	}
+	return best
+}
+
+// codeMissing reports a body that lacks its code but is, code aside, an error answer (a Verihubs in-200
+// error without error_code) as one field-missing at the code's pointer, instead of every field of the
+// success shape the schema falls back to. It reports whether it did.
+func (c *checker) codeMissing(resp *Response, doc any, vs []violation, src string) bool {
+	ptr := c.op.Codes.Pointer
+	if len(vs) < 2 || ptr == "" {
+		return false
+	}
+	if _, has := wire.Get(doc, ptr); has {
+		return false
+	}
+	with, err := wire.Set(copyDoc(doc), ptr, "")
+	if err != nil {
+		return false
+	}
+	vs2, err := resp.schema.validate(with)
+	if err != nil {
+		return false
+	}
+	for _, v := range vs2 {
+		if v.pointer != ptr && !strings.HasPrefix(v.pointer, ptr+"/") {
+			return false
+		}
+	}
+	field := ptr[strings.LastIndex(ptr, "/")+1:]
+	c.add(FieldMissing, "code", ptr, "field "+wire.Unescape(field)+" (the rest of the body is an error answer)", "absent", src)
+	return true
+}
+
+// integers reports integral numbers written with a fraction or an exponent where the schema documents an
+// integer: gojsonschema judges "integer" by value, and 1642580192430.0 passes it; a client's integer parser
+// refuses it. The body is judged a second time with each such number made non-integral: the type errors
+// that appear at those places are the ones the notation hides. Only bodies that carry such a number pay.
+func (c *checker) integers(resp *Response, doc any, fractional []string, src string) {
+	if len(fractional) == 0 {
+		return
+	}
+	alt := copyDoc(doc)
+	at := map[string]string{}
+	for _, p := range fractional {
+		v, _ := wire.Get(alt, p)
+		n, _ := v.(json.Number)
+		r, ok := new(big.Rat).SetString(n.String())
+		if !ok {
+			continue
+		}
+		r.Add(r, big.NewRat(1, 2))
+		alt, _ = wire.Set(alt, p, json.Number(r.FloatString(1)))
+		at[p] = n.String()
+	}
+	vs, err := resp.schema.validate(alt)
+	if err != nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, v := range vs {
+		written, ok := at[v.pointer]
+		if !ok || v.kind != "invalid_type" || seen[v.pointer] || !strings.Contains(fmt.Sprint(v.details["expected"]), "integer") {
+			continue
+		}
+		seen[v.pointer] = true
+		c.add(NumberNotInteger, "", v.pointer, "an integer, written without fraction or exponent", "a number written as "+wire.Shape(written), src)
+	}
+}
+
+// validationDoc is the document the schema judges: numbers beyond float64 are clamped to its range (they
+// are reported by strictNotes), since gojsonschema's const and enum re-decode a value into float64 and
+// crash on one that does not fit. The document itself is left as it came.
+func validationDoc(sj wire.StrictJSON) any {
+	if len(sj.OutOfRange) == 0 {
+		return sj.Doc
+	}
+	doc := copyDoc(sj.Doc)
+	for _, p := range sj.OutOfRange {
+		v, _ := wire.Get(doc, p)
+		n, _ := v.(json.Number)
+		clamped := json.Number("1.7976931348623157e308")
+		if strings.HasPrefix(n.String(), "-") {
+			clamped = "-" + clamped
+		}
+		if strings.Contains(strings.ToLower(n.String()), "e-") {
+			clamped = "0"
+		}
+		doc, _ = wire.Set(doc, p, clamped)
+	}
+	return doc
+}
+
+func copyDoc(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[k] = copyDoc(x)
+		}
+		return m
+	case []any:
+		a := make([]any, len(t))
+		for i, x := range t {
+			a[i] = copyDoc(x)
+		}
+		return a
+	}
+	return v
+}
+
+// valueText is a value as a finding may print it: quoted, unless its place holds personal data.
+func (c *checker) valueText(pointer string, v any) string {
+	if _, pii := c.op.PII[pointer]; pii {
+		return shapeOf(v)
+	}
+	if _, ok := v.(string); !ok {
+		return kindOf(v)
+	}
+	return quoteValue(v)
+}
+
+// constraintText says in words what a schema constraint asks, from gojsonschema's error kind and details.
+func constraintText(v violation) string {
+	d := func(k string) string { return fmt.Sprint(v.details[k]) }
+	switch v.kind {
+	case "number_gte":
+		return "a number of at least " + d("min")
+	case "number_gt":
+		return "a number greater than " + d("min")
+	case "number_lte":
+		return "a number of at most " + d("max")
+	case "number_lt":
+		return "a number less than " + d("max")
+	case "multiple_of":
+		return "a multiple of " + d("multiple")
+	case "string_gte":
+		return "a text of at least " + d("min") + " characters"
+	case "string_lte":
+		return "a text of at most " + d("max") + " characters"
+	case "array_min_items":
+		return "at least " + d("min") + " items"
+	case "array_max_items":
+		return "at most " + d("max") + " items"
+	case "unique":
+		return "items each unique"
+	case "array_min_properties":
+		return "at least " + d("min") + " fields"
+	case "array_max_properties":
+		return "at most " + d("max") + " fields"
+	case "missing_dependency":
+		return "field " + d("dependency") + " alongside"
+	case "number_not":
+		return "a value the schema excludes (not)"
+	case "contains":
+		return "an item of the documented shape"
+	case "array_no_additional_items":
+		return "no items beyond the documented ones"
+	case "invalid_property_name", "invalid_property_pattern":
+		return "field names of the documented form"
+	case "false":
+		return "no value here"
+	}
+	return "the schema's constraint"
+}

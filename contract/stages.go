@@ -1,0 +1,86 @@
+package contract
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kontrak/kontrak/internal/wire"
+)
+
+// Judging an answer is a pipeline of stages, each a handler in a file of its own (rule_<stage>.go) that gives
+// the rules whose row names it (rules.go). A stage reads what the stages before it found (the decoded body,
+// the response whose schema judges it) from the checker, and may stop the pipeline: a body that does not
+// decode by its Content-Encoding is not the body a client reads, and nothing else is judged of it.
+const (
+	stageRoute    = "route"    // Contract.Judge: the exchange's method and path
+	stageStatus   = "status"   // rule_status.go: the HTTP status
+	stageEncoding = "encoding" // rule_body.go: the Content-Encoding
+	stageBody     = "body"     // rule_body.go: JSON, its media type, what a lenient decoder lets through
+	stageSchema   = "schema"   // rule_schema.go: the JSON Schema of the status
+	stageCodes    = "codes"    // rule_codes.go: the code and billing tables
+	stageKTP      = "ktp"      // rule_ktp.go: the KTP's meaning
+	stageHeaders  = "headers"  // rule_headers.go: the documented response headers
+	stageCallback = "callback" // callback.go: an inbound callback's credential
+	stageFault    = "fault"    // check.go: a fault of kontrak's own, never a pass
+)
+
+// stages run in this order on every answer.
+var stages = []struct {
+	name string
+	run  func(*checker)
+}{
+	{stageStatus, (*checker).statusStage},
+	{stageEncoding, (*checker).encodingStage},
+	{stageBody, (*checker).bodyStage},
+	{stageSchema, (*checker).schemaStage},
+	{stageCodes, (*checker).codesStage},
+	{stageKTP, (*checker).ktpStage},
+	{stageHeaders, (*checker).headersStage},
+}
+
+// checker is one answer being judged, and what the stages found so far.
+type checker struct {
+	op     *Operation
+	status int
+	header http.Header
+	raw    []byte // the body as it came
+
+	resp    *Response       // the documented response of the status (nil: undocumented)
+	body    []byte          // the body after its Content-Encoding
+	stopped bool            // a stage found that nothing more can be judged
+	sj      wire.StrictJSON // the body decoded, when it is JSON
+	jerr    error           // why it is not JSON
+	isJSON  bool
+	judged  *Response // the response whose schema judges the body: resp, or a fallback for an undocumented status
+
+	findings []Finding
+}
+
+// add records a finding of rule id; its message is the rule's message of variant, formatted with args.
+func (c *checker) add(id, variant, pointer, expected, actual, source string, args ...any) {
+	fire(id)
+	c.findings = append(c.findings, Finding{
+		ID: id, Severity: severityOf(id), Pointer: pointer, Expected: expected, Actual: actual,
+		Message: c.op.Name() + ": error at " + strconv.Quote(wire.Display(pointer)) + ": " + message(id, variant, args...), Source: source,
+	})
+}
+
+// done sorts the findings by rule, then pointer; in strict mode every one is breaking.
+func (c *checker) done(opts CheckOptions) []Finding {
+	out := c.findings
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		if ri, rj := ruleIndex(a.ID), ruleIndex(b.ID); ri != rj {
+			return cmp.Compare(ri, rj)
+		}
+		return strings.Compare(a.Pointer, b.Pointer)
+	})
+	if opts.Strict {
+		for i := range out {
+			out[i].Severity = Breaking
+		}
+	}
+	return out
+}

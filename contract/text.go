@@ -1,0 +1,178 @@
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kontrak/kontrak/internal/wire"
+	"github.com/xeipuuv/gojsonpointer"
+)
+
+// Reading a decoded body, and writing what it holds into a finding without echoing personal data.
+
+// decodeJSON decodes one JSON value byte-exactly (wire.DecodeJSONStrict): trailing data, a byte order mark
+// or invalid UTF-8 make it not JSON.
+func decodeJSON(body []byte) (any, bool) {
+	sj, err := wire.DecodeJSONStrict(body)
+	if err != nil {
+		return nil, false
+	}
+	return sj.Doc, true
+}
+
+// lookupString reads the string at a JSON Pointer; a number or boolean is given in its JSON form.
+func lookupString(doc any, pointer string) (string, bool) {
+	v, ok := lookupValue(doc, pointer)
+	if !ok || v == nil {
+		return "", false
+	}
+	switch t := v.(type) {
+	case string:
+		return t, true
+	case json.Number, bool, float64:
+		return fmt.Sprint(t), true
+	}
+	return "", false
+}
+
+// Lookup reads the value at a JSON Pointer of a JSON body.
+func Lookup(body []byte, pointer string) (v any, found bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, found = nil, false
+		}
+	}()
+	doc, ok := decodeJSON(body)
+	if !ok {
+		return nil, false
+	}
+	p, err := gojsonpointer.NewJsonPointer(pointer)
+	if err != nil {
+		return nil, false
+	}
+	got, _, err := p.Get(doc)
+	return got, err == nil
+}
+
+// lookupValue reads the value at a JSON Pointer of a decoded document. A pointer without "~" (every
+// pointer the specs name today) is walked in place, allocating nothing, with gojsonpointer's reading of
+// each token (an array index as strconv.Atoi reads it); one with an escape is left to gojsonpointer.
+func lookupValue(doc any, pointer string) (any, bool) {
+	if pointer == "" {
+		return nil, false
+	}
+	if pointer[0] == '/' && strings.IndexByte(pointer, '~') < 0 {
+		return walkPointer(doc, pointer[1:])
+	}
+	p, err := gojsonpointer.NewJsonPointer(pointer)
+	if err != nil {
+		return nil, false
+	}
+	v, _, err := p.Get(doc)
+	if err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// walkPointer follows the unescaped tokens of rest ("a/0/b") through doc.
+func walkPointer(doc any, rest string) (any, bool) {
+	node := doc
+	for {
+		token, more, cut := strings.Cut(rest, "/")
+		switch v := node.(type) {
+		case map[string]any:
+			x, ok := v[token]
+			if !ok {
+				return nil, false
+			}
+			node = x
+		case []any:
+			i, err := strconv.Atoi(token)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			node = v[i]
+		default:
+			return nil, false
+		}
+		if !cut {
+			return node, true
+		}
+		rest = more
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteValue(v any) string {
+	s := fmt.Sprint(v)
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func quoteList(l []string) string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, " or ")
+}
+
+// shapeOf describes a value without echoing it: a field that breaks a format may hold personal data (a
+// date of birth), so digits become 9 and letters A or a ("1989-06-01" is shaped 9999-99-99), and the text
+// says it is withheld.
+func shapeOf(v any) string {
+	s, ok := v.(string)
+	if !ok {
+		return kindOf(v)
+	}
+	return "a value shaped " + wire.Shape(s) + " (withheld: personal data)"
+}
+
+// textShape describes a vendor's message text without echoing it: a message may quote the request (a
+// name read off the card), so only its length and shape are told.
+func textShape(s string) string {
+	return fmt.Sprintf("a text of %d characters shaped %s (withheld: may hold personal data)", utf8.RuneCountInString(s), wire.Shape(s))
+}
+
+// kindOf names a JSON value's type the way the JSON text would, never Go's.
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number, float64, int:
+		return "a number"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	}
+	return "a value"
+}
+
+func joinSource(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
+}
