@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kontrak/kontrak/internal/wire"
 	yaml "github.com/pb33f/go-yaml"
 )
 
@@ -161,7 +162,7 @@ func decodeCanonical(n *yaml.Node, pointer string) (*CanonicalMap, error) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		p := pointer + "/fields/" + escapeToken(name)
+		p := pointer + "/fields/" + wire.Escape(name)
 		i, ok := canonicalFieldIndex(name)
 		if !ok {
 			return nil, fmt.Errorf("%s: unknown canonical field %q (known: %s)", p, name, strings.Join(canonicalFieldNames(), ", "))
@@ -206,7 +207,7 @@ func knownKeys(n *yaml.Node, pointer string, spec map[string]any) error {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i].Value, n.Content[i+1]
-		p := pointer + "/" + escapeToken(key)
+		p := pointer + "/" + wire.Escape(key)
 		want, ok := spec[key]
 		if !ok {
 			return fmt.Errorf("%s: unknown key %q (known: %s)", pointer, key, strings.Join(sortedKeys(spec), ", "))
@@ -225,7 +226,7 @@ func knownKeys(n *yaml.Node, pointer string, spec map[string]any) error {
 				return fmt.Errorf("%s: a mapping is required", p)
 			}
 			for j := 0; j+1 < len(val.Content); j += 2 {
-				if err := fieldMapKeys(val.Content[j+1], p+"/"+escapeToken(val.Content[j].Value)); err != nil {
+				if err := fieldMapKeys(val.Content[j+1], p+"/"+wire.Escape(val.Content[j].Value)); err != nil {
 					return err
 				}
 			}
@@ -392,7 +393,7 @@ func (r *docReader) rawString(pointer string) (string, bool) {
 	if !r.has {
 		return "", false
 	}
-	v, ok := walkPointer(r.node, pointer[k+1:])
+	v, ok := wire.Get(r.node, pointer[k:])
 	if !ok {
 		return "", false
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kontrak/kontrak/internal/wire"
 	yaml "github.com/pb33f/go-yaml"
 )
 
@@ -62,7 +63,7 @@ func walkExtensions(n *yaml.Node, ptr string) error {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, val := n.Content[i].Value, n.Content[i+1]
-			p := ptr + "/" + escapeToken(key)
+			p := ptr + "/" + wire.Escape(key)
 			if key == extPrefix || strings.HasPrefix(key, extPrefix+"-") {
 				if selfChecked[key] {
 					continue
@@ -105,7 +106,7 @@ func checkKeys(n *yaml.Node, t reflect.Type, ptr string) error {
 			if !ok {
 				return fmt.Errorf("%s: unknown key %q (known: %s)", ptr, key, strings.Join(names, ", "))
 			}
-			if err := checkKeys(n.Content[i+1], ft, ptr+"/"+escapeToken(key)); err != nil {
+			if err := checkKeys(n.Content[i+1], ft, ptr+"/"+wire.Escape(key)); err != nil {
 				return err
 			}
 		}
@@ -123,7 +124,7 @@ func checkKeys(n *yaml.Node, t reflect.Type, ptr string) error {
 			return nil
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if err := checkKeys(n.Content[i+1], t.Elem(), ptr+"/"+escapeToken(n.Content[i].Value)); err != nil {
+			if err := checkKeys(n.Content[i+1], t.Elem(), ptr+"/"+wire.Escape(n.Content[i].Value)); err != nil {
 				return err
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kontrak/kontrak/internal/wire"
 	yaml "github.com/pb33f/go-yaml"
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
@@ -268,7 +269,7 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 				return nil, ofail("%v", err)
 			}
 			if n, ok := op.Extensions.Get(extCanonical); ok && n != nil {
-				ptr := "/paths/" + escapeToken(p) + "/" + strings.ToLower(method) + "/" + extCanonical
+				ptr := "/paths/" + wire.Escape(p) + "/" + strings.ToLower(method) + "/" + extCanonical
 				if o.Canonical, err = decodeCanonical(n, ptr); err != nil {
 					return nil, ofail("%v", err)
 				}

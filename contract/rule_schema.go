@@ -49,10 +49,10 @@ func (c *checker) schemaStage() {
 		var args []any
 		switch v.kind {
 		case "required":
-			p := v.pointer + "/" + escapeToken(v.field)
+			p := v.pointer + "/" + wire.Escape(v.field)
 			f = Finding{ID: FieldMissing, Pointer: p, Expected: "field " + v.field, Actual: "absent"}
 		case "additional_property_not_allowed":
-			p := v.pointer + "/" + escapeToken(v.field)
+			p := v.pointer + "/" + wire.Escape(v.field)
 			f = Finding{ID: FieldUndocumented, Pointer: p, Expected: "no field " + v.field, Actual: "field " + v.field + " present"}
 		case "invalid_type":
 			f = Finding{ID: TypeMismatch, Pointer: v.pointer, Expected: fmt.Sprint(v.details["expected"]), Actual: fmt.Sprint(v.details["given"])}

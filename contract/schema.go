@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/xeipuuv/gojsonreference"
 	"github.com/xeipuuv/gojsonschema"
 )
@@ -125,11 +126,7 @@ func contextPointer(ctx *gojsonschema.JsonContext) string {
 	var b strings.Builder
 	for _, p := range parts[1:] { // parts[0] is "(root)"
 		b.WriteString("/")
-		b.WriteString(escapeToken(p))
+		b.WriteString(wire.Escape(p))
 	}
 	return b.String()
-}
-
-func escapeToken(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

@@ -3,12 +3,10 @@ package contract
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/kontrak/kontrak/internal/wire"
-	"github.com/xeipuuv/gojsonpointer"
 )
 
 // Reading a decoded body, and writing what it holds into a finding without echoing personal data.
@@ -40,70 +38,20 @@ func lookupString(doc any, pointer string) (string, bool) {
 
 // Lookup reads the value at a JSON Pointer of a JSON body.
 func Lookup(body []byte, pointer string) (v any, found bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			v, found = nil, false
-		}
-	}()
 	doc, ok := decodeJSON(body)
 	if !ok {
 		return nil, false
 	}
-	p, err := gojsonpointer.NewJsonPointer(pointer)
-	if err != nil {
-		return nil, false
-	}
-	got, _, err := p.Get(doc)
-	return got, err == nil
+	return wire.Get(doc, pointer)
 }
 
-// lookupValue reads the value at a JSON Pointer of a decoded document. A pointer without "~" (every
-// pointer the specs name today) is walked in place, allocating nothing, with gojsonpointer's reading of
-// each token (an array index as strconv.Atoi reads it); one with an escape is left to gojsonpointer.
+// lookupValue reads the value at a JSON Pointer of a decoded document (wire.Get); the empty pointer names
+// no field of the specs ("no code pointer"), so it finds nothing rather than the whole document.
 func lookupValue(doc any, pointer string) (any, bool) {
 	if pointer == "" {
 		return nil, false
 	}
-	if pointer[0] == '/' && strings.IndexByte(pointer, '~') < 0 {
-		return walkPointer(doc, pointer[1:])
-	}
-	p, err := gojsonpointer.NewJsonPointer(pointer)
-	if err != nil {
-		return nil, false
-	}
-	v, _, err := p.Get(doc)
-	if err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
-// walkPointer follows the unescaped tokens of rest ("a/0/b") through doc.
-func walkPointer(doc any, rest string) (any, bool) {
-	node := doc
-	for {
-		token, more, cut := strings.Cut(rest, "/")
-		switch v := node.(type) {
-		case map[string]any:
-			x, ok := v[token]
-			if !ok {
-				return nil, false
-			}
-			node = x
-		case []any:
-			i, err := strconv.Atoi(token)
-			if err != nil || i < 0 || i >= len(v) {
-				return nil, false
-			}
-			node = v[i]
-		default:
-			return nil, false
-		}
-		if !cut {
-			return node, true
-		}
-		rest = more
-	}
+	return wire.Get(doc, pointer)
 }
 
 func contains(list []string, s string) bool {

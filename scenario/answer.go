@@ -3,12 +3,9 @@ package scenario
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
-
-	"github.com/xeipuuv/gojsonpointer"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Answer builds the answer the scenario's cassette holds: the named example or the inline body, then the
@@ -83,7 +80,7 @@ func (s *Scenario) Answer(op *contract.Operation) (int, []byte, error) {
 	}
 	for _, p := range sortedKeys(set) {
 		var err error
-		if doc, err = setPointer(doc, p, set[p]); err != nil {
+		if doc, err = wire.Set(doc, p, set[p]); err != nil {
 			return fail("set %s: %v", p, err)
 		}
 	}
@@ -106,49 +103,4 @@ func sortedKeys(m map[string]any) []string {
 		}
 	}
 	return keys
-}
-
-// setPointer sets a value at a JSON Pointer, creating objects on the way.
-func setPointer(doc any, pointer string, value any) (any, error) {
-	if pointer == "" {
-		return value, nil
-	}
-	if _, err := gojsonpointer.NewJsonPointer(pointer); err != nil {
-		return nil, err
-	}
-	tokens := strings.Split(pointer[1:], "/")
-	if doc == nil {
-		doc = map[string]any{}
-	}
-	cur := doc
-	for i, t := range tokens {
-		t = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
-		m, ok := cur.(map[string]any)
-		if !ok {
-			if arr, isArr := cur.([]any); isArr {
-				n, err := strconv.Atoi(t)
-				if err != nil || n < 0 || n >= len(arr) {
-					return nil, fmt.Errorf("bad index %q", t)
-				}
-				if i == len(tokens)-1 {
-					arr[n] = value
-					return doc, nil
-				}
-				cur = arr[n]
-				continue
-			}
-			return nil, fmt.Errorf("%q is not inside an object", t)
-		}
-		if i == len(tokens)-1 {
-			m[t] = value
-			return doc, nil
-		}
-		next, ok := m[t].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[t] = next
-		}
-		cur = next
-	}
-	return doc, nil
 }

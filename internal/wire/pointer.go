@@ -67,6 +67,9 @@ func Split(ptr string) ([]string, error) {
 // Get returns the value at ptr in doc, and whether there is one. An array token is a decimal index
 // without leading zeros.
 func Get(doc any, ptr string) (any, bool) {
+	if ptr != "" && ptr[0] == '/' && strings.IndexByte(ptr, '~') < 0 {
+		return walk(doc, ptr[1:]) // no escape: walked in place, allocating nothing (Check reads many)
+	}
 	tokens, err := Split(ptr)
 	if err != nil {
 		return nil, false
@@ -91,6 +94,34 @@ func Get(doc any, ptr string) (any, bool) {
 		}
 	}
 	return cur, true
+}
+
+// walk follows the tokens of rest ("a/0/b"), which hold no escape, through doc.
+func walk(doc any, rest string) (any, bool) {
+	node := doc
+	for {
+		token, more, cut := strings.Cut(rest, "/")
+		switch c := node.(type) {
+		case map[string]any:
+			v, ok := c[token]
+			if !ok {
+				return nil, false
+			}
+			node = v
+		case []any:
+			n, ok := index(token, len(c))
+			if !ok {
+				return nil, false
+			}
+			node = c[n]
+		default:
+			return nil, false
+		}
+		if !cut {
+			return node, true
+		}
+		rest = more
+	}
 }
 
 // Set writes value at ptr in doc and returns the document (a new one when ptr is "", or when doc is nil
