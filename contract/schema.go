@@ -37,6 +37,9 @@ var registerFormats sync.Once
 type compiledSchema struct {
 	file   string
 	schema *gojsonschema.Schema
+	// verdict is the verdict-only validator of the same schema (verdict.go); nil when the schema uses a
+	// keyword it does not implement.
+	verdict *vnode
 }
 
 // schemaSet compiles each schema file once, resolving relative $refs inside the same FS.
@@ -68,7 +71,7 @@ func (s *schemaSet) get(file string) (*compiledSchema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema %s: %s", file, oneLine(err.Error()))
 	}
-	c := &compiledSchema{file: file, schema: sch}
+	c := &compiledSchema{file: file, schema: sch, verdict: compileVerdict(s.fsys, file)}
 	s.cache[file] = c
 	return c, nil
 }
@@ -101,6 +104,9 @@ func (l decodedLoader) JsonReference() (gojsonreference.JsonReference, error) {
 
 // validate judges doc, which must come from decodeJSON (json.Number for numbers).
 func (c *compiledSchema) validate(doc any) ([]violation, error) {
+	if c.verdict != nil && c.verdict.valid(doc) {
+		return nil, nil // conforms: gojsonschema would say nothing (FuzzSchemaVerdict)
+	}
 	res, err := c.schema.Validate(decodedLoader{doc})
 	if err != nil {
 		return nil, err
