@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"time"
 )
 
 // Identity is one synthetic KTP holder. Every field holds what the card prints, in the card's format:
@@ -12,7 +13,7 @@ type Identity struct {
 	NIK           string // 16 digits, province code "00": see IsSyntheticNIK
 	Name          string // a common given name and an obviously fictional surname, "BUDI CONTOH"
 	BirthPlace    string // a fictional city, without "KOTA"
-	BirthDate     string // dd-mm-yyyy, the same date the NIK encodes
+	BirthDate     string // dd-mm-yyyy, the same date the NIK encodes; 17 to 80 years old on 01-01-2026
 	Gender        string // "LAKI-LAKI" or "PEREMPUAN", the same the NIK encodes
 	BloodType     string // "A", "B", "AB", "O" or "-"
 	Address       string // "JL. CONTOH NO. 12"
@@ -75,9 +76,22 @@ func init() {
 	}
 }
 
+// referenceDate is the day a holder's age is reckoned on: 1 January 2026. It is fixed, not the clock:
+// NewIdentity is a pure function of its seed, and a clock would change identities, and so every image hash
+// a cassette holds, on the next birthday.
+func referenceDate() time.Time { return time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC) }
+
+// minAge and maxAge bound a holder's age on referenceDate, in whole years: a KTP is issued at 17; 80 is
+// as old as a holder commonly is, and reaches back to the 1940s without the 1900s of SyntheticLike's dates.
+const (
+	minAge = 17
+	maxAge = 80
+)
+
 // NewIdentity returns the synthetic identity for seed. The same seed gives the same identity, on every
 // machine and every run; different seeds give different identities with high probability (the lists are
-// small, so two seeds may share a name, never by design a NIK).
+// small, so two seeds may share a name, never by design a NIK). The holder is between minAge and maxAge
+// years old on referenceDate, every birth day in that span equally likely.
 func NewIdentity(seed string) Identity {
 	r := newStream("identity", seed)
 	female := r.intn(2) == 1
@@ -87,9 +101,11 @@ func NewIdentity(seed string) Identity {
 	}
 	name := pick(r, given) + " " + pick(r, surnames)
 
-	year := syntheticYear0 + r.intn(syntheticYears)
-	month := 1 + r.intn(12)
-	day := 1 + r.intn(daysIn(month, year))
+	// A day between the youngest and the oldest holder's birthdays, inclusive.
+	youngest := referenceDate().AddDate(-minAge, 0, 0) // 17 on the reference date: 01-01-2009
+	oldest := referenceDate().AddDate(-maxAge-1, 0, 1) // 81 the day after it: 02-01-1945
+	born := oldest.AddDate(0, 0, r.intn(int(youngest.Sub(oldest).Hours())/24+1))
+	year, month, day := born.Year(), int(born.Month()), born.Day()
 
 	city := r.intn(len(cities))
 	district := r.intn(len(districts))

@@ -55,16 +55,46 @@ func TestNewIdentityFormats(t *testing.T) {
 		if want := fmt.Sprintf("%02d%02d%02d", day, born.Month(), born.Year()%100); id.NIK[6:12] != want {
 			t.Fatalf("seed-%d: NIK %s date part %s, want %s (born %s, %s)", n, id.NIK, id.NIK[6:12], want, id.BirthDate, id.Gender)
 		}
+		if age := ageOnReference(born); age < 17 || age > 80 {
+			t.Fatalf("seed-%d: born %s, %d years old on 01-01-2026: want 17 to 80", n, id.BirthDate, age)
+		}
+		// Every value but the birth date is recognisably synthetic; the birth date is a plausible one, which
+		// alone identifies nobody (redaction replaces it, like any date, if an OCR reads it back).
 		for _, v := range []struct{ kind, value string }{
 			{KindName, id.Name}, {KindPlace, id.BirthPlace}, {KindPlace, id.City}, {KindPlace, id.Province},
 			{KindPlace, id.District}, {KindPlace, id.Village}, {KindAddress, id.Address}, {KindNIK, id.NIK},
-			{KindDate, id.BirthDate}, {KindDate, id.ExpiryDate},
+			{KindDate, id.ExpiryDate},
 		} {
 			if !IsSyntheticValue(v.kind, v.value) {
 				t.Fatalf("seed-%d: IsSyntheticValue(%q, %q) = false for a generated value", n, v.kind, v.value)
 			}
 		}
 	}
+}
+
+// TestNewIdentityAges checks the spread: ages drawn uniformly over 17–80 reach both ends of it.
+func TestNewIdentityAges(t *testing.T) {
+	youngest, oldest := 200, 0
+	for n := range 2000 {
+		born, err := time.Parse("02-01-2006", NewIdentity(fmt.Sprint("age-", n)).BirthDate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		age := ageOnReference(born)
+		youngest, oldest = min(youngest, age), max(oldest, age)
+	}
+	if youngest != 17 || oldest != 80 {
+		t.Errorf("2000 holders are %d to %d years old on 01-01-2026: want 17 to 80, both ends reached", youngest, oldest)
+	}
+}
+
+// ageOnReference is the age in whole years on 1 January 2026 of someone born on born.
+func ageOnReference(born time.Time) int {
+	age := 2026 - born.Year()
+	if born.Month() != time.January || born.Day() != 1 { // the 2026 birthday is still to come
+		age--
+	}
+	return age
 }
 
 func TestIsSyntheticNIK(t *testing.T) {

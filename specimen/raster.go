@@ -3,10 +3,6 @@ package specimen
 import (
 	"image"
 	"image/color"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
 )
 
 // Everything in this file is integer arithmetic on *image.RGBA pixels. Floating point is avoided on
@@ -55,39 +51,6 @@ func ellipsePx(img *image.RGBA, cx, cy, rx, ry int, b image.Rectangle, c color.R
 		}
 	}
 }
-
-// text draws str with its top-left corner at base unit (x, y), each font pixel k×k base units. The font is
-// basicfont's 7×13 bitmap face: 7 units of advance, 13 of line height at k = 1. Bold overstrikes the text
-// half a font pixel to the right.
-func (p painter) text(x, y int, str string, k int, c color.RGBA, bold bool) {
-	face := basicfont.Face7x13
-	w := font.MeasureString(face, str).Ceil()
-	if w <= 0 {
-		return
-	}
-	mask := image.NewAlpha(image.Rect(0, 0, w, face.Height))
-	d := font.Drawer{Dst: mask, Src: image.Opaque, Face: face, Dot: fixed.P(0, face.Ascent)}
-	d.DrawString(str)
-	offsets := []int{0}
-	if bold {
-		offsets = append(offsets, max(1, (p.x(x+k)-p.x(x))/2))
-	}
-	for my := 0; my < face.Height; my++ {
-		y0, y1 := p.y(y+my*k), p.y(y+my*k+k)
-		for mx := 0; mx < w; mx++ {
-			if mask.AlphaAt(mx, my).A < 128 {
-				continue
-			}
-			x0, x1 := p.x(x+mx*k), p.x(x+mx*k+k)
-			for _, o := range offsets {
-				fillPx(p.img, x0+o, y0, x1+o, y1, c)
-			}
-		}
-	}
-}
-
-// textWidth is the width in base units of str at scale k.
-func textWidth(str string, k int) int { return font.MeasureString(basicfont.Face7x13, str).Ceil() * k }
 
 func fillPx(img *image.RGBA, x0, y0, x1, y1 int, c color.RGBA) {
 	r := image.Rect(x0, y0, x1, y1).Intersect(img.Rect)

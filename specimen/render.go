@@ -10,6 +10,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"time"
 
 	"golang.org/x/image/bmp"
 )
@@ -87,7 +88,11 @@ func Render(id Identity, v Variant, f Format, w, h int) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("specimen: unknown format %q", f)
 	}
-	return encode(scene(id, v, w, h), f)
+	a, err := loadAtlas()
+	if err != nil {
+		return nil, err
+	}
+	return encode(scene(id, v, w, h, a), f)
 }
 
 // Sized is Render of the Clean variant at w×h: for size limits (a side under a minimum, a side over a
@@ -117,9 +122,9 @@ func OverSize(id Identity, minBytes int) ([]byte, error) {
 // raw): it starts like a base64 JPEG and then holds '!' and '~', which no alphabet has.
 func CorruptBase64() string { return "/9j/4AAQSkZJRgABAQ!!NOT~BASE64~~=" }
 
-// Card geometry, in base units: an ID-1 card (85.6 × 54 mm) at 5 units a millimetre. basicfont's 7×13
-// face fits the KTP layout at this size; larger cards are drawn scaled up from it, smaller ones averaged
-// down to.
+// Card geometry, in base units: an ID-1 card (85.60 × 53.98 mm) at 5 units a millimetre. The layout is
+// written in these units; a card at least this size is drawn at its own size, a smaller one at this size
+// and averaged down.
 const (
 	baseW = 428
 	baseH = 270
@@ -133,7 +138,7 @@ var (
 )
 
 // scene composes the desk, the card (unless NoCard) and the variant's effect.
-func scene(id Identity, v Variant, w, h int) image.Image {
+func scene(id Identity, v Variant, w, h int, a *atlas) image.Image {
 	seed := identitySeed(id)
 	img := desk(w, h, seed)
 	if v == NoCard {
@@ -150,7 +155,7 @@ func scene(id Identity, v Variant, w, h int) image.Image {
 	x0, y0 := (w-cw)/2, (h-ch)/2
 	radius := max(ch/18, 1)
 	shadow := max(ch/40, 1)
-	card := cardImage(id, cw, ch)
+	card := cardImage(id, cw, ch, a)
 	for y := range ch {
 		a, b := roundedSpan(y, cw, ch, radius)
 		// the shadow: the card's outline shifted down and right, darkened
@@ -248,8 +253,13 @@ func props(img *image.RGBA) {
 }
 
 // cardImage draws the card at cw×ch: directly when that is at least the base size, else at the base size
-// and then averaged down (7×13 glyphs cannot be drawn legibly with fewer pixels than that).
-func cardImage(id Identity, cw, ch int) *image.RGBA {
+// and then averaged down (the photo and the signature are drawn on whole pixels, and would lose their
+// shape below it). Positions and sizes are in base units, a fifth of a millimetre, measured on the layout
+// of a KTP-el: the header centred and bold; "NIK" and its digits large and bold; twelve rows of label,
+// colon and value in the card's order, the blood type on the gender's row; the photo on the right, with
+// the place and date of issue and the signature under it. A value too long for its row is narrowed, not
+// cut, so that what is printed is what the identity holds (up to maxLine characters).
+func cardImage(id Identity, cw, ch int, a *atlas) *image.RGBA {
 	dw, dh := cw, ch
 	if cw < baseW || ch < baseH {
 		dw, dh = baseW, baseH
@@ -258,31 +268,37 @@ func cardImage(id Identity, cw, ch int) *image.RGBA {
 	p := painter{img: img, w: dw, h: dh, bw: baseW, bh: baseH}
 	cardBackground(img)
 
-	center := func(y int, str string, k int) { p.text((baseW-textWidth(str, k))/2, y, str, k, ink, true) }
-	center(6, "PROVINSI "+id.Province, 1)
-	center(20, "KOTA "+id.City, 1)
-	p.text(8, 38, "NIK : "+id.NIK, 2, ink, true)
-
-	const (
-		photoX0, photoY0, photoX1, photoY1 = 332, 44, 418, 160
-		labelX, colonX, valueX             = 8, 134, 142
-		rowY, rowH                         = 70, 13
+	// Sizes in eighths of a base unit: a field's em is 10.5 units (2.1 mm, capitals 1.5 mm high).
+	var (
+		header = style{a[bold], 13 * 8}
+		nik    = style{a[bold], 18 * 8}
+		field  = style{a[regular], 84}
+		issue  = style{a[regular], 76}
+		mark   = style{a[bold], 10 * 8}
 	)
-	maxChars := (photoX0 - 4 - valueX) / 7
-	fit := func(s string, n int) string {
-		if r := []rune(s); len(r) > n {
-			return string(r[:n])
-		}
-		return s
+	const (
+		photoX0, photoY0, photoX1, photoY1 = 318, 48, 412, 168
+		labelX, colonX, valueX             = 12, 108, 116
+		rowY, rowH                         = 84, 13 // the first row's baseline, and the pitch
+		bloodX                             = 214    // "Gol. Darah" on the gender's row
+	)
+	center := func(y int, s string, t style, mid, maxW int) {
+		p.text(mid-min(t.width(s), maxW)/2, y, s, t, maxW, ink)
 	}
+	center(19, "PROVINSI "+id.Province, header, baseW/2, baseW-24)
+	center(35, "KOTA "+id.City, header, baseW/2, baseW-24)
+	p.text(labelX, 62, "NIK", nik, 0, ink)
+	p.text(64, 62, ":", nik, 0, ink)
+	p.text(76, 62, id.NIK, nik, photoX0-6-76, ink)
+
 	rows := []struct{ label, value string }{
 		{"Nama", id.Name},
 		{"Tempat/Tgl Lahir", id.BirthPlace + ", " + id.BirthDate},
 		{"Jenis Kelamin", id.Gender},
 		{"Alamat", id.Address},
-		{"  RT/RW", id.RTRW},
-		{"  Kel/Desa", id.Village},
-		{"  Kecamatan", id.District},
+		{"RT/RW", id.RTRW},
+		{"Kel/Desa", id.Village},
+		{"Kecamatan", id.District},
 		{"Agama", id.Religion},
 		{"Status Perkawinan", id.MaritalStatus},
 		{"Pekerjaan", id.Occupation},
@@ -291,35 +307,38 @@ func cardImage(id Identity, cw, ch int) *image.RGBA {
 	}
 	for i, r := range rows {
 		y := rowY + i*rowH
-		p.text(labelX, y, r.label, 1, ink, false)
-		p.text(colonX, y, ":", 1, ink, false)
-		n := maxChars
-		if i == 2 {
-			n = 11 // the blood type shares the row
+		x := labelX
+		if i >= 4 && i <= 6 {
+			x += 8 // RT/RW, Kel/Desa and Kecamatan are the address's own lines, indented
 		}
-		p.text(valueX, y, fit(r.value, n), 1, ink, false)
+		p.text(x, y, r.label, field, colonX-4-x, ink)
+		p.text(colonX, y, ":", field, 0, ink)
+		maxW := photoX0 - 6 - valueX
+		if i == 2 {
+			maxW = bloodX - 6 - valueX
+		}
+		p.text(valueX, y, r.value, field, maxW, ink)
 	}
-	p.text(222, rowY+2*rowH, "Gol. Darah : "+id.BloodType, 1, ink, false)
+	p.text(bloodX, rowY+2*rowH, "Gol. Darah : "+id.BloodType, field, photoX0-6-bloodX, ink)
 
 	// The photo: a grey box with a head and shoulders, no face.
 	box := image.Rect(photoX0, photoY0, photoX1, photoY1)
 	p.fill(photoX0, photoY0, photoX1, photoY1, photoBG)
 	mid := (photoX0 + photoX1) / 2
-	p.ellipse(mid, photoY1+8, 38, 45, box, photoFG) // shoulders, cut by the box
-	p.ellipse(mid, 88, 20, 25, box, photoFG)        // head
+	p.ellipse(mid, photoY1+8, 40, 46, box, photoFG) // shoulders, cut by the box
+	p.ellipse(mid, 96, 21, 27, box, photoFG)        // head
 
 	// Place and date of issue, and a signature, under the photo.
-	issue := issueDate(id)
-	p.text(mid-textWidth(id.City, 1)/2, 166, fit(id.City, 13), 1, ink, false)
-	p.text(mid-textWidth(issue, 1)/2, 180, issue, 1, ink, false)
+	center(182, id.City, issue, mid, photoX1-photoX0+12)
+	center(195, issueDate(id), issue, mid, photoX1-photoX0+12)
 	for x := range 60 {
 		t := x % 16
-		y := 208 + min(t, 16-t) - 4 + (x/16)%2*3
+		y := 214 + min(t, 16-t) - 4 + (x/16)%2*3
 		p.fill(mid-30+x, y, mid-29+x, y+2, signature)
 	}
 
 	// Marked as what it is, for anyone who finds the image out of context.
-	p.text(8, 248, "SPESIMEN - DATA SINTETIS", 1, color.RGBA{150, 60, 60, 255}, false)
+	p.text(labelX, 254, "SPESIMEN - DATA SINTETIS", mark, 0, color.RGBA{150, 60, 60, 255})
 	return resample(img, cw, ch)
 }
 
@@ -345,10 +364,24 @@ func cardBackground(img *image.RGBA) {
 }
 
 // issueDate is the card's date of issue, derived from the identity (it is not an Identity field: no API
-// returns it).
+// returns it): a day from the holder's 17th birthday, or from 2012 if that is later (the KTP-el had
+// replaced the paper card by then), to the day before referenceDate.
 func issueDate(id Identity) string {
 	r := newStream("issue", id.NIK+"\x00"+id.Name)
-	return fmt.Sprintf("%02d-%02d-%04d", 1+r.intn(28), 1+r.intn(12), 2012+r.intn(10))
+	from := time.Date(2012, time.January, 1, 0, 0, 0, 0, time.UTC)
+	if born, err := time.Parse("02-01-2006", id.BirthDate); err == nil {
+		from = later(from, born.AddDate(minAge, 0, 0))
+	}
+	to := referenceDate().AddDate(0, 0, -1)
+	days := max(int(to.Sub(from).Hours())/24, 0)
+	return from.AddDate(0, 0, r.intn(days+1)).Format("02-01-2006")
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // darken keeps about a fifth of the light and adds a little sensor noise, as an underexposed phone photo.

@@ -13,6 +13,7 @@ import (
 	_ "image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -330,6 +331,36 @@ func TestCorruptBase64(t *testing.T) {
 	}
 	if CorruptBase64() != s {
 		t.Errorf("CorruptBase64 is not constant")
+	}
+}
+
+// TestRenderOddIdentity: an Identity made by hand may hold anything; the card still renders, in bounded
+// time and memory: runes outside the atlas print as '?', a value longer than a row is narrowed, and one
+// longer than maxLine is cut.
+func TestRenderOddIdentity(t *testing.T) {
+	id := NewIdentity("odd")
+	id.Name = "ÄNNA ŻÓŁĆ 名前 \x00\t"
+	id.Address = strings.Repeat("JL. PANJANG SEKALI ", 50_000)
+	id.Province = ""
+	allocated := func(id Identity, w, h int) (uint64, image.Image) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		b := render(t, id, Clean, PNG, w, h)
+		runtime.ReadMemStats(&after)
+		img, _ := decode(t, b)
+		return after.TotalAlloc - before.TotalAlloc, img
+	}
+	for _, sz := range [][2]int{{tw, th}, {1024, 640}} {
+		normal, _ := allocated(NewIdentity("odd"), sz[0], sz[1])
+		odd, img := allocated(id, sz[0], sz[1])
+		if got := img.Bounds().Size(); got != image.Pt(sz[0], sz[1]) {
+			t.Errorf("decoded size %v, want %dx%d", got, sz[0], sz[1])
+		}
+		// Not parallel, so no other test allocates meanwhile.
+		if odd > 2*normal {
+			t.Errorf("%dx%d: a card with a 950 000-character address allocates %d kB, a normal one %d kB: want at most twice",
+				sz[0], sz[1], odd>>10, normal>>10)
+		}
 	}
 }
 
