@@ -246,8 +246,8 @@ func (vc *verdictCompiler) compile(n *vnode, file, ptr string, s any) error {
 				return err
 			}
 		default:
-			if !annotations[k] {
-				return errUnsupported
+			if !annotations[k] && !strings.HasPrefix(k, "x-") {
+				return errUnsupported // x-…: kontrak's own annotations (x-kontrak-basis), as for gojsonschema
 			}
 		}
 	}
