@@ -28,6 +28,10 @@ type Field struct {
 	// for an open field.
 	Set         []string `json:"set,omitempty"`
 	Description string   `json:"description,omitempty"`
+	// Basis is the schema's x-kontrak-basis at this place or above it: "inferred" (our reading of the
+	// document, not its word) or "maybe-empty" (a field the document says may be empty); "" where the
+	// document states the field. A finding at such a place is a notice (Policy).
+	Basis string `json:"basis,omitempty"`
 }
 
 // Fields flattens the schema of a documented response into its fields (see SchemaFields); nil, nil for a
@@ -66,7 +70,7 @@ func SchemaFields(fsys fs.FS, file string) ([]Field, error) {
 	}
 	out := make([]Field, 0, len(w.by))
 	for p, a := range w.by {
-		f := Field{Pointer: p, Types: keys(a.types), Formats: keys(a.formats), Description: a.desc, Required: "no"}
+		f := Field{Pointer: p, Types: keys(a.types), Formats: keys(a.formats), Description: a.desc, Required: "no", Basis: a.basis}
 		switch {
 		case a.required:
 			f.Required = "yes"
@@ -82,6 +86,24 @@ func SchemaFields(fsys fs.FS, file string) ([]Field, error) {
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
+	// A basis holds for everything under the place it marks: the nearest marked ancestor's, in pointer
+	// order (a parent sorts before its children).
+	marked := map[string]string{}
+	for i := range out {
+		f := &out[i]
+		if f.Basis == "" {
+			for p := f.Pointer; p != ""; {
+				p = p[:strings.LastIndexByte(p, '/')]
+				if b, ok := marked[p]; ok {
+					f.Basis = b
+					break
+				}
+			}
+		}
+		if f.Basis != "" {
+			marked[f.Pointer] = f.Basis
+		}
+	}
 	return out, nil
 }
 
@@ -90,6 +112,7 @@ type fieldAcc struct {
 	anyType             bool
 	required, when      bool
 	desc                string
+	basis               string
 }
 
 type walker struct {
@@ -158,6 +181,9 @@ func (w *walker) walk(file string, s any, ptr string, cond bool, depth int) erro
 		}
 		if d, ok := m["description"].(string); ok && a.desc == "" {
 			a.desc = d
+		}
+		if b, ok := m["x-kontrak-basis"].(string); ok && a.basis == "" {
+			a.basis = b
 		}
 		addSet := func(vals ...string) {
 			if a.set == nil {

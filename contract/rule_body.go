@@ -21,9 +21,9 @@ func (c *checker) encodingStage() {
 	}
 	out, err := wire.DecodeContentEncoding(enc, c.raw)
 	if err != nil {
-		src := c.op.Source.String()
+		src := from(c.op.Source)
 		if c.resp != nil {
-			src = c.resp.Source.String()
+			src = from(c.resp.Source)
 		}
 		c.add(ContentEncodingUndecodable, "", "", "a body encoded as its Content-Encoding says", fmt.Sprintf("Content-Encoding %s on %d bytes that do not decode", enc, len(c.raw)),
 			src, err.Error())
@@ -50,7 +50,7 @@ func (c *checker) bodyStage() {
 			actual += ": " + c.jerr.Error()
 			why = ": " + c.jerr.Error()
 		}
-		c.add(BodyNotJSON, "", "", r.ContentType, actual, r.Source.String(), why)
+		c.add(BodyNotJSON, "", "", r.ContentType, actual, from(r.Source), why)
 	}
 	if !c.isJSON {
 		return
@@ -61,10 +61,10 @@ func (c *checker) bodyStage() {
 	}
 	c.contentType()
 	for _, p := range c.sj.Duplicates {
-		c.add(DuplicateKey, "", p, "each key once in its object", "the key written more than once", c.op.Source.String())
+		c.add(DuplicateKey, "", p, "each key once in its object", "the key written more than once", from(c.op.Source))
 	}
 	for _, p := range c.sj.OutOfRange {
-		c.add(NumberOutOfRange, "", p, "a number within ±1.8e308 (IEEE 754 double)", "a number beyond it", c.op.Source.String())
+		c.add(NumberOutOfRange, "", p, "a number within ±1.8e308 (IEEE 754 double)", "a number beyond it", from(c.op.Source))
 	}
 }
 
@@ -81,5 +81,5 @@ func (c *checker) contentType() {
 	if wire.IsJSONMedia(want) && wire.IsJSONMedia(media) || want == media {
 		return
 	}
-	c.add(ContentTypeMismatch, "", "", "Content-Type "+resp.ContentType, "Content-Type "+got, resp.Source.String(), media, want)
+	c.add(ContentTypeMismatch, "", "", "Content-Type "+resp.ContentType, "Content-Type "+got, from(resp.Source), media, want)
 }

@@ -21,14 +21,14 @@ func (c *checker) codesStage() {
 		row = o.Codes.Lookup(code)
 		if row == nil {
 			c.add(ErrorCodeUndocumented, "", o.Codes.Pointer, "a code of the table ("+strings.Join(o.codeList(), ", ")+")",
-				quoteValue(code), o.Codes.Source.String(), code, o.Vendor.Name)
+				quoteValue(code), from(o.Codes.Source), code, o.Vendor.Name)
 		} else if !row.AllowsStatus(c.status) {
 			c.add(ErrorCodeStatusMismatch, "", o.Codes.Pointer, "HTTP "+strings.Join(row.Statuses, " or "), fmt.Sprintf("HTTP %d", c.status),
-				row.Source.String(), code, c.status)
+				from(row.Source), code, c.status)
 		}
 		if row != nil && len(row.Messages) > 0 && !row.MessagesOpen && o.Codes.MessagePointer != "" {
 			if msg, ok := lookupString(doc, o.Codes.MessagePointer); ok && !contains(row.Messages, msg) {
-				c.add(MessageChanged, "", o.Codes.MessagePointer, quoteList(row.Messages), textShape(msg), row.Source.String(), code)
+				c.add(MessageChanged, "", o.Codes.MessagePointer, quoteList(row.Messages), textShape(msg), from(row.Source), code)
 			}
 		}
 	}
@@ -42,25 +42,29 @@ func (c *checker) codesStage() {
 	if _, known := o.Billing.Values[flag]; !known {
 		// The flag's closed set is the billing table's values, stated there only (not as a schema enum).
 		c.add(ValueNotInSet, "billing", o.Billing.Pointer, "one of "+strings.Join(o.Billing.flagValues(), ", "), quoteValue(flag),
-			o.Billing.Source.String())
+			from(o.Billing.Source))
 		return
 	}
 	var accepted []string
-	var why, src string
+	var why string
+	var src evidence
 	switch {
 	case row != nil:
 		accepted = row.Flags
 		if len(accepted) == 0 {
 			accepted = o.Billing.flagsFor(row.Billable)
 		}
-		why, src = "code "+row.Code, row.Source.String()
+		why, src = "code "+row.Code, from(row.Source)
+		if row.BillableSource != nil {
+			src = src.also(*row.BillableSource) // the billable alone has its own basis
+		}
 	case !hasCode:
 		b, known := o.Billing.ByStatus(c.status)
 		if !known {
 			return
 		}
 		accepted = o.Billing.flagsFor(b)
-		why, src = fmt.Sprintf("HTTP %d", c.status), o.Billing.Source.String()
+		why, src = fmt.Sprintf("HTTP %d", c.status), from(o.Billing.Source)
 	default:
 		return // an undocumented code: nothing to compare the flag with
 	}

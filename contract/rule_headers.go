@@ -22,11 +22,11 @@ func (c *checker) headersStage() {
 	type want struct {
 		required bool
 		example  string
-		source   string
+		source   evidence
 	}
 	wants := map[string]*want{}
 	var order []string
-	note := func(name string, required bool, example, source string) {
+	note := func(name string, required bool, example string, source evidence) {
 		key := http.CanonicalHeaderKey(name)
 		w, ok := wants[key]
 		if !ok {
@@ -38,19 +38,19 @@ func (c *checker) headersStage() {
 		if w.example == "" {
 			w.example = example
 		}
-		if required && w.source == "" {
+		if required && w.source.source == "" {
 			w.source = source
 		}
 	}
 	if resp != nil {
 		for _, h := range resp.Headers {
-			note(h.Name, h.Required, h.Example, resp.Source.String())
+			note(h.Name, h.Required, h.Example, from(resp.Source))
 		}
 	}
 	if doc != nil {
 		if code, ok := lookupString(doc, c.op.Codes.Pointer); ok {
 			if row := c.op.Codes.Lookup(code); row != nil && row.RetryAfter != nil && row.RetryAfter.Header != "" {
-				note(row.RetryAfter.Header, true, row.RetryAfter.Example, row.Source.String())
+				note(row.RetryAfter.Header, true, row.RetryAfter.Example, from(row.Source))
 			}
 		}
 	}

@@ -50,7 +50,7 @@ func (c *checker) ktpStage() {
 		if !ok || !v.ok || v.text == "" || c.masked(v.text) || set.Has(v.text) {
 			continue
 		}
-		c.add(KTPValueUnusual, "", v.pointer, "one of "+quoteList(set.Values), quoteValue(v.text), set.Source.String(), v.pointer, set.Field)
+		c.add(KTPValueUnusual, "", v.pointer, "one of "+quoteList(set.Values), quoteValue(v.text), from(set.Source), v.pointer, set.Field)
 	}
 	reported := map[string]bool{} // RT and RW may share a pointer ("002/003"): one finding for it
 	for _, f := range []string{"rt", "rw"} {
@@ -65,7 +65,7 @@ func (c *checker) ktpStage() {
 			continue
 		}
 		reported[v.pointer] = true
-		c.add(RTRWNotation, "", v.pointer, "RT and RW of pattern "+voc.RTRW.Pattern+" each", shapeOf(v.rawText), voc.RTRW.Source.String(),
+		c.add(RTRWNotation, "", v.pointer, "RT and RW of pattern "+voc.RTRW.Pattern+" each", shapeOf(v.rawText), from(voc.RTRW.Source),
 			v.pointer, strings.ToUpper(f))
 	}
 	for _, name := range canonicalFieldNames() {
@@ -83,7 +83,7 @@ func (c *checker) ktpStage() {
 			if a.Source != nil {
 				src = *a.Source
 			}
-			c.add(CanonicalSourcesDisagree, "", v.pointer, "the same "+name+" as "+a.Pointer, "a different "+name, src.String(),
+			c.add(CanonicalSourcesDisagree, "", v.pointer, "the same "+name+" as "+a.Pointer, "a different "+name, from(src),
 				v.pointer, a.Pointer, name)
 		}
 	}
@@ -111,7 +111,7 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	n := voc.NIK
 	s := v.rawText
 	// the source is joined only for a finding: Check runs nik on every success body
-	src := func() string { return joinSource(n.Source.String(), c.op.Canonical.Source.String()) }
+	src := func() evidence { return from(n.Source, c.op.Canonical.Source) }
 	if c.masked(s) {
 		if !onlyDigitsOr(s, c.op.Canonical.Mask) {
 			c.add(NIKMalformed, "mask", v.pointer, fmt.Sprintf("%d digits (or the vendor's mask %q)", n.Length, c.op.Canonical.Mask), shapeOf(s), src())
@@ -127,7 +127,7 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	}
 	pc := s[n.ProvinceDigits[0]-1 : n.ProvinceDigits[1]]
 	if _, known := voc.Province(pc); !known {
-		c.add(NIKProvinceUnknown, "", v.pointer, "a province code of the official list", "code "+pc, voc.Provinces.Source.String())
+		c.add(NIKProvinceUnknown, "", v.pointer, "a province code of the official list", "code "+pc, from(voc.Provinces.Source))
 	}
 	b := s[n.BirthDigits[0]-1 : n.BirthDigits[1]]
 	day, _ := strconv.Atoi(b[0:2])
@@ -140,12 +140,12 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	where := "digits " + strconv.Itoa(n.BirthDigits[0]) + "–" + strconv.Itoa(n.BirthDigits[1])
 	if !validDayMonth(day, month) {
 		c.add(NIKBirthDateMismatch, "date", v.pointer, where+" a date DDMMYY (day + "+strconv.Itoa(n.FemaleDayOffset)+" for women)",
-			"not a date", n.Source.String())
+			"not a date", from(n.Source))
 		return
 	}
 	if d, ok := by.get("birthDate"); ok && d.ok && d.date != nil {
 		if d.date.Day != day || int(d.date.Month) != month || d.date.Year%100 != yy {
-			c.add(NIKBirthDateMismatch, "", v.pointer, where+" agreeing with "+d.pointer, where+" encode another date", n.Source.String())
+			c.add(NIKBirthDateMismatch, "", v.pointer, where+" agreeing with "+d.pointer, where+" encode another date", from(n.Source))
 		}
 	}
 	if g, ok := by.get("gender"); ok && g.ok {
@@ -161,7 +161,7 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 			got = "woman"
 		}
 		if want != "" && want != got {
-			c.add(NIKGenderMismatch, "", v.pointer, where+" coding a "+want+" (as "+g.pointer+" says)", where+" code a "+got, n.Source.String())
+			c.add(NIKGenderMismatch, "", v.pointer, where+" coding a "+want+" (as "+g.pointer+" says)", where+" code a "+got, from(n.Source))
 		}
 	}
 }
@@ -200,7 +200,7 @@ func (c *checker) successOnFailure(doc any) {
 				continue
 			}
 			c.add(SuccessBodyOnErrorStatus, "", "", "a success body with HTTP "+strings.Join(o.Canonical.When.Statuses, " or "),
-				fmt.Sprintf("a success body with HTTP %d", c.status), o.Canonical.Source.String(), c.status, r.Status)
+				fmt.Sprintf("a success body with HTTP %d", c.status), from(o.Canonical.Source), c.status, r.Status)
 			return
 		}
 	}
@@ -227,5 +227,5 @@ func (c *checker) expiryUnit(doc any) {
 		return
 	}
 	c.add(EpochUnitMismatch, "", t.ExpiryPointer, fmt.Sprintf("epoch %s (%d digits)", t.ExpiryUnit, want),
-		fmt.Sprintf("%d digits", len(digits)), t.Source.String())
+		fmt.Sprintf("%d digits", len(digits)), from(t.Source))
 }

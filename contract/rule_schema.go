@@ -23,7 +23,7 @@ func (c *checker) schemaStage() {
 	if err == nil && len(vs) == 0 && len(sj.Fractional) == 0 {
 		return // a conforming body: nothing below would speak, and its source is not worth joining
 	}
-	src := joinSource(resp.Source.String(), resp.SchemaFile)
+	src := from(resp.Source).cite(resp.SchemaFile)
 	if err != nil {
 		c.add(SchemaViolation, "", "", "a body the schema can judge", "a schema error", src, oneLine(err.Error()))
 		return
@@ -77,7 +77,7 @@ func (c *checker) schemaStage() {
 			continue
 		}
 		seen[key] = true
-		c.add(f.ID, "", f.Pointer, f.Expected, f.Actual, src, args...)
+		c.add(f.ID, "", f.Pointer, f.Expected, f.Actual, src.at(resp, f.Pointer), args...)
 	}
 }
 
@@ -117,7 +117,7 @@ func (c *checker) fallback(doc any) *Response {
 // codeMissing reports a body that lacks its code but is, code aside, an error answer (a Verihubs in-200
 // error without error_code) as one field-missing at the code's pointer, instead of every field of the
 // success shape the schema falls back to. It reports whether it did.
-func (c *checker) codeMissing(resp *Response, doc any, vs []violation, src string) bool {
+func (c *checker) codeMissing(resp *Response, doc any, vs []violation, src evidence) bool {
 	ptr := c.op.Codes.Pointer
 	if len(vs) < 2 || ptr == "" {
 		return false
@@ -139,7 +139,7 @@ func (c *checker) codeMissing(resp *Response, doc any, vs []violation, src strin
 		}
 	}
 	field := ptr[strings.LastIndex(ptr, "/")+1:]
-	c.add(FieldMissing, "code", ptr, "field "+wire.Unescape(field)+" (the rest of the body is an error answer)", "absent", src)
+	c.add(FieldMissing, "code", ptr, "field "+wire.Unescape(field)+" (the rest of the body is an error answer)", "absent", src.at(resp, ptr))
 	return true
 }
 
@@ -147,7 +147,7 @@ func (c *checker) codeMissing(resp *Response, doc any, vs []violation, src strin
 // integer: gojsonschema judges "integer" by value, and 1642580192430.0 passes it; a client's integer parser
 // refuses it. The body is judged a second time with each such number made non-integral: the type errors
 // that appear at those places are the ones the notation hides. Only bodies that carry such a number pay.
-func (c *checker) integers(resp *Response, doc any, fractional []string, src string) {
+func (c *checker) integers(resp *Response, doc any, fractional []string, src evidence) {
 	if len(fractional) == 0 {
 		return
 	}
@@ -175,7 +175,7 @@ func (c *checker) integers(resp *Response, doc any, fractional []string, src str
 			continue
 		}
 		seen[v.pointer] = true
-		c.add(NumberNotInteger, "", v.pointer, "an integer, written without fraction or exponent", "a number written as "+wire.Shape(written), src)
+		c.add(NumberNotInteger, "", v.pointer, "an integer, written without fraction or exponent", "a number written as "+wire.Shape(written), src.at(resp, v.pointer))
 	}
 }
 

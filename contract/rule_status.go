@@ -11,6 +11,6 @@ import (
 func (c *checker) statusStage() {
 	o := c.op
 	if c.resp = o.Response(c.status); c.resp == nil {
-		c.add(StatusUndocumented, "", "", "one of "+strings.Join(o.Statuses(), ", "), fmt.Sprint(c.status), o.Source.String(), c.status, o.Route())
+		c.add(StatusUndocumented, "", "", "one of "+strings.Join(o.Statuses(), ", "), fmt.Sprint(c.status), from(o.Source), c.status, o.Route())
 	}
 }

@@ -40,6 +40,36 @@ type compiledSchema struct {
 	// verdict is the verdict-only validator of the same schema (verdict.go); nil when the schema uses a
 	// keyword it does not implement.
 	verdict *vnode
+	// marked are the places the schema marks with x-kontrak-basis, as token lists ("*": any array index):
+	// a finding at or under one is a notice.
+	marked [][]string
+}
+
+// markedAt reports whether pointer is at or under a place the schema marks with x-kontrak-basis.
+func (c *compiledSchema) markedAt(pointer string) bool {
+	if len(c.marked) == 0 {
+		return false
+	}
+	tokens, err := wire.Split(pointer)
+	if err != nil {
+		return false
+	}
+	for _, m := range c.marked {
+		if len(m) > len(tokens) {
+			continue
+		}
+		match := true
+		for i, t := range m {
+			if t != tokens[i] && t != "*" {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
 }
 
 // schemaSet compiles each schema file once, resolving relative $refs inside the same FS.
@@ -72,6 +102,17 @@ func (s *schemaSet) get(file string) (*compiledSchema, error) {
 		return nil, fmt.Errorf("schema %s: %s", file, oneLine(err.Error()))
 	}
 	c := &compiledSchema{file: file, schema: sch, verdict: compileVerdict(s.fsys, file)}
+	fields, err := SchemaFields(s.fsys, file)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fields {
+		if f.Basis == "" {
+			continue
+		}
+		tokens, _ := wire.Split(f.Pointer)
+		c.marked = append(c.marked, tokens)
+	}
 	s.cache[file] = c
 	return c, nil
 }

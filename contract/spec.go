@@ -17,6 +17,12 @@ type Source struct {
 	Note  string `yaml:"note,omitempty" json:"note,omitempty"`
 }
 
+// The bases of a fact.
+const (
+	BasisDocumented = "documented" // the page says it
+	BasisInferred   = "inferred"   // our reading of the page, to be confirmed by a live recording
+)
+
 // String is the form findings carry: "page (basis)".
 func (s Source) String() string {
 	if s.Page == "" {

@@ -59,13 +59,59 @@ type checker struct {
 	findings []Finding
 }
 
-// add records a finding of rule id; its message is the rule's message of variant, formatted with args.
-func (c *checker) add(id, variant, pointer, expected, actual, source string, args ...any) {
+// add records a finding of rule id; its message is the rule's message of variant, formatted with args. Its
+// severity follows the evidence (Policy): a breaking rule's finding at a fact the documents do not state is a
+// notice.
+func (c *checker) add(id, variant, pointer, expected, actual string, ev evidence, args ...any) {
 	fire(id)
+	sev, inferred := severityOf(id), false
+	if sev == Breaking && ev.inferred {
+		sev, inferred = Notice, true
+	}
 	c.findings = append(c.findings, Finding{
-		ID: id, Severity: severityOf(id), Pointer: pointer, Expected: expected, Actual: actual,
-		Message: c.op.Name() + ": error at " + strconv.Quote(wire.Display(pointer)) + ": " + message(id, variant, args...), Source: source,
+		ID: id, Severity: sev, Inferred: inferred, Pointer: pointer, Expected: expected, Actual: actual,
+		Message: c.op.Name() + ": error at " + strconv.Quote(wire.Display(pointer)) + ": " + message(id, variant, args...), Source: ev.source,
 	})
+}
+
+// evidence is where a rule's fact comes from, as a finding cites it ("page (basis); schema file"), and
+// whether the documents only let us infer it.
+type evidence struct {
+	source   string
+	inferred bool
+}
+
+// from is the evidence of facts from these sources: inferred when any of them is.
+func from(srcs ...Source) evidence {
+	var e evidence
+	for _, s := range srcs {
+		e = e.also(s)
+	}
+	return e
+}
+
+// also adds a source to the evidence.
+func (e evidence) also(s Source) evidence {
+	if t := s.String(); t != "" {
+		e.source = joinSource(e.source, t)
+	}
+	e.inferred = e.inferred || s.Basis == BasisInferred
+	return e
+}
+
+// cite adds a file (a schema) to what the finding cites.
+func (e evidence) cite(file string) evidence {
+	e.source = joinSource(e.source, file)
+	return e
+}
+
+// at is the evidence of the schema fact at pointer of resp's body: inferred too where the schema marks that
+// place, or a place above it, with x-kontrak-basis (an inference, or a field the document calls "maybe empty").
+func (e evidence) at(resp *Response, pointer string) evidence {
+	if resp != nil && resp.schema != nil && resp.schema.markedAt(pointer) {
+		e.inferred = true
+	}
+	return e
 }
 
 // done sorts the findings by rule, then pointer; in strict mode every one is breaking.

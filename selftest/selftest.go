@@ -42,7 +42,9 @@ type Mutant struct {
 	Operator  string `json:"operator"`
 	Pointer   string `json:"pointer,omitempty"`
 	Harmless  bool   `json:"harmless,omitempty"`
-	// Caught says a breaking finding came; for a harmless variant that is a false alarm.
+	// Caught says a breaking finding came, or a notice of a breaking rule at a fact the documents only let
+	// us infer (contract.Finding.Inferred: the severity policy); for a harmless variant that is a false
+	// alarm.
 	Caught   bool     `json:"caught"`
 	Findings []string `json:"findings,omitempty"`
 }
@@ -233,11 +235,17 @@ func mutate(c *contract.Contract, o *contract.Operation, r *contract.Response, s
 	for _, v := range vs {
 		fs := c.Judge(contract.Exchange{Status: v.status, Header: header, Body: v.body}, contract.JudgeOptions{Operation: o}).Findings
 		m := Mutant{Vendor: o.Vendor.ID, Operation: o.ID, Status: r.Status, Example: ex.Name, Operator: v.operator, Pointer: v.pointer,
-			Harmless: v.harmless, Caught: contract.HasBreaking(fs)}
+			Harmless: v.harmless}
 		for _, f := range fs {
-			if f.Severity == contract.Breaking {
+			switch {
+			case f.Severity == contract.Breaking:
 				m.Findings = append(m.Findings, f.ID+" "+wire.Display(f.Pointer))
+			case f.Inferred:
+				m.Findings = append(m.Findings, f.ID+" "+wire.Display(f.Pointer)+" (inferred)")
+			default:
+				continue
 			}
+			m.Caught = true
 		}
 		out = append(out, m)
 	}
