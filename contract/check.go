@@ -47,6 +47,16 @@ func (o *Operation) Judge(status int, header http.Header, body []byte, opts Chec
 }
 
 func (o *Operation) judge(status int, header http.Header, raw []byte, opts CheckOptions, classify bool) (out []Finding, cl Classification) {
+	out, cl, _ = o.judgeParts(Exchange{Status: status, Header: header, Body: raw}, opts)
+	if !classify {
+		cl = Classification{}
+	}
+	return out, cl
+}
+
+// judgeParts judges what the exchange carries, and lists what it does not (Exchange.NoHeader, NoBody).
+func (o *Operation) judgeParts(x Exchange, opts CheckOptions) (out []Finding, cl Classification, notJudged []string) {
+	status, header, raw := x.Status, x.Header, x.Body
 	defer func() {
 		if r := recover(); r != nil {
 			cl = Classification{Status: status} // a fault of kontrak: nothing known, never a guess
@@ -56,21 +66,19 @@ func (o *Operation) judge(status int, header http.Header, raw []byte, opts Check
 				Message: o.Name() + ": " + message(CheckFailed, "", status, len(raw), r)}}
 		}
 	}()
-	ck := checker{op: o, status: status, header: header, raw: raw}
+	ck := checker{op: o, status: status, header: header, raw: raw, noHeader: x.NoHeader, noBody: x.NoBody}
 	for _, st := range stages {
 		if ck.stopped {
 			break
 		}
 		st.run(&ck)
 	}
-	if classify {
-		if ck.stopped {
-			cl = o.Classify(status, raw)
-		} else {
-			cl = o.classify(status, ck.sj.Doc, ck.isJSON)
-		}
+	if ck.stopped {
+		cl = o.Classify(status, raw)
+	} else {
+		cl = o.classify(status, ck.sj.Doc, ck.isJSON)
 	}
-	return ck.done(opts), cl
+	return ck.done(opts), cl, ck.notJudged
 }
 
 // HasBreaking reports whether any finding is breaking and not waived.

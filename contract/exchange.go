@@ -21,4 +21,19 @@ type Exchange struct {
 	Body          []byte
 	// Time is when the exchange happened, where the input says (HAR, NDJSON); zero otherwise.
 	Time time.Time
+
+	// What the input does not carry: parts kontrak cannot judge, never taken as absent (Policy). The zero
+	// value carries everything (a cassette, a live call).
+	NoHeader bool // no response headers: a body checked alone, an access log that records none
+	NoBody   bool // no response body: an access-log line
+	// Incomplete says why there is no whole answer to judge: "aborted" (the request got no answer: a
+	// browser's status 0), "truncated" (the body was cut by the network, a timeout). Such an exchange is
+	// inconclusive: it proves nothing either way. A status of 0 is always taken as aborted.
+	Incomplete string
 }
+
+// The reasons an exchange is incomplete.
+const (
+	Aborted   = "aborted"
+	Truncated = "truncated"
+)

@@ -33,6 +33,12 @@ type Verdict struct {
 	Findings []Finding
 	// Classification is what the answer means: its code and whether it is billed. Zero when unrouted.
 	Classification Classification
+	// NotJudged lists what the input does not carry and so was not judged, one "stage: why" a stage, in
+	// the order of the stages (a body checked alone: its headers; an access-log line: its body).
+	NotJudged []string
+	// Inconclusive, when set, says why the exchange proves nothing (Exchange.Incomplete: an aborted
+	// request, a body cut by the network): it has no finding, and it is never drift.
+	Inconclusive string
 }
 
 // Routed reports whether the exchange answers a documented operation.
@@ -45,6 +51,8 @@ func (v Verdict) Breaking() bool { return HasBreaking(v.Findings) }
 // them breaking unless waived) or "conform".
 func (v Verdict) State() string {
 	switch {
+	case v.Inconclusive != "":
+		return "inconclusive"
 	case v.Breaking():
 		return "drift"
 	case len(v.Findings) > 0:
@@ -73,7 +81,11 @@ func (c *Contract) Judge(x Exchange, opts JudgeOptions) Verdict {
 			}
 		}
 		v.Operation = op
-		v.Findings, v.Classification = op.Judge(x.Status, x.Header, x.Body, CheckOptions{})
+		if why := incomplete(x); why != "" {
+			v.Inconclusive = why
+			return v
+		}
+		v.Findings, v.Classification, v.NotJudged = op.judgeParts(x, CheckOptions{})
 	}
 	op := v.Operation
 	for i := range v.Findings {
@@ -85,6 +97,17 @@ func (c *Contract) Judge(x Exchange, opts JudgeOptions) Verdict {
 	}
 	v.Findings = opts.Waivers.Apply(op.Vendor.ID, op.ID, v.Findings)
 	return v
+}
+
+// incomplete says why an exchange has no whole answer to judge, "" when it has one.
+func incomplete(x Exchange) string {
+	switch {
+	case x.Incomplete == Truncated:
+		return Truncated + ": the body was cut before its end (a broken connection, a timeout)"
+	case x.Incomplete != "" || x.Status == 0:
+		return Aborted + ": the request got no answer (no HTTP status)"
+	}
+	return ""
 }
 
 // routeUndocumented is the finding of an exchange whose method and path match no operation of any spec.

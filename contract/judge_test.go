@@ -1,7 +1,10 @@
 package contract_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Judge is the one entry that routes, judges, classifies and waives an exchange. Each case says why it
@@ -158,6 +162,129 @@ func TestJudgeCallback(t *testing.T) {
 					t.Errorf("%s without credential: %v, want Callback.Check's %v (callback-auth-missing first)", cb.Name(), got.Findings, want)
 				}
 			}
+		}
+	}
+}
+
+// What the input does not carry is not judged, and is said: a body checked alone has no headers, an
+// access-log line no body, an aborted request no answer. Absent where the input carries the place is still
+// drift. Every documented example is tried in each shape.
+func TestJudgeWhatTheInputCarries(t *testing.T) {
+	c := load(t)
+	stageOf := map[string]string{}
+	for _, r := range contract.Rules() {
+		stageOf[r.ID] = r.Stage
+	}
+	retryAfterSeen := false
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			for _, r := range op.Responses {
+				for _, ex := range r.Examples {
+					st := statusOf(t, r.Status)
+					x := contract.Exchange{Method: op.Method, Path: op.Path, Status: st, Body: ex.Value}
+					name := op.Name() + " " + ex.Name
+
+					alone := x
+					alone.NoHeader = true
+					va := c.Judge(alone, contract.JudgeOptions{})
+					for _, f := range va.Findings {
+						if stageOf[f.ID] == "headers" || f.ID == contract.ContentEncodingUndecodable || f.ID == contract.ContentTypeMismatch {
+							t.Errorf("%s checked alone: %s judged a header the input does not carry", name, f)
+						}
+					}
+					if !slices.ContainsFunc(va.NotJudged, func(s string) bool { return strings.HasPrefix(s, "headers: ") }) {
+						t.Errorf("%s checked alone: not judged %v, want the headers named", name, va.NotJudged)
+					}
+
+					// The same body with headers that lack what its code documents: the input carries the place.
+					with := x
+					with.Header = http.Header{"Content-Type": {"application/json"}}
+					vw := c.Judge(with, contract.JudgeOptions{})
+					if len(vw.NotJudged) != 0 {
+						t.Errorf("%s with headers: not judged %v, want everything judged", name, vw.NotJudged)
+					}
+					if code, ok := contract.Lookup(ex.Value, op.Codes.Pointer); ok {
+						if row := op.Codes.Lookup(fmt.Sprint(code)); row != nil && row.RetryAfter != nil && row.RetryAfter.Header != "" && row.AllowsStatus(st) {
+							retryAfterSeen = true
+							if !slices.ContainsFunc(vw.Findings, func(f contract.Finding) bool { return f.ID == contract.HeaderMissing }) {
+								t.Errorf("%s with headers but no %s: %v, want header-missing", name, row.RetryAfter.Header, vw.Findings)
+							}
+						}
+					}
+
+					logged := x
+					logged.NoBody, logged.Body = true, nil
+					vl := c.Judge(logged, contract.JudgeOptions{})
+					for _, f := range vl.Findings {
+						if s := stageOf[f.ID]; s == "body" || s == "schema" || s == "codes" || s == "ktp" {
+							t.Errorf("%s logged without its body: %s judged a body the input does not carry", name, f)
+						}
+					}
+					if len(vl.NotJudged) < 4 {
+						t.Errorf("%s logged without its body: not judged %v, want body, schema, codes and KTP", name, vl.NotJudged)
+					}
+				}
+			}
+		}
+	}
+	// Each code whose row documents a delay, on an example of its operation: absent from a header set that
+	// is carried, it is header-missing; from a body checked alone, nothing.
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			for _, row := range op.Codes.Codes {
+				if row.RetryAfter == nil || row.RetryAfter.Header == "" {
+					continue
+				}
+				st := statusOf(t, row.Statuses[0])
+				var ex []byte
+				for _, r := range op.Responses {
+					for _, e := range r.Examples {
+						if _, has := contract.Lookup(e.Value, op.Codes.Pointer); has && ex == nil {
+							ex = e.Value
+						}
+					}
+				}
+				if ex == nil {
+					t.Fatalf("%s: no example carries a code", op.Name())
+				}
+				var doc any
+				if err := json.Unmarshal(ex, &doc); err != nil {
+					t.Fatal(err)
+				}
+				doc, _ = wire.Set(doc, op.Codes.Pointer, row.Code)
+				body, _ := json.Marshal(doc)
+				x := contract.Exchange{Method: op.Method, Path: op.Path, Status: st, Body: body, Header: http.Header{"Content-Type": {"application/json"}}}
+				retryAfterSeen = true
+				if v := c.Judge(x, contract.JudgeOptions{}); !slices.ContainsFunc(v.Findings, func(f contract.Finding) bool { return f.ID == contract.HeaderMissing }) {
+					t.Errorf("%s %s with headers but no %s: %v, want header-missing", op.Name(), row.Code, row.RetryAfter.Header, v.Findings)
+				}
+				x.NoHeader, x.Header = true, nil
+				if v := c.Judge(x, contract.JudgeOptions{}); slices.ContainsFunc(v.Findings, func(f contract.Finding) bool { return f.ID == contract.HeaderMissing }) {
+					t.Errorf("%s %s checked alone: %v, want no header-missing (the input carries no headers)", op.Name(), row.Code, v.Findings)
+				}
+			}
+		}
+	}
+	if !retryAfterSeen {
+		t.Error("no code row documents Retry-After: the case is not exercised")
+	}
+}
+
+// An exchange without a whole answer proves nothing: no finding, an inconclusive verdict, never drift.
+func TestJudgeInconclusive(t *testing.T) {
+	c := load(t)
+	op, body := successBody(t, c, "advance")
+	for _, tc := range []struct {
+		reason string
+		x      contract.Exchange
+	}{
+		{"a browser HAR's aborted request (status 0)", contract.Exchange{Method: op.Method, Path: op.Path}},
+		{"a request marked aborted", contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Incomplete: contract.Aborted}},
+		{"a body cut by the network", contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: body[:len(body)/2], Incomplete: contract.Truncated}},
+	} {
+		v := c.Judge(tc.x, contract.JudgeOptions{Strict: true})
+		if v.Inconclusive == "" || len(v.Findings) != 0 || v.State() != "inconclusive" || v.Breaking() || v.Operation != op {
+			t.Errorf("%s: %+v, want an inconclusive verdict of %s without findings", tc.reason, v, op.Name())
 		}
 	}
 }

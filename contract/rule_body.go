@@ -15,6 +15,12 @@ import (
 // the encoding, and nothing else is judged of it (its bytes are not the body the client reads).
 func (c *checker) encodingStage() {
 	c.body = c.raw
+	if c.noHeader {
+		if !c.noBody {
+			c.skip(stageEncoding, noHeaders+": its Content-Encoding is unknown, and the body is read as it came")
+		}
+		return
+	}
 	enc := c.header.Get("Content-Encoding")
 	if enc == "" {
 		return
@@ -38,6 +44,12 @@ func (c *checker) encodingStage() {
 // status, or, on an undocumented status, by the one its code documents or it breaks least (fallback), and
 // its media type and what the decoder listed (duplicate keys, numbers no client reads) are judged here.
 func (c *checker) bodyStage() {
+	if c.noBody {
+		for _, st := range []string{stageBody, stageSchema, stageCodes, stageKTP} {
+			c.skip(st, noBody)
+		}
+		return
+	}
 	c.sj, c.jerr = wire.DecodeJSONStrict(c.body)
 	c.isJSON = c.jerr == nil
 	if r := c.resp; r != nil && r.ContentType != "" && wire.IsJSONMedia(r.ContentType) && !c.isJSON {

@@ -14,6 +14,10 @@ import (
 // headersStage judges the documented response headers: those the OpenAPI response declares (required
 // ones must be there), and the header a code's table row documents (retryAfter). Each header once.
 func (c *checker) headersStage() {
+	if c.noHeader {
+		c.skip(stageHeaders, noHeaders)
+		return
+	}
 	resp, header := c.resp, c.header
 	var doc any
 	if c.isJSON {
@@ -50,7 +54,12 @@ func (c *checker) headersStage() {
 	if doc != nil {
 		if code, ok := lookupString(doc, c.op.Codes.Pointer); ok {
 			if row := c.op.Codes.Lookup(code); row != nil && row.RetryAfter != nil && row.RetryAfter.Header != "" {
-				note(row.RetryAfter.Header, true, row.RetryAfter.Example, from(row.Source))
+				ra := row.RetryAfter
+				msg, _ := lookupString(doc, c.op.Codes.MessagePointer)
+				// required where the documents show the delay: every answer of the code, or only those of
+				// its messages that carry one
+				required := len(ra.Messages) == 0 || c.op.Codes.MessagePointer != "" && contains(ra.Messages, msg)
+				note(ra.Header, required, ra.Example, from(row.Source))
 			}
 		}
 	}

@@ -80,6 +80,9 @@ type Code struct {
 type RetryAfter struct {
 	Header  string `yaml:"header" json:"header"`
 	Example string `yaml:"example,omitempty" json:"example,omitempty"`
+	// Messages, when given, are the documented messages of the code that carry the header: an answer with
+	// another message of the code (a daily quota the document shows without a delay) need not carry it.
+	Messages []string `yaml:"messages,omitempty" json:"messages,omitempty"`
 }
 
 // AllowsStatus reports whether the code may arrive with HTTP status st.

@@ -56,8 +56,19 @@ type checker struct {
 	isJSON  bool
 	judged  *Response // the response whose schema judges the body: resp, or a fallback for an undocumented status
 
+	noHeader, noBody bool     // what the input does not carry (Exchange.NoHeader, NoBody)
+	notJudged        []string // "stage: why" of what was not judged for lack of it
+
 	findings []Finding
 }
+
+// skip records that a stage was not judged, and why.
+func (c *checker) skip(stage, why string) { c.notJudged = append(c.notJudged, stage+": "+why) }
+
+const (
+	noHeaders = "the input carries no response headers"
+	noBody    = "the input carries no response body"
+)
 
 // add records a finding of rule id; its message is the rule's message of variant, formatted with args. Its
 // severity follows the evidence (Policy): a breaking rule's finding at a fact the documents do not state is a
