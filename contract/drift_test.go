@@ -125,7 +125,7 @@ func TestDriftAdvance(t *testing.T) {
 			patch: `[{"op":"replace","path":"/data/expiredTime","value":"1642580192"}]`, want: []idPointer{br("type-mismatch", "/data/expiredTime")}},
 		{reason: "token success billed", vendor: v, op: tok, status: 200, example: "success",
 			patch: `[{"op":"replace","path":"/pricingStrategy","value":"PAY"}]`, want: []idPointer{br("billing-flag-mismatch", "/pricingStrategy")}},
-		{reason: "token message reworded", vendor: v, op: tok, status: 200, example: "parameterErrorSignature",
-			patch: `[{"op":"replace","path":"/message","value":"Invalid signature"}]`, want: []idPointer{nt("message-changed", "/message")}},
+		{reason: "token message reworded (ACCOUNT_DISABLED's one message; PARAMETER_ERROR's list is open)", vendor: v, op: tok, status: 200, example: "accountDisabled",
+			patch: `[{"op":"replace","path":"/message","value":"Account is disabled"}]`, want: []idPointer{nt("message-changed", "/message")}},
 	})
 }

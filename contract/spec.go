@@ -74,6 +74,9 @@ type Code struct {
 type RetryAfter struct {
 	Header  string `yaml:"header" json:"header"`
 	Example string `yaml:"example,omitempty" json:"example,omitempty"`
+	// Messages are the documented messages of the code that carry the header, where the document shows
+	// the delay with some of its messages only; empty: every answer of the code carries it.
+	Messages []string `yaml:"messages,omitempty" json:"messages,omitempty"`
 }
 
 // AllowsStatus reports whether the code may arrive with HTTP status st.
