@@ -65,12 +65,15 @@ func SchemaFields(fsys fs.FS, file string) ([]Field, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.walk(file, root, "", false, 0); err != nil {
+	if err := w.walk(file, root, "", false, 0, ""); err != nil {
 		return nil, err
 	}
 	out := make([]Field, 0, len(w.by))
 	for p, a := range w.by {
-		f := Field{Pointer: p, Types: keys(a.types), Formats: keys(a.formats), Description: a.desc, Required: "no", Basis: a.basis}
+		f := Field{Pointer: p, Types: keys(a.types), Formats: keys(a.formats), Description: a.desc, Required: "no"}
+		if len(a.bases) == 1 {
+			f.Basis = keys(a.bases)[0] // one basis on every branch ("" if any branch marks nothing)
+		}
 		switch {
 		case a.required:
 			f.Required = "yes"
@@ -86,24 +89,6 @@ func SchemaFields(fsys fs.FS, file string) ([]Field, error) {
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
-	// A basis holds for everything under the place it marks: the nearest marked ancestor's, in pointer
-	// order (a parent sorts before its children).
-	marked := map[string]string{}
-	for i := range out {
-		f := &out[i]
-		if f.Basis == "" {
-			for p := f.Pointer; p != ""; {
-				p = p[:strings.LastIndexByte(p, '/')]
-				if b, ok := marked[p]; ok {
-					f.Basis = b
-					break
-				}
-			}
-		}
-		if f.Basis != "" {
-			marked[f.Pointer] = f.Basis
-		}
-	}
 	return out, nil
 }
 
@@ -112,7 +97,9 @@ type fieldAcc struct {
 	anyType             bool
 	required, when      bool
 	desc                string
-	basis               string
+	// bases are the x-kontrak-basis of every branch that reaches the place, "" for a branch that marks
+	// nothing: the place is marked only where every branch marks it.
+	bases map[string]bool
 }
 
 type walker struct {
@@ -150,17 +137,22 @@ func (w *walker) acc(ptr string) *fieldAcc {
 var alternation = regexp.MustCompile(`^\^\(?([A-Za-z0-9_ .-]+(?:\|[A-Za-z0-9_ .-]+)*)\)?\$$`)
 
 // walk records the schema s at ptr. cond says the place is reached only through a conditional branch.
-func (w *walker) walk(file string, s any, ptr string, cond bool, depth int) error {
+// basis is the x-kontrak-basis that holds at s: its own, else the one it inherits from the place above (or
+// the $ref) that led to it.
+func (w *walker) walk(file string, s any, ptr string, cond bool, depth int, basis string) error {
 	m, ok := s.(map[string]any)
 	if !ok || depth > 32 {
 		return nil
+	}
+	if b, ok := m["x-kontrak-basis"].(string); ok {
+		basis = b
 	}
 	if ref, ok := m["$ref"].(string); ok {
 		target, tfile, err := w.resolve(file, ref)
 		if err != nil {
 			return err
 		}
-		if err := w.walk(tfile, target, ptr, cond, depth+1); err != nil {
+		if err := w.walk(tfile, target, ptr, cond, depth+1, basis); err != nil {
 			return err
 		}
 	}
@@ -182,9 +174,10 @@ func (w *walker) walk(file string, s any, ptr string, cond bool, depth int) erro
 		if d, ok := m["description"].(string); ok && a.desc == "" {
 			a.desc = d
 		}
-		if b, ok := m["x-kontrak-basis"].(string); ok && a.basis == "" {
-			a.basis = b
+		if a.bases == nil {
+			a.bases = map[string]bool{}
 		}
+		a.bases[basis] = true
 		addSet := func(vals ...string) {
 			if a.set == nil {
 				a.set = map[string]bool{}
@@ -218,7 +211,7 @@ func (w *walker) walk(file string, s any, ptr string, cond bool, depth int) erro
 	if props, ok := m["properties"].(map[string]any); ok {
 		for name, ps := range props {
 			child := ptr + "/" + wire.Escape(name)
-			if err := w.walk(file, ps, child, cond, depth+1); err != nil {
+			if err := w.walk(file, ps, child, cond, depth+1, basis); err != nil {
 				return err
 			}
 		}
@@ -233,13 +226,13 @@ func (w *walker) walk(file string, s any, ptr string, cond bool, depth int) erro
 		}
 	}
 	if it, ok := m["items"]; ok {
-		if err := w.walk(file, it, ptr+"/*", cond, depth+1); err != nil {
+		if err := w.walk(file, it, ptr+"/*", cond, depth+1, basis); err != nil {
 			return err
 		}
 	}
 	if all, ok := m["allOf"].([]any); ok {
 		for _, s := range all {
-			if err := w.walk(file, s, ptr, cond, depth+1); err != nil {
+			if err := w.walk(file, s, ptr, cond, depth+1, basis); err != nil {
 				return err
 			}
 		}
@@ -247,7 +240,7 @@ func (w *walker) walk(file string, s any, ptr string, cond bool, depth int) erro
 	for _, k := range []string{"anyOf", "oneOf"} {
 		if l, ok := m[k].([]any); ok {
 			for _, s := range l {
-				if err := w.walk(file, s, ptr, true, depth+1); err != nil {
+				if err := w.walk(file, s, ptr, true, depth+1, basis); err != nil {
 					return err
 				}
 			}
@@ -255,7 +248,7 @@ func (w *walker) walk(file string, s any, ptr string, cond bool, depth int) erro
 	}
 	for _, k := range []string{"then", "else"} {
 		if s, ok := m[k]; ok {
-			if err := w.walk(file, s, ptr, true, depth+1); err != nil {
+			if err := w.walk(file, s, ptr, true, depth+1, basis); err != nil {
 				return err
 			}
 		}

@@ -252,6 +252,9 @@ func TestJudgeWhatTheInputCarries(t *testing.T) {
 					t.Fatal(err)
 				}
 				doc, _ = wire.Set(doc, op.Codes.Pointer, row.Code)
+				if len(row.RetryAfter.Messages) > 0 {
+					doc, _ = wire.Set(doc, op.Codes.MessagePointer, row.RetryAfter.Messages[0]) // a message that carries the delay
+				}
 				body, _ := json.Marshal(doc)
 				x := contract.Exchange{Method: op.Method, Path: op.Path, Status: st, Body: body, Header: http.Header{"Content-Type": {"application/json"}}}
 				retryAfterSeen = true

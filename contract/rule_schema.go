@@ -77,7 +77,7 @@ func (c *checker) schemaStage() {
 			continue
 		}
 		seen[key] = true
-		c.add(f.ID, "", f.Pointer, f.Expected, f.Actual, src.at(resp, f.Pointer), args...)
+		c.add(f.ID, "", f.Pointer, f.Expected, f.Actual, src.at(resp, f.ID, f.Pointer, v.value), args...)
 	}
 }
 
@@ -139,7 +139,7 @@ func (c *checker) codeMissing(resp *Response, doc any, vs []violation, src evide
 		}
 	}
 	field := ptr[strings.LastIndex(ptr, "/")+1:]
-	c.add(FieldMissing, "code", ptr, "field "+wire.Unescape(field)+" (the rest of the body is an error answer)", "absent", src.at(resp, ptr))
+	c.add(FieldMissing, "code", ptr, "field "+wire.Unescape(field)+" (the rest of the body is an error answer)", "absent", src.at(resp, FieldMissing, ptr, nil))
 	return true
 }
 
@@ -175,7 +175,7 @@ func (c *checker) integers(resp *Response, doc any, fractional []string, src evi
 			continue
 		}
 		seen[v.pointer] = true
-		c.add(NumberNotInteger, "", v.pointer, "an integer, written without fraction or exponent", "a number written as "+wire.Shape(written), src.at(resp, v.pointer))
+		c.add(NumberNotInteger, "", v.pointer, "an integer, written without fraction or exponent", "a number written as "+wire.Shape(written), src.at(resp, NumberNotInteger, v.pointer, nil))
 	}
 }
 

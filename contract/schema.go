@@ -40,36 +40,43 @@ type compiledSchema struct {
 	// verdict is the verdict-only validator of the same schema (verdict.go); nil when the schema uses a
 	// keyword it does not implement.
 	verdict *vnode
-	// marked are the places the schema marks with x-kontrak-basis, as token lists ("*": any array index):
-	// a finding at or under one is a notice.
-	marked [][]string
+	// marked are the places the schema marks with x-kontrak-basis (Field.Basis), as token lists ("*": any
+	// array index), deepest last.
+	marked []markedPlace
 }
 
-// markedAt reports whether pointer is at or under a place the schema marks with x-kontrak-basis.
-func (c *compiledSchema) markedAt(pointer string) bool {
+type markedPlace struct {
+	tokens []string
+	basis  string
+}
+
+// basisAt is the x-kontrak-basis of the nearest place at or above pointer that the schema marks; "" for a
+// place the document states.
+func (c *compiledSchema) basisAt(pointer string) string {
 	if len(c.marked) == 0 {
-		return false
+		return ""
 	}
 	tokens, err := wire.Split(pointer)
 	if err != nil {
-		return false
+		return ""
 	}
+	basis, depth := "", -1
 	for _, m := range c.marked {
-		if len(m) > len(tokens) {
+		if len(m.tokens) > len(tokens) || len(m.tokens) <= depth {
 			continue
 		}
 		match := true
-		for i, t := range m {
+		for i, t := range m.tokens {
 			if t != tokens[i] && t != "*" {
 				match = false
 				break
 			}
 		}
 		if match {
-			return true
+			basis, depth = m.basis, len(m.tokens)
 		}
 	}
-	return false
+	return basis
 }
 
 // schemaSet compiles each schema file once, resolving relative $refs inside the same FS.
@@ -111,7 +118,7 @@ func (s *schemaSet) get(file string) (*compiledSchema, error) {
 			continue
 		}
 		tokens, _ := wire.Split(f.Pointer)
-		c.marked = append(c.marked, tokens)
+		c.marked = append(c.marked, markedPlace{tokens, f.Basis})
 	}
 	s.cache[file] = c
 	return c, nil

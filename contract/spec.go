@@ -21,6 +21,9 @@ type Source struct {
 const (
 	BasisDocumented = "documented" // the page says it
 	BasisInferred   = "inferred"   // our reading of the page, to be confirmed by a live recording
+	// BasisMaybeEmpty marks, in a schema (x-kontrak-basis), a field the document says may be empty: its
+	// absence or null is a notice.
+	BasisMaybeEmpty = "maybe-empty"
 )
 
 // String is the form findings carry: "page (basis)".
@@ -80,8 +83,8 @@ type Code struct {
 type RetryAfter struct {
 	Header  string `yaml:"header" json:"header"`
 	Example string `yaml:"example,omitempty" json:"example,omitempty"`
-	// Messages, when given, are the documented messages of the code that carry the header: an answer with
-	// another message of the code (a daily quota the document shows without a delay) need not carry it.
+	// Messages are the documented messages of the code that carry the header, where the document shows
+	// the delay with some of its messages only; empty: every answer of the code carries it.
 	Messages []string `yaml:"messages,omitempty" json:"messages,omitempty"`
 }
 

@@ -116,11 +116,19 @@ func (e evidence) cite(file string) evidence {
 	return e
 }
 
-// at is the evidence of the schema fact at pointer of resp's body: inferred too where the schema marks that
-// place, or a place above it, with x-kontrak-basis (an inference, or a field the document calls "maybe empty").
-func (e evidence) at(resp *Response, pointer string) evidence {
-	if resp != nil && resp.schema != nil && resp.schema.markedAt(pointer) {
+// at is the evidence of a schema finding of rule id at pointer of resp's body, the value there being value:
+// inferred too where the schema marks that place, or a place above it, with x-kontrak-basis "inferred"; and
+// where it marks a field the document says "maybe empty", for its absence and its null (a value of another
+// type or form is still drift).
+func (e evidence) at(resp *Response, id, pointer string, value any) evidence {
+	if resp == nil || resp.schema == nil {
+		return e
+	}
+	switch resp.schema.basisAt(pointer) {
+	case BasisInferred:
 		e.inferred = true
+	case BasisMaybeEmpty:
+		e.inferred = e.inferred || id == FieldMissing || id == TypeMismatch && value == nil
 	}
 	return e
 }
