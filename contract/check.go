@@ -9,6 +9,8 @@ import (
 type CheckOptions struct {
 	// Strict counts notices as breaking: their severity is reported as breaking.
 	Strict bool
+	// Synthetic says the answer's personal values are kontrak's own (Exchange.Synthetic).
+	Synthetic bool
 }
 
 // Interaction is one HTTP exchange, as far as the contract judges it: the answer of an operation.
@@ -66,7 +68,7 @@ func (o *Operation) judgeParts(x Exchange, opts CheckOptions) (out []Finding, cl
 				Message: o.Name() + ": " + message(CheckFailed, "", status, len(raw), r)}}
 		}
 	}()
-	ck := checker{op: o, status: status, header: header, raw: raw, noHeader: x.NoHeader, noBody: x.NoBody}
+	ck := checker{op: o, status: status, header: header, raw: raw, noHeader: x.NoHeader, noBody: x.NoBody, synthetic: x.Synthetic || opts.Synthetic}
 	for _, st := range stages {
 		if ck.stopped {
 			break

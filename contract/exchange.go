@@ -26,6 +26,11 @@ type Exchange struct {
 	// value carries everything (a cassette, a live call).
 	NoHeader bool // no response headers: a body checked alone, an access log that records none
 	NoBody   bool // no response body: an access-log line
+	// Synthetic says the exchange's personal values are kontrak's own synthetic ones: a cassette kontrak
+	// wrote (derived from the documents, or recorded live and redacted), a test fixture. A NIK with the
+	// synthetic prefix is then kontrak's, drawn apart from the date and the gender, and its encoding is not
+	// judged. Anywhere else (live traffic, HAR, NDJSON, the monitor) such a NIK is judged like any other.
+	Synthetic bool
 	// Incomplete says why there is no whole answer to judge: "aborted" (the request got no answer: a
 	// browser's status 0), "truncated" (the body was cut by the network, a timeout). Such an exchange is
 	// inconclusive: it proves nothing either way. A status of 0 is always taken as aborted.

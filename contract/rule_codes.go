@@ -24,7 +24,7 @@ func (c *checker) codesStage() {
 				quoteValue(code), from(o.Codes.Source), code, o.Vendor.Name)
 		} else if !row.AllowsStatus(c.status) {
 			c.add(ErrorCodeStatusMismatch, "", o.Codes.Pointer, "HTTP "+strings.Join(row.Statuses, " or "), fmt.Sprintf("HTTP %d", c.status),
-				from(row.Source), code, c.status)
+				row.statusesEvidence(), code, c.status)
 		}
 		if row != nil && len(row.Messages) > 0 && !row.MessagesOpen && o.Codes.MessagePointer != "" {
 			if msg, ok := lookupString(doc, o.Codes.MessagePointer); ok && !contains(row.Messages, msg) {
@@ -101,4 +101,13 @@ func (o *Operation) codeList() []string {
 		out[i] = c.Code
 	}
 	return out
+}
+
+// statusesEvidence is the evidence of a row's statuses: the row's, and StatusesSource's where it has one.
+func (c *Code) statusesEvidence() evidence {
+	e := from(c.Source)
+	if c.StatusesSource != nil {
+		e = e.also(*c.StatusesSource)
+	}
+	return e
 }

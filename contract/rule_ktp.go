@@ -110,8 +110,18 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	}
 	n := voc.NIK
 	s := v.rawText
-	// the source is joined only for a finding: Check runs nik on every success body
-	src := func() evidence { return from(n.Source, c.op.Canonical.Source) }
+	if strings.TrimSpace(s) == "" || !v.ok && containsFold(c.op.Canonical.Fields["nik"].Nulls, s) {
+		return // an empty value, or a documented placeholder, is no NIK to judge (the vocabulary's reading)
+	}
+	// the source is joined only for a finding: Check runs nik on every success body; the canonical field's
+	// own source, where the place of the NIK is our reading, makes its findings notices (Policy)
+	src := func() evidence {
+		e := from(n.Source, c.op.Canonical.Source)
+		if fs := c.op.Canonical.Fields["nik"].Source; fs != nil {
+			e = e.also(*fs)
+		}
+		return e
+	}
 	if c.masked(s) {
 		if !onlyDigitsOr(s, c.op.Canonical.Mask) {
 			c.add(NIKMalformed, "mask", v.pointer, fmt.Sprintf("%d digits (or the vendor's mask %q)", n.Length, c.op.Canonical.Mask), shapeOf(s), src())
@@ -122,8 +132,8 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 		c.add(NIKMalformed, "", v.pointer, fmt.Sprintf("%d digits", n.Length), shapeOf(s), src(), n.Length)
 		return
 	}
-	if n.Synthetic.Prefix != "" && strings.HasPrefix(s, n.Synthetic.Prefix) {
-		return
+	if c.synthetic && n.Synthetic.Prefix != "" && strings.HasPrefix(s, n.Synthetic.Prefix) {
+		return // kontrak's own redaction wrote it: its digits were drawn apart from the date and gender
 	}
 	pc := s[n.ProvinceDigits[0]-1 : n.ProvinceDigits[1]]
 	if _, known := voc.Province(pc); !known {

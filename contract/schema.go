@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,16 @@ func (d dateFormat) IsFormat(input any) bool {
 	}
 	_, err := time.Parse(d.layout, s)
 	return err == nil
+}
+
+// uuidFormat is RFC 9562's UUID text: 8-4-4-4-12 hex digits, either case.
+type uuidFormat struct{}
+
+var uuidText = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func (uuidFormat) IsFormat(input any) bool {
+	s, ok := input.(string)
+	return !ok || uuidText.MatchString(s)
 }
 
 var registerFormats sync.Once
@@ -90,6 +101,8 @@ func newSchemaSet(fsys fs.FS) *schemaSet {
 		for name, layout := range DateFormats {
 			gojsonschema.FormatCheckers.Add(name, dateFormat{layout})
 		}
+		// gojsonschema's uuid refuses upper-case hex, which RFC 9562 §4 allows on input ("case-insensitive").
+		gojsonschema.FormatCheckers.Add("uuid", uuidFormat{})
 	})
 	return &schemaSet{fsys: fsys, cache: map[string]*compiledSchema{}}
 }

@@ -68,7 +68,10 @@ type Code struct {
 	// text is not a changed message.
 	MessagesOpen bool `yaml:"messagesOpen,omitempty" json:"messagesOpen,omitempty"`
 	// BillableSource, when set, is the provenance of Billable alone, where it differs from the row's.
-	BillableSource *Source     `yaml:"billableSource,omitempty" json:"billableSource,omitempty"`
+	BillableSource *Source `yaml:"billableSource,omitempty" json:"billableSource,omitempty"`
+	// StatusesSource, when set, is the provenance of Statuses alone (a code the page documents, on an HTTP
+	// status it does not state).
+	StatusesSource *Source     `yaml:"statusesSource,omitempty" json:"statusesSource,omitempty"`
 	Description    string      `yaml:"description,omitempty" json:"description,omitempty"`
 	RetryAfter     *RetryAfter `yaml:"retryAfter,omitempty" json:"retryAfter,omitempty"`
 	// Class marks a code that proves nothing about the contract: auth, rate-limit or server. A live run

@@ -57,6 +57,7 @@ type checker struct {
 	judged  *Response // the response whose schema judges the body: resp, or a fallback for an undocumented status
 
 	noHeader, noBody bool     // what the input does not carry (Exchange.NoHeader, NoBody)
+	synthetic        bool     // the answer's personal values are kontrak's own (Exchange.Synthetic)
 	notJudged        []string // "stage: why" of what was not judged for lack of it
 
 	findings []Finding

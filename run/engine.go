@@ -210,6 +210,9 @@ func (e *Engine) judge(res *Result, seen []contract.Exchange) {
 		opts.Accept = res.Scenario.Expect.Notices
 	}
 	for _, x := range seen {
+		// A cassette is kontrak's own (derived from the documents, or recorded live and redacted): its
+		// personal values are synthetic. A live answer's are not.
+		x.Synthetic = e.Mode == Replay || e.Mode == Derive
 		v := e.Contract.Judge(x, opts)
 		if v.Routed() {
 			res.Exchanges = append(res.Exchanges, Exchange{Exchange: x, Operation: v.Operation, Findings: v.Findings, Billing: v.Classification})

@@ -25,8 +25,8 @@ func TestDiffCommand(t *testing.T) {
 		}
 		return p
 	}
-	free := write("free.yaml", "          - code: FAIL\n            statuses: [\"200\"]\n            billable: true",
-		"          - code: FAIL\n            statuses: [\"200\"]\n            billable: false")
+	free := write("free.yaml", "            billable: true\n            messages: [\"check input image and retry\"]",
+		"            billable: false\n            messages: [\"check input image and retry\"]")
 	msg := write("msg.yaml", `messages: ["check input image and retry"]`, `messages: ["check the image and retry"]`)
 	for _, tc := range []struct {
 		reason string
