@@ -291,3 +291,30 @@ func TestJudgeInconclusive(t *testing.T) {
 		}
 	}
 }
+
+// A status class covers statuses that cannot carry the documented body: a 2XX documented with a body does
+// not make a 204 conform, whatever it carries.
+func TestNoContentStatusIsNotTheClass(t *testing.T) {
+	c := load(t)
+	n := 0
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			r := op.Response(204)
+			if r == nil || r.ContentType == "" || r.Status == "204" || len(r.Examples) == 0 {
+				continue
+			}
+			n++
+			for _, body := range [][]byte{r.Examples[0].Value, nil} {
+				fs, _ := op.Judge(204, nil, body, contract.CheckOptions{})
+				if !slices.ContainsFunc(fs, func(f contract.Finding) bool {
+					return f.ID == contract.StatusUndocumented && f.Severity == contract.Breaking && f.Actual == "204"
+				}) {
+					t.Errorf("%s: HTTP 204 under %s with %d bytes: %v, want a breaking status-undocumented", op.Name(), r.Status, len(body), fs)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no operation documents a 2XX class with a body: the case is not exercised")
+	}
+}

@@ -12,5 +12,15 @@ func (c *checker) statusStage() {
 	o := c.op
 	if c.resp = o.Response(c.status); c.resp == nil {
 		c.add(StatusUndocumented, "", "", "one of "+strings.Join(o.Statuses(), ", "), fmt.Sprint(c.status), from(o.Source), c.status, o.Route())
+		return
+	}
+	// A status class (2XX) covers statuses that carry no content (RFC 9110 §15.3.5, §15.3.6, §15.4.5): a
+	// documented body cannot arrive with them, and a client that reads it breaks.
+	if noContent[c.status] && c.resp.ContentType != "" && c.resp.Status != fmt.Sprint(c.status) {
+		c.add(StatusUndocumented, "nocontent", "", "one of "+strings.Join(o.Statuses(), ", ")+" with its documented body", fmt.Sprint(c.status),
+			from(c.resp.Source), c.status, c.resp.Status)
 	}
 }
+
+// noContent are the statuses that carry no content.
+var noContent = map[int]bool{204: true, 205: true, 304: true}

@@ -115,7 +115,7 @@ func msg(s string) map[string]string { return map[string]string{"": s} }
 // docs list the rules in.
 var rules = []Rule{
 	{StatusUndocumented, Breaking, "The HTTP status is not documented for the operation.", "the statuses the documents give the operation, a class such as 4XX included", stageStatus,
-		msg("HTTP %d is not documented for %s")},
+		map[string]string{"": "HTTP %d is not documented for %s", "nocontent": "HTTP %d carries no content, and the documented %s answer has a body"}},
 	{RouteUndocumented, Breaking, "An interaction's method and path match no documented operation of any vendor.", "the operations the documents give every vendor", stageRoute,
 		msg("%s matches no documented operation")},
 	{BodyNotJSON, Breaking, "The body is not JSON where JSON is documented.", "the documents show every answer of the status as JSON", stageBody,
