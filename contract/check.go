@@ -3,6 +3,7 @@ package contract
 import (
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // CheckOptions tune a check.
@@ -11,6 +12,8 @@ type CheckOptions struct {
 	Strict bool
 	// Synthetic says the answer's personal values are kontrak's own (Exchange.Synthetic).
 	Synthetic bool
+	// Now is the clock a date of birth is judged by (nil: time.Now).
+	Now func() time.Time
 }
 
 // Interaction is one HTTP exchange, as far as the contract judges it: the answer of an operation.
@@ -68,7 +71,7 @@ func (o *Operation) judgeParts(x Exchange, opts CheckOptions) (out []Finding, cl
 				Message: o.Name() + ": " + message(CheckFailed, "", status, len(raw), r)}}
 		}
 	}()
-	ck := checker{op: o, status: status, header: header, raw: raw, noHeader: x.NoHeader, noBody: x.NoBody, synthetic: x.Synthetic || opts.Synthetic}
+	ck := checker{op: o, status: status, header: header, raw: raw, noHeader: x.NoHeader, noBody: x.NoBody, synthetic: x.Synthetic || opts.Synthetic, clock: opts.Now}
 	for _, st := range stages {
 		if ck.stopped {
 			break

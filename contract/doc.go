@@ -44,10 +44,12 @@
 //   - ktp (rule_ktp.go): what a KTP means, against the canonical record and the vocabulary: a documented NIK
 //     is 16 digits (nik-malformed), a token expiry in its documented unit (epoch-unit-mismatch), a success
 //     body only on a success status (success-body-on-error-status); notices where only the KTP itself says
-//     so: an unknown province (nik-province-unknown), a NIK that disagrees with the date of birth
-//     (nik-birthdate-mismatch) or the gender (nik-gender-mismatch), a value outside a vocabulary set
-//     (ktp-value-unusual), RT/RW not written as the KTP writes it (rtrw-notation), two fields of one answer
-//     that disagree (canonical-sources-disagree).
+//     so: an unknown province (nik-province-unknown) or regency (nik-regency-unknown), a NIK that disagrees
+//     with the date of birth (nik-birthdate-mismatch) or the gender (nik-gender-mismatch), a date of birth
+//     after the day of the check or a holder younger than the KTP age (ktp-birthdate-implausible), a value
+//     outside a vocabulary set (ktp-value-unusual), RT/RW not written as the KTP writes it (rtrw-notation),
+//     two fields of one answer that disagree (canonical-sources-disagree). A NIK with kontrak's synthetic
+//     prefix is exempt only in kontrak's own values (Exchange.Synthetic).
 //   - headers (rule_headers.go): a documented response header MUST be there (header-missing) and in its
 //     documented form (header-malformed).
 //   - callback (callback.go): an inbound callback MUST carry the documented credential

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"slices"
+	"time"
 
 	"github.com/kontrak/kontrak/internal/wire"
 )
@@ -18,6 +19,8 @@ type JudgeOptions struct {
 	// Operation, when set, is the operation the exchange answers, so it is not routed by method and path:
 	// a body checked alone, an answer its caller has already routed.
 	Operation *Operation
+	// Now is the clock a date of birth is judged by (nil: time.Now).
+	Now func() time.Time
 	// Callback, when set, judges the exchange as an inbound callback of the vendor: its credential, then
 	// its body as the documented answer it carries (Callback.Check). The exchange's status is not read.
 	Callback *Callback
@@ -85,7 +88,7 @@ func (c *Contract) Judge(x Exchange, opts JudgeOptions) Verdict {
 			v.Inconclusive = why
 			return v
 		}
-		v.Findings, v.Classification, v.NotJudged = op.judgeParts(x, CheckOptions{})
+		v.Findings, v.Classification, v.NotJudged = op.judgeParts(x, CheckOptions{Now: opts.Now})
 	}
 	op := v.Operation
 	for i := range v.Findings {

@@ -45,6 +45,7 @@ func (c *checker) ktpStage() {
 	}
 	byField := o.canonicalValues(doc)
 	c.nik(voc, byField)
+	c.birthDate(voc, byField)
 	for _, set := range voc.Sets {
 		v, ok := byField.get(set.Field)
 		if !ok || !v.ok || v.text == "" || c.masked(v.text) || set.Has(v.text) {
@@ -138,6 +139,10 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	pc := s[n.ProvinceDigits[0]-1 : n.ProvinceDigits[1]]
 	if _, known := voc.Province(pc); !known {
 		c.add(NIKProvinceUnknown, "", v.pointer, "a province code of the official list", "code "+pc, from(voc.Provinces.Source))
+	} else if rc := s[n.ProvinceDigits[0]-1 : n.RegencyDigits[1]]; !voc.Regency(rc) {
+		// one cause, one finding: a regency is judged only in a province the list knows
+		c.add(NIKRegencyUnknown, "", v.pointer, "a regency or city code of the official list (or one it superseded)", "code "+rc,
+			from(voc.Regencies.Source))
 	}
 	b := s[n.BirthDigits[0]-1 : n.BirthDigits[1]]
 	day, _ := strconv.Atoi(b[0:2])
@@ -173,6 +178,26 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 		if want != "" && want != got {
 			c.add(NIKGenderMismatch, "", v.pointer, where+" coding a "+want+" (as "+g.pointer+" says)", where+" code a "+got, from(n.Source))
 		}
+	}
+}
+
+// birthDate judges the holder's date of birth against the day of the check: not after it, and at least the
+// KTP age before it (notices: a married minor may hold a KTP-el). The date itself is never echoed.
+func (c *checker) birthDate(voc *Vocabulary, by canonValues) {
+	d, ok := by.get("birthDate")
+	if !ok || !d.ok || d.date == nil || c.synthetic {
+		return // kontrak's own values are drawn apart from any clock
+	}
+	now := c.now().UTC()
+	born := time.Date(d.date.Year, d.date.Month, d.date.Day, 0, 0, 0, 0, time.UTC)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	min := voc.Holder.MinimumAge
+	switch {
+	case born.After(today):
+		c.add(KTPBirthDateImplausible, "", d.pointer, "a date of birth before the day of the check", "a date after it", from(voc.Holder.Source))
+	case born.AddDate(min, 0, 0).After(today):
+		c.add(KTPBirthDateImplausible, "young", d.pointer, fmt.Sprintf("a holder of at least %d years (or married)", min),
+			fmt.Sprintf("a holder younger than %d", min), from(voc.Holder.Source), min)
 	}
 }
 

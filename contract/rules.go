@@ -87,6 +87,8 @@ const (
 	EpochUnitMismatch        = "epoch-unit-mismatch"
 	SuccessBodyOnErrorStatus = "success-body-on-error-status"
 	NIKProvinceUnknown       = "nik-province-unknown"
+	NIKRegencyUnknown        = "nik-regency-unknown"
+	KTPBirthDateImplausible  = "ktp-birthdate-implausible"
 	NIKBirthDateMismatch     = "nik-birthdate-mismatch"
 	NIKGenderMismatch        = "nik-gender-mismatch"
 	KTPValueUnusual          = "ktp-value-unusual"
@@ -166,6 +168,10 @@ var rules = []Rule{
 		msg("HTTP %d carries the success shape of HTTP %s")},
 	{NIKProvinceUnknown, Notice, "Digits 1–2 of a NIK are no province's code (KTP vocabulary).", "outside knowledge: Kemendagri's province codes (the KTP vocabulary)", stageKTP,
 		msg("digits 1–2 of the NIK are no province's code")},
+	{NIKRegencyUnknown, Notice, "Digits 3–4 of a NIK are no regency or city of its province (KTP vocabulary).", "outside knowledge: Kemendagri's regency and city codes, and the superseded ones older NIKs keep", stageKTP,
+		msg("digits 3–4 of the NIK are no regency or city of its province")},
+	{KTPBirthDateImplausible, Notice, "The date of birth is after the day of the check, or makes the holder younger than the KTP age.", "outside knowledge: the KTP age of the law, and the calendar", stageKTP,
+		map[string]string{"": "the date of birth is after the day of the check", "young": "the holder is younger than the KTP age (%d) on the day of the check"}},
 	{NIKBirthDateMismatch, Notice, "Digits 7–12 of a NIK disagree with the date of birth, or are no date.", "outside knowledge: the NIK's encoding of the date of birth", stageKTP,
 		map[string]string{"": "the NIK's birth digits disagree with the date of birth", "date": "the NIK's birth digits are not a date"}},
 	{NIKGenderMismatch, Notice, "Digits 7–8 of a NIK (day + 40 for women) disagree with the gender.", "outside knowledge: the NIK's encoding of the gender (day + 40)", stageKTP,

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kontrak/kontrak/internal/wire"
 )
@@ -56,11 +57,20 @@ type checker struct {
 	isJSON  bool
 	judged  *Response // the response whose schema judges the body: resp, or a fallback for an undocumented status
 
-	noHeader, noBody bool     // what the input does not carry (Exchange.NoHeader, NoBody)
-	synthetic        bool     // the answer's personal values are kontrak's own (Exchange.Synthetic)
-	notJudged        []string // "stage: why" of what was not judged for lack of it
+	noHeader, noBody bool             // what the input does not carry (Exchange.NoHeader, NoBody)
+	synthetic        bool             // the answer's personal values are kontrak's own (Exchange.Synthetic)
+	clock            func() time.Time // the day of the check (CheckOptions.Now; nil: time.Now)
+	notJudged        []string         // "stage: why" of what was not judged for lack of it
 
 	findings []Finding
+}
+
+// now is the time of the check.
+func (c *checker) now() time.Time {
+	if c.clock != nil {
+		return c.clock()
+	}
+	return time.Now()
 }
 
 // skip records that a stage was not judged, and why.

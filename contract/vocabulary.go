@@ -16,11 +16,17 @@ const VocabularyFile = "schemas/ktp/vocabulary.yaml"
 // Vocabulary is the KTP's own semantics, read from VocabularyFile. Semantic rules are written against it
 // and the canonical record, never per vendor.
 type Vocabulary struct {
-	NIK       NIKRules    `yaml:"nik" json:"nik"`
-	Provinces Provinces   `yaml:"provinces" json:"provinces"`
-	Sets      []ValueSet  `yaml:"sets" json:"sets"`
-	RTRW      NotationSet `yaml:"rtrw" json:"rtrw"`
-	Dates     struct {
+	NIK       NIKRules  `yaml:"nik" json:"nik"`
+	Provinces Provinces `yaml:"provinces" json:"provinces"`
+	Regencies Regencies `yaml:"regencies" json:"regencies"`
+	Holder    struct {
+		// MinimumAge is the age at which a resident must hold a KTP-el (a married one may be younger).
+		MinimumAge int    `yaml:"minimumAge" json:"minimumAge"`
+		Source     Source `yaml:"source" json:"source"`
+	} `yaml:"holder" json:"holder"`
+	Sets  []ValueSet  `yaml:"sets" json:"sets"`
+	RTRW  NotationSet `yaml:"rtrw" json:"rtrw"`
+	Dates struct {
 		Source Source `yaml:"source" json:"source"`
 	} `yaml:"dates" json:"dates"`
 
@@ -32,6 +38,7 @@ type Vocabulary struct {
 type NIKRules struct {
 	Length          int      `yaml:"length" json:"length"`
 	ProvinceDigits  [2]int   `yaml:"provinceDigits" json:"provinceDigits"`
+	RegencyDigits   [2]int   `yaml:"regencyDigits" json:"regencyDigits"`
 	BirthDigits     [2]int   `yaml:"birthDigits" json:"birthDigits"`
 	FemaleDayOffset int      `yaml:"femaleDayOffset" json:"femaleDayOffset"`
 	Female          []string `yaml:"female" json:"female"`
@@ -55,6 +62,30 @@ type Province struct {
 	Name  string `yaml:"name" json:"name"`
 	Basis string `yaml:"basis,omitempty" json:"basis,omitempty"`
 }
+
+// Regencies is the official list of regency and city codes (kabupaten/kota: digits 1–4 of a NIK, the
+// province's and the regency's), and the superseded codes older NIKs still carry.
+type Regencies struct {
+	Source     Source    `yaml:"source" json:"source"`
+	Codes      []Regency `yaml:"codes" json:"codes"`
+	Superseded struct {
+		Source Source    `yaml:"source" json:"source"`
+		Codes  []Regency `yaml:"codes" json:"codes"`
+	} `yaml:"superseded" json:"superseded"`
+
+	known map[string]bool
+}
+
+// Regency is one regency or city code ("3273"); Now, for a superseded code, is the code that replaced it.
+type Regency struct {
+	Code string `yaml:"code" json:"code"`
+	Name string `yaml:"name" json:"name"`
+	Now  string `yaml:"now,omitempty" json:"now,omitempty"`
+}
+
+// Regency reports whether code (four digits: province and regency) begins a NIK: a code of the list, or a
+// superseded one.
+func (v *Vocabulary) Regency(code string) bool { return v.Regencies.known[code] }
 
 // ValueSet is the closed set of a canonical field's printed values.
 type ValueSet struct {
@@ -122,6 +153,26 @@ func loadVocabulary(fsys fs.FS) (*Vocabulary, error) {
 	if n.Length <= 0 || !digitsRange(n.ProvinceDigits, n.Length) || !digitsRange(n.BirthDigits, n.Length) ||
 		n.BirthDigits[1]-n.BirthDigits[0] != 5 {
 		return nil, fail("/nik: length, provinceDigits and birthDigits (six digits, DDMMYY) must lie inside the NIK")
+	}
+	if !digitsRange(n.RegencyDigits, n.Length) || n.RegencyDigits[0] != n.ProvinceDigits[1]+1 {
+		return nil, fail("/nik/regencyDigits: the regency's digits must follow the province's, inside the NIK")
+	}
+	v.Regencies.known = map[string]bool{}
+	width := n.RegencyDigits[1] - n.ProvinceDigits[0] + 1
+	for i, r := range append(append([]Regency(nil), v.Regencies.Codes...), v.Regencies.Superseded.Codes...) {
+		if len(r.Code) != width || !onlyDigitsOr(r.Code, "") {
+			return nil, fail("/regencies: entry %d: code %q is not %d digits", i, r.Code, width)
+		}
+		if _, ok := v.Province(r.Code[:n.ProvinceDigits[1]]); !ok {
+			return nil, fail("/regencies: entry %d: code %s is of no province of /provinces", i, r.Code)
+		}
+		if v.Regencies.known[r.Code] {
+			return nil, fail("/regencies: code %s is given twice", r.Code)
+		}
+		v.Regencies.known[r.Code] = true
+	}
+	if len(v.Regencies.Codes) == 0 || v.Holder.MinimumAge <= 0 {
+		return nil, fail("/regencies and /holder/minimumAge are required")
 	}
 	for i, s := range v.Sets {
 		if _, ok := canonicalFieldIndex(s.Field); !ok {
