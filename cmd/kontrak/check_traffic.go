@@ -33,10 +33,9 @@ func trafficFlags(fs *flag.FlagSet) trafficOpts {
 }
 
 // checkTraffic streams every input through the traffic engine. Cassettes alone, without --report, keep
-// the per-interaction listing of verdicts; anything else prints the drift report. The listing in text or
-// json is streamed (spilled to a temporary file past a few MiB); in the other report formats (markdown,
-// junit, github) it is a report.Summary with one case an interaction, held in memory without bodies.
-// Waivers are applied to every interaction; their problems are printed at the end as in body mode.
+// the per-interaction listing of verdicts (report.Listing, in any format of a Summary); anything else
+// prints the drift report (report.TrafficReport). Waivers are applied to every interaction; their
+// problems are printed at the end as in body mode.
 func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptions, ws *contract.Waivers, tf trafficOpts, format string, stdin io.Reader, stdout, stderr io.Writer) error {
 	form, err := traffic.ParseFormat(*tf.input)
 	if err != nil {
@@ -73,9 +72,11 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 		}
 		inputs = append(inputs, in)
 	}
-	render, err := report.Lookup(report.TrafficReport, format)
-	if !listing && err != nil {
-		return usagef("--format %s is not a format of the drift report (HAR and NDJSON inputs, --report): use one of %s", format, strings.Join(report.Formats(report.TrafficReport), ", "))
+	var render report.Formatter[*report.Traffic]
+	if !listing {
+		if render, err = report.Lookup(report.TrafficReport, format); err != nil {
+			return usagef("--format %s is not a format of the drift report (HAR and NDJSON inputs, --report): use one of %s", format, strings.Join(report.Formats(report.TrafficReport), ", "))
+		}
 	}
 	if *tf.workers < 0 {
 		return usagef("--workers must be 0 (every core) or more, not %d", *tf.workers)
