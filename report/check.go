@@ -32,9 +32,9 @@ func (v Verdict) place() string {
 	return fmt.Sprintf("%s#%d", v.Cassette, *v.Interaction)
 }
 
-// TextLine is one finding on one line: where (a place and a space, or ""), severity, vendor, operation,
+// textLine is one finding on one line: where (a place and a space, or ""), severity, vendor, operation,
 // id, pointer, want vs got, source. A finding of no operation names "(no vendor) (no operation)".
-func TextLine(where, vendor, operation string, f contract.Finding) string {
+func textLine(where, vendor, operation string, f contract.Finding) string {
 	p := f.Pointer
 	if p == "" {
 		p = `""`
@@ -48,7 +48,7 @@ func TextLine(where, vendor, operation string, f contract.Finding) string {
 
 // Listing writes `kontrak check`'s verdicts, added one answer at a time, in any format of a Summary:
 //
-//   - text: one line a finding (TextLine), in the order added;
+//   - text: one line a finding (textLine), in the order added;
 //   - json: one Verdict object an answer, in an array (or, for a lone body, the object itself, without
 //     vendor and operation: they are the command line's);
 //   - markdown, junit, github: the Summary of the verdicts (CheckSummary), one case an answer, held in
@@ -90,7 +90,7 @@ func (l *Listing) Add(v Verdict) error {
 			where += " "
 		}
 		for _, f := range v.Findings {
-			if _, err := l.spill.WriteString(TextLine(where, v.Vendor, v.Operation, f) + "\n"); err != nil {
+			if _, err := l.spill.WriteString(textLine(where, v.Vendor, v.Operation, f) + "\n"); err != nil {
 				return err
 			}
 		}
