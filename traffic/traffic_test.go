@@ -290,3 +290,51 @@ func TestStrictRoutes(t *testing.T) {
 		t.Errorf("error %v, want an UnroutedError for /healthz", err)
 	}
 }
+
+// A HAR file is one JSON object and nothing more, read under the one UTF-8 policy: data after its
+// top-level object (garbage, or a second HAR appended to the first) is refused with one line naming the
+// input and the byte offset, not read as if the file were whole; so is a lone surrogate or invalid UTF-8.
+// The former reader (encoding/json's Decoder) read all three.
+func TestHARWholeFile(t *testing.T) {
+	c := loadContract(t)
+	har := `{"log":{"entries":[{"request":{"method":"GET","url":"https://x/healthz"},"response":{"status":200,"content":{"text":"ok"}}}]}}`
+	for _, tc := range []struct {
+		reason, in, want string
+	}{
+		{"white space after the object", har + " \n\r\t\n", ""},
+		{"garbage after the object", har + "\nx", "in: HAR: data after the top-level object at byte 127"},
+		{"a second HAR after the first", har + "\n" + har, "in: HAR: a second JSON value after the top-level object, at byte 127"},
+		{"a string after the object", har + ` "x"`, "in: HAR: a second JSON value after the top-level object, at byte 127"},
+		{"a lone surrogate in an entry", strings.Replace(har, `"ok"`, `"\udc00"`, 1), "in: HAR: entry 0: a lone surrogate escape (no character) in a string at byte 117"},
+		{"invalid UTF-8 in an entry", strings.Replace(har, `"ok"`, "\"\xc9\"", 1), "in: HAR: entry 0: invalid UTF-8 at byte 117"},
+		{"invalid UTF-8 after the log", strings.Replace(har, `}}]}}`, "}}]},\"x\":\"\xc9\"}", 1), "in: HAR: x: invalid UTF-8 at byte 131"},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			tr, err := Check(c, []Input{{Name: "in", Format: HAR, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(tc.in)), nil }}}, Options{})
+			if tc.want == "" {
+				if err != nil || tr.Interactions != 1 {
+					t.Fatalf("%v, %d interactions; want the one entry read", err, tr.Interactions)
+				}
+				return
+			}
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// An NDJSON line is read under the one UTF-8 policy: a line with invalid UTF-8 or a lone surrogate is
+// refused, naming the line (the former reader read both as U+FFFD).
+func TestNDJSONUTF8Policy(t *testing.T) {
+	c := loadContract(t)
+	for _, tc := range []struct{ in, want string }{
+		{"{\"method\":\"GET\",\"url\":\"/a\",\"status\":200,\"body\":\"REN\xc9\"}\n", "in: NDJSON: line 1: not a JSON object: invalid UTF-8 at byte 51"},
+		{"{\"method\":\"GET\",\"url\":\"/a\",\"status\":200}\n" + `{"method":"GET","url":"/a\ud800","status":200}`, "in: NDJSON: line 2: not a JSON object: a lone surrogate escape (no character) in a string at byte 25"},
+	} {
+		_, err := Check(c, []Input{{Name: "in", Format: NDJSON, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(tc.in)), nil }}}, Options{})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("error %v, want %q", err, tc.want)
+		}
+	}
+}
