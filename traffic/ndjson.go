@@ -277,8 +277,8 @@ func headersOf(v []byte) (http.Header, error) {
 			}
 			k, raw := m.Name, m.Value
 			if len(raw) > 0 && raw[0] == '[' {
-				var vs []string // a null is "", as encoding/json reads one into a string
-				if wire.UnmarshalJSON(raw, &vs) != nil {
+				vs, ok := stringsOf(raw)
+				if !ok {
 					return nil, fmt.Errorf("header %s: not strings", k)
 				}
 				for _, s := range vs {
@@ -309,6 +309,26 @@ func headersOf(v []byte) (http.Header, error) {
 		return nil, errors.New("headers are neither an object nor an array")
 	}
 	return h, nil
+}
+
+// stringsOf reads a JSON array of strings (a null is ""), as encoding/json reads one into []string.
+func stringsOf(raw []byte) ([]string, bool) {
+	els, err := wire.JSONElements(raw)
+	if err != nil {
+		return nil, false
+	}
+	out := make([]string, len(els))
+	for i, el := range els {
+		if isNull(el) {
+			continue
+		}
+		s, ok := wire.JSONString(el)
+		if !ok {
+			return nil, false
+		}
+		out[i] = s
+	}
+	return out, true
 }
 
 func bodyOf(v []byte, encoding string) ([]byte, error) {

@@ -29,7 +29,7 @@ const MaxJSONDepth = 10000
 // ("\ud800" with no low half after it), which names no character and which encoding/json also reads as
 // U+FFFD. A byte order mark is refused (§8.1 forbids it), with its own words. Duplicate names are no fault
 // of the lexer's: DecodeJSONStrict lists them, and every other reader takes the last, as encoding/json does.
-// Joined once: a decoder takes them at every Reset.
+// The options are joined once: a pooled decoder takes them at every Reset.
 var lexOptions = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(false))
 
 // unmarshalOptions decode into a Go value as encoding/json's Unmarshal does (names matched without
@@ -113,7 +113,7 @@ func lexError(err error, size int64) *JSONError {
 	switch msg := se.Err.Error(); {
 	case msg == "exceeded max depth":
 		return &JSONError{Offset: se.ByteOffset, Reason: "nesting deeper than " + strconv.Itoa(MaxJSONDepth) + " levels", Deep: true}
-	case msg == "invalid UTF-8": // in a stream: a text in memory is judged whole first (precheck)
+	case msg == "invalid UTF-8": // in a stream; in a text in memory, precheck names the first bad byte
 		return &JSONError{Offset: se.ByteOffset, Reason: "invalid UTF-8"}
 	case strings.HasPrefix(msg, "invalid surrogate pair"):
 		return &JSONError{Offset: se.ByteOffset, Reason: "a lone surrogate escape (no character) in a string"}
@@ -267,6 +267,39 @@ func JSONMembers(b []byte) ([]JSONMember, error) {
 		}
 		end := d.InputOffset()
 		out = append(out, JSONMember{Name: name, Value: b[end-int64(len(v)) : end : end]})
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return nil, refused(b, err)
+	}
+	if err := trailing(b, d.InputOffset()); err != nil {
+		return nil, refused(b, err)
+	}
+	return out, nil
+}
+
+// JSONElements cuts b, which must be exactly one JSON array, into its elements without decoding them,
+// as JSONMembers cuts an object. The error is a *JSONError; anything else is "not a JSON array".
+func JSONElements(b []byte) ([][]byte, error) {
+	l := newLexer(b)
+	defer l.release()
+	d := &l.dec
+	if k := d.PeekKind(); k != '[' {
+		if err := CheckJSON(b); err != nil {
+			return nil, err
+		}
+		return nil, &JSONError{Offset: int64(len(b) - len(bytes.TrimLeft(b, " \t\r\n"))), Reason: "not a JSON array"}
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return nil, refused(b, err)
+	}
+	out := make([][]byte, 0, 4)
+	for d.PeekKind() != ']' {
+		v, err := d.ReadValue()
+		if err != nil {
+			return nil, refused(b, err)
+		}
+		end := d.InputOffset()
+		out = append(out, b[end-int64(len(v)):end:end])
 	}
 	if _, err := d.ReadToken(); err != nil {
 		return nil, refused(b, err)

@@ -231,8 +231,9 @@ type oracleEvent struct {
 }
 
 // oracleWalk is WalkJSON read by encoding/json's Decoder, and the top-level members of an object with
-// their raw values (JSONMembers). ok false: the Decoder refuses b as one value.
-func oracleWalk(b []byte) (events []oracleEvent, members []JSONMember, ok bool) {
+// their raw values (JSONMembers) or the elements of an array (JSONElements). ok false: the Decoder
+// refuses b as one value.
+func oracleWalk(b []byte) (events []oracleEvent, members []JSONMember, elements [][]byte, ok bool) {
 	type frame struct {
 		object  bool
 		wantKey bool
@@ -264,6 +265,9 @@ func oracleWalk(b []byte) (events []oracleEvent, members []JSONMember, ok bool) 
 		if len(stack) == 1 && f.object {
 			members = append(members, JSONMember{Name: f.key, Value: b[memberStart:end]})
 		}
+		if len(stack) == 1 && !f.object {
+			elements = append(elements, b[memberStart:end])
+		}
 		if f.object {
 			f.wantKey = true
 		} else {
@@ -280,10 +284,10 @@ func oracleWalk(b []byte) (events []oracleEvent, members []JSONMember, ok bool) 
 		before := int(dec.InputOffset())
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
-			return events, members, done
+			return events, members, elements, done
 		}
 		if err != nil || done {
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		end := int(dec.InputOffset())
 		start := tokenStart(before)

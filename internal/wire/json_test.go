@@ -19,8 +19,8 @@ import (
 // encoding/json's Decoder gives (oracleStrict: the same document, the same lists in the same order, the
 // same error words), except where the UTF-8 policy refuses what encoding/json reads (a lone surrogate,
 // which must then be in the input) and beyond MaxJSONDepth; it refuses exactly what json.Valid refuses,
-// once a byte order mark and UTF-8 are judged; CheckJSON, WalkJSON and JSONMembers give its verdict,
-// and WalkJSON and JSONMembers read what the Decoder reads, token for token. Seeds: testdata/fuzz/FuzzJSON.
+// once a byte order mark and UTF-8 are judged; CheckJSON, WalkJSON, JSONMembers and JSONElements give its
+// verdict and its words, and read what the Decoder reads, token for token. Seeds: testdata/fuzz/FuzzJSON.
 func FuzzJSON(f *testing.F) {
 	for _, s := range []string{
 		`{"a": [1, {"b": "c"}]}`, `{} {}`, `{"a": [1`, `{"a" 1}`, ``, ` `, `"x"`, `-0.0e+00`, `[1e400, 1.0, 1e-999999999]`,
@@ -68,6 +68,15 @@ func FuzzJSON(f *testing.F) {
 		if isObject := err == nil && bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("{")); (merr == nil) != isObject {
 			t.Fatalf("%q: JSONMembers %v, an object %v (DecodeJSONStrict %v)", b, merr, isObject, err)
 		}
+		elements, eerr := JSONElements(b)
+		if isArray := err == nil && bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("[")); (eerr == nil) != isArray {
+			t.Fatalf("%q: JSONElements %v, an array %v (DecodeJSONStrict %v)", b, eerr, isArray, err)
+		}
+		for _, e := range []error{merr, eerr} {
+			if e != nil && err != nil && !reflect.DeepEqual(e, err) {
+				t.Fatalf("%q: %v, DecodeJSONStrict %v", b, e, err)
+			}
+		}
 		if je != nil && je.Deep {
 			return // the oracle recurses without a bound
 		}
@@ -95,7 +104,7 @@ func FuzzJSON(f *testing.F) {
 		if d := cmp.Diff(want, got); d != "" {
 			t.Fatalf("%q: (-oracle +lexer)\n%s", b, d)
 		}
-		wantEvents, wantMembers, ok := oracleWalk(b)
+		wantEvents, wantMembers, wantElements, ok := oracleWalk(b)
 		if !ok {
 			t.Fatalf("%q: the oracle's walk refuses what its decode reads", b)
 		}
@@ -108,6 +117,14 @@ func FuzzJSON(f *testing.F) {
 			}
 			if d := cmp.Diff(wantMembers, members); d != "" {
 				t.Fatalf("%q: JSONMembers (-oracle +lexer)\n%s", b, d)
+			}
+		}
+		if eerr == nil {
+			if len(wantElements) == 0 {
+				wantElements = [][]byte{}
+			}
+			if d := cmp.Diff(wantElements, elements); d != "" {
+				t.Fatalf("%q: JSONElements (-oracle +lexer)\n%s", b, d)
 			}
 		}
 	})
@@ -301,7 +318,7 @@ func hostile(b []byte) map[string][]byte {
 		return []byte(`[{` + member + `},` + string(b) + `]`)
 	}
 	dup := wrap(`"code":"X","code":"Y"`)
-	if _, members, ok := oracleWalk(b); ok && len(members) > 0 {
+	if _, members, _, ok := oracleWalk(b); ok && len(members) > 0 {
 		name, _ := json.Marshal(members[0].Name)
 		dup = wrap(string(name) + ":" + string(members[0].Value))
 	}
