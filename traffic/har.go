@@ -104,9 +104,8 @@ func splitHAR(r io.Reader, lim Limits, fn func(record) error) (err error) {
 		name := tok.String()
 		if name != "log" {
 			// A value outside the entries (pages, creator, comments) is small, or is refused at this bound.
-			s.allow(lim.max())
-			if err := d.SkipValue(); err != nil {
-				return fmt.Errorf("HAR: %s: %v", wire.OneLine(name), s.why(err, lim.max()))
+			if err := s.skip(lim.max()); err != nil {
+				return fmt.Errorf("HAR: %s: %v", wire.OneLine(name), err)
 			}
 			continue
 		}
@@ -154,9 +153,8 @@ func readLog(s *harStream, lim Limits, fn func(record) error) error {
 			return s.topError(err)
 		}
 		if name := tok.String(); name != "entries" {
-			s.allow(lim.max())
-			if err := d.SkipValue(); err != nil {
-				return fmt.Errorf("HAR: log.%s: %v", wire.OneLine(name), s.why(err, lim.max()))
+			if err := s.skip(lim.max()); err != nil {
+				return fmt.Errorf("HAR: log.%s: %v", wire.OneLine(name), err)
 			}
 			continue
 		}
@@ -175,6 +173,9 @@ func readLog(s *harStream, lim Limits, fn func(record) error) error {
 				break
 			}
 			v, err := d.ReadValue()
+			if err == nil && len(v) > entryMax {
+				err = errOverLimit
+			}
 			if err != nil {
 				return fmt.Errorf("HAR: entry %d: %v", i, s.why(err, entryMax))
 			}
@@ -241,8 +242,23 @@ func (c *capped) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// allow lets the next value take n bytes (and a little white space) past where the lexer stands.
+// allow lets the next value take n bytes (and a little white space) past where the lexer stands: the
+// bound of what is read, whatever the value; a value is then held to n exactly once read.
 func (s *harStream) allow(n int) { s.in.limit = s.dec.InputOffset() + int64(n) + 4096 }
+
+// skip reads a value that is not used, token by token (it is never held whole), no longer than limit.
+func (s *harStream) skip(limit int) error {
+	s.allow(limit)
+	start := s.dec.InputOffset()
+	err := s.dec.SkipValue()
+	if err == nil && s.dec.InputOffset()-start > int64(limit) {
+		err = errOverLimit
+	}
+	if err != nil {
+		return s.why(err, limit)
+	}
+	return nil
+}
 
 // why words an error of the lexer on a value bounded by limit.
 func (s *harStream) why(err error, limit int) error {

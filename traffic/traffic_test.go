@@ -338,3 +338,39 @@ func TestNDJSONUTF8Policy(t *testing.T) {
 		}
 	}
 }
+
+// A value of a HAR file is bounded as the lexer reads it: a skipped member over Limits.MaxInteraction,
+// or an entry over twice it and a MiB, is refused when its bound is read, naming it, not held whole.
+func TestHARLimits(t *testing.T) {
+	entry := `{"request":{"method":"GET","url":"https://x/healthz"},"response":{"status":200,"content":{"text":"ok"}}}`
+	for _, tc := range []struct{ reason, in, want string }{
+		{"a page list over the limit", `{"pages":["` + strings.Repeat("x", 5000) + `"],"log":{"entries":[` + entry + `]}}`,
+			"HAR: pages: longer than the limit of 1000 bytes"},
+		{"an entry over its bound", `{"log":{"entries":[` + entry + `,{"comment":"` + strings.Repeat("x", 2<<20) + `"}]}}`,
+			"HAR: entry 1: longer than the limit of 1050576 bytes"},
+	} {
+		var read counter
+		r := &read
+		r.r = strings.NewReader(tc.in)
+		n := 0
+		err := ReadHAR(r, Limits{MaxInteraction: 1000}, func(int, *contract.Exchange) error { n++; return nil })
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: error %v, want %q", tc.reason, err, tc.want)
+		}
+		if r.n > int64(len(tc.in)) || r.n > 1050576+1<<16 {
+			t.Errorf("%s: %d bytes read of %d before the refusal", tc.reason, r.n, len(tc.in))
+		}
+	}
+}
+
+// counter is a reader that counts what is read of it.
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
