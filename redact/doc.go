@@ -12,6 +12,11 @@
 // (synthetic values from specimen), member order, boundaries and matchability; it is deterministic and
 // idempotent. A JSON body nested deeper than MaxDepth is refused, not recursed, so cost stays linear.
 //
+// RedactFile, ScanFile and CheckFile stream a cassette (cassette.Split) and read every cassette go-vcr v4
+// reads: one written as JSON, in flow style or with anchors is rewritten by RedactFile whole in go-vcr's own
+// block layout, its aliases written out, and its provenance note says the layout was normalised
+// (LayoutNote). Header names are compared case-insensitively throughout, as recorded in any spelling.
+//
 // An interaction is read, for redaction and for the scan alike, as a list of leaves (leaf.go): one walk
 // serves both, so that the scan looks exactly where redaction writes. Redaction and scan read a body once a
 // pass, in place (jsonwalk.go), and cost time and memory linear in its size.
