@@ -49,9 +49,11 @@ func (c *cutter) open() bool { return c.quote != 0 || c.flow > 0 }
 
 // line reads the next line (without its line break); false when the text cannot be cut.
 func (c *cutter) line(l []byte) bool {
-	if hasHiddenBreak(l) {
-		return false
-	}
+	return !hasHiddenBreak(l) && c.lex(l)
+}
+
+// lex is line for a line already known to hold no hidden line break.
+func (c *cutter) lex(l []byte) bool {
 	ind := indentOf(l)
 	if c.quote != 0 { // the quoted scalar goes on: to its closing quote, then what follows it
 		j := quoteEnd(l, 0, c.quote)
@@ -192,13 +194,7 @@ func (c *cutter) structure(l []byte, i, ind int, after bool) bool {
 				}
 			}
 			if i == start { // a plain scalar: up to a value indicator or a comment
-				for {
-					k := bytes.IndexAny(l[i+1:], ":#")
-					if k < 0 {
-						i = len(l)
-						break
-					}
-					i += 1 + k
+				for i++; i < len(l); i++ {
 					if l[i] == ':' && blankAt(l, i+1) {
 						break
 					}
@@ -250,23 +246,26 @@ func (c *cutter) blockHeader(l []byte, i, parent int) bool {
 }
 
 // quoteEnd returns the index after the closing quote q of a quoted scalar whose text goes on at l[j],
-// or -1 when it does not close on the line.
+// or -1 when it does not close on the line. In double quotes, a quote after an odd run of backslashes is
+// escaped (and a backslash at the end of the line escapes the line break: the scalar goes on).
 func quoteEnd(l []byte, j int, q byte) int {
 	for j < len(l) {
-		var k int
-		if q == '"' {
-			k = bytes.IndexAny(l[j:], `"\`)
-		} else {
-			k = bytes.IndexByte(l[j:], '\'')
-		}
+		k := bytes.IndexByte(l[j:], q)
 		if k < 0 {
 			return -1
 		}
 		j += k
 		switch {
-		case l[j] == '\\':
-			j += 2 // an escape
-		case q == '\'' && j+1 < len(l) && l[j+1] == '\'':
+		case q == '"':
+			n := 0
+			for b := j - 1; b >= 0 && l[b] == '\\'; b-- {
+				n++
+			}
+			if n%2 == 0 {
+				return j + 1
+			}
+			j++
+		case j+1 < len(l) && l[j+1] == '\'':
 			j += 2 // '' is a quote
 		default:
 			return j + 1

@@ -446,6 +446,9 @@ func cuttable(c *cutter, raw []byte) ([]byte, bool) {
 	if bytes.IndexByte(raw, '\r') >= 0 {
 		doc = bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
 	}
+	if hasHiddenBreak(doc) {
+		return nil, false
+	}
 	c.reset()
 	for rest := doc; len(rest) > 0; {
 		line := rest
@@ -454,7 +457,7 @@ func cuttable(c *cutter, raw []byte) ([]byte, bool) {
 		} else {
 			rest = nil
 		}
-		if !c.line(line) {
+		if !c.lex(line) {
 			return nil, false
 		}
 	}
