@@ -13,6 +13,11 @@
 // idempotent. A JSON body nested deeper than MaxDepth (kontrak's one depth limit, wire.MaxJSONDepth) is
 // refused, not read; the walk does not recurse, so cost stays linear up to it.
 //
+// RedactFile, ScanFile and CheckFile stream a cassette (cassette.Split) and read every cassette go-vcr v4
+// reads: one written as JSON, in flow style or with anchors is rewritten by RedactFile whole in go-vcr's own
+// block layout, its aliases written out, and its provenance note says the layout was normalised
+// (LayoutNote). Header names are compared case-insensitively throughout, as recorded in any spelling.
+//
 // An interaction is read, for redaction and for the scan alike, as a list of leaves (leaf.go): one walk
 // serves both, so that the scan looks exactly where redaction writes. A JSON body is read by kontrak's one
 // lexer (wire.WalkJSON, under its UTF-8 policy: a body with invalid UTF-8 or a lone surrogate escape is
