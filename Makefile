@@ -34,7 +34,7 @@ conformance: ## the main job: every vendor's suite in replay mode, reports/junit
 	$(GO) run ./cmd/kontrak report $(REPORTS)/report.json; rs=$$?; \
 	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "conformance: breaking drift (see the failures above)"; exit 1; fi
 
-test: lint ## every test (race detector on), the suites in replay mode, and the leak scan of cassettes/
+test: lint ## every test (race detector on; the memory bounds too), the suites in replay mode, and the leak scan of cassettes/
 	$(GO) test -race -count=1 ./...
 	$(GO) run ./cmd/kontrak scan cassettes
 
@@ -43,8 +43,14 @@ lint: ## gofmt, go vet, and actionlint on .github/workflows/
 	$(GO) vet ./...
 	$(GO) tool actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
 
-bench: ## the speed targets: Check vs Decode per vendor, and loading the contracts
-	$(GO) test -run '^$$' -bench . -benchmem ./contract/
+# make bench runs every package's benchmarks (contract's Check vs Decode per vendor and Load, the sandbox's
+# p50/p99, the monitor's transport, redaction, rendering, strict JSON), then traffic's big ones at one pass
+# each (their sizes are the work): BenchmarkTraffic (interactions/s, cost in decodes, peak heap, per shape
+# and size) and BenchmarkMemory200MB, which fails when checking a 200 MB log takes more than 64 MiB of heap.
+BENCH_ONCE = ^Benchmark(Traffic|Memory200MB)$$
+bench: ## every package's benchmarks, then BenchmarkTraffic and BenchmarkMemory200MB (fails past its heap bound) one pass each
+	$(GO) test -run '^$$' -bench . -skip '$(BENCH_ONCE)' -benchmem ./...
+	$(GO) test -run '^$$' -bench '$(BENCH_ONCE)' -benchtime 1x -benchmem ./traffic/
 
 fuzz: ## every fuzz target of the repository (go test -list Fuzz), FUZZTIME each (default 30s); make test runs their seed corpora
 	@set -o pipefail; $(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ {f[n++] = $$1} /^ok/ {for (i = 0; i < n; i++) print $$2, f[i]; n = 0}' | \
@@ -72,7 +78,8 @@ docs: ## regenerate docs/ (one page a vendor and an index) from specs/ and the s
 
 # The contract changelog: the repository has no tags, so the versions are the specs' info.version values in
 # git log; for each earlier version, `kontrak diff` from the newest commit that carried it to the working
-# tree. Needs the git history (a shallow clone has none: the test that checks the file then skips).
+# tree. Needs the git history: the test that checks the file (TestContractChangelog) fails under CI in a shallow
+# clone, skips elsewhere; the workflow checks out the whole history (fetch-depth: 0).
 CHANGELOG := docs/contract-changelog.md
 changelog: ## docs/contract-changelog.md: kontrak diff between each spec's earlier info.version (git log) and now
 	@$(GO) build -o $(TMPDIR)/kontrak-changelog ./cmd/kontrak

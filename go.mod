@@ -4,6 +4,9 @@ go 1.26.0
 
 require (
 	github.com/evanphx/json-patch/v5 v5.9.11
+	// The one JSON lexer (internal/wire): the staging copy of Go's encoding/json/v2 and its jsontext
+	// package. Moving to the standard library's encoding/json/v2 changes an import path.
+	github.com/go-json-experiment/json v1.27.2
 	github.com/google/go-cmp v0.7.0
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0

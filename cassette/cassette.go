@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"strings"
 
@@ -189,7 +188,7 @@ func ReadExchanges(file string) (xs []contract.Exchange, err error) {
 	return Exchanges(c)
 }
 
-// Exchanges lists a loaded cassette's interactions.
+// Exchanges lists a loaded cassette's interactions, as ExchangeOf reads each (header names canonical).
 func Exchanges(c *vcr.Cassette) (xs []contract.Exchange, err error) {
 	if c == nil {
 		return nil, errors.New("recorder: no cassette")
@@ -200,15 +199,11 @@ func Exchanges(c *vcr.Cassette) (xs []contract.Exchange, err error) {
 		if i == nil {
 			return nil, fmt.Errorf("%s: interaction %d is empty", c.File, n)
 		}
-		u, err := url.Parse(i.Request.URL)
+		x, err := ExchangeOf(i)
 		if err != nil {
-			return nil, fmt.Errorf("%s: interaction %d: bad URL: %v", c.File, i.ID, err)
+			return nil, fmt.Errorf("%s: interaction %d: %v", c.File, i.ID, err)
 		}
-		out = append(out, contract.Exchange{
-			ID: i.ID, Method: i.Request.Method, URL: i.Request.URL, Path: u.Path,
-			RequestHeader: i.Request.Headers, RequestBody: []byte(i.Request.Body),
-			Status: i.Response.Code, Header: i.Response.Headers, Body: []byte(i.Response.Body),
-		})
+		out = append(out, x)
 	}
 	return out, nil
 }

@@ -7,17 +7,15 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Markdown: escaping, code spans, links and anchors, and the values pages show.
 
-// cell makes Markdown fit one table cell: one line, and every `|` escaped (GFM reads `\|` as a pipe even
-// inside a code span).
+// mdCell is a table cell (wire.MarkdownCell: one line, every `|` escaped), and a dash when it is empty.
 func mdCell(s string) string {
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
-	s = strings.ReplaceAll(s, `\|`, "|") // never escape twice
-	s = strings.ReplaceAll(s, "|", `\|`)
-	if strings.TrimSpace(s) == "" {
+	s = wire.MarkdownCell(s)
+	if s == "" {
 		return "—"
 	}
 	return s

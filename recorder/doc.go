@@ -5,7 +5,9 @@
 //
 //   - Replay (the default) is strict: ModeReplayOnly, no replayed latency, each interaction answers once,
 //     and a request that matches no interaction fails with a *MissError that gives its METHOD and URL, the
-//     cassette it was looked for in, and where the nearest interaction differs.
+//     cassette it was looked for in, and where the nearest interaction differs. It reads every cassette
+//     go-vcr v4 reads (JSON-written, anchors and aliases), and answers with header names in canonical form
+//     whatever their recorded spelling, as net/http gives them from the wire.
 //   - Live passes every request to the real transport; there is no cassette.
 //   - Record passes every request to the real transport and, on Stop, replaces the cassette in one
 //     rename: the provenance header, then go-vcr's YAML, written to a temporary file beside it and synced

@@ -272,6 +272,13 @@ func (r *Recorder) RoundTrip(req *http.Request) (_ *http.Response, err error) {
 	if r.mode == ModeRecord {
 		r.recorded.Add(1)
 	}
+	if r.mode == ModeReplay {
+		// go-vcr answers with the header map as recorded, names as they were sent ("retry-after"): a
+		// client's Header.Get must find them as it would on the wire, where net/http canonicalises them.
+		// The cassette's own maps are left as they are (CanonicalHeader copies when it changes a name).
+		resp.Header = cassette.CanonicalHeader(resp.Header)
+		resp.Trailer = cassette.CanonicalHeader(resp.Trailer)
+	}
 	// A replayed response carries the recorded request, with the recorded host; a client expects its own.
 	resp.Request = req
 	return resp, nil

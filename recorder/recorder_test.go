@@ -468,3 +468,46 @@ func TestParseMode(t *testing.T) {
 		t.Error("the zero Mode must be replay: replay is the default and needs nothing")
 	}
 }
+
+// Replay reads every cassette go-vcr reads (one written as JSON, one whose interactions alias an
+// earlier answer) and answers with header names in canonical form, whatever their recorded spelling: a
+// client's Header.Get("Retry-After") finds a `retry-after` recorded from an HTTP/2 server.
+func TestReplayOtherLayouts(t *testing.T) {
+	dir := t.TempDir()
+	base := untouchable(t).URL
+	for _, tc := range []struct{ reason, cassette string }{
+		{"written as JSON", `{"version":2,"interactions":[` +
+			`{"id":0,"request":{"method":"GET","url":"https://api.example.invalid/v1/a"},"response":{"code":429,"headers":{"retry-after":["10"],"content-type":["application/json"]},"body":"{\"busy\":true}"}},` +
+			`{"id":1,"request":{"method":"GET","url":"https://api.example.invalid/v1/b"},"response":{"code":429,"headers":{"retry-after":["10"],"content-type":["application/json"]},"body":"{\"busy\":true}"}}]}`},
+		{"anchors across interactions", "version: 2\ninteractions:\n" +
+			"  - id: 0\n    request: {method: GET, url: 'https://api.example.invalid/v1/a'}\n" +
+			"    response: &busy {code: 429, headers: {retry-after: ['10'], content-type: [application/json]}, body: '{\"busy\":true}'}\n" +
+			"  - id: 1\n    request: {method: GET, url: 'https://api.example.invalid/v1/b'}\n    response: *busy\n"},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			file := filepath.Join(dir, "layout.yaml")
+			if err := os.WriteFile(file, []byte("# kontrak: provenance=derived-from-table\n# kontrak: source=https://example.invalid/\n"+tc.cassette), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r, err := New(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Stop()
+			for _, path := range []string{"/v1/a", "/v1/b"} {
+				resp, err := r.Client().Do(newRequest(t, "GET", base+path, "", ""))
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 429 || string(body) != `{"busy":true}` {
+					t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+				}
+				if got := resp.Header.Get("Retry-After"); got != "10" || resp.Header.Get("Content-Type") != "application/json" {
+					t.Fatalf("%s: Retry-After %q, headers %v: the recorded spelling hides them from Get", path, got, resp.Header)
+				}
+			}
+		})
+	}
+}

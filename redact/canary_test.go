@@ -190,6 +190,23 @@ func TestEncodedAnswerStoredDecoded(t *testing.T) {
 	}
 }
 
+// The redaction header goes under the spelling the cassette already holds it in (as a tool that lower-
+// cases header names wrote it): one header with both notes, not two spellings.
+func TestRedactionHeaderSpelling(t *testing.T) {
+	i := clone(canaryCases(t)[0].in)
+	i.Response.Headers["x-kontrak-redaction"] = []string{"an earlier note"}
+	out := redacted(t, testRules(), i)
+	var names []string
+	for k := range out.Response.Headers {
+		if strings.EqualFold(k, RedactionHeader) {
+			names = append(names, k)
+		}
+	}
+	if got := out.Response.Headers["x-kontrak-redaction"]; len(names) != 1 || len(got) != 2 || got[0] != "an earlier note" || !strings.Contains(got[1], "gzip") {
+		t.Errorf("spellings %q, values %q: want one, the cassette's, with both notes", names, got)
+	}
+}
+
 // TestTooDeep: a body nested deeper than MaxDepth is a finding of the scan and refused by redaction,
 // with an error naming the interaction and the place.
 func TestTooDeep(t *testing.T) {

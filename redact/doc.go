@@ -10,11 +10,20 @@
 // text quotes). A gzip or deflate body, or one with a byte order mark, is read decoded and stored decoded,
 // which the X-Kontrak-Redaction answer header (and RedactFile's provenance note) says. It keeps formats
 // (synthetic values from specimen), member order, boundaries and matchability; it is deterministic and
-// idempotent. A JSON body nested deeper than MaxDepth is refused, not recursed, so cost stays linear.
+// idempotent. A JSON body nested deeper than MaxDepth (kontrak's one depth limit, wire.MaxJSONDepth) is
+// refused, not read; the walk does not recurse, so cost stays linear up to it.
+//
+// RedactFile, ScanFile and CheckFile stream a cassette (cassette.Split) and read every cassette go-vcr v4
+// reads: one written as JSON, in flow style or with anchors is rewritten by RedactFile whole in go-vcr's own
+// block layout, its aliases written out, and its provenance note says the layout was normalised
+// (LayoutNote). Header names are compared case-insensitively throughout, as recorded in any spelling.
 //
 // An interaction is read, for redaction and for the scan alike, as a list of leaves (leaf.go): one walk
-// serves both, so that the scan looks exactly where redaction writes. Redaction and scan read a body once a
-// pass, in place (jsonwalk.go), and cost time and memory linear in its size.
+// serves both, so that the scan looks exactly where redaction writes. A JSON body is read by kontrak's one
+// lexer (wire.WalkJSON, under its UTF-8 policy: a body with invalid UTF-8 or a lone surrogate escape is
+// not JSON, and is read whole, as one leaf), in place, and costs time and memory linear in its size; the
+// name rules of pii_rules.yaml are applied here, to the members and containers the walk reports
+// (jsonwalk.go), never inside the lexer.
 //
 // Scan is redaction's dry run: it lists (Leak, by place and kind, never by value) every place Redactor
 // would change, so a cassette Redactor has seen scans clean; ScanRules.Public lets a vendor document's own

@@ -6,20 +6,26 @@ import (
 	"io"
 	"math/rand"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // The walker must read a body exactly as encoding/json's Decoder does (the reader it replaced, kept here
-// as the oracle): the same scalars, pointers, spans and names, the same verdict on validity and depth.
+// as the oracle): the same scalars, pointers, spans, names and kinds, the same verdict on validity and
+// depth; except that the one UTF-8 policy (wire) refuses what the Decoder reads as U+FFFD: invalid UTF-8
+// and a lone surrogate escape.
 
 func TestWalkJSONAsDecoder(t *testing.T) {
 	bodies := []string{
 		`{"data":{"nik":"3171234567890001","full_address":"JL. KENARI 9"},"message":"NIK 3171 2345 6789 0001"}`,
 		`  { "full_name" : "Siti" , "n" : [ 1 , 2.5e3 , true , null , -0 , "x" ] }  `,
 		`{"a\u0041~/b":{"x\"y":"Siti \u004b \ud800 \u00e9","m":1E+2,"e":[]}}`,
+		`{"a\u0041~/b":{"x\"y":"Siti \u004b \ud83d\ude00 \u00e9","m":1E+2,"e":[]}}`,
 		"{\"a\":\"\xff\xfe\",\"b\":\"\xef\xbf\xbd\"}",
 		`"top"`, `12`, `-1.5e-3`, `true`, `null`, `[]`, `{}`, `[[],[{}]]`,
 		`{"a":1}{"b":2}`, `{"a":1,}`, `[1 2]`, `{"a" 1}`, `{"a":01}`, `{"a":"\x"}`, `{"a":"\u12"}`, "{\"a\":\"\x01\"}",
@@ -48,6 +54,9 @@ func TestWalkJSONAsDecoder(t *testing.T) {
 				gotSpans = append(gotSpans, [2]int{start, end})
 			})
 			want, wantSpans, ok, wantDeep := decoderLeaves(s, body)
+			if ok && (!utf8.ValidString(body) || loneSurrogate(body)) {
+				ok = false // the UTF-8 policy
+			}
 			if valid != ok || deep != wantDeep {
 				t.Fatalf("%q: walkJSON valid %v deep %v, the Decoder %v %v", body, valid, deep, ok, wantDeep)
 			}
@@ -165,6 +174,33 @@ func decoderLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep
 		spans = append(spans, [2]int{tokenStart(body, before), end})
 		valueDone()
 	}
+}
+
+// loneSurrogate reports whether a string of body escapes a surrogate half without its partner.
+func loneSurrogate(body string) bool {
+	for i := 0; i+5 < len(body); i++ {
+		if body[i] == '\\' && body[i+1] != 'u' {
+			i++
+			continue
+		}
+		if body[i] != '\\' {
+			continue
+		}
+		r, err := strconv.ParseUint(body[i+2:i+6], 16, 32)
+		if err != nil || !utf16.IsSurrogate(rune(r)) {
+			i += 5
+			continue
+		}
+		if r >= 0xDC00 || i+12 > len(body) || body[i+6:i+8] != `\u` {
+			return true
+		}
+		r2, err := strconv.ParseUint(body[i+8:i+12], 16, 32)
+		if err != nil || r2 < 0xDC00 || r2 > 0xDFFF {
+			return true
+		}
+		i += 11
+	}
+	return false
 }
 
 // tokenStart skips the whitespace and separators the decoder reads before a token.

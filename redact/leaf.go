@@ -178,9 +178,6 @@ func decodeBody(h map[string][]string, body string) (_, how, undecodable string)
 	return body, how, undecodable
 }
 
-// headerValue is a header's first value, its name compared in any case: a cassette written by hand, or by
-// another tool, may keep "content-type" as it was sent.
-
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -40,8 +40,7 @@ const LeakTooDeep = "too-deep"
 const LeakToken = "token"
 
 type piiTable struct {
-	MaxDepth int `yaml:"maxDepth"`
-	Token    struct {
+	Token struct {
 		MinLength      int     `yaml:"minLength"`
 		MaxLength      int     `yaml:"maxLength"`
 		MinBitsPerChar float64 `yaml:"minBitsPerChar"`
@@ -68,8 +67,10 @@ var contentDetectors = []string{"image-bytes", "jwt", "token", "nik", "date-in-t
 // piiRules is the table, loaded once. A table that does not load is a build defect, caught by every test.
 var piiRules = mustLoadPIITable(piiRulesYAML)
 
-// MaxDepth is the deepest JSON nesting redaction and scan read (pii_rules.yaml, maxDepth).
-var MaxDepth = piiRules.MaxDepth
+// MaxDepth is the deepest JSON nesting redaction and scan read: kontrak's one depth limit
+// (wire.MaxJSONDepth). A body nested deeper is not read: the scan reports it (kind too-deep) and redaction
+// refuses it. The walk does not recurse, so a body up to it costs time linear in its size.
+const MaxDepth = wire.MaxJSONDepth
 
 func mustLoadPIITable(data []byte) *piiTable {
 	t, err := loadPIITable(data)
@@ -86,8 +87,8 @@ func loadPIITable(data []byte) (*piiTable, error) {
 	if err := dec.Decode(&t); err != nil {
 		return nil, fmt.Errorf("redact/pii_rules.yaml: %s", wire.OneLine(err.Error()))
 	}
-	if t.MaxDepth < 1 || t.Token.MinLength < 8 || t.Token.MaxLength < t.Token.MinLength || t.Token.MinBitsPerChar <= 0 {
-		return nil, fmt.Errorf("redact/pii_rules.yaml: maxDepth and token need positive values")
+	if t.Token.MinLength < 8 || t.Token.MaxLength < t.Token.MinLength || t.Token.MinBitsPerChar <= 0 {
+		return nil, fmt.Errorf("redact/pii_rules.yaml: token needs positive values")
 	}
 	known := map[string]bool{kindCredential: true, kindFreeText: true, kindImageRef: true, kindPlaceDate: true,
 		specimen.KindNIK: true, specimen.KindName: true, specimen.KindAddress: true, specimen.KindDate: true,

@@ -109,7 +109,20 @@ func Redactor(r RedactRules) func(*vcr.Interaction) error {
 			if i.Response.Headers == nil {
 				i.Response.Headers = map[string][]string{}
 			}
-			i.Response.Headers[RedactionHeader] = append(i.Response.Headers[RedactionHeader], notes...)
+			// Under the spelling the cassette already holds it in, if any (a cassette's names are as
+			// they were recorded): one header, not two spellings of it.
+			name := ""
+			if _, ok := i.Response.Headers[RedactionHeader]; !ok {
+				for k := range i.Response.Headers {
+					if strings.EqualFold(k, RedactionHeader) && (name == "" || k < name) {
+						name = k
+					}
+				}
+			}
+			if name == "" {
+				name = RedactionHeader
+			}
+			i.Response.Headers[name] = append(i.Response.Headers[name], notes...)
 		}
 		return nil
 	}
@@ -147,9 +160,14 @@ func (rs *ruleSet) knownValues(a answerSet, i *vcr.Interaction) *knownValues {
 // it, synced and renamed over it: a reader, or a crash, sees the old cassette or the new one. When
 // redaction changes nothing, nothing is written, and changed is false. Errors name the file.
 //
+// It reads every cassette go-vcr reads (cassette.Split): one written as JSON, in flow style, with
+// anchors and aliases, is rewritten whole in go-vcr's own block layout, its aliases written out, and the
+// provenance note says the layout was normalised (LayoutNote).
+//
 // It streams (cassette.Split): one interaction is held at a time, redacted and written to a temporary
-// file, so that its memory is bounded by the largest interaction, not by the cassette. The output is
-// byte for byte what redacting the loaded cassette and marshalling it whole writes.
+// file, so that its memory is bounded by the largest interaction, not by the cassette (but for a layout
+// Split decodes whole, bounded by cassette.MaxWholeBytes). The output is byte for byte what redacting the
+// loaded cassette and marshalling it whole writes.
 func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	defer wire.Recovered(file, &err)
 	in, err := os.Open(file)
@@ -178,11 +196,13 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	bw.WriteString(cassette.Header)
 	red := Redactor(r)
 	var notes []string
+	normalised := false
 	err = cassette.Split(br, func(item cassette.Item) error {
 		i, err := item.Decode()
 		if err != nil {
 			return err
 		}
+		normalised = normalised || item.Whole
 		before, err := cassette.MarshalItem(i)
 		if err != nil {
 			return err
@@ -211,6 +231,9 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	if err := bw.Flush(); err != nil {
 		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
 	}
+	if normalised {
+		notes = append(notes, LayoutNote)
+	}
 	if len(notes) > 0 {
 		head = cassette.AddNote(head, notes)
 	}
@@ -228,6 +251,10 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	}
 	return true, nil
 }
+
+// LayoutNote is the provenance note of a cassette RedactFile rewrote from a layout other than go-vcr's
+// own (JSON, flow style, anchors and aliases): the interactions are go-vcr's reading of the original.
+const LayoutNote = "layout normalised: read as go-vcr reads it (JSON, flow style or anchors), written in go-vcr's block layout"
 
 // redactError is a refusal of redaction, kept apart from a cassette that does not read.
 type redactError struct {

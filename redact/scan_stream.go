@@ -13,10 +13,11 @@ import (
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
-// ScanFile scans one cassette file as Scan does, streamed interaction by interaction by ReadCassette: its
-// memory is bounded by the largest interaction and the leaks found, not by the file (go-vcr's loader holds
-// the YAML tree of the whole file). Its error is one line naming the file; nothing is scanned of a file
-// that does not read to its end, and no leak of it is returned.
+// ScanFile scans one cassette file as Scan does, streamed interaction by interaction by cassette.Read: for
+// go-vcr's own layout its memory is bounded by the largest interaction and the leaks found, not by the file
+// (go-vcr's loader holds the YAML tree of the whole file); any other layout go-vcr reads (JSON, anchors) is
+// read too, decoded whole up to cassette.MaxWholeBytes. Its error is one line naming the file; nothing is
+// scanned of a file that does not read to its end, and no leak of it is returned.
 func ScanFile(file string, r ScanRules) ([]Leak, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -45,9 +46,13 @@ func ScanReader(file string, in io.Reader, r ScanRules) ([]Leak, error) {
 }
 
 // StreamError names the file in an error of cassette.Read, as cassette.Load names it: "FILE: not a go-vcr v4
-// cassette: …".
+// cassette: …"; or "FILE: cannot read cassette: …" for one too large to read (cassette.ErrTooLarge), which
+// may well be a cassette.
 func StreamError(file string, err error) error {
 	msg := wire.OneLine(err.Error())
+	if errors.Is(err, cassette.ErrTooLarge) {
+		return fmt.Errorf("%s: cannot read cassette: %s", file, strings.TrimPrefix(msg, "cassette: "))
+	}
 	if !strings.HasPrefix(msg, "not a go-vcr v4 cassette") {
 		msg = "not a go-vcr v4 cassette: " + strings.TrimPrefix(msg, "cassette: ")
 	}

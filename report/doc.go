@@ -1,4 +1,5 @@
-// Package report reads a suite run into a Summary and renders it through one Formatter interface.
+// Package report renders what kontrak found — a suite run, a check's verdicts, a body of traffic — through
+// one registry of formats, keyed by the kind of report and the format's name.
 //
 // A run is what the vendor suites leave behind: Ginkgo's JSON report (reports/report.json, live.json),
 // in which every scenario spec carries one report entry named EntryName holding its Entry as JSON. Read
@@ -9,9 +10,24 @@
 // printed. Read never imports Ginkgo: it decodes the few fields of the report it needs, so that
 // cmd/kontrak does not link the test framework.
 //
-// A Summary is rendered by a Formatter, looked up by name (Lookup). Two are registered today, "text" (the
-// table `make conformance` prints) and "json" (the Summary itself, which Decode reads back). Adding a format
-// is one new file: a type with a Format method and a Register call in its init.
+// `kontrak check` lists its verdicts (Verdict, one an answer) through a Listing: one line a finding
+// (text), one object an answer (json), or in the other formats the Summary of the verdicts
+// (CheckSummary), one case an answer. A listing is held — in memory up to a few MiB, then in a temporary
+// file — until every input has been read, so that an unreadable input leaves nothing half-said.
+//
+// Traffic is the drift report of a body of real traffic (cassettes, HAR files, NDJSON logs): findings
+// aggregated by vendor, operation, finding id and pointer. Reports of shards of one log merge into the
+// report of the whole (Merge, ReadTrafficReports).
+//
+// The kinds and their formats (the registry; TestDocListsTheRegistry holds this list to it):
+//
+//   - summary: text, json, markdown, junit, github
+//   - traffic: text, json, markdown
+//
+// A kind is a Kind value (SummaryReport renders a *Summary, TrafficReport a *Traffic). Lookup(kind,
+// format) finds a format; the error of an unknown one lists the formats of that kind, and Formats(kind)
+// lists them for help. Adding a format is one file: a function that renders the kind's value and a
+// Register call in the file's init, plus its golden file under testdata/.
 //
 // The vendor facts behind the numbers (which code is billable, which finding is breaking) are decided by
 // the suites and contract.Check; this package only counts and renders what the run reported.

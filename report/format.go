@@ -8,52 +8,78 @@ import (
 	"sync"
 )
 
-// Formatter renders a Summary. A new report format is one file: a type with this method, registered by
-// name in the file's init.
-type Formatter interface {
-	Format(w io.Writer, s *Summary) error
+// Kind is a kind of report, and R the value its formats render: one registry holds the formats of every
+// kind, keyed by (kind, format). A new format of a kind is one Register call in its file's init; a new
+// kind is one Kind value here and a Register call a format.
+type Kind[R any] struct {
+	name string
+	// prepare readies a value before any format of the kind renders it (nil: nothing to do).
+	prepare func(R)
 }
 
-// FormatterFunc adapts a function to a Formatter.
-type FormatterFunc func(w io.Writer, s *Summary) error
+// Name is the kind's name in the registry and in errors.
+func (k Kind[R]) Name() string { return k.name }
 
-func (f FormatterFunc) Format(w io.Writer, s *Summary) error { return f(w, s) }
-
+// The kinds of report.
 var (
-	mu         sync.RWMutex
-	formatters = map[string]Formatter{}
+	// SummaryReport is a run (of the suites, or of `kontrak check`'s verdicts): a *Summary.
+	SummaryReport = Kind[*Summary]{name: "summary"}
+	// TrafficReport is the drift report of a body of traffic: a *Traffic.
+	TrafficReport = Kind[*Traffic]{name: "traffic", prepare: (*Traffic).ready}
 )
 
-// Register makes a Formatter available by name. Registering a name twice is a programming error: it
-// panics, at init, before anything runs.
-func Register(name string, f Formatter) {
+// Formatter renders a report of the kind whose value is R.
+type Formatter[R any] func(w io.Writer, r R) error
+
+// Format renders r on w.
+func (f Formatter[R]) Format(w io.Writer, r R) error { return f(w, r) }
+
+type key struct{ kind, format string }
+
+var (
+	mu       sync.RWMutex
+	registry = map[key]any{} // a Formatter[R] of the kind's R
+)
+
+// Register makes f the format of kind k by the given name. Registering a (kind, format) twice is a
+// programming error: it panics, at init, before anything runs.
+func Register[R any](k Kind[R], format string, f Formatter[R]) {
 	mu.Lock()
 	defer mu.Unlock()
-	if _, dup := formatters[name]; dup {
-		panic("report: format " + name + " registered twice")
+	if _, dup := registry[key{k.name, format}]; dup {
+		panic("report: format " + format + " of the " + k.name + " report registered twice")
 	}
-	formatters[name] = f
+	registry[key{k.name, format}] = f
 }
 
-// Names lists the registered formats, sorted.
-func Names() []string {
+// Formats lists the formats of kind k, sorted: what help and errors say a kind takes.
+func Formats[R any](k Kind[R]) []string {
 	mu.RLock()
 	defer mu.RUnlock()
-	names := make([]string, 0, len(formatters))
-	for n := range formatters {
-		names = append(names, n)
+	var names []string
+	for key := range registry {
+		if key.kind == k.name {
+			names = append(names, key.format)
+		}
 	}
 	slices.Sort(names)
 	return names
 }
 
-// Lookup returns the Formatter of a name; the error of an unknown name lists the known ones.
-func Lookup(name string) (Formatter, error) {
+// Lookup returns the format of kind k by its name; the error of an unknown name lists the formats of k.
+func Lookup[R any](k Kind[R], format string) (Formatter[R], error) {
 	mu.RLock()
-	f, ok := formatters[name]
+	f, ok := registry[key{k.name, format}]
 	mu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("unknown format %q: known formats are %s", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("unknown format %q: known formats are %s", format, strings.Join(Formats(k), ", "))
 	}
-	return f, nil
+	render := f.(Formatter[R])
+	if k.prepare == nil {
+		return render, nil
+	}
+	return func(w io.Writer, r R) error {
+		k.prepare(r)
+		return render(w, r)
+	}, nil
 }

@@ -30,9 +30,9 @@ func flowFixture(t *testing.T) *Summary {
 // TestFormatsGolden: every registered format over the fixture, byte for byte (-update rewrites them).
 func TestFormatsGolden(t *testing.T) {
 	ext := map[string]string{"text": "txt", "json": "summary.json", "markdown": "md", "junit": "xml", "github": "github"}
-	for _, name := range Names() {
+	for _, name := range Formats(SummaryReport) {
 		t.Run(name, func(t *testing.T) {
-			f, _ := Lookup(name)
+			f, _ := Lookup(SummaryReport, name)
 			var buf bytes.Buffer
 			if err := f.Format(&buf, flowFixture(t)); err != nil {
 				t.Fatal(err)
@@ -97,7 +97,7 @@ func TestFlowSummary(t *testing.T) {
 // TestJUnitWellFormed: the junit format is XML whose counts add up, and each failed case points at its
 // scenario's line.
 func TestJUnitWellFormed(t *testing.T) {
-	f, _ := Lookup("junit")
+	f, _ := Lookup(SummaryReport, "junit")
 	var buf bytes.Buffer
 	if err := f.Format(&buf, flowFixture(t)); err != nil {
 		t.Fatal(err)

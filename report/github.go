@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-func init() { Register("github", FormatterFunc(formatGitHub)) }
+func init() { Register(SummaryReport, "github", formatGitHub) }
 
 // formatGitHub prints GitHub Actions workflow commands: one ::error a failure, pointing at the line of
 // the scenario that failed (file=suites/<vendor>/scenarios.yaml,line=N), one ::warning a waived finding,

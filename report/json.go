@@ -6,7 +6,7 @@ import (
 	"io"
 )
 
-func init() { Register("json", FormatterFunc(formatJSON)) }
+func init() { Register(SummaryReport, "json", formatJSON) }
 
 // formatJSON writes the Summary itself, indented; Decode reads it back.
 func formatJSON(w io.Writer, s *Summary) error {

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
-func init() { Register("markdown", FormatterFunc(formatMarkdown)) }
+func init() { Register(SummaryReport, "markdown", formatMarkdown) }
 
 // formatMarkdown is the report for a pull request comment or $GITHUB_STEP_SUMMARY: the verdict, the
 // table, then per vendor its failures (scenario, where it is written, cassette and interaction, rule,
@@ -133,7 +135,7 @@ func orDash(s string) string {
 
 // mdText escapes what Markdown would read as markup in a line of text (a table's |, emphasis, HTML).
 func mdText(s string) string {
-	return mdEscaper.Replace(oneLine(s))
+	return mdEscaper.Replace(wire.OneLine(s))
 }
 
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`)
@@ -150,8 +152,9 @@ func mdSource(s string) string {
 }
 
 // mdCode is a code span that holds any text, backticks included.
+// Its pipes are escaped as in a table cell (wire.MarkdownCell), where GFM would otherwise end the cell.
 func mdCode(s string) string {
-	s = oneLine(s)
+	s = wire.MarkdownCell(s)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
@@ -159,7 +162,5 @@ func mdCode(s string) string {
 	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
 		s = " " + s + " "
 	}
-	return fence + strings.ReplaceAll(s, "|", `\|`) + fence
+	return fence + s + fence
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -136,26 +137,45 @@ func TestReadRejects(t *testing.T) {
 }
 
 func TestLookupUnknown(t *testing.T) {
-	_, err := Lookup("xml")
+	_, err := Lookup(SummaryReport, "xml")
 	if err == nil {
-		t.Fatal("Lookup(xml): no error")
+		t.Fatal("Lookup(summary, xml): no error")
 	}
-	for _, n := range []string{`"xml"`, "json", "text"} {
-		if !strings.Contains(err.Error(), n) {
-			t.Errorf("error %q does not name %s", err, n)
+	if want := `unknown format "xml": known formats are github, json, junit, markdown, text`; err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+	// The error of a kind lists that kind's formats, not another's.
+	_, err = Lookup(TrafficReport, "junit")
+	if want := `unknown format "junit": known formats are json, markdown, text`; err == nil || err.Error() != want {
+		t.Errorf("Lookup(traffic, junit): %v, want %q", err, want)
+	}
+	for _, n := range Formats(SummaryReport) {
+		if _, err := Lookup(SummaryReport, n); err != nil {
+			t.Errorf("Lookup(summary, %s), a format Formats lists: %v", n, err)
 		}
 	}
-	for _, n := range Names() {
-		if _, err := Lookup(n); err != nil {
-			t.Errorf("Lookup(%s), a name Names lists: %v", n, err)
+	for _, n := range Formats(TrafficReport) {
+		if _, err := Lookup(TrafficReport, n); err != nil {
+			t.Errorf("Lookup(traffic, %s), a format Formats lists: %v", n, err)
 		}
 	}
+}
+
+// TestRegisterTwicePanics: a (kind, format) is registered once; the same format name of another kind is
+// another entry.
+func TestRegisterTwicePanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "format text of the summary report registered twice") {
+			t.Errorf("registering summary/text twice: recovered %v", r)
+		}
+	}()
+	Register(SummaryReport, "text", formatText)
 }
 
 // TestJSONRoundTrip: what the json format writes, Decode reads back into the same Summary.
 func TestJSONRoundTrip(t *testing.T) {
 	s := readFixture(t)
-	f, err := Lookup("json")
+	f, err := Lookup(SummaryReport, "json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +195,7 @@ func TestJSONRoundTrip(t *testing.T) {
 // TestTextGolden: the text format of the fixture, byte for byte (go test ./report -update rewrites it).
 func TestTextGolden(t *testing.T) {
 	s := readFixture(t)
-	f, err := Lookup("text")
+	f, err := Lookup(SummaryReport, "text")
 	if err != nil {
 		t.Fatal(err)
 	}

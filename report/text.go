@@ -6,7 +6,7 @@ import (
 	"text/tabwriter"
 )
 
-func init() { Register("text", FormatterFunc(formatText)) }
+func init() { Register(SummaryReport, "text", formatText) }
 
 // formatText is the table `make conformance` prints, then one FAIL line a problem and one SKIP line a
 // skipped spec that is not a scenario (a vendor without credentials, live), after one WAIVED line a

@@ -3,8 +3,11 @@ package report
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"slices"
 )
 
@@ -217,4 +220,29 @@ func DecodeTraffic(r io.Reader) (*Traffic, error) {
 		t.Drift[i].Last.Seq = int64(i)*2 + 1
 	}
 	return &t, nil
+}
+
+// ReadTrafficReports reads the traffic reports (the json traffic format) at paths — of shards of one log,
+// checked apart — and merges them into the report of the whole (Merge): counts added, first seen the
+// earliest, last seen the latest. An unreadable file, or one that is not a traffic report, is a one-line
+// error naming it.
+func ReadTrafficReports(paths []string) (*Traffic, error) {
+	all := &Traffic{Kind: TrafficKind}
+	for _, p := range paths {
+		in, err := os.Open(p)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("cannot read %s: %v", p, err)
+		}
+		t, err := DecodeTraffic(in)
+		in.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", p, err)
+		}
+		all.Merge(t)
+	}
+	return all, nil
 }

@@ -4,36 +4,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/kontrak/kontrak/internal/wire"
 )
 
-// The traffic report's formats: the names match the Summary's formats where both exist.
-var trafficFormats = map[string]func(io.Writer, *Traffic) error{
-	"text":     trafficText,
-	"json":     trafficJSON,
-	"markdown": trafficMarkdown,
+func init() {
+	Register(TrafficReport, "text", trafficText)
+	Register(TrafficReport, "json", trafficJSON)
+	Register(TrafficReport, "markdown", trafficMarkdown)
 }
 
-// TrafficFormats lists the formats a traffic report renders in, sorted.
-func TrafficFormats() []string {
-	names := make([]string, 0, len(trafficFormats))
-	for n := range trafficFormats {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
-
-// FormatTraffic renders a traffic report; an unknown format is an error that lists the known ones.
-func FormatTraffic(w io.Writer, format string, t *Traffic) error {
-	f, ok := trafficFormats[format]
-	if !ok {
-		return fmt.Errorf("unknown format %q: known formats are %s", format, strings.Join(TrafficFormats(), ", "))
-	}
+// ready is what every format of a traffic report relies on: its kind marked, and empty lists written as
+// [] rather than null.
+func (t *Traffic) ready() {
 	t.Kind = TrafficKind
 	if t.Inputs == nil {
 		t.Inputs = []string{}
@@ -44,7 +29,6 @@ func FormatTraffic(w io.Writer, format string, t *Traffic) error {
 	if t.Drift == nil {
 		t.Drift = []TrafficDrift{}
 	}
-	return f(w, t)
 }
 
 func trafficJSON(w io.Writer, t *Traffic) error {
@@ -86,12 +70,6 @@ func trafficText(out io.Writer, t *Traffic) error {
 	return nil
 }
 
-// mdCell escapes a table cell: pipes and line breaks would break the row.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.Join(strings.Fields(s), " ")
-}
-
 func trafficMarkdown(out io.Writer, t *Traffic) error {
 	var b strings.Builder
 	b.WriteString("# Traffic drift report\n\n")
@@ -100,16 +78,16 @@ func trafficMarkdown(out io.Writer, t *Traffic) error {
 	if len(t.Operations) > 0 {
 		b.WriteString("| vendor | operation | calls | drifted | billed | billing unknown |\n|---|---|---:|---:|---:|---:|\n")
 		for _, op := range t.Operations {
-			fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d |\n", mdCell(op.Vendor), mdCell(op.Operation), op.Calls, op.Drifted, op.Billed, op.BillingUnknown)
+			fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d |\n", wire.MarkdownCell(op.Vendor), wire.MarkdownCell(op.Operation), op.Calls, op.Drifted, op.Billed, op.BillingUnknown)
 		}
 		b.WriteString("\n")
 	}
 	if len(t.Drift) > 0 {
 		b.WriteString("| severity | vendor | operation | finding | pointer | count | billed | want | first seen | last seen | source |\n|---|---|---|---|---|---:|---:|---|---|---|---|\n")
 		for _, d := range t.Drift {
-			fmt.Fprintf(&b, "| %s | %s | %s | `%s` | `%s` | %d | %d%s | %s | %s | %s | %s |\n", driftSeverity(d), mdCell(d.Vendor), mdCell(d.Operation),
-				mdCell(d.ID), mdCell(wire.Display(d.Pointer)), d.Count, d.Billed, mdCell(waiverNote(d)), mdCell(d.Expected), mdCell(seenText(d.First)),
-				mdCell(seenText(d.Last)), mdCell(d.Source))
+			fmt.Fprintf(&b, "| %s | %s | %s | `%s` | `%s` | %d | %d%s | %s | %s | %s | %s |\n", driftSeverity(d), wire.MarkdownCell(d.Vendor), wire.MarkdownCell(d.Operation),
+				wire.MarkdownCell(d.ID), wire.MarkdownCell(wire.Display(d.Pointer)), d.Count, d.Billed, wire.MarkdownCell(waiverNote(d)), wire.MarkdownCell(d.Expected), wire.MarkdownCell(seenText(d.First)),
+				wire.MarkdownCell(seenText(d.Last)), wire.MarkdownCell(d.Source))
 		}
 	}
 	_, err := io.WriteString(out, b.String())

@@ -2,5 +2,6 @@
 
 package sandbox_test
 
-// raceEnabled: the race detector multiplies memory use, so RSS bounds are not measured under it.
+// raceEnabled: the race detector's shadow memory multiplies the RSS, so the RSS bound is checked without
+// it only; the heap bound holds either way (TestConcurrentOversizeBodiesKeepMemoryBounded).
 const raceEnabled = true

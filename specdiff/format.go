@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Formats are the output formats of a Report.
@@ -86,6 +88,5 @@ func cell(s string) string {
 	if s == "" {
 		return ""
 	}
-	s = strings.ReplaceAll(oneLine(s), "|", `\|`)
-	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
+	return "`" + strings.ReplaceAll(wire.MarkdownCell(s), "`", "'") + "`"
 }

@@ -3,7 +3,6 @@ package traffic
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -59,9 +58,9 @@ func Detect(name string, head []byte) Format {
 	if len(t) == 0 || t[0] != '{' {
 		return Cassette
 	}
-	dec := json.NewDecoder(bytes.NewReader(t))
-	if tok, err := dec.Token(); err == nil && tok == json.Delim('{') {
-		if key, err := dec.Token(); err == nil && key == "log" {
+	dec := wire.NewJSONDecoder(bytes.NewReader(t))
+	if tok, err := dec.ReadToken(); err == nil && tok.Kind() == '{' {
+		if key, err := dec.ReadToken(); err == nil && key.Kind() == '"' && key.String() == "log" {
 			return HAR
 		}
 	}
@@ -193,7 +192,7 @@ func normalise(ex *contract.Exchange, max int) {
 	// A HAR exporter stores the decoded text and keeps the header: bytes that are not encoded stay as
 	// they are, and the header goes.
 	if ((enc == "gzip" || enc == "x-gzip") && !bytes.HasPrefix(ex.Body, []byte{0x1f, 0x8b})) ||
-		(enc == "deflate" && json.Valid(ex.Body)) {
+		(enc == "deflate" && wire.ValidJSON(ex.Body)) {
 		ex.Header.Del("Content-Encoding")
 		return
 	}

@@ -3,7 +3,6 @@ package traffic
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // The parts of a HAR 1.2 entry (http://www.softwareishard.com/blog/har-12-spec/) that kontrak reads.
@@ -66,113 +68,122 @@ func ReadHAR(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) erro
 	return splitHAR(r, lim, decodeEach(fn))
 }
 
-// splitHAR cuts the entries of a HAR file into records, each its entry's own bytes.
+// splitHAR cuts the entries of a HAR file into records, each its entry's own bytes. The file is read by
+// the lexer as a stream (wire.NewJSONDecoder): the top-level object, its log and the log's entries are
+// read token by token, every other value is skipped (and checked) without being held, and each entry is
+// read whole, checked, and copied out for a worker to decode. The file must be one JSON object and nothing
+// more: data after it (a second HAR, garbage) is an error with its byte offset, not a file read as if whole.
 func splitHAR(r io.Reader, lim Limits, fn func(record) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("HAR: unreadable (internal error: %v)", p)
 		}
 	}()
-	br := buffered(r)
-	s := &jstream{br: br}
-	if !s.expect('{') {
+	s := newHARStream(r)
+	d := s.dec
+	s.allow(nameMax)
+	if d.PeekKind() != '{' {
 		return errNotHAR
 	}
-	// A value outside the entries (pages, creator, comments) is small, or is refused at this bound.
-	skipMax := lim.max()
+	if _, err := d.ReadToken(); err != nil {
+		return errNotHAR
+	}
 	sawLog := false
-	err = s.members(func(name string) error {
-		if name != "log" {
-			if err := s.skip(skipMax); err != nil {
-				return &harError{fmt.Sprintf("HAR: %s: %v", name, err)}
+	for {
+		s.allow(nameMax)
+		if d.PeekKind() == '}' {
+			if _, err := d.ReadToken(); err != nil {
+				return s.topError(err)
 			}
-			return nil
+			break
+		}
+		tok, err := d.ReadToken()
+		if err != nil {
+			return s.topError(err)
+		}
+		name := tok.String()
+		if name != "log" {
+			// A value outside the entries (pages, creator, comments) is small, or is refused at this bound.
+			if err := s.skip(lim.max()); err != nil {
+				return fmt.Errorf("HAR: %s: %v", wire.OneLine(name), err)
+			}
+			continue
 		}
 		sawLog = true
-		return readLog(s, lim, fn)
-	})
-	var he *harError
-	switch {
-	case errors.As(err, &he):
-		return errors.New(he.msg)
-	case errors.Is(err, io.ErrUnexpectedEOF) && !isFnErr(err):
-		return errors.New("HAR: cut short: the file ends inside its top-level object")
-	case err != nil && !errors.Is(err, errStopped) && !isFnErr(err):
-		return fmt.Errorf("HAR: not a HAR file: %v", err)
-	case err != nil:
-		return unwrapFn(err)
-	case !sawLog:
+		if err := readLog(s, lim, fn); err != nil {
+			return err
+		}
+	}
+	if err := s.end(); err != nil {
+		return err
+	}
+	if !sawLog {
 		return errors.New("HAR: not a HAR file: no log object")
 	}
 	return nil
 }
 
-// harError is an error of the reader that already says where it is.
-type harError struct{ msg string }
+var errNotHAR = errors.New("HAR: not a HAR file: the top level is not an object")
 
-func (e *harError) Error() string { return e.msg }
+// nameMax bounds what is read between two values: a member name, a delimiter and white space.
+const nameMax = 1 << 20
 
-// fnError carries an error of the caller's fn through the reader, untouched.
-type fnError struct{ err error }
-
-func (e *fnError) Error() string { return e.err.Error() }
-
-func isFnErr(err error) bool {
-	var fe *fnError
-	return errors.As(err, &fe)
-}
-
-func unwrapFn(err error) error {
-	var fe *fnError
-	if errors.As(err, &fe) {
-		return fe.err
+func readLog(s *harStream, lim Limits, fn func(record) error) error {
+	d := s.dec
+	s.allow(nameMax)
+	if d.PeekKind() != '{' {
+		return errors.New("HAR: log is not an object")
 	}
-	return err
-}
-
-func readLog(s *jstream, lim Limits, fn func(record) error) error {
-	if !s.expect('{') {
-		return &harError{"HAR: log is not an object"}
+	if _, err := d.ReadToken(); err != nil {
+		return errors.New("HAR: log is not an object")
 	}
 	// An entry holds its bodies, base64 at worst, and headers: twice the interaction limit bounds it.
 	entryMax := 2*lim.max() + 1<<20
-	return s.members(func(name string) error {
-		if name != "entries" {
-			if err := s.skip(lim.max()); err != nil {
-				return &harError{fmt.Sprintf("HAR: log.%s: %v", name, err)}
+	for {
+		s.allow(nameMax)
+		if d.PeekKind() == '}' {
+			_, err := d.ReadToken()
+			if err != nil {
+				return s.topError(err)
 			}
 			return nil
 		}
-		if !s.expect('[') {
-			return &harError{"HAR: log.entries is not an array"}
+		tok, err := d.ReadToken()
+		if err != nil {
+			return s.topError(err)
+		}
+		if name := tok.String(); name != "entries" {
+			if err := s.skip(lim.max()); err != nil {
+				return fmt.Errorf("HAR: log.%s: %v", wire.OneLine(name), err)
+			}
+			continue
+		}
+		if d.PeekKind() != '[' {
+			return errors.New("HAR: log.entries is not an array")
+		}
+		if _, err := d.ReadToken(); err != nil {
+			return errors.New("HAR: log.entries is not an array")
 		}
 		for i := 0; ; i++ {
-			c, err := s.peek()
-			if err != nil {
-				return &harError{fmt.Sprintf("HAR: entry %d: %v", i, err)}
-			}
-			if c == ']' {
-				_, _ = s.br.ReadByte()
-				return nil
-			}
-			if i > 0 {
-				if c != ',' {
-					return &harError{fmt.Sprintf("HAR: entry %d: invalid character %q after an entry", i, c)}
+			s.allow(entryMax)
+			if d.PeekKind() == ']' {
+				if _, err := d.ReadToken(); err != nil {
+					return fmt.Errorf("HAR: entry %d: %v", i, s.why(err, entryMax))
 				}
-				_, _ = s.br.ReadByte()
+				break
 			}
-			raw, err := s.value(nil, entryMax)
+			v, err := d.ReadValue()
+			if err == nil && len(v) > entryMax {
+				err = errOverLimit
+			}
 			if err != nil {
-				return &harError{fmt.Sprintf("HAR: entry %d: %v", i, err)}
+				return fmt.Errorf("HAR: entry %d: %v", i, s.why(err, entryMax))
 			}
-			index := i
+			raw, index := bytes.Clone(v), i // v is the decoder's, until its next read
 			if err := fn(record{index, func() (*contract.Exchange, error) {
-				e, ok := fastEntry(raw)
-				if !ok {
-					e = harEntry{}
-					if err := json.Unmarshal(raw, &e); err != nil {
-						return nil, fmt.Errorf("HAR: entry %d: %v", index, err)
-					}
+				e, err := decodeEntry(raw)
+				if err != nil {
+					return nil, fmt.Errorf("HAR: entry %d: %v", index, err)
 				}
 				ex, err := e.exchange(index, lim)
 				if err != nil {
@@ -180,10 +191,122 @@ func readLog(s *jstream, lim Limits, fn func(record) error) error {
 				}
 				return ex, nil
 			}}); err != nil {
-				return &fnError{err}
+				return err
 			}
 		}
-	})
+	}
+}
+
+// decodeEntry decodes an entry as encoding/json's Unmarshal decodes it into harEntry (names matched without
+// regard to case, a field given twice merged), by the lexer: wire.UnmarshalJSON, with the one UTF-8
+// policy. FuzzFastEntry holds it to encoding/json's reading.
+func decodeEntry(raw []byte) (harEntry, error) {
+	var e harEntry
+	if err := wire.UnmarshalJSON(raw, &e); err != nil {
+		return harEntry{}, errors.New(wire.OneLine(err.Error()))
+	}
+	return e, nil
+}
+
+// harStream is a HAR file as the lexer reads it.
+type harStream struct {
+	dec *jsontext.Decoder
+	in  *capped
+}
+
+func newHARStream(r io.Reader) *harStream {
+	in := &capped{r: r}
+	return &harStream{dec: wire.NewJSONDecoder(in), in: in}
+}
+
+// capped lets the lexer read no further than its limit: a value is bounded by what is read, not held
+// whole before it is measured.
+type capped struct {
+	r     io.Reader
+	read  int64 // bytes handed to the lexer so far
+	limit int64
+}
+
+var errOverLimit = errors.New("over the limit")
+
+func (c *capped) Read(p []byte) (int, error) {
+	room := c.limit - c.read
+	if room <= 0 {
+		return 0, errOverLimit
+	}
+	if int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := c.r.Read(p)
+	c.read += int64(n)
+	return n, err
+}
+
+// allow lets the next value take n bytes (and a little white space) past where the lexer stands: the
+// bound of what is read, whatever the value; a value is then held to n exactly once read.
+func (s *harStream) allow(n int) { s.in.limit = s.dec.InputOffset() + int64(n) + 4096 }
+
+// skip reads a value that is not used, token by token (it is never held whole), no longer than limit.
+func (s *harStream) skip(limit int) error {
+	s.allow(limit)
+	start := s.dec.InputOffset()
+	err := s.dec.SkipValue()
+	if err == nil && s.dec.InputOffset()-start > int64(limit) {
+		err = errOverLimit
+	}
+	if err != nil {
+		return s.why(err, limit)
+	}
+	return nil
+}
+
+// why words an error of the lexer on a value bounded by limit.
+func (s *harStream) why(err error, limit int) error {
+	if errors.Is(err, errOverLimit) {
+		return fmt.Errorf("longer than the limit of %d bytes", limit)
+	}
+	return wire.JSONErrorOf(err, s.in.read)
+}
+
+// topError words an error of the lexer between the values of the top-level object or the log.
+func (s *harStream) topError(err error) error {
+	je := wire.JSONErrorOf(err, s.in.read)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("HAR: cut short: the file ends inside its top-level object")
+	}
+	if errors.Is(err, errOverLimit) {
+		return fmt.Errorf("HAR: not a HAR file: a member name longer than the limit of %d bytes", nameMax)
+	}
+	return fmt.Errorf("HAR: not a HAR file: %v", je)
+}
+
+// end refuses anything but white space after the top-level object: a second JSON value (a HAR file
+// appended to another) or garbage.
+func (s *harStream) end() error {
+	d := s.dec
+	s.allow(nameMax)
+	switch d.PeekKind() {
+	case 0:
+		_, err := d.ReadToken()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var je *wire.JSONError
+		if errors.Is(err, errOverLimit) {
+			je = &wire.JSONError{Offset: d.InputOffset()}
+		} else {
+			je = wire.JSONErrorOf(err, s.in.read)
+		}
+		return fmt.Errorf("HAR: data after the top-level object at byte %d", je.Offset)
+	case '{', '[':
+		_, _ = d.ReadToken()
+		return fmt.Errorf("HAR: a second JSON value after the top-level object, at byte %d", d.InputOffset()-1)
+	}
+	v, err := d.ReadValue()
+	if err != nil {
+		return fmt.Errorf("HAR: data after the top-level object at byte %d", wire.JSONErrorOf(err, s.in.read).Offset)
+	}
+	return fmt.Errorf("HAR: a second JSON value after the top-level object, at byte %d", d.InputOffset()-int64(len(v)))
 }
 
 func harHeaders(hs []harHeader) http.Header {

@@ -1,7 +1,7 @@
 package traffic
 
-// The HAR reader as it was before its byte-scanning splitter (jstream): encoding/json's Decoder over the
-// whole file. FuzzHARSplit holds the reader to this oracle's reading.
+// The HAR reader as it was before the lexer: encoding/json's Decoder over the whole file. FuzzHARSplit holds
+// the reader to this oracle's reading.
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 func oracleReadHAR(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) error) (err error) {
@@ -121,10 +122,11 @@ func FuzzHARSplit(f *testing.F) {
 		var a, b []got
 		errA := ReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *contract.Exchange) error { a = append(a, got{i, ex}); return nil })
 		errB := oracleReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *contract.Exchange) error { b = append(b, got{i, ex}); return nil })
-		if errA != nil && errB == nil && !json.Valid(data) {
+		if errA != nil && errB == nil && !wire.ValidJSON(data) {
 			// The oracle stops at the closing of the log and lets a file cut short after it (no closing
-			// brace) pass; the splitter refuses what is not one whole JSON object: a log cut short is
-			// an error, never a pass. What both read before is the same.
+			// brace), or data after it, pass, and reads invalid UTF-8 and a lone surrogate as U+FFFD;
+			// the reader refuses what is not one whole JSON object under the one UTF-8 policy: a log
+			// cut short is an error, never a pass. What both read before is the same.
 			if len(a) > len(b) {
 				t.Fatalf("the splitter read %d entries of a file the oracle read %d of", len(a), len(b))
 			}
@@ -140,8 +142,9 @@ func FuzzHARSplit(f *testing.F) {
 	})
 }
 
-// FuzzFastEntry: whatever fastEntry reads, json.Unmarshal reads the same way, without error. Seeds: the
-// entries of a generated HAR file, and testdata/fuzz/FuzzFastEntry.
+// FuzzFastEntry: decodeEntry reads an entry as json.Unmarshal reads it, or, where the UTF-8 policy
+// refuses what encoding/json reads as U+FFFD, refuses it. Seeds: the entries of a generated HAR file, and
+// testdata/fuzz/FuzzFastEntry.
 func FuzzFastEntry(f *testing.F) {
 	var buf bytes.Buffer
 	writeHAR(&buf, withOthers(corpus(f))[:30])
@@ -157,22 +160,28 @@ func FuzzFastEntry(f *testing.F) {
 		f.Add([]byte(e))
 	}
 	f.Add([]byte(`{"request":{"method":"POST","url":"u","postData":{"params":[{"name":"a","fileName":"k.jpg"},null],"text":null}},"response":{"status":200,"headers":[],"content":null},"Request":1}`))
+	f.Add([]byte(`{"REQUEST":{"Method":"GET","url":"u","url":null},"request":{"url":"v"},"ſtartedDateTime":"x","started_date_time":"y"}`))
+	f.Add([]byte(`{"request":{"method":"GET\ud800","url":"u"}}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		got, ok := fastEntry(raw)
-		if !ok {
+		got, err := decodeEntry(raw)
+		var want harEntry
+		werr := json.Unmarshal(raw, &want)
+		if err != nil && werr == nil && json.Valid(raw) && !wire.ValidJSON(raw) {
+			return // the UTF-8 policy
+		}
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("decodeEntry %v, encoding/json %v:\n%q", err, werr, raw)
+		}
+		if err != nil {
 			return
 		}
-		var want harEntry
-		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Fatalf("fastEntry read what encoding/json refuses (%v):\n%q", err, raw)
-		}
 		if d := cmp.Diff(want, got); d != "" {
-			t.Fatalf("(-encoding/json +fastEntry):\n%s\n%q", d, raw)
+			t.Fatalf("(-encoding/json +decodeEntry):\n%s\n%q", d, raw)
 		}
 	})
 }
 
-// Every entry of the generated HAR file takes the fast path.
+// Every entry of the generated HAR file reads as encoding/json reads it.
 func TestFastEntryReadsGeneratedHAR(t *testing.T) {
 	var buf bytes.Buffer
 	writeHAR(&buf, withOthers(corpus(t)))
@@ -185,16 +194,16 @@ func TestFastEntryReadsGeneratedHAR(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, e := range har.Log.Entries {
-		got, ok := fastEntry(e)
-		if !ok {
-			t.Fatalf("entry %d fell back:\n%s", i, e)
+		got, err := decodeEntry(e)
+		if err != nil {
+			t.Fatalf("entry %d: %v\n%s", i, err, e)
 		}
 		var want harEntry
 		if err := json.Unmarshal(e, &want); err != nil {
 			t.Fatal(err)
 		}
 		if d := cmp.Diff(want, got); d != "" {
-			t.Fatalf("entry %d (-encoding/json +fastEntry):\n%s", i, d)
+			t.Fatalf("entry %d (-encoding/json +decodeEntry):\n%s", i, d)
 		}
 	}
 	if len(har.Log.Entries) < 100 {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // The field names an NDJSON line may use, in the order they are tried. A dotted name is a field of a
@@ -100,27 +100,20 @@ func splitNDJSON(r io.Reader, lim Limits, fn func(record) error) (err error) {
 // object under that name. A name read twice is read as its last value, as encoding/json reads an object
 // into a map.
 type object struct {
-	top []member
-	sub [len(nested)][]member
+	top []wire.JSONMember
+	sub [len(nested)][]wire.JSONMember
 }
 
 // nested are the objects whose fields the accepted names reach with a dot.
 var nested = [...]string{"request", "response", "httpRequest", "req", "res"}
 
-// parseObject reads a log line in one pass (jscan); a line jscan refuses is read by encoding/json, which
-// names the fault or, where the two differ, reads it.
+// parseObject cuts a log line into its members, and each nested object into its own, by the lexer
+// (wire.JSONMembers): the line is read once, and only the fields kontrak uses are decoded.
 func parseObject(line []byte) (object, error) {
 	var o object
-	s := jscan{b: line}
-	top, ok := s.members(true)
-	if !ok {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(line, &m); err != nil {
-			return o, err
-		}
-		for k, v := range m {
-			top = append(top, member{k, v})
-		}
+	top, err := wire.JSONMembers(line)
+	if err != nil {
+		return o, err
 	}
 	o.top = top
 	for k, n := range nested {
@@ -128,25 +121,16 @@ func parseObject(line []byte) (object, error) {
 		if !found || len(raw) == 0 || raw[0] != '{' {
 			continue
 		}
-		sub := jscan{b: raw}
-		if o.sub[k], ok = sub.members(true); !ok {
-			var m map[string]json.RawMessage
-			if json.Unmarshal(raw, &m) != nil {
-				continue
-			}
-			for kk, v := range m {
-				o.sub[k] = append(o.sub[k], member{kk, v})
-			}
-		}
+		o.sub[k], _ = wire.JSONMembers(raw) // a value of a line the lexer has read: an object
 	}
 	return o, nil
 }
 
 // last is the value of the last member of that name.
-func last(ms []member, name string) (json.RawMessage, bool) {
+func last(ms []wire.JSONMember, name string) ([]byte, bool) {
 	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].name == name {
-			return ms[i].raw, true
+		if ms[i].Name == name {
+			return ms[i].Value, true
 		}
 	}
 	return nil, false
@@ -154,7 +138,7 @@ func last(ms []member, name string) (json.RawMessage, bool) {
 
 // get finds a field by its (possibly dotted) name: a member of the line of that very name, else the
 // member of a nested object ("request.method" is the method of the line's request object).
-func (o *object) get(name string) (json.RawMessage, bool) {
+func (o *object) get(name string) ([]byte, bool) {
 	if v, ok := last(o.top, name); ok {
 		return v, !isNull(v)
 	}
@@ -167,9 +151,9 @@ func (o *object) get(name string) (json.RawMessage, bool) {
 	return nil, false
 }
 
-func isNull(v json.RawMessage) bool { return len(v) == 0 || string(v) == "null" }
+func isNull(v []byte) bool { return len(v) == 0 || string(v) == "null" }
 
-func (o *object) first(names []string) (json.RawMessage, string) {
+func (o *object) first(names []string) ([]byte, string) {
 	for _, n := range names {
 		if v, ok := o.get(n); ok {
 			return v, n
@@ -183,7 +167,7 @@ func (o *object) str(names []string) (string, string, error) {
 	if v == nil {
 		return "", "", nil
 	}
-	s, ok := jsonString(v)
+	s, ok := wire.JSONString(v)
 	if !ok {
 		return "", name, fmt.Errorf("field %s is not a string", name)
 	}
@@ -193,6 +177,9 @@ func (o *object) str(names []string) (string, string, error) {
 func ndjsonExchange(line []byte, i int, lim Limits) (*contract.Exchange, error) {
 	o, err := parseObject(line)
 	if err != nil {
+		if strings.HasPrefix(err.Error(), "not a JSON object") { // an array or a scalar
+			return nil, err
+		}
 		return nil, fmt.Errorf("not a JSON object: %v", err)
 	}
 	method, _, err := o.str(ndjsonFields.method)
@@ -259,11 +246,11 @@ func ndjsonExchange(line []byte, i int, lim Limits) (*contract.Exchange, error) 
 	return ex, nil
 }
 
-func statusOf(v json.RawMessage) (int, error) {
+func statusOf(v []byte) (int, error) {
 	var s string
 	if v[0] == '"' {
 		var ok bool
-		if s, ok = jsonString(v); !ok {
+		if s, ok = wire.JSONString(v); !ok {
 			return 0, errors.New("not a string")
 		}
 	} else {
@@ -276,20 +263,19 @@ func statusOf(v json.RawMessage) (int, error) {
 	return n, nil
 }
 
-func headersOf(v json.RawMessage) (http.Header, error) {
+func headersOf(v []byte) (http.Header, error) {
 	h := http.Header{}
 	switch v[0] {
 	case '{':
-		sc := jscan{b: v}
-		ms, ok := sc.members(true)
-		if !ok {
+		ms, err := wire.JSONMembers(v)
+		if err != nil {
 			return nil, errors.New("not a JSON object")
 		}
 		for i, m := range ms {
-			if _, later := last(ms[i+1:], m.name); later {
+			if _, later := last(ms[i+1:], m.Name); later {
 				continue // a name given twice is its last value
 			}
-			k, raw := m.name, m.raw
+			k, raw := m.Name, m.Value
 			if len(raw) > 0 && raw[0] == '[' {
 				vs, ok := stringsOf(raw)
 				if !ok {
@@ -302,7 +288,8 @@ func headersOf(v json.RawMessage) (http.Header, error) {
 			}
 			var s string
 			if !isNull(raw) {
-				if s, ok = jsonString(raw); !ok {
+				var ok bool
+				if s, ok = wire.JSONString(raw); !ok {
 					return nil, fmt.Errorf("header %s: not a string", k)
 				}
 			}
@@ -310,7 +297,7 @@ func headersOf(v json.RawMessage) (http.Header, error) {
 		}
 	case '[':
 		var kvs []harHeader
-		if err := json.Unmarshal(v, &kvs); err != nil {
+		if err := wire.UnmarshalJSON(v, &kvs); err != nil {
 			return nil, errors.New("not an array of {name, value}")
 		}
 		for _, kv := range kvs {
@@ -326,46 +313,29 @@ func headersOf(v json.RawMessage) (http.Header, error) {
 
 // stringsOf reads a JSON array of strings (a null is ""), as encoding/json reads one into []string.
 func stringsOf(raw []byte) ([]string, bool) {
-	sc := jscan{b: raw, i: 1}
-	var out []string
-	sc.ws()
-	if sc.i < len(raw) && raw[sc.i] == ']' {
-		return []string{}, true
+	els, err := wire.JSONElements(raw)
+	if err != nil {
+		return nil, false
 	}
-	for {
-		sc.ws()
-		start := sc.i
-		if !sc.value() {
+	out := make([]string, len(els))
+	for i, el := range els {
+		if isNull(el) {
+			continue
+		}
+		s, ok := wire.JSONString(el)
+		if !ok {
 			return nil, false
 		}
-		el := raw[start:sc.i]
-		s := ""
-		if !isNull(el) {
-			var ok bool
-			if s, ok = jsonString(el); !ok {
-				return nil, false
-			}
-		}
-		out = append(out, s)
-		sc.ws()
-		if sc.i >= len(raw) {
-			return nil, false
-		}
-		if raw[sc.i] == ']' {
-			return out, true
-		}
-		if raw[sc.i] != ',' {
-			return nil, false
-		}
-		sc.i++
+		out[i] = s
 	}
+	return out, true
 }
 
-func bodyOf(v json.RawMessage, encoding string) ([]byte, error) {
+func bodyOf(v []byte, encoding string) ([]byte, error) {
 	if v[0] != '"' {
 		return append([]byte(nil), v...), nil // the body itself, as JSON
 	}
-	s, ok := jsonString(v)
+	s, ok := wire.JSONString(v)
 	if !ok {
 		return nil, errors.New("not a string")
 	}
@@ -383,9 +353,9 @@ func bodyOf(v json.RawMessage, encoding string) ([]byte, error) {
 }
 
 // timeOf reads an RFC 3339 string or a Unix time in seconds or milliseconds; anything else is no time.
-func timeOf(v json.RawMessage) time.Time {
+func timeOf(v []byte) time.Time {
 	if v[0] == '"' {
-		if s, ok := jsonString(v); ok {
+		if s, ok := wire.JSONString(v); ok {
 			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 				return t
 			}

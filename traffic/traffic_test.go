@@ -290,3 +290,87 @@ func TestStrictRoutes(t *testing.T) {
 		t.Errorf("error %v, want an UnroutedError for /healthz", err)
 	}
 }
+
+// A HAR file is one JSON object and nothing more, read under the one UTF-8 policy: data after its
+// top-level object (garbage, or a second HAR appended to the first) is refused with one line naming the
+// input and the byte offset, not read as if the file were whole; so is a lone surrogate or invalid UTF-8.
+// The former reader (encoding/json's Decoder) read all three.
+func TestHARWholeFile(t *testing.T) {
+	c := loadContract(t)
+	har := `{"log":{"entries":[{"request":{"method":"GET","url":"https://x/healthz"},"response":{"status":200,"content":{"text":"ok"}}}]}}`
+	for _, tc := range []struct {
+		reason, in, want string
+	}{
+		{"white space after the object", har + " \n\r\t\n", ""},
+		{"garbage after the object", har + "\nx", "in: HAR: data after the top-level object at byte 127"},
+		{"a second HAR after the first", har + "\n" + har, "in: HAR: a second JSON value after the top-level object, at byte 127"},
+		{"a string after the object", har + ` "x"`, "in: HAR: a second JSON value after the top-level object, at byte 127"},
+		{"a lone surrogate in an entry", strings.Replace(har, `"ok"`, `"\udc00"`, 1), "in: HAR: entry 0: a lone surrogate escape (no character) in a string at byte 117"},
+		{"invalid UTF-8 in an entry", strings.Replace(har, `"ok"`, "\"\xc9\"", 1), "in: HAR: entry 0: invalid UTF-8 at byte 117"},
+		{"invalid UTF-8 after the log", strings.Replace(har, `}}]}}`, "}}]},\"x\":\"\xc9\"}", 1), "in: HAR: x: invalid UTF-8 at byte 131"},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			tr, err := Check(c, []Input{{Name: "in", Format: HAR, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(tc.in)), nil }}}, Options{})
+			if tc.want == "" {
+				if err != nil || tr.Interactions != 1 {
+					t.Fatalf("%v, %d interactions; want the one entry read", err, tr.Interactions)
+				}
+				return
+			}
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// An NDJSON line is read under the one UTF-8 policy: a line with invalid UTF-8 or a lone surrogate is
+// refused, naming the line (the former reader read both as U+FFFD).
+func TestNDJSONUTF8Policy(t *testing.T) {
+	c := loadContract(t)
+	for _, tc := range []struct{ in, want string }{
+		{"{\"method\":\"GET\",\"url\":\"/a\",\"status\":200,\"body\":\"REN\xc9\"}\n", "in: NDJSON: line 1: not a JSON object: invalid UTF-8 at byte 51"},
+		{"{\"method\":\"GET\",\"url\":\"/a\",\"status\":200}\n" + `{"method":"GET","url":"/a\ud800","status":200}`, "in: NDJSON: line 2: not a JSON object: a lone surrogate escape (no character) in a string at byte 25"},
+	} {
+		_, err := Check(c, []Input{{Name: "in", Format: NDJSON, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(tc.in)), nil }}}, Options{})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("error %v, want %q", err, tc.want)
+		}
+	}
+}
+
+// A value of a HAR file is bounded as the lexer reads it: a skipped member over Limits.MaxInteraction,
+// or an entry over twice it and a MiB, is refused when its bound is read, naming it, not held whole.
+func TestHARLimits(t *testing.T) {
+	entry := `{"request":{"method":"GET","url":"https://x/healthz"},"response":{"status":200,"content":{"text":"ok"}}}`
+	for _, tc := range []struct{ reason, in, want string }{
+		{"a page list over the limit", `{"pages":["` + strings.Repeat("x", 5000) + `"],"log":{"entries":[` + entry + `]}}`,
+			"HAR: pages: longer than the limit of 1000 bytes"},
+		{"an entry over its bound", `{"log":{"entries":[` + entry + `,{"comment":"` + strings.Repeat("x", 2<<20) + `"}]}}`,
+			"HAR: entry 1: longer than the limit of 1050576 bytes"},
+	} {
+		var read counter
+		r := &read
+		r.r = strings.NewReader(tc.in)
+		n := 0
+		err := ReadHAR(r, Limits{MaxInteraction: 1000}, func(int, *contract.Exchange) error { n++; return nil })
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: error %v, want %q", tc.reason, err, tc.want)
+		}
+		if r.n > int64(len(tc.in)) || r.n > 1050576+1<<16 {
+			t.Errorf("%s: %d bytes read of %d before the refusal", tc.reason, r.n, len(tc.in))
+		}
+	}
+}
+
+// counter is a reader that counts what is read of it.
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/report"
 )
 
@@ -25,15 +23,8 @@ func init() {
 	}
 }
 
-// verdictJSON is the --format json object of one checked answer.
-type verdictJSON struct {
-	Cassette    string             `json:"cassette,omitempty"`
-	Interaction *int               `json:"interaction,omitempty"`
-	Vendor      string             `json:"vendor,omitempty"`
-	Operation   string             `json:"operation,omitempty"`
-	Verdict     string             `json:"verdict"`
-	Findings    []contract.Finding `json:"findings"`
-}
+// verdictJSON is the verdict of one checked answer (its --format json object), as report lists it.
+type verdictJSON = report.Verdict
 
 func verdict(fs []contract.Finding) string {
 	if contract.HasBreaking(fs) {
@@ -56,15 +47,15 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	operation := fs.String("operation", "", "operationId (body mode)")
 	status := fs.String("status", "", "HTTP status of the answer (body mode)")
 	strict := fs.Bool("strict", false, "count notices as breaking")
-	format := fs.String("format", "text", "the output format: "+strings.Join(report.Names(), ", ")+
-		"; the drift report (--report, and every HAR or NDJSON input) takes "+strings.Join(report.TrafficFormats(), ", "))
+	format := fs.String("format", "text", "the output format: "+strings.Join(report.Formats(report.SummaryReport), ", ")+
+		"; the drift report (--report, and every HAR or NDJSON input) takes "+strings.Join(report.Formats(report.TrafficReport), ", "))
 	waiversFile := fs.String("waivers", "", "a waivers.yaml: the known drift it names is shown as waived and fails nothing")
 	tf := trafficFlags(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if _, err := report.Lookup(*format); err != nil {
+	if _, err := report.Lookup(report.SummaryReport, *format); err != nil {
 		return usagef("--format: %v", err)
 	}
 	opts := contract.CheckOptions{Strict: *strict}
@@ -91,7 +82,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	problems := ws.Problems()
-	if err := printVerdicts(stdout, *format, bodyMode, verdicts, problems, c); err != nil {
+	if err := printVerdicts(stdout, *format, bodyMode, verdicts, problems); err != nil {
 		return err
 	}
 	return verdictsExit(verdicts, problems, stderr)
@@ -114,93 +105,20 @@ func verdictsExit(verdicts []verdictJSON, problems []contract.Problem, stderr io
 	return nil
 }
 
-// printVerdicts writes the verdicts in a format: text and json are check's own (one line a finding; one
-// object an answer), the others render the verdicts as a report.Summary, one row a vendor.
-func printVerdicts(w io.Writer, format string, bodyMode bool, verdicts []verdictJSON, problems []contract.Problem, c *contract.Contract) error {
-	switch format {
-	case "text":
-		for _, v := range verdicts {
-			op, _ := c.Operation(v.Vendor, v.Operation)
-			where := ""
-			if v.Cassette != "" {
-				where = fmt.Sprintf("%s#%d ", v.Cassette, *v.Interaction)
-			}
-			for _, f := range v.Findings {
-				fmt.Fprintln(w, textLine(where, op, f))
-			}
-		}
-		return nil
-	case "json":
-		if bodyMode {
-			v := verdicts[0]
-			v.Vendor, v.Operation = "", ""
-			return writeJSON(w, v)
-		}
-		if verdicts == nil {
-			verdicts = []verdictJSON{}
-		}
-		return writeJSON(w, verdicts)
-	}
-	f, err := report.Lookup(format)
+// printVerdicts writes the verdicts in a format (report.Listing): text and json are check's own (one line
+// a finding; one object an answer), the others render the verdicts as a report.Summary, one row a vendor.
+func printVerdicts(w io.Writer, format string, bodyMode bool, verdicts []verdictJSON, problems []contract.Problem) error {
+	l, err := report.NewListing(format, bodyMode)
 	if err != nil {
 		return err
 	}
-	return f.Format(w, checkSummary(verdicts, problems))
-}
-
-// checkSummary is a check's verdicts as a report: each answer checked is one case of its vendor, failed
-// when a breaking finding is not waived.
-func checkSummary(verdicts []verdictJSON, problems []contract.Problem) *report.Summary {
-	s := &report.Summary{}
-	rows := map[string]*report.Vendor{}
+	defer l.Close()
 	for _, v := range verdicts {
-		vendor := v.Vendor
-		if vendor == "" {
-			vendor = "(no vendor)" // an interaction of no documented route (route-undocumented)
+		if err := l.Add(v); err != nil {
+			return err
 		}
-		row := rows[vendor]
-		if row == nil {
-			row = &report.Vendor{Vendor: vendor, Mode: "check"}
-			rows[vendor] = row
-			s.Vendors = append(s.Vendors, row)
-		}
-		name := v.Operation
-		if v.Cassette != "" {
-			name = fmt.Sprintf("%s#%d", v.Cassette, *v.Interaction)
-		}
-		row.Scenarios++
-		c := report.Case{Spec: name, Operation: v.Operation, At: v.Cassette, State: "passed"}
-		breaking := 0
-		for _, f := range v.Findings {
-			rf := report.Failure{Vendor: v.Vendor, Operation: v.Operation, Spec: name, Cassette: v.Cassette, Interaction: v.Interaction,
-				Rule: f.ID, Pointer: f.Pointer, Want: f.Expected, Got: f.Actual, Source: f.Source, At: v.Cassette,
-				Message: fmt.Sprintf("%s %s %s: %s at %s: want %s, got %s (%s)", v.Vendor, v.Operation, name, f.ID, wire.Display(f.Pointer), f.Expected, f.Actual, f.Source)}
-			switch {
-			case f.Waived != nil:
-				rf.Waiver = f.Waived.String()
-				row.Waived = append(row.Waived, rf)
-			case f.Severity == contract.Breaking:
-				breaking++
-				row.Failures = append(row.Failures, rf)
-			default:
-				row.Notices++
-			}
-		}
-		row.Breaking += breaking
-		if breaking > 0 {
-			row.Failed++
-			row.Drift++
-			c.State = "failed"
-		} else {
-			row.Passed++
-		}
-		row.Cases = append(row.Cases, c)
 	}
-	slices.SortFunc(s.Vendors, func(a, b *report.Vendor) int { return strings.Compare(a.Vendor, b.Vendor) })
-	for _, p := range problems {
-		s.Failures = append(s.Failures, report.Failure{Spec: "waivers", At: p.Waiver.At, Message: p.Error()})
-	}
-	return s
+	return l.Flush(w, problems)
 }
 
 func checkBody(c *contract.Contract, vendor, operation, status string, files []string, opts contract.CheckOptions, ws *contract.Waivers, stdin io.Reader) ([]verdictJSON, error) {
@@ -233,20 +151,6 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 	}
 	findings := c.Judge(contract.Exchange{Status: st, Body: body}, contract.JudgeOptions{Operation: op, Strict: opts.Strict, Waivers: ws}).Findings
 	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(findings), Findings: nonNil(findings)}}, nil
-}
-
-// textLine is one finding on one line: where, vendor, operation, pointer, want vs got, source.
-func textLine(where string, op *contract.Operation, f contract.Finding) string {
-	p := f.Pointer
-	if p == "" {
-		p = `""`
-	}
-	vendor, id := "(no vendor)", "(no operation)"
-	if op != nil {
-		vendor, id = op.Vendor.ID, op.ID
-	}
-	return fmt.Sprintf("%s%s %s %s %s %s: want %s, got %s (%s)", where, f.Severity, vendor, id, f.ID, p,
-		f.Expected, f.Actual, f.Source)
 }
 
 func writeJSON(w io.Writer, v any) error {

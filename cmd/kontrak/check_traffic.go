@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
@@ -35,10 +33,9 @@ func trafficFlags(fs *flag.FlagSet) trafficOpts {
 }
 
 // checkTraffic streams every input through the traffic engine. Cassettes alone, without --report, keep
-// the per-interaction listing of verdicts; anything else prints the drift report. The listing in text or
-// json is streamed (spilled to a temporary file past a few MiB); in the other report formats (markdown,
-// junit, github) it is a report.Summary with one case an interaction, held in memory without bodies.
-// Waivers are applied to every interaction; their problems are printed at the end as in body mode.
+// the per-interaction listing of verdicts (report.Listing, in any format of a Summary); anything else
+// prints the drift report (report.TrafficReport). Waivers are applied to every interaction; their
+// problems are printed at the end as in body mode.
 func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptions, ws *contract.Waivers, tf trafficOpts, format string, stdin io.Reader, stdout, stderr io.Writer) error {
 	form, err := traffic.ParseFormat(*tf.input)
 	if err != nil {
@@ -75,51 +72,28 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 		}
 		inputs = append(inputs, in)
 	}
-	if !listing && !slices.Contains(report.TrafficFormats(), format) {
-		return usagef("--format %s is not a format of the drift report (HAR and NDJSON inputs, --report): use one of %s", format, strings.Join(report.TrafficFormats(), ", "))
+	var render report.Formatter[*report.Traffic]
+	if !listing {
+		if render, err = report.Lookup(report.TrafficReport, format); err != nil {
+			return usagef("--format %s is not a format of the drift report (HAR and NDJSON inputs, --report): use one of %s", format, strings.Join(report.Formats(report.TrafficReport), ", "))
+		}
 	}
 	if *tf.workers < 0 {
 		return usagef("--workers must be 0 (every core) or more, not %d", *tf.workers)
 	}
 	topts := traffic.Options{Judge: contract.JudgeOptions{Strict: opts.Strict, Waivers: ws}, StrictRoutes: *tf.strictRoutes, Workers: *tf.workers}
-	var summarised []verdictJSON // the listing in a format of report.Summary
-	// The listing is spilled, not printed, until every input has been read: an unreadable input is exit 2
-	// with nothing half-said, and memory stays bounded however long the listing.
-	var spill *spillBuffer
+	// The listing is held, not printed, until every input has been read: an unreadable input is exit 2
+	// with nothing half-said, and memory stays bounded however long the listing (report.Listing).
+	var list *report.Listing
 	if listing {
-		spill = &spillBuffer{}
-		defer spill.Close()
-		first := true
-		if format == "json" {
-			spill.WriteString("[")
+		if list, err = report.NewListing(format, false); err != nil {
+			return usagef("--format: %v", err)
 		}
+		defer list.Close()
 		topts.Each = func(v traffic.Verdict) error {
-			if format != "text" && format != "json" {
-				id := v.ID
-				summarised = append(summarised, verdictJSON{Cassette: v.Input, Interaction: &id, Vendor: vendorOf(v.Operation),
-					Operation: opOf(v.Operation), Verdict: verdict(v.Findings), Findings: nonNil(v.Findings)})
-				return nil
-			}
-			if format == "json" {
-				id := v.ID
-				var b bytes.Buffer
-				if err := writeJSON(&b, verdictJSON{Cassette: v.Input, Interaction: &id, Vendor: vendorOf(v.Operation),
-					Operation: opOf(v.Operation), Verdict: verdict(v.Findings), Findings: nonNil(v.Findings)}); err != nil {
-					return err
-				}
-				if !first {
-					spill.WriteString(",")
-				}
-				first = false
-				_, err := spill.Write(bytes.TrimRight(b.Bytes(), "\n"))
-				return err
-			}
-			for _, f := range v.Findings {
-				if _, err := spill.WriteString(textLine(fmt.Sprintf("%s#%d ", v.Input, v.ID), v.Operation, f) + "\n"); err != nil {
-					return err
-				}
-			}
-			return nil
+			id := v.ID
+			return list.Add(verdictJSON{Cassette: v.Input, Interaction: &id, Vendor: vendorOf(v.Operation),
+				Operation: opOf(v.Operation), Verdict: verdict(v.Findings), Findings: nonNil(v.Findings)})
 		}
 	}
 	unrouted := false
@@ -143,22 +117,13 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 		return usageError{err.Error()}
 	}
 	problems := ws.Problems()
-	switch {
-	case listing && format != "text" && format != "json":
-		if err := printVerdicts(stdout, format, false, summarised, problems, c); err != nil {
-			return err
-		}
-	case listing:
-		if format == "json" {
-			spill.WriteString("]\n")
-		}
-		if err := spill.CopyTo(stdout); err != nil {
-			return err
-		}
-	default:
-		if err := report.FormatTraffic(stdout, format, t); err != nil {
-			return err
-		}
+	if listing {
+		err = list.Flush(stdout, problems)
+	} else {
+		err = render.Format(stdout, t)
+	}
+	if err != nil {
+		return err
 	}
 	for _, p := range problems {
 		fmt.Fprintln(stderr, "kontrak check: "+p.Error())
@@ -211,51 +176,4 @@ func kindOf(f traffic.Format, name string) string {
 		return "NDJSON log"
 	}
 	return "cassette"
-}
-
-// spillBuffer holds output in memory up to a few MiB, then in a temporary file.
-type spillBuffer struct {
-	mem  bytes.Buffer
-	file *os.File
-}
-
-const spillAt = 4 << 20
-
-func (s *spillBuffer) Write(p []byte) (int, error) {
-	if s.file == nil && s.mem.Len()+len(p) > spillAt {
-		f, err := os.CreateTemp("", "kontrak-check-*")
-		if err != nil {
-			return 0, err
-		}
-		s.file = f
-		if _, err := f.Write(s.mem.Bytes()); err != nil {
-			return 0, err
-		}
-		s.mem = bytes.Buffer{}
-	}
-	if s.file != nil {
-		return s.file.Write(p)
-	}
-	return s.mem.Write(p)
-}
-
-func (s *spillBuffer) WriteString(str string) (int, error) { return s.Write([]byte(str)) }
-
-func (s *spillBuffer) CopyTo(w io.Writer) error {
-	if s.file == nil {
-		_, err := w.Write(s.mem.Bytes())
-		return err
-	}
-	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	_, err := io.Copy(w, s.file)
-	return err
-}
-
-func (s *spillBuffer) Close() {
-	if s.file != nil {
-		s.file.Close()
-		os.Remove(s.file.Name())
-	}
 }

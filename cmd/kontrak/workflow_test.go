@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -94,4 +95,47 @@ func hasFlag(cmd command, name string) bool {
 		return true
 	}
 	return !strings.Contains(err.Error(), "flag provided but not defined")
+}
+
+// TestWorkflowFetchesHistory: every job of the workflow that runs make test checks out the whole history
+// (actions/checkout with fetch-depth: 0), which TestContractChangelog needs: the commits its changelog
+// names are in git log, and a shallow clone fails that test under CI.
+func TestWorkflowFetchesHistory(t *testing.T) {
+	wf, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "kontrak.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Uses string         `yaml:"uses"`
+				With map[string]any `yaml:"with"`
+				Run  string         `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(wf, &doc); err != nil {
+		t.Fatalf("kontrak.yml: %v", err)
+	}
+	jobs := 0
+	for name, job := range doc.Jobs {
+		runsTest, whole := false, false
+		for _, st := range job.Steps {
+			if regexp.MustCompile(`\bmake test\b`).MatchString(st.Run) {
+				runsTest = true
+			}
+			if strings.HasPrefix(st.Uses, "actions/checkout@") && fmt.Sprint(st.With["fetch-depth"]) == "0" {
+				whole = true
+			}
+		}
+		if runsTest {
+			jobs++
+			if !whole {
+				t.Errorf("job %s runs make test on a shallow clone: its actions/checkout needs fetch-depth: 0 (TestContractChangelog reads git log)", name)
+			}
+		}
+	}
+	if jobs == 0 {
+		t.Errorf("no job of the workflow runs make test")
+	}
 }

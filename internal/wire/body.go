@@ -2,7 +2,6 @@ package wire
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -56,20 +55,6 @@ func ParseBody(contentType string, body []byte) (Body, error) {
 		b.Parts, err = ParseMultipart(Boundary(params, body), body)
 	}
 	return b, err
-}
-
-// DecodeJSON decodes exactly one JSON value, numbers as json.Number: trailing data is an error.
-func DecodeJSON(b []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("JSON: data after the value")
-	}
-	return v, nil
 }
 
 // Boundary is a multipart body's boundary: its Content-Type parameter, or, when that is missing (a

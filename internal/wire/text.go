@@ -32,3 +32,30 @@ func PanicError(input string, r any) error {
 	}
 	return fmt.Errorf("%s: %v", input, r)
 }
+
+// MarkdownCell fits s in one cell of a GitHub-flavoured Markdown table: on one line (OneLine), and every
+// "|" escaped as `\|`, which GFM reads as a pipe even inside a code span (a bare one ends the cell). A pipe
+// already escaped — after an odd run of backslashes — is left as it is: a cell is never escaped twice.
+// This is the one copy of the rule: report, livedoc and specdiff write their tables' cells with it.
+func MarkdownCell(s string) string {
+	s = OneLine(s)
+	if !strings.Contains(s, "|") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	backslashes := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '|' && backslashes%2 == 0 {
+			b.WriteByte('\\')
+		}
+		if c == '\\' {
+			backslashes++
+		} else {
+			backslashes = 0
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
