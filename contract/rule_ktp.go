@@ -139,7 +139,7 @@ func (c *checker) nik(voc *Vocabulary, by canonValues) {
 	pc := s[n.ProvinceDigits[0]-1 : n.ProvinceDigits[1]]
 	if _, known := voc.Province(pc); !known {
 		c.add(NIKProvinceUnknown, "", v.pointer, "a province code of the official list", "code "+pc, from(voc.Provinces.Source))
-	} else if rc := s[n.ProvinceDigits[0]-1 : n.RegencyDigits[1]]; !voc.Regency(rc) {
+	} else if rc := s[n.ProvinceDigits[0]-1 : max(n.RegencyDigits[1], n.ProvinceDigits[1])]; voc.judgesRegencies() && !voc.Regency(rc) {
 		// one cause, one finding: a regency is judged only in a province the list knows
 		c.add(NIKRegencyUnknown, "", v.pointer, "a regency or city code of the official list (or one it superseded)", "code "+rc,
 			from(voc.Regencies.Source))
@@ -193,6 +193,8 @@ func (c *checker) birthDate(voc *Vocabulary, by canonValues) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	min := voc.Holder.MinimumAge
 	switch {
+	case min == 0:
+		return // a vocabulary of an earlier version states no KTP age
 	case born.After(today):
 		c.add(KTPBirthDateImplausible, "", d.pointer, "a date of birth before the day of the check", "a date after it", from(voc.Holder.Source))
 	case born.AddDate(min, 0, 0).After(today):

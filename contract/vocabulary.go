@@ -87,6 +87,9 @@ type Regency struct {
 // superseded one.
 func (v *Vocabulary) Regency(code string) bool { return v.Regencies.known[code] }
 
+// judgesRegencies says whether the vocabulary lists regencies (an earlier version may not).
+func (v *Vocabulary) judgesRegencies() bool { return v.NIK.RegencyDigits != [2]int{} && len(v.Regencies.known) > 0 }
+
 // ValueSet is the closed set of a canonical field's printed values.
 type ValueSet struct {
 	Field  string   `yaml:"field" json:"field"`
@@ -154,8 +157,13 @@ func loadVocabulary(fsys fs.FS) (*Vocabulary, error) {
 		n.BirthDigits[1]-n.BirthDigits[0] != 5 {
 		return nil, fail("/nik: length, provinceDigits and birthDigits (six digits, DDMMYY) must lie inside the NIK")
 	}
-	if !digitsRange(n.RegencyDigits, n.Length) || n.RegencyDigits[0] != n.ProvinceDigits[1]+1 {
+	// Regencies and the holder's age came later than the rest: a vocabulary of an earlier version (kontrak
+	// diff reads one from git) may lack them, and their rules then do not apply.
+	if n.RegencyDigits != [2]int{} && (!digitsRange(n.RegencyDigits, n.Length) || n.RegencyDigits[0] != n.ProvinceDigits[1]+1) {
 		return nil, fail("/nik/regencyDigits: the regency's digits must follow the province's, inside the NIK")
+	}
+	if n.RegencyDigits == [2]int{} && len(v.Regencies.Codes) > 0 {
+		return nil, fail("/regencies needs /nik/regencyDigits")
 	}
 	v.Regencies.known = map[string]bool{}
 	width := n.RegencyDigits[1] - n.ProvinceDigits[0] + 1
@@ -171,8 +179,8 @@ func loadVocabulary(fsys fs.FS) (*Vocabulary, error) {
 		}
 		v.Regencies.known[r.Code] = true
 	}
-	if len(v.Regencies.Codes) == 0 || v.Holder.MinimumAge <= 0 {
-		return nil, fail("/regencies and /holder/minimumAge are required")
+	if v.Holder.MinimumAge < 0 {
+		return nil, fail("/holder/minimumAge: %d is no age", v.Holder.MinimumAge)
 	}
 	for i, s := range v.Sets {
 		if _, ok := canonicalFieldIndex(s.Field); !ok {

@@ -20,12 +20,23 @@ type Change struct {
 	Kind string `json:"kind"`
 	// Operation is the operationId, empty for a change of the document.
 	Operation string `json:"operation,omitempty"`
-	// Where names the place: a status, a JSON Pointer in the body, a code, a sandbox value, a key.
-	Where    string `json:"where,omitempty"`
+	// Where names the place. A place of the spec document is a JSON Pointer into it
+	// ("/paths/~1v1~1x/post/responses/400", "/components/securitySchemes/apiKey/name"): what libopenapi's
+	// what-changed saw, a status, an operation, an extension's leaf. A place of a table is its natural
+	// key within the operation: the statuses and body pointer of a schema field ("200,429 /data/name"), a
+	// code, a sandbox value, an image limit, a billing key, a contradiction or note.
+	Where string `json:"where,omitempty"`
+	// Line is where a place of the document starts: its line in the new version, or in the old one when
+	// the new version has no such place (a removal); 0 for a place of a table.
+	Line int `json:"line,omitempty"`
+	// Old and New are the values before and after, empty where there is none or where they are not
+	// shown: the values of an example (personal data) and of a signature's known answer (a credential).
 	Old      string `json:"old,omitempty"`
 	New      string `json:"new,omitempty"`
 	Breaking bool   `json:"breaking"`
-	Message  string `json:"message"`
+	// Message says the change in words, naming its place: "response 429 header Retry-After required
+	// changed: true → false".
+	Message string `json:"message"`
 }
 
 // Kind is one kind of change and why it breaks a client, or does not.
@@ -37,11 +48,18 @@ type Kind struct {
 }
 
 // Kinds lists every kind of change, with its severity and the reason: the rules table of the diff.
+//
+// One change is one finding. Where libopenapi's what-changed and kontrak's own comparison both see a change
+// (an operation or a response status added or removed, an extension kontrak compares by key), kontrak's
+// kind is the one reported, with kontrak's severity, and libopenapi's finding is dropped; the Why of those
+// kinds says so. A change of a schema file that several statuses of an operation read is one finding
+// naming every status; a removal and an addition of equal content under one parent are one rename.
 var Kinds = []Kind{
-	{ID: "operation-removed", Breaking: true, Why: "a client calls an operation the vendor no longer documents"},
-	{ID: "operation-added", Why: "nothing a client does changes"},
-	{ID: "status-added", Breaking: true, Why: "a client meets an HTTP status it was not told of"},
-	{ID: "status-removed", Why: "a client handles a status that no longer comes"},
+	{ID: "operation-removed", Breaking: true, Why: "a client calls an operation the vendor no longer documents (kontrak's, not libopenapi's path or method removed)"},
+	{ID: "operation-added", Why: "nothing a client does changes (kontrak's, not libopenapi's path or method added)"},
+	{ID: "operation-moved", Breaking: true, Why: "a client calls the operation (same operationId) at its old method and path (kontrak's, not libopenapi's path removed and path added)"},
+	{ID: "status-added", Breaking: true, Why: "a client meets an HTTP status it was not told of (kontrak's, not libopenapi's response code added)"},
+	{ID: "status-removed", Why: "a client handles a status that no longer comes (kontrak's, not libopenapi's response code removed, which libopenapi calls breaking)"},
 	{ID: "field-removed", Either: true, Why: "breaking when the field was required: a client reads it"},
 	{ID: "field-added", Why: "an added field is ignored by a tolerant client"},
 	{ID: "field-type-changed", Either: true, Why: "breaking when a new type is allowed; a narrowed type is not"},
@@ -64,10 +82,10 @@ var Kinds = []Kind{
 	{ID: "sandbox-code-added", Why: "a new sandbox value changes no test"},
 	{ID: "sandbox-outcome-changed", Breaking: true, Why: "a sandbox test expects another answer"},
 	{ID: "image-limit-changed", Either: true, Why: "breaking when the limit narrows (smaller, fewer formats): a client's image is refused"},
-	{ID: "auth-changed", Breaking: true, Why: "the signature or token a client computes or reads changed"},
-	{ID: "extension-changed", Why: "a kontrak table that is not the vendor's answer changed (canonical map, PII, request answers, provenance)"},
-	{ID: "document-changed", Why: "notes, contradictions, provenance"},
-	{ID: "openapi", Either: true, Why: "libopenapi's what-changed, with its own breaking rules"},
+	{ID: "auth-changed", Breaking: true, Why: "the signature or token a client computes or reads changed (x-kontrak-signature, x-kontrak-token, x-kontrak-token-operation)"},
+	{ID: "extension-changed", Why: "a kontrak fact that is not the vendor's answer changed, leaf by leaf: the canonical map, PII, request answers, the provenance of any fact, the rest of a code, billing or sandbox table (kontrak's, not libopenapi's extension changed)"},
+	{ID: "document-changed", Why: "a contradiction or note of the document"},
+	{ID: "openapi", Either: true, Why: "libopenapi's what-changed of what kontrak does not compare itself (parameters, request bodies, headers, security, servers, examples, info), with libopenapi's breaking rules; a removal and an addition of equal content under one parent are one rename, breaking when either is"},
 }
 
 // Report is the difference between two versions of one vendor's spec.
@@ -95,29 +113,45 @@ func (r *Report) Breaking() bool {
 	return false
 }
 
-// Diff compares two versions of one vendor's spec.
+// Diff compares two versions of one vendor's spec. Every change is one finding (see Kinds), naming its
+// operation and its place.
 func Diff(old, new *Spec) (*Report, error) {
 	if old.Vendor.ID != new.Vendor.ID {
 		return nil, fmt.Errorf("%s is vendor %s, %s is vendor %s: diff compares two versions of one vendor", old.Name, old.Vendor.ID, new.Name, new.Vendor.ID)
 	}
-	d := &differ{}
-	if err := d.openapi(old, new); err != nil {
+	dc, ot, nt, err := compare(old, new)
+	if err != nil {
 		return nil, err
 	}
-	d.document(old.Vendor, new.Vendor)
-	for _, oo := range old.Vendor.Operations {
-		no := new.Vendor.Operation(oo.ID)
-		if no == nil {
-			d.add("operation-removed", oo.ID, oo.Route(), oo.Route(), "", true, "operation %s (%s) removed", oo.ID, oo.Route())
-			continue
+	d := &differ{old: old, new: new, oldT: ot, newT: nt, renamed: map[string]string{}}
+	pairs, removed, added := pairOperations(old.Vendor, new.Vendor)
+	for _, p := range pairs {
+		if p.o.ID != p.n.ID {
+			d.renamed[p.o.ID] = p.n.ID
 		}
-		if err := d.operation(old, new, oo, no); err != nil {
+	}
+	d.openapi(dc)
+	d.document(old.Vendor, new.Vendor)
+	d.sharedCodes()
+	for _, p := range pairs {
+		if p.o.Route() != p.n.Route() {
+			d.add("operation-moved", p.n.ID, opPointer(p.o), p.o.Route(), p.n.Route(), true, "operation %s moved: %s → %s", p.n.ID, p.o.Route(), p.n.Route())
+		}
+		if err := d.operation(old, new, p.o, p.n); err != nil {
 			return nil, err
 		}
 	}
-	for _, no := range new.Vendor.Operations {
-		if old.Vendor.Operation(no.ID) == nil {
-			d.add("operation-added", no.ID, no.Route(), "", no.Route(), false, "operation %s (%s) added", no.ID, no.Route())
+	for _, o := range removed {
+		d.add("operation-removed", o.ID, opPointer(o), o.Route(), "", true, "operation %s (%s) removed", o.ID, o.Route())
+	}
+	for _, o := range added {
+		d.add("operation-added", o.ID, opPointer(o), "", o.Route(), false, "operation %s (%s) added", o.ID, o.Route())
+	}
+	for i := range d.changes {
+		if c := &d.changes[i]; strings.HasPrefix(c.Where, "/") {
+			if c.Line = nt.line(c.Where); c.Line == 0 {
+				c.Line = ot.line(c.Where)
+			}
 		}
 	}
 	sort.SliceStable(d.changes, func(i, j int) bool {
@@ -125,15 +159,10 @@ func Diff(old, new *Spec) (*Report, error) {
 		if a.Operation != b.Operation {
 			return a.Operation < b.Operation
 		}
-		if (a.Kind == "openapi") != (b.Kind == "openapi") {
-			return a.Kind == "openapi"
+		if a.Where != b.Where {
+			return a.Where < b.Where
 		}
-		// libopenapi's what-changed reports some changes (tags) in map order: the line decides, then the
-		// text, so that the same two specs always give the same report (the changelog is golden).
-		if la, lb := lineOf(a.Where), lineOf(b.Where); la != lb {
-			return la < lb
-		}
-		return a.Where+a.Message < b.Where+b.Message
+		return a.Kind+a.Message < b.Kind+b.Message
 	})
 	if d.changes == nil {
 		d.changes = []Change{}
@@ -141,7 +170,56 @@ func Diff(old, new *Spec) (*Report, error) {
 	return &Report{Vendor: new.Vendor.ID, Old: old.Name, New: new.Name, Changes: d.changes}, nil
 }
 
-type differ struct{ changes []Change }
+type opPair struct{ o, n *contract.Operation }
+
+// pairOperations pairs the operations of two versions by operationId, then those left by method and
+// path: an operation whose operationId changed is the same operation to a client (libopenapi says the
+// operationId change), one whose route changed is operation-moved.
+func pairOperations(ov, nv *contract.Vendor) (pairs []opPair, removed, added []*contract.Operation) {
+	taken := map[*contract.Operation]bool{}
+	var left []*contract.Operation
+	for _, o := range ov.Operations {
+		if n := nv.Operation(o.ID); n != nil {
+			pairs = append(pairs, opPair{o, n})
+			taken[n] = true
+			continue
+		}
+		left = append(left, o)
+	}
+	for _, o := range left {
+		var match *contract.Operation
+		for _, n := range nv.Operations {
+			if !taken[n] && ov.Operation(n.ID) == nil && n.Route() == o.Route() {
+				match = n
+				break
+			}
+		}
+		if match == nil {
+			removed = append(removed, o)
+			continue
+		}
+		taken[match] = true
+		pairs = append(pairs, opPair{o, match})
+	}
+	for _, n := range nv.Operations {
+		if !taken[n] {
+			added = append(added, n)
+		}
+	}
+	return pairs, removed, added
+}
+
+// opPointer is the JSON Pointer of an operation in its spec.
+func opPointer(o *contract.Operation) string {
+	return wire.Join("", "paths", o.Path, strings.ToLower(o.Method))
+}
+
+type differ struct {
+	old, new   *Spec
+	oldT, newT *tree
+	renamed    map[string]string // old operationId → new, for operations paired by route
+	changes    []Change
+}
 
 func (d *differ) add(kind, op, where, old, new string, breaking bool, format string, a ...any) {
 	d.changes = append(d.changes, Change{Kind: kind, Operation: op, Where: where, Old: old, New: new, Breaking: breaking,
@@ -172,22 +250,37 @@ func (d *differ) document(ov, nv *contract.Vendor) {
 	}
 	cmp("contradiction", ov.Contradictions, nv.Contradictions)
 	cmp("note", ov.Notes, nv.Notes)
+	// The rest of the document's x-kontrak (vendor, pages, env), leaf by leaf.
+	rest := func(t *tree) any {
+		m, _ := decode(t.get("/x-kontrak")).(map[string]any)
+		delete(m, "contradictions")
+		delete(m, "notes")
+		return m
+	}
+	for _, l := range leafDiff("/x-kontrak", rest(d.oldT), rest(d.newT)) {
+		if native("x-kontrak", strings.TrimPrefix(l.path, "/x-kontrak"), l) {
+			continue // the shared code tables, compared by code (sharedCodes)
+		}
+		d.changes = append(d.changes, Change{Kind: "extension-changed", Where: l.path, Old: l.old, New: l.new,
+			Message: withValues("x-kontrak "+l.words+" changed", l)})
+	}
 }
 
 func (d *differ) operation(old, new *Spec, oo, no *contract.Operation) error {
-	op := oo.ID
+	op := no.ID
 	// Statuses.
 	for _, r := range oo.Responses {
 		if !slices.Contains(no.Statuses(), r.Status) {
-			d.add("status-removed", op, r.Status, r.Status, "", false, "HTTP %s no longer documented", r.Status)
+			d.add("status-removed", op, wire.Join(opPointer(oo), "responses", r.Status), r.Status, "", false, "HTTP %s no longer documented", r.Status)
 		}
 	}
 	for _, r := range no.Responses {
 		if !slices.Contains(oo.Statuses(), r.Status) {
-			d.add("status-added", op, r.Status, "", r.Status, true, "HTTP %s now documented", r.Status)
+			d.add("status-added", op, wire.Join(opPointer(no), "responses", r.Status), "", r.Status, true, "HTTP %s now documented", r.Status)
 		}
 	}
-	// Schemas, status by status.
+	// Schemas, status by status; a change every status sees through one schema file is one finding.
+	var fcs []fieldChange
 	for _, or := range oo.Responses {
 		var nr *contract.Response
 		for _, r := range no.Responses {
@@ -206,7 +299,10 @@ func (d *differ) operation(old, new *Spec, oo, no *contract.Operation) error {
 		if err != nil {
 			return fmt.Errorf("%s: %v", new.Name, err)
 		}
-		d.fields(op, or.Status, of, nf)
+		fcs = mergeFields(fcs, fields(or.Status, of, nf))
+	}
+	for _, f := range fcs {
+		d.add(f.kind, op, strings.Join(f.statuses, ",")+" "+wire.Display(f.ptr), f.old, f.new, f.breaking, "HTTP %s: %s", strings.Join(f.statuses, ", "), f.what)
 	}
 	d.codes(op, &oo.Codes, &no.Codes)
 	d.billing(op, &oo.Billing, &no.Billing)
@@ -215,22 +311,44 @@ func (d *differ) operation(old, new *Spec, oo, no *contract.Operation) error {
 	_, ni := no.ImageField()
 	d.image(op, oi, ni)
 	for _, k := range unionKeys(oo.Extensions, no.Extensions) {
-		switch k {
-		case "x-kontrak-codes", "x-kontrak-billing", "x-kontrak-sandbox", "x-kontrak-source":
-			continue // compared above, or provenance of the operation (below)
-		}
-		kind, breaking := "extension-changed", false
-		if k == "x-kontrak-signature" || k == "x-kontrak-token" {
-			kind, breaking = "auth-changed", true
-		}
-		for _, l := range leafDiff(k, oo.Extensions[k], no.Extensions[k]) {
-			d.add(kind, op, l.path, l.old, l.new, breaking, "%s changed at %s", k, l.path)
+		kind, breaking := extKind(k)
+		ext := wire.Join(opPointer(no), k)
+		for _, l := range leafDiff(ext, oo.Extensions[k], no.Extensions[k]) {
+			if native(k, strings.TrimPrefix(l.path, ext), l) {
+				continue // compared above, by key
+			}
+			d.changes = append(d.changes, Change{Kind: kind, Operation: op, Where: l.path, Old: l.old, New: l.new, Breaking: breaking,
+				Message: withValues(strings.TrimSpace(k+" "+l.words)+" changed", l)})
 		}
 	}
 	return nil
 }
 
-func (d *differ) fields(op, status string, of, nf []contract.Field) {
+// fieldChange is a change of one field of a response body, seen through the statuses listed.
+type fieldChange struct {
+	kind, ptr, old, new, what string
+	breaking                  bool
+	statuses                  []string
+}
+
+// mergeFields adds the changes of one status to those of the statuses before: a change already seen
+// (the same kind, field and values: a schema file two statuses share, advance's 429 is its 200) gains the
+// status instead of being said twice.
+func mergeFields(into, more []fieldChange) []fieldChange {
+next:
+	for _, m := range more {
+		for i, f := range into {
+			if f.kind == m.kind && f.ptr == m.ptr && f.old == m.old && f.new == m.new && f.what == m.what && f.breaking == m.breaking {
+				into[i].statuses = append(into[i].statuses, m.statuses...)
+				continue next
+			}
+		}
+		into = append(into, m)
+	}
+	return into
+}
+
+func fields(status string, of, nf []contract.Field) []fieldChange {
 	om, nm := map[string]contract.Field{}, map[string]contract.Field{}
 	for _, f := range of {
 		om[f.Pointer] = f
@@ -238,43 +356,47 @@ func (d *differ) fields(op, status string, of, nf []contract.Field) {
 	for _, f := range nf {
 		nm[f.Pointer] = f
 	}
-	where := func(p string) string { return status + " " + wire.Display(p) }
+	var out []fieldChange
+	add := func(kind, p, old, new string, breaking bool, format string, a ...any) {
+		out = append(out, fieldChange{kind: kind, ptr: p, old: old, new: new, breaking: breaking, what: fmt.Sprintf(format, a...), statuses: []string{status}})
+	}
 	for _, p := range unionKeys(om, nm) {
 		o, inOld := om[p]
 		n, inNew := nm[p]
 		switch {
 		case !inNew:
 			req := o.Required != "no"
-			d.add("field-removed", op, where(p), p, "", req, "HTTP %s: field %s removed (required: %s)", status, p, o.Required)
+			add("field-removed", p, p, "", req, "field %s removed (required: %s)", p, o.Required)
 			continue
 		case !inOld:
-			d.add("field-added", op, where(p), "", p, false, "HTTP %s: field %s added (required: %s)", status, p, n.Required)
+			add("field-added", p, "", p, false, "field %s added (required: %s)", p, n.Required)
 			continue
 		}
 		if !slices.Equal(o.Types, n.Types) {
 			widened := len(n.Types) == 0 && len(o.Types) > 0 || len(o.Types) > 0 && !subset(n.Types, o.Types)
-			d.add("field-type-changed", op, where(p), list(o.Types), list(n.Types), widened, "HTTP %s: %s type %s → %s", status, p, list(o.Types), list(n.Types))
+			add("field-type-changed", p, list(o.Types), list(n.Types), widened, "%s type %s → %s", p, list(o.Types), list(n.Types))
 		}
 		if !slices.Equal(o.Formats, n.Formats) {
 			loosened := !subset(o.Formats, n.Formats)
-			d.add("field-format-changed", op, where(p), list(o.Formats), list(n.Formats), loosened, "HTTP %s: %s format %s → %s", status, p, list(o.Formats), list(n.Formats))
+			add("field-format-changed", p, list(o.Formats), list(n.Formats), loosened, "%s format %s → %s", p, list(o.Formats), list(n.Formats))
 		}
 		if !slices.Equal(o.Set, n.Set) {
 			switch {
 			case o.Set == nil || n.Set != nil && subset(n.Set, o.Set):
-				d.add("field-set-narrowed", op, where(p), setList(o.Set), setList(n.Set), false, "HTTP %s: %s closed set %s → %s", status, p, setList(o.Set), setList(n.Set))
+				add("field-set-narrowed", p, setList(o.Set), setList(n.Set), false, "%s closed set %s → %s", p, setList(o.Set), setList(n.Set))
 			default:
-				d.add("field-set-widened", op, where(p), setList(o.Set), setList(n.Set), true, "HTTP %s: %s closed set %s → %s", status, p, setList(o.Set), setList(n.Set))
+				add("field-set-widened", p, setList(o.Set), setList(n.Set), true, "%s closed set %s → %s", p, setList(o.Set), setList(n.Set))
 			}
 		}
 		if o.Required != n.Required {
 			if rank(n.Required) < rank(o.Required) {
-				d.add("field-required-dropped", op, where(p), o.Required, n.Required, true, "HTTP %s: %s required %s → %s", status, p, o.Required, n.Required)
+				add("field-required-dropped", p, o.Required, n.Required, true, "%s required %s → %s", p, o.Required, n.Required)
 			} else {
-				d.add("field-required-added", op, where(p), o.Required, n.Required, false, "HTTP %s: %s required %s → %s", status, p, o.Required, n.Required)
+				add("field-required-added", p, o.Required, n.Required, false, "%s required %s → %s", p, o.Required, n.Required)
 			}
 		}
 	}
+	return out
 }
 
 func rank(req string) int {
@@ -287,6 +409,8 @@ func rank(req string) int {
 	return 0
 }
 
+// codes compares an operation's code table by code. A code both versions take from one shared table of
+// the document (x-kontrak.codeTables, include) is left to sharedCodes, which says its change once.
 func (d *differ) codes(op string, ot, nt *contract.CodeTable) {
 	if ot.Pointer != nt.Pointer {
 		d.add("code-pointer-changed", op, "pointer", ot.Pointer, nt.Pointer, true, "codes read at %s → %s", wire.Display(ot.Pointer), wire.Display(nt.Pointer))
@@ -294,42 +418,92 @@ func (d *differ) codes(op string, ot, nt *contract.CodeTable) {
 	if ot.MessagePointer != nt.MessagePointer {
 		d.add("code-pointer-changed", op, "messagePointer", ot.MessagePointer, nt.MessagePointer, true, "messages read at %s → %s", wire.Display(ot.MessagePointer), wire.Display(nt.MessagePointer))
 	}
+	shared := func(c *contract.Code) bool {
+		return c.Table != op && slices.Contains(ot.Include, c.Table) && slices.Contains(nt.Include, c.Table)
+	}
+	d.compareCodes(op, "", ot.Codes, nt.Codes, func(o, n *contract.Code) bool {
+		return (o == nil || shared(o)) && (n == nil || shared(n)) && (o == nil || n == nil || o.Table == n.Table)
+	})
+}
+
+// sharedCodes compares every code table of the document that operations include, once: a change of it is
+// one finding of the document, whatever the number of operations that include it. A table's codes are
+// those the including operations take from it.
+func (d *differ) sharedCodes() {
+	tables := func(v *contract.Vendor) map[string][]*contract.Code {
+		out := map[string][]*contract.Code{}
+		for _, o := range v.Operations {
+			for _, t := range o.Codes.Include {
+				for _, c := range o.Codes.Codes {
+					if c.Table == t && !slices.ContainsFunc(out[t], func(x *contract.Code) bool { return x.Code == c.Code }) {
+						out[t] = append(out[t], c)
+					}
+				}
+			}
+		}
+		return out
+	}
+	ot, nt := tables(d.old.Vendor), tables(d.new.Vendor)
+	for _, t := range unionKeys(ot, nt) {
+		if _, ok := ot[t]; !ok {
+			continue // a table no operation included before: each operation that does now says its codes
+		}
+		if _, ok := nt[t]; !ok {
+			continue
+		}
+		d.compareCodes("", t, ot[t], nt[t], nil)
+	}
+}
+
+// compareCodes compares two lists of codes by code; table, when not "", is the shared table they are of
+// (it prefixes each place); skip leaves a pair (nil for the one side missing) to another comparison.
+func (d *differ) compareCodes(op, table string, ol, nl []*contract.Code, skip func(o, n *contract.Code) bool) {
 	om, nm := map[string]*contract.Code{}, map[string]*contract.Code{}
-	for _, c := range ot.Codes {
+	for _, c := range ol {
 		om[c.Code] = c
 	}
-	for _, c := range nt.Codes {
+	for _, c := range nl {
 		nm[c.Code] = c
+	}
+	where, pre := func(k string) string { return k }, ""
+	if table != "" {
+		where, pre = func(k string) string { return table + " " + k }, "code table "+table+": "
+	}
+	add := func(kind, k, old, new string, breaking bool, format string, a ...any) {
+		d.add(kind, op, where(k), old, new, breaking, "%s", pre+fmt.Sprintf(format, a...))
 	}
 	for _, k := range unionKeys(om, nm) {
 		o, inOld := om[k]
 		n, inNew := nm[k]
+		if skip != nil && skip(o, n) {
+			continue
+		}
 		switch {
 		case !inNew:
-			d.add("code-removed", op, k, k, "", false, "code %s removed", k)
+			add("code-removed", k, k, "", false, "code %s removed", k)
 			continue
 		case !inOld:
-			d.add("code-added", op, k, "", k, true, "code %s added (HTTP %s, billable %t)", k, list(n.Statuses), n.Billable)
+			add("code-added", k, "", k, true, "code %s added (HTTP %s, billable %t)", k, list(n.Statuses), n.Billable)
 			continue
 		}
 		if !sameSet(o.Statuses, n.Statuses) {
-			d.add("code-status-moved", op, k, list(o.Statuses), list(n.Statuses), true, "code %s arrives with HTTP %s, was %s", k, list(n.Statuses), list(o.Statuses))
+			add("code-status-moved", k, list(o.Statuses), list(n.Statuses), true, "code %s arrives with HTTP %s, was %s", k, list(n.Statuses), list(o.Statuses))
 		}
 		if o.Billable != n.Billable {
 			kind := "code-made-free"
 			if n.Billable {
 				kind = "code-made-billable"
 			}
-			d.add(kind, op, k, strconv.FormatBool(o.Billable), strconv.FormatBool(n.Billable), true, "code %s billable %t → %t", k, o.Billable, n.Billable)
+			add(kind, k, strconv.FormatBool(o.Billable), strconv.FormatBool(n.Billable), true, "code %s billable %t → %t", k, o.Billable, n.Billable)
 		}
 		if !sameSet(o.Flags, n.Flags) {
-			d.add("code-flags-changed", op, k, list(o.Flags), list(n.Flags), true, "code %s billing flags %s → %s", k, list(o.Flags), list(n.Flags))
+			add("code-flags-changed", k, list(o.Flags), list(n.Flags), true, "code %s billing flags %s → %s", k, list(o.Flags), list(n.Flags))
 		}
 		if !sameSet(o.Messages, n.Messages) || o.MessagesOpen != n.MessagesOpen {
-			d.add("code-message-changed", op, k, msgList(o), msgList(n), false, "code %s messages %s → %s", k, msgList(o), msgList(n))
+			add("code-message-changed", k, msgList(o), msgList(n), false, "code %s messages %s → %s", k, msgList(o), msgList(n))
 		}
 		if o.Class != n.Class || !reflect.DeepEqual(o.RetryAfter, n.RetryAfter) {
-			d.add("code-class-changed", op, k, o.Class+retryText(o), n.Class+retryText(n), false, "code %s class %q → %q", k, o.Class+retryText(o), n.Class+retryText(n))
+			add("code-class-changed", k, o.Class+retryText(o), n.Class+retryText(n), false, "code %s class %q → %q", k, o.Class+retryText(o), n.Class+retryText(n))
 		}
 	}
 }
@@ -495,35 +669,153 @@ func present(b bool) string {
 	return "absent"
 }
 
-type leaf struct{ path, old, new string }
+// leaf is one differing leaf of two values: its JSON Pointer, the same place in words (an item of a
+// list matched by its identity is named by it: "codes FAIL source note"), the values (JSON; a string as
+// it is), and whether they are withheld (see withheld).
+type leaf struct {
+	path, words, old, new string
+	hidden                bool
+}
 
-// leafDiff compares two decoded YAML values and lists the differing leaves by a dotted path.
-func leafDiff(p string, o, n any) []leaf {
+// leafDiff compares two decoded YAML values and lists the differing leaves below p: mappings member by
+// member; lists whose items are mappings with one identity member (code, value, parameter, id, name,
+// violation) item by item matched by it, other lists of one length item by item; anything else as a whole.
+func leafDiff(p string, o, n any) []leaf { return leafDiffAt(p, "", o, n) }
+
+func leafDiffAt(p, words string, o, n any) []leaf {
+	join := func(w string) string { return strings.TrimSpace(words + " " + w) }
 	om, okO := o.(map[string]any)
 	nm, okN := n.(map[string]any)
 	if okO && okN {
 		var out []leaf
 		for _, k := range unionKeys(om, nm) {
-			out = append(out, leafDiff(p+"."+k, om[k], nm[k])...)
+			out = append(out, leafDiffAt(wire.Join(p, k), join(k), om[k], nm[k])...)
 		}
 		return out
+	}
+	ol, okO := o.([]any)
+	nl, okN := n.([]any)
+	if okO && okN {
+		if key := identity(ol, nl); key != "" {
+			oi, ni := map[string]int{}, map[string]int{}
+			for i, x := range ol {
+				oi[short(x.(map[string]any)[key])] = i
+			}
+			var out []leaf
+			for j, x := range nl {
+				id := short(x.(map[string]any)[key])
+				var ox any
+				if i, ok := oi[id]; ok {
+					ox = ol[i]
+				}
+				ni[id] = j
+				out = append(out, leafDiffAt(wire.JoinIndex(p, j), join(id), ox, x)...)
+			}
+			for i, x := range ol {
+				if id := short(x.(map[string]any)[key]); !hasKey(ni, id) {
+					out = append(out, leafDiffAt(wire.JoinIndex(p, i), join(id), x, nil)...)
+				}
+			}
+			return out
+		}
+		if len(ol) == len(nl) {
+			var out []leaf
+			for i := range ol {
+				out = append(out, leafDiffAt(wire.JoinIndex(p, i), join(strconv.Itoa(i)), ol[i], nl[i])...)
+			}
+			return out
+		}
 	}
 	if reflect.DeepEqual(o, n) {
 		return nil
 	}
-	return []leaf{{p, short(o), short(n)}}
+	if withheld(p) {
+		return []leaf{{path: p, words: words, hidden: true}}
+	}
+	return []leaf{{path: p, words: words, old: short(o), new: short(n)}}
+}
+
+func hasKey[V any](m map[string]V, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// identity is the member that names every item of both lists, each once: "" when there is none.
+func identity(ol, nl []any) string {
+next:
+	for _, key := range []string{"code", "value", "parameter", "id", "name", "violation"} {
+		for _, l := range [][]any{ol, nl} {
+			seen := map[string]bool{}
+			for _, x := range l {
+				m, ok := x.(map[string]any)
+				if !ok || m[key] == nil || seen[short(m[key])] {
+					continue next
+				}
+				seen[short(m[key])] = true
+			}
+		}
+		return key
+	}
+	return ""
+}
+
+// natively lists what compareTables compares by key in each table extension, as paths below it ("*"
+// is any token): a path of whole is said when it is added or removed as a whole, a path of under
+// wherever it changes. The rest of a table (its provenance, a code's description) is compared leaf by
+// leaf, as extension-changed.
+var natively = map[string]struct{ whole, under [][]string }{
+	"x-kontrak-codes": {whole: [][]string{{}, {"codes", "*"}}, under: [][]string{{"pointer"}, {"messagePointer"},
+		{"codes", "*", "code"}, {"codes", "*", "statuses"}, {"codes", "*", "billable"}, {"codes", "*", "flags"},
+		{"codes", "*", "messages"}, {"codes", "*", "messagesOpen"}, {"codes", "*", "class"}, {"codes", "*", "retryAfter"}}},
+	"x-kontrak": {whole: [][]string{{"codeTables"}, {"codeTables", "*"}, {"codeTables", "*", "codes"}, {"codeTables", "*", "codes", "*"}},
+		under: [][]string{{"codeTables", "*", "codes", "*", "code"}, {"codeTables", "*", "codes", "*", "statuses"},
+			{"codeTables", "*", "codes", "*", "billable"}, {"codeTables", "*", "codes", "*", "flags"}, {"codeTables", "*", "codes", "*", "messages"},
+			{"codeTables", "*", "codes", "*", "messagesOpen"}, {"codeTables", "*", "codes", "*", "class"}, {"codeTables", "*", "codes", "*", "retryAfter"}}},
+	"x-kontrak-billing": {whole: [][]string{{}}, under: [][]string{{"pointer"}, {"values"}, {"statuses"}}},
+	"x-kontrak-sandbox": {whole: [][]string{{}, {"*"}, {"*", "codes", "*"}}, under: [][]string{{"*", "parameter"}, {"*", "unknown"},
+		{"*", "codes", "*", "value"}, {"*", "codes", "*", "outcome"}}},
+}
+
+// native reports whether the leaf rel (a pointer below the extension ext) is compared by key.
+func native(ext, rel string, l leaf) bool {
+	t, ok := natively[ext]
+	if !ok {
+		return false
+	}
+	segs, _ := wire.Split(rel)
+	match := func(pat []string, exact bool) bool {
+		if len(segs) < len(pat) || exact && len(segs) != len(pat) {
+			return false
+		}
+		for i, x := range pat {
+			if x != "*" && x != segs[i] {
+				return false
+			}
+		}
+		return true
+	}
+	for _, pat := range t.under {
+		if match(pat, false) {
+			return true
+		}
+	}
+	for _, pat := range t.whole {
+		if match(pat, true) && (l.old == "" || l.new == "") {
+			return true
+		}
+	}
+	return false
 }
 
 func short(v any) string {
 	if v == nil {
 		return ""
 	}
-	b, _ := json.Marshal(v)
-	s := string(b)
-	if len(s) > 120 {
-		s = s[:117] + "..."
+	if s, ok := v.(string); ok {
+		return clip(s)
 	}
-	return s
+	b, _ := json.Marshal(v)
+	return clip(string(b))
 }
 
 func unionKeys[V any](a, b map[string]V) []string {
@@ -568,17 +860,4 @@ func setList(l []string) string {
 		return "open"
 	}
 	return "{" + strings.Join(l, ",") + "}"
-}
-
-// lineOf is the line number a what-changed location ends with ("tags (line 301)"), 0 when it has none.
-func lineOf(where string) int {
-	i := strings.LastIndex(where, "(line ")
-	if i < 0 || !strings.HasSuffix(where, ")") {
-		return 0
-	}
-	n, err := strconv.Atoi(where[i+len("(line ") : len(where)-1])
-	if err != nil {
-		return 0
-	}
-	return n
 }

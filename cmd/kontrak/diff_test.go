@@ -28,6 +28,8 @@ func TestDiffCommand(t *testing.T) {
 	free := write("free.yaml", "            billable: true\n            messages: [\"check input image and retry\"]",
 		"            billable: false\n            messages: [\"check input image and retry\"]")
 	msg := write("msg.yaml", `messages: ["check input image and retry"]`, `messages: ["check the image and retry"]`)
+	no401 := write("no401.yaml", "        \"401\":\n          description: >-\n            API key refused. Not on the OCR page: the balance API of the same vendor answers 401 for an invalid\n            key; the body shape is not documented anywhere, so only a `message` text is required.\n          x-kontrak-source: {page: \"https://docs.ekycpro.com/zh-cn/balance-api\", basis: inferred, note: \"the balance API answers 401 for an invalid key; status, body and the media type application/json are inferred for the OCR\"}\n          content:\n            application/json:\n              schema:\n                $ref: ../schemas/ekycpro/idOcrGeneral.401.json", "")
+	example := write("example.yaml", `"name": "HELLO NAME"`, `"name": "ZQXW NAME"`)
 	for _, tc := range []struct {
 		reason string
 		args   []string
@@ -42,6 +44,13 @@ func TestDiffCommand(t *testing.T) {
 			[]string{"non-breaking ekycpro idOcrGeneral code-message-changed"}},
 		{"markdown: a table", []string{"diff", "--format", "markdown", "../../specs/ekycpro.yaml", free}, 1,
 			[]string{"| breaking | `idOcrGeneral` | `code-made-free` | `FAIL` | `true` | `false` |"}},
+		{"a removed status: one line, status-removed, not breaking (libopenapi's breaking removal of the response code came too, and exit 1)",
+			[]string{"diff", "../../specs/ekycpro.yaml", no401}, 0,
+			[]string{"non-breaking ekycpro idOcrGeneral status-removed: HTTP 401 no longer documented\nekycpro: ", "0 breaking, 1 non-breaking"}},
+		{"markdown: the place of a removed status is its JSON Pointer in the spec", []string{"diff", "--format", "markdown", "../../specs/ekycpro.yaml", no401}, 0,
+			[]string{"| non-breaking | `idOcrGeneral` | `status-removed` | `/paths/~1v1~1id_ocr~1general/post/responses/401` | `401` |  |"}},
+		{"an example's value changed: the example and the pointer, not the value", []string{"diff", "../../specs/ekycpro.yaml", example}, 0,
+			[]string{"non-breaking ekycpro idOcrGeneral openapi: response 200 application/json example success /message/name changed (values not shown"}},
 		{"--cassettes re-judges; a billing flag ekycpro does not send changes no verdict", []string{"diff", "--cassettes", "../../specs/ekycpro.yaml", free}, 1,
 			[]string{"0 cassettes re-judged differently"}},
 	} {
@@ -66,6 +75,23 @@ func TestDiffCommand(t *testing.T) {
 	}
 	if code != 1 || json.Unmarshal([]byte(out), &r) != nil || len(r.Changes) != 1 || r.Changes[0].Kind != "code-made-free" || !r.Changes[0].Breaking {
 		t.Errorf("json: exit %d, %s", code, out)
+	}
+	for _, format := range []string{"text", "json", "markdown"} {
+		if _, out, _ := runKontrak(t, "", "diff", "--format", format, "../../specs/ekycpro.yaml", example); strings.Contains(out, "ZQXW") || strings.Contains(out, "HELLO") {
+			t.Errorf("--format %s prints an example's value:\n%s", format, out)
+		}
+	}
+	code, out, _ = runKontrak(t, "", "diff", "--format", "json", "../../specs/ekycpro.yaml", no401)
+	var placed struct {
+		Changes []struct {
+			Kind  string `json:"kind"`
+			Where string `json:"where"`
+			Line  int    `json:"line"`
+		} `json:"changes"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &placed) != nil || len(placed.Changes) != 1 || placed.Changes[0].Kind != "status-removed" ||
+		placed.Changes[0].Where != "/paths/~1v1~1id_ocr~1general/post/responses/401" || placed.Changes[0].Line == 0 {
+		t.Errorf("json of a removed status: exit %d, %s", code, out)
 	}
 	for _, tc := range []struct{ reason, arg, stderr string }{
 		{"a missing file names it", filepath.Join(dir, "nope.yaml"), "nope.yaml"},

@@ -1,0 +1,5 @@
+//go:build !race
+
+package specdiff
+
+const raceEnabled = false
