@@ -88,7 +88,9 @@ type Regency struct {
 func (v *Vocabulary) Regency(code string) bool { return v.Regencies.known[code] }
 
 // judgesRegencies says whether the vocabulary lists regencies (an earlier version may not).
-func (v *Vocabulary) judgesRegencies() bool { return v.NIK.RegencyDigits != [2]int{} && len(v.Regencies.known) > 0 }
+func (v *Vocabulary) judgesRegencies() bool {
+	return v.NIK.RegencyDigits != [2]int{} && len(v.Regencies.known) > 0
+}
 
 // ValueSet is the closed set of a canonical field's printed values.
 type ValueSet struct {
