@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -117,7 +116,7 @@ func (w *walker) doc(file string) (any, error) {
 		return nil, fmt.Errorf("schema %s: %v", file, err)
 	}
 	var d any
-	if err := json.Unmarshal(b, &d); err != nil {
+	if err := wire.UnmarshalJSON(b, &d); err != nil {
 		return nil, fmt.Errorf("schema %s: %v", file, err)
 	}
 	w.docs[file] = d

@@ -81,11 +81,11 @@ func (vc *verdictCompiler) at(file, ptr string) (*vnode, error) {
 		if err != nil {
 			return nil, err
 		}
-		d := json.NewDecoder(strings.NewReader(string(b)))
-		d.UseNumber()
-		if err := d.Decode(&doc); err != nil {
+		sj, err := wire.DecodeJSONStrict(b)
+		if err != nil {
 			return nil, err
 		}
+		doc = sj.Doc
 		vc.docs[file] = doc
 	}
 	s, ok := wire.Get(doc, ptr)

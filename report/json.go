@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 func init() { Register(SummaryReport, "json", formatJSON) }
@@ -18,9 +20,11 @@ func formatJSON(w io.Writer, s *Summary) error {
 // Decode reads a Summary written by the json format.
 func Decode(r io.Reader) (*Summary, error) {
 	var s Summary
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := wire.UnmarshalJSONKnown(b, &s); err != nil {
 		return nil, fmt.Errorf("not a kontrak summary: %v", err)
 	}
 	return &s, nil

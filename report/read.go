@@ -1,11 +1,12 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // The few fields of Ginkgo's JSON report (github.com/onsi/ginkgo/v2/types.Report) that a Summary needs,
@@ -58,7 +59,7 @@ func (s *ginkgoSpec) entry() (*Entry, error) {
 			continue
 		}
 		var x Entry
-		if err := json.Unmarshal([]byte(re.Value.AsJSON), &x); err != nil {
+		if err := wire.UnmarshalJSON([]byte(re.Value.AsJSON), &x); err != nil {
 			return nil, fmt.Errorf("spec %q: report entry %q: %v", s.LeafNodeText, EntryName, err)
 		}
 		e = &x
@@ -70,7 +71,11 @@ func (s *ginkgoSpec) entry() (*Entry, error) {
 // is wrong with the report, without the file's name: the caller knows it.
 func Read(r io.Reader) (*Summary, error) {
 	var reports []ginkgoReport
-	if err := json.NewDecoder(r).Decode(&reports); err != nil {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := wire.UnmarshalJSON(b, &reports); err != nil {
 		return nil, fmt.Errorf("not a Ginkgo JSON report: %v", err)
 	}
 	return summarise(reports)

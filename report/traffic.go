@@ -2,13 +2,14 @@ package report
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"slices"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // TrafficKind marks a JSON document as a traffic drift report (the "kind" field), so that
@@ -206,9 +207,11 @@ func (t *Traffic) Billed() int {
 // DecodeTraffic reads a report written by the json traffic format; anything else is a one-line error.
 func DecodeTraffic(r io.Reader) (*Traffic, error) {
 	var t Traffic
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&t); err != nil {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := wire.UnmarshalJSONKnown(b, &t); err != nil {
 		return nil, fmt.Errorf("not a kontrak traffic report: %v", err)
 	}
 	if t.Kind != TrafficKind {

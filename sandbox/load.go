@@ -14,6 +14,7 @@ import (
 
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -396,7 +397,7 @@ func exampleAnswer(op *contract.Operation) *answer {
 
 func compact(b []byte) ([]byte, error) {
 	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := wire.UnmarshalJSON(b, &v); err != nil {
 		return nil, err
 	}
 	return json.Marshal(v)

@@ -22,7 +22,7 @@ func (s *Scenario) Answer(op *contract.Operation) (int, []byte, error) {
 		if ex == nil {
 			return fail("no example %q", s.Source.Example)
 		}
-		if err := json.Unmarshal(ex.Value, &doc); err != nil {
+		if err := wire.UnmarshalJSON(ex.Value, &doc); err != nil {
 			return fail("example %s: %v", s.Source.Example, err)
 		}
 	case s.Source.Body != nil:
@@ -30,7 +30,7 @@ func (s *Scenario) Answer(op *contract.Operation) (int, []byte, error) {
 		if err != nil {
 			return fail("body: %v", err)
 		}
-		json.Unmarshal(b, &doc)
+		wire.UnmarshalJSON(b, &doc)
 	default:
 		return fail("no example or body to answer from")
 	}

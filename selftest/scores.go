@@ -1,11 +1,12 @@
 package selftest
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Baseline is the committed sensitivity: each operation's score, and each known survivor (a mutant the
@@ -22,7 +23,7 @@ func ReadBaseline(file string) (*Baseline, error) {
 		return nil, err
 	}
 	var bl Baseline
-	if err := json.Unmarshal(b, &bl); err != nil {
+	if err := wire.UnmarshalJSON(b, &bl); err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
 	return &bl, nil

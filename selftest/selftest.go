@@ -147,7 +147,7 @@ type variant struct {
 
 func mutate(c *contract.Contract, o *contract.Operation, r *contract.Response, st int, ex contract.Example, fields []contract.Field) []Mutant {
 	var doc any
-	if err := json.Unmarshal(ex.Value, &doc); err != nil {
+	if err := wire.UnmarshalJSON(ex.Value, &doc); err != nil {
 		return nil
 	}
 	var vs []variant
@@ -286,7 +286,7 @@ func splitLast(ptr string) (parent, name string) {
 func deepCopy(v any) any {
 	b, _ := json.Marshal(v)
 	var out any
-	_ = json.Unmarshal(b, &out)
+	_ = wire.UnmarshalJSON(b, &out)
 	return out
 }
 

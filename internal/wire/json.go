@@ -213,6 +213,13 @@ func UnmarshalJSON(b []byte, v any) error {
 	return jsonv2.Unmarshal(b, v, unmarshalOptions)
 }
 
+// UnmarshalJSONKnown is UnmarshalJSON that refuses a member v's type does not name (encoding/json's
+// DisallowUnknownFields): for a file kontrak wrote itself and reads back (a report), where an unknown
+// member says the file is something else.
+func UnmarshalJSONKnown(b []byte, v any) error {
+	return jsonv2.Unmarshal(b, v, unmarshalOptions, jsonv2.RejectUnknownMembers(true))
+}
+
 // JSONString reads a JSON string literal (quotes included) that the lexer has read: ok is false for
 // anything else.
 func JSONString(raw []byte) (string, bool) {
