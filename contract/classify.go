@@ -1,5 +1,7 @@
 package contract
 
+import "strings"
+
 // Outcome of an answer, as the tables read it.
 type Classification struct {
 	Status int    `json:"status"`
@@ -64,4 +66,51 @@ func (o *Operation) MaxBillable() bool {
 	// The flag's values say nothing of this operation's answers: a token call's table is all free even
 	// though its flag could say PAY.
 	return false
+}
+
+// RetryRow is the code row of an answer that asks to be retried after a delay: its code's row carries
+// retryAfter, and the answer's message is one that carries the delay (retryAfter.messages; any message
+// where none are listed). A daily quota the document shows without a delay is not retried.
+func (o *Operation) RetryRow(status int, body []byte) (*Code, bool) {
+	doc, ok := decodeJSON(body)
+	if !ok {
+		return nil, false
+	}
+	code, _ := lookupString(doc, o.Codes.Pointer)
+	row := o.Codes.Lookup(code)
+	if row == nil || row.RetryAfter == nil {
+		return nil, false
+	}
+	if ra := row.RetryAfter; len(ra.Messages) > 0 {
+		msg, _ := lookupString(doc, o.Codes.MessagePointer)
+		if o.Codes.MessagePointer == "" || !contains(ra.Messages, msg) {
+			return nil, false
+		}
+	}
+	return row, true
+}
+
+// SameAnswer reports whether an answer of status got is the answer documented for status want: the same
+// status, or one documented status class (4XX) covers both — a client built from the documents reads them
+// alike. A status that cannot carry the class's documented body (204) is not.
+func (o *Operation) SameAnswer(want, got int) bool {
+	if want == got {
+		return true
+	}
+	r := o.Response(want)
+	if r == nil || r != o.Response(got) || len(r.Status) != 3 || !strings.HasSuffix(r.Status, "XX") {
+		return false
+	}
+	return !(noContent[got] && r.ContentType != "")
+}
+
+// SameCode reports whether an answer's code got, with its message, is the documented answer of code
+// want: the same code, or a code whose table row documents that very message too (a document that lists
+// one message under two codes, as a contradiction of the spec records it, allows either).
+func (t *CodeTable) SameCode(want, got, message string) bool {
+	if want == got {
+		return true
+	}
+	a, b := t.Lookup(want), t.Lookup(got)
+	return a != nil && b != nil && message != "" && contains(a.Messages, message) && contains(b.Messages, message)
 }

@@ -318,3 +318,52 @@ func TestNoContentStatusIsNotTheClass(t *testing.T) {
 		t.Fatal("no operation documents a 2XX class with a body: the case is not exercised")
 	}
 }
+
+// A scenario's expected answer is what the documents give: any status of a documented class, and any code
+// whose row documents the very message that came (read from the spec, never restated).
+func TestSameAnswerAndSameCode(t *testing.T) {
+	c := load(t)
+	classes, pairs := 0, 0
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			for _, r := range op.Responses {
+				if !strings.HasSuffix(r.Status, "XX") {
+					continue
+				}
+				classes++
+				base := int(r.Status[0]-'0') * 100
+				if op.Response(base) == r && op.Response(base+22) == r && !op.SameAnswer(base, base+22) {
+					t.Errorf("%s: %d and %d are both %s, want the same answer", op.Name(), base, base+22, r.Status)
+				}
+				if base == 200 && r.ContentType != "" && op.Response(204) == r && op.SameAnswer(200, 204) {
+					t.Errorf("%s: a 204 carries no content, so it is not the documented %s answer", op.Name(), r.Status)
+				}
+			}
+			if op.SameAnswer(200, 599) {
+				t.Errorf("%s: 599 is no documented answer of 200", op.Name())
+			}
+			for _, a := range op.Codes.Codes {
+				for _, b := range op.Codes.Codes {
+					if a == b {
+						continue
+					}
+					for _, m := range a.Messages {
+						if !slices.Contains(b.Messages, m) {
+							continue
+						}
+						pairs++
+						if !op.Codes.SameCode(a.Code, b.Code, m) {
+							t.Errorf("%s: %s and %s both document %q, want either accepted", op.Name(), a.Code, b.Code, m)
+						}
+						if op.Codes.SameCode(a.Code, b.Code, m+" (changed)") {
+							t.Errorf("%s: %s for %s with another message", op.Name(), b.Code, a.Code)
+						}
+					}
+				}
+			}
+		}
+	}
+	if classes == 0 || pairs == 0 {
+		t.Fatalf("%d status classes, %d codes sharing a message: the cases are not exercised", classes, pairs)
+	}
+}

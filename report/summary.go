@@ -29,7 +29,7 @@ type Entry struct {
 	Failures  []Failure `json:"failures,omitempty"`
 	// At is where the scenario is written, "suites/<vendor>/scenarios.yaml:LINE".
 	At string `json:"at,omitempty"`
-	// Skip says why a skipped scenario was skipped: SkipReplayOnly or SkipBudget.
+	// Skip says why a skipped scenario was skipped: SkipReplayOnly, SkipBudget or SkipInconclusive.
 	Skip string `json:"skip,omitempty"`
 	// Waived are the findings a waiver accepted: reported, not failed.
 	Waived []Failure `json:"waived,omitempty"`
@@ -43,6 +43,9 @@ const (
 	SkipReplayOnly  = "replay-only" // a scenario that cannot be provoked live
 	SkipBudget      = "budget"      // the live run's budget of billable calls was spent
 	SkipCredentials = "credentials" // live mode without the vendor's credentials
+	// SkipInconclusive: the exchange did not complete (a broken connection, a timeout): a transport
+	// failure proves nothing either way, and is never counted as the vendor's drift.
+	SkipInconclusive = "inconclusive"
 )
 
 // Summary is a whole run: one row a vendor, sorted by vendor id, and the failures of the run itself (a

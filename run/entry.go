@@ -27,8 +27,11 @@ func (e *Engine) Entry(r *Result) report.Entry {
 		x.Status = r.Got.Status
 	}
 	var budget *BudgetError
-	if errors.As(r.Err, &budget) {
+	switch {
+	case errors.As(r.Err, &budget):
 		x.Skip = report.SkipBudget
+	case r.Inconclusive != "":
+		x.Skip = report.SkipInconclusive
 	}
 	if e.Budget != nil {
 		x.BudgetUsed, x.BudgetMax = e.Budget.Used(), e.Budget.Max

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/kontrak/kontrak/contract"
@@ -97,7 +99,10 @@ func (t *liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		wait, retry := t.retryAfter(op, resp)
+		wait, retry, err := t.retryAfter(op, resp)
+		if err != nil {
+			return nil, err // the answer did not come whole: never judged as if it had
+		}
 		if !retry || attempt >= t.retry.Max {
 			return resp, nil
 		}
@@ -118,27 +123,27 @@ func (t *liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // retryAfter reads whether an answer asks to be retried, and after how long: HTTP 429, or a code whose
 // row carries retryAfter. The response body is left readable.
-func (t *liveTransport) retryAfter(op *contract.Operation, resp *http.Response) (time.Duration, bool) {
+func (t *liveTransport) retryAfter(op *contract.Operation, resp *http.Response) (time.Duration, bool, error) {
 	header := "Retry-After"
 	retry := resp.StatusCode == http.StatusTooManyRequests
 	if op != nil {
 		b, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if err != nil {
+			return 0, false, err
+		}
 		resp.Body = io.NopCloser(bytes.NewReader(b))
-		if err == nil {
-			cl := op.Classify(resp.StatusCode, b)
-			if row := op.Codes.Lookup(cl.Code); row != nil && row.RetryAfter != nil {
-				retry = true
-				if row.RetryAfter.Header != "" {
-					header = row.RetryAfter.Header
-				}
+		if row, ok := op.RetryRow(resp.StatusCode, b); ok {
+			retry = true
+			if row.RetryAfter.Header != "" {
+				header = row.RetryAfter.Header
 			}
 		}
 	}
 	if !retry {
-		return 0, false
+		return 0, false, nil
 	}
-	return ParseRetryAfter(resp.Header.Get(header), time.Now()), true
+	return ParseRetryAfter(resp.Header.Get(header), time.Now()), true, nil
 }
 
 // ParseRetryAfter reads a Retry-After value: seconds ("10"), seconds with a unit as ADVANCE writes it
@@ -185,6 +190,24 @@ func Inconclusive(op *contract.Operation, status int, body []byte) bool {
 	return false
 }
 
+// transportFailure says why err is a failure of the network rather than an answer or a fault of kontrak:
+// a connection refused, reset or broken, a timeout, a body cut short. "" for any other error (the budget,
+// a request the client could not build).
+func transportFailure(err error) string {
+	var budget *BudgetError
+	if errors.As(err, &budget) {
+		return ""
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE),
+		errors.As(err, &ne):
+		return "inconclusive: the exchange did not complete (" + oneLine(err.Error()) + "): a transport failure proves nothing about the vendor's contract"
+	}
+	return ""
+}
+
 // Tally follows a live run: whether any answer proved something.
 type Tally struct {
 	mu         sync.Mutex
@@ -192,6 +215,7 @@ type Tally struct {
 	conclusive int
 	failed     int
 	budgeted   int // scenarios the budget stopped: not run, not proved
+	broken     int // scenarios whose exchange did not complete (Result.Inconclusive)
 	budgetMax  int // the budget that stopped them
 }
 
@@ -209,6 +233,10 @@ func (t *Tally) Add(r *Result) {
 	t.ran++
 	if r.Failed() {
 		t.failed++
+	}
+	if r.Inconclusive != "" {
+		t.broken++
+		return // it proved nothing
 	}
 	if r.Scenario.Kind == "auth" || len(r.Exchanges) == 0 {
 		return
@@ -230,9 +258,9 @@ func (t *Tally) Verdict(vendor string) error {
 	case t.ran == 0:
 		return fmt.Errorf("%s: the live run proved nothing: no scenario ran", vendor)
 	case t.conclusive == 0 && t.budgeted > 0:
-		return fmt.Errorf("%s: the live run proved nothing: every one of its %d scenarios that ran was refused (auth), rate-limited or a server error, and %s — check the credentials and the base URL", vendor, t.ran, t.budgetNote())
+		return fmt.Errorf("%s: the live run proved nothing: every one of its %d scenarios that ran was refused (auth), rate-limited or a server error%s, and %s — check the credentials and the base URL", vendor, t.ran, t.brokenNote(), t.budgetNote())
 	case t.conclusive == 0:
-		return fmt.Errorf("%s: the live run proved nothing: every one of its %d calls was refused (auth), rate-limited or a server error — check the credentials and the base URL", vendor, t.ran)
+		return fmt.Errorf("%s: the live run proved nothing: every one of its %d calls was refused (auth), rate-limited or a server error%s — check the credentials and the base URL", vendor, t.ran, t.brokenNote())
 	}
 	return nil
 }
@@ -249,11 +277,25 @@ func (t *Tally) NeededBudget() int {
 	return t.budgetMax + t.budgeted
 }
 
+// Broken is how many scenarios did not complete (Result.Inconclusive).
+func (t *Tally) Broken() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.broken
+}
+
 // Budgeted is how many scenarios the budget stopped.
 func (t *Tally) Budgeted() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.budgeted
+}
+
+func (t *Tally) brokenNote() string {
+	if t.broken == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", or did not complete (%d: a broken connection, a timeout)", t.broken)
 }
 
 func (t *Tally) budgetNote() string {

@@ -494,3 +494,54 @@ func TestStagingRefusesDirtyRecording(t *testing.T) {
 		t.Errorf("the previous cassette was replaced: %q", got)
 	}
 }
+
+// A connection that breaks or times out mid-answer in live mode proves nothing about the vendor: the
+// scenario is inconclusive (never drift, never a failure), a run of nothing else proved nothing, and a
+// recording with one is not promoted.
+func TestLiveTransportFailureIsInconclusive(t *testing.T) {
+	c := load(t)
+	f, err := scenario.Load(root(t), c, "ekycpro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s *scenario.Scenario
+	for _, x := range f.Scenarios {
+		if !x.Live.ReplayOnly && x.Kind != "auth" {
+			s = x
+			break
+		}
+	}
+	for _, tc := range []struct {
+		reason string
+		handle func(w http.ResponseWriter)
+	}{
+		{"the body is cut short of its Content-Length", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "100")
+			w.WriteHeader(200)
+			w.Write([]byte(`{"status":"OK","mes`))
+		}},
+		{"the connection is closed before any answer", func(w http.ResponseWriter) {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+		}},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tc.handle(w) }))
+			defer srv.Close()
+			e := &run.Engine{Contract: c, Cassettes: t.TempDir(), Mode: run.Live, BaseURL: srv.URL, Retry: run.Retry{Max: 0},
+				Credentials: map[string]string{}}
+			for _, name := range c.Vendor("ekycpro").CredentialVars() {
+				e.Credentials[name] = "kontrak-test-credential"
+			}
+			res := e.Run(context.Background(), s)
+			if res.Inconclusive == "" || res.Failed() || res.Err != nil {
+				t.Fatalf("result: inconclusive %q, failed %v, err %v, failures %v; want inconclusive only", res.Inconclusive, res.Failed(), res.Err, res.Failures)
+			}
+			tally := &run.Tally{}
+			tally.Add(res)
+			if err := tally.Verdict("ekycpro"); err == nil || !strings.Contains(err.Error(), "did not complete") {
+				t.Errorf("a run of nothing but a transport failure: %v, want one that proved nothing and says why", err)
+			}
+		})
+	}
+}

@@ -47,11 +47,14 @@ func NewStaging(cassettes, vendor string, f *scenario.File) (*Staging, error) {
 // why: the scenarios that failed, or did not run (and the budget they would need).
 func (s *Staging) Finish(t *Tally) (string, error) {
 	defer os.RemoveAll(s.Dir)
-	ran, failed := t.Ran(), t.Failed()
-	if failed > 0 || ran < s.want {
-		msg := fmt.Sprintf("%s: recording discarded (%d of %d scenarios ran, %d failed): cassettes/%s untouched",
-			s.vendor, ran, s.want, failed, s.vendor)
+	ran, failed, broken := t.Ran(), t.Failed(), t.Broken()
+	if failed > 0 || ran < s.want || broken > 0 {
+		msg := fmt.Sprintf("%s: recording discarded (%d of %d scenarios ran, %d failed, %d did not complete): cassettes/%s untouched",
+			s.vendor, ran, s.want, failed, broken, s.vendor)
 		why := fmt.Sprintf("%d of %d scenarios ran, %d failed", ran, s.want, failed)
+		if broken > 0 {
+			why += fmt.Sprintf(", %d did not complete (a broken connection, a timeout: record again)", broken)
+		}
 		if n := t.Budgeted(); n > 0 {
 			why += fmt.Sprintf("; %d stopped by the budget of billable calls: record with KONTRAK_MAX_BILLABLE=%d at least", n, t.NeededBudget())
 		}

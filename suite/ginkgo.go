@@ -223,6 +223,9 @@ func (r *vendorRun) declareScenario(s *scenario.Scenario) {
 			if errors.As(res.Err, &budget) {
 				g.Skip(fmt.Sprintf("%s scenario %s: %v", r.vendor, s.Name, budget))
 			}
+			if res.Inconclusive != "" {
+				g.Skip(fmt.Sprintf("%s scenario %s: %s", r.vendor, s.Name, res.Inconclusive))
+			}
 		}
 		if res.Failed() {
 			g.Fail(fmt.Sprintf("%s:%d: %s", file, line, res.Message()))
