@@ -129,3 +129,28 @@ func TestDriftAdvance(t *testing.T) {
 			patch: `[{"op":"replace","path":"/message","value":"Account is disabled"}]`, want: []idPointer{nt("message-changed", "/message")}},
 	})
 }
+
+// One cause, one finding, at its place: a body that matches no documented branch because of its code is
+// reported at the code, not as the missing fields of a branch it never claimed. What it carries that the
+// schema does not know is still said (what came).
+func TestOneCauseOneFinding(t *testing.T) {
+	const vh, res = "verihubs", "getExtractKtpAsyncResult"
+	const adv, ocr = "advance", "ocrKtpCheck"
+	runDrift(t, []drift{
+		{reason: "Verihubs' in-200 error_code renamed: the code is missing, and the new name is unknown", vendor: vh, op: res, status: 200, example: "ktpNotDetected",
+			patch: `[{"op":"move","from":"/error_code","path":"/errorCode"}]`,
+			want:  []idPointer{br("field-missing", "/error_code"), nt("field-undocumented", "/errorCode")}},
+		{reason: "Verihubs' in-200 error_code moved into data", vendor: vh, op: res, status: 200, example: "ktpNotDetected",
+			patch: `[{"op":"move","from":"/error_code","path":"/data/error_code"}]`,
+			want:  []idPointer{br("field-missing", "/error_code"), nt("field-undocumented", "/data/error_code")}},
+		{reason: "Verihubs' in-200 error_code dropped: the rest is an error answer", vendor: vh, op: res, status: 200, example: "ktpNotDetected",
+			patch: `[{"op":"remove","path":"/error_code"}]`,
+			want:  []idPointer{br("field-missing", "/error_code")}},
+		{reason: "a success with one date broken is still judged as the success it is", vendor: vh, op: res, status: 200, example: "success",
+			patch: `[{"op":"replace","path":"/data/date_of_birth","value":"1966-02-26"}]`,
+			want:  []idPointer{br("format-violation", "/data/date_of_birth")}},
+		{reason: "ADVANCE's SUCCESS renamed OK on a success body: one undocumented code, not the error shape it never claimed", vendor: adv, op: ocr, status: 200, example: "success",
+			patch: `[{"op":"replace","path":"/code","value":"OK"}]`,
+			want:  []idPointer{br("error-code-undocumented", "/code")}},
+	})
+}

@@ -28,7 +28,7 @@ func (c *checker) schemaStage() {
 		c.add(SchemaViolation, "", "", "a body the schema can judge", "a schema error", src, oneLine(err.Error()))
 		return
 	}
-	if c.codeMissing(resp, doc, vs, src) {
+	if c.discriminated(resp, doc, vs, src) {
 		return
 	}
 	c.integers(resp, doc, sj.Fractional, src)
@@ -66,8 +66,7 @@ func (c *checker) schemaStage() {
 			}
 			f = Finding{ID: FormatViolation, Pointer: v.pointer, Expected: want, Actual: shapeOf(v.value)}
 		case "condition_then", "condition_else", "number_any_of", "number_one_of", "number_all_of":
-			// The branch's own errors are reported too; these summaries add nothing.
-			continue
+			continue // summaryKinds
 		default:
 			f = Finding{ID: SchemaViolation, Pointer: v.pointer, Expected: constraintText(v), Actual: shapeOf(v.value)}
 			args = []any{v.desc}
@@ -114,33 +113,79 @@ func (c *checker) fallback(doc any) *Response {
 	return best
 }
 
-// codeMissing reports a body that lacks its code but is, code aside, an error answer (a Verihubs in-200
-// error without error_code) as one field-missing at the code's pointer, instead of every field of the
-// success shape the schema falls back to. It reports whether it did.
-func (c *checker) codeMissing(resp *Response, doc any, vs []violation, src evidence) bool {
+// summaryKinds are gojsonschema's errors that sum up a branch's own: the branch's errors are reported, these
+// add nothing.
+var summaryKinds = map[string]bool{"condition_then": true, "condition_else": true, "number_any_of": true, "number_one_of": true, "number_all_of": true}
+
+// discriminated reports, at the code, the one cause of a body that matches no documented branch because of
+// its code — instead of every field of a branch the body never claimed (issue: one cause, one finding):
+//
+//   - the code is missing, and the body is, code aside, an answer of the schema (a Verihubs in-200 error
+//     whose error_code was renamed or moved): one field-missing at the code's pointer;
+//   - the code is outside the table, and with one of the table's codes the body conforms: the codes stage's
+//     error-code-undocumented is the one finding, the schema's are its consequences.
+//
+// Such a reading holds only where it explains more than it adds: every other violation gone, and fewer
+// members the schema does not know than the violations it removes (a success body with one wrong date is
+// not an error answer with sixteen unknown members). What the body carries that the schema does not know is
+// still reported (field-undocumented: what came). It reports whether it judged the body so.
+func (c *checker) discriminated(resp *Response, doc any, vs []violation, src evidence) bool {
 	ptr := c.op.Codes.Pointer
 	if len(vs) < 2 || ptr == "" {
 		return false
 	}
-	if _, has := wire.Get(doc, ptr); has {
-		return false
-	}
-	with, err := wire.Set(copyDoc(doc), ptr, "")
-	if err != nil {
-		return false
-	}
-	vs2, err := resp.schema.validate(with)
-	if err != nil {
-		return false
-	}
-	for _, v := range vs2 {
-		if v.pointer != ptr && !strings.HasPrefix(v.pointer, ptr+"/") {
-			return false
+	// What the body breaks as it came, sums aside: a reading by another code must explain more than it adds.
+	broken := 0
+	for _, v := range vs {
+		if !summaryKinds[v.kind] && v.kind != "additional_property_not_allowed" {
+			broken++
 		}
 	}
-	field := ptr[strings.LastIndex(ptr, "/")+1:]
-	c.add(FieldMissing, "code", ptr, "field "+wire.Unescape(field)+" (the rest of the body is an error answer)", "absent", src.at(resp, FieldMissing, ptr, nil))
-	return true
+	cur, has := wire.Get(doc, ptr)
+	var tries []string
+	switch code, isText := cur.(string); {
+	case !has:
+		tries = []string{""}
+	case isText && c.op.Codes.Lookup(code) == nil:
+		tries = c.op.codeList()
+	default:
+		return false
+	}
+	for _, try := range tries {
+		with, err := wire.Set(copyDoc(doc), ptr, try)
+		if err != nil {
+			return false
+		}
+		vs2, err := resp.schema.validate(with)
+		if err != nil {
+			return false
+		}
+		var extra []violation
+		ok := true
+		for _, v := range vs2 {
+			switch {
+			case summaryKinds[v.kind]:
+			case v.kind == "additional_property_not_allowed":
+				extra = append(extra, v)
+			case !has && (v.pointer == ptr || strings.HasPrefix(v.pointer, ptr+"/")):
+			default:
+				ok = false
+			}
+		}
+		if !ok || len(extra) >= broken {
+			continue
+		}
+		if !has {
+			field := ptr[strings.LastIndex(ptr, "/")+1:]
+			c.add(FieldMissing, "code", ptr, "field "+wire.Unescape(field)+" (the rest of the body is an error answer)", "absent", src.at(resp, FieldMissing, ptr, nil))
+		}
+		for _, v := range extra {
+			p := v.pointer + "/" + wire.Escape(v.field)
+			c.add(FieldUndocumented, "", p, "no field "+v.field, "field "+v.field+" present", src.at(resp, FieldUndocumented, p, nil))
+		}
+		return true
+	}
+	return false
 }
 
 // integers reports integral numbers written with a fraction or an exponent where the schema documents an
