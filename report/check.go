@@ -20,8 +20,12 @@ type Verdict struct {
 	Interaction *int               `json:"interaction,omitempty"`
 	Vendor      string             `json:"vendor,omitempty"`
 	Operation   string             `json:"operation,omitempty"`
-	Verdict     string             `json:"verdict"` // "drift" with a breaking finding, else "conform"
+	Verdict     string             `json:"verdict"` // "drift" with a breaking finding, "inconclusive", else "conform"
 	Findings    []contract.Finding `json:"findings"`
+	// NotJudged says what the input did not carry ("stage: why"); Inconclusive why the answer proves
+	// nothing (contract.Verdict).
+	NotJudged    []string `json:"notJudged,omitempty"`
+	Inconclusive string   `json:"inconclusive,omitempty"`
 }
 
 // place is where the verdict's answer was read, as listings name it: "cassette#3", or "" for a body.
@@ -42,8 +46,35 @@ func textLine(where, vendor, operation string, f contract.Finding) string {
 	if vendor == "" || operation == "" {
 		vendor, operation = "(no vendor)", "(no operation)"
 	}
-	return fmt.Sprintf("%s%s %s %s %s %s: want %s, got %s (%s)", where, f.Severity, vendor, operation, f.ID, p,
+	sev := string(f.Severity)
+	if f.Waived != nil {
+		sev = "waived" // reported, and failing nothing
+	}
+	return fmt.Sprintf("%s%s %s %s %s %s: want %s, got %s (%s)", where, sev, vendor, operation, f.ID, p,
 		f.Expected, f.Actual, f.Source)
+}
+
+// notJudgedNote says in one clause what an answer's input did not carry: "encoding, headers (the input
+// carries no response headers)"; the stages that share a reason are named together.
+func notJudgedNote(notJudged []string) string {
+	if len(notJudged) == 0 {
+		return ""
+	}
+	var whys []string
+	stages := map[string][]string{}
+	for _, nj := range notJudged {
+		stage, why, _ := strings.Cut(nj, ": ")
+		why, _, _ = strings.Cut(why, ": ") // the reason, without what follows from it
+		if _, ok := stages[why]; !ok {
+			whys = append(whys, why)
+		}
+		stages[why] = append(stages[why], stage)
+	}
+	var parts []string
+	for _, why := range whys {
+		parts = append(parts, strings.Join(stages[why], ", ")+" ("+why+")")
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Listing writes `kontrak check`'s verdicts, added one answer at a time, in any format of a Summary:
@@ -94,6 +125,20 @@ func (l *Listing) Add(v Verdict) error {
 				return err
 			}
 		}
+		// a lone body says what became of it in one line even with no finding, and what it did not carry;
+		// a log says so only where it is news
+		switch {
+		case v.Inconclusive != "":
+			l.spill.WriteString(fmt.Sprintf("%sinconclusive %s %s: %s\n", where, v.Vendor, v.Operation, v.Inconclusive))
+		case l.body && len(v.Findings) == 0:
+			line := fmt.Sprintf("conform %s %s: no finding", v.Vendor, v.Operation)
+			if len(v.NotJudged) > 0 {
+				line += "; not judged: " + notJudgedNote(v.NotJudged)
+			}
+			l.spill.WriteString(line + "\n")
+		case l.body && len(v.NotJudged) > 0:
+			l.spill.WriteString(fmt.Sprintf("not-judged %s %s: %s\n", v.Vendor, v.Operation, notJudgedNote(v.NotJudged)))
+		}
 	case "json":
 		if l.body {
 			v.Vendor, v.Operation = "", ""
@@ -141,7 +186,7 @@ func (l *Listing) Close() error { return l.spill.Close() }
 // documented route), mode "check", each answer one case, failed when a breaking finding is not waived;
 // waived findings are listed as waived, notices counted; the waivers' problems fail the run itself.
 func CheckSummary(verdicts []Verdict, problems []contract.Problem) *Summary {
-	s := &Summary{}
+	s := &Summary{Unit: "interactions"}
 	rows := map[string]*Vendor{}
 	for _, v := range verdicts {
 		vendor := v.Vendor
@@ -159,6 +204,15 @@ func CheckSummary(verdicts []Verdict, problems []contract.Problem) *Summary {
 			name = p
 		}
 		row.Scenarios++
+		for _, why := range v.NotJudged {
+			if row.NotJudged == nil {
+				row.NotJudged = map[string]int{}
+			}
+			row.NotJudged[why]++
+		}
+		if v.Inconclusive != "" {
+			row.Inconclusive++
+		}
 		c := Case{Spec: name, Operation: v.Operation, At: v.Cassette, State: "passed"}
 		breaking := 0
 		for _, f := range v.Findings {

@@ -124,7 +124,7 @@ func TestListingText(t *testing.T) {
 	want := `a.yaml#0 notice ekycpro idOcrGeneral message-changed /message: want "a", got a text (spec)
 a.yaml#1 breaking (no vendor) (no operation) route-undocumented "": want a documented route, got GET /nope (specs/)
 a.yaml#2 breaking ekycpro idOcrGeneral type-mismatch /message: want string, got integer (spec)
-a.yaml#2 breaking ekycpro idOcrGeneral error-code-undocumented /status: want a code, got "A|B" (spec)
+a.yaml#2 waived ekycpro idOcrGeneral error-code-undocumented /status: want a code, got "A|B" (spec)
 `
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)

@@ -20,7 +20,7 @@ func formatMarkdown(w io.Writer, s *Summary) error {
 		verdict = "drift"
 	}
 	fmt.Fprintf(&b, "## kontrak: %s\n\n", verdict)
-	b.WriteString("| vendor | mode | scenarios | passed | failed | skipped | waived | breaking drift | notices | budget used | billed |\n")
+	b.WriteString("| vendor | mode | " + s.unit() + " | passed | failed | skipped | waived | breaking drift | notices | budget used | billed |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	waived := 0
 	for _, v := range s.Vendors {
@@ -40,10 +40,16 @@ func formatMarkdown(w io.Writer, s *Summary) error {
 		}
 	}
 	for _, v := range s.Vendors {
-		if len(v.Failures) == 0 && len(v.Waived) == 0 && len(v.Skips) == 0 && v.Budget == nil {
+		if len(v.Failures) == 0 && len(v.Waived) == 0 && len(v.Skips) == 0 && v.Budget == nil && len(v.NotJudged) == 0 && v.Inconclusive == 0 {
 			continue
 		}
 		fmt.Fprintf(&b, "\n### %s\n", v.Vendor)
+		if lines := notJudgedLines(v); len(lines) > 0 {
+			b.WriteString("\n**Not judged** (the input did not carry it, or no whole answer came)\n\n")
+			for _, l := range lines {
+				b.WriteString("- " + mdText(l) + "\n")
+			}
+		}
 		if len(v.Failures) > 0 {
 			b.WriteString("\n**Failures**\n\n")
 			for _, f := range v.Failures {

@@ -51,6 +51,8 @@ const (
 // Summary is a whole run: one row a vendor, sorted by vendor id, and the failures of the run itself (a
 // suite whose live run proved nothing, a recording that could not be promoted).
 type Summary struct {
+	// Unit is what a row counts: "scenarios" (a suite run, the default) or "interactions" (kontrak check).
+	Unit    string    `json:"unit,omitempty"`
 	Vendors []*Vendor `json:"vendors"`
 	// Failures of the run that belong to no spec of a vendor row (suite-level: BeforeSuite, AfterSuite).
 	Failures []Failure `json:"failures,omitempty"`
@@ -75,6 +77,10 @@ type Vendor struct {
 	Skips  []Skip  `json:"skips,omitempty"`
 	// Waived are the findings waivers accepted, in report order: shown, never failing the run.
 	Waived []Failure `json:"waived,omitempty"`
+	// NotJudged counts, by "stage: why", the parts the input did not carry, so not judged (kontrak check
+	// of a lone body, an access log without bodies); Inconclusive the answers that did not come whole.
+	NotJudged    map[string]int `json:"notJudged,omitempty"`
+	Inconclusive int            `json:"inconclusive,omitempty"`
 	// Cases are the vendor's specs one by one, in report order (the JUnit format lists them).
 	Cases []Case `json:"cases,omitempty"`
 	// Failures are the failed scenarios' and other specs' details, one a problem, in report order.
@@ -203,4 +209,12 @@ func failures(spec, msg string) []Failure {
 		out = append(out, Failure{Spec: spec, Message: fmt.Sprintf("%s failed without a message", spec)})
 	}
 	return out
+}
+
+// unit is what a row of s counts, for the formats' headings.
+func (s *Summary) unit() string {
+	if s.Unit == "" {
+		return "scenarios"
+	}
+	return s.Unit
 }

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"text/tabwriter"
 )
 
@@ -14,7 +16,7 @@ func init() { Register(SummaryReport, "text", formatText) }
 // live, a budget) are counted in the table, not listed: a live run has many.
 func formatText(out io.Writer, s *Summary) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "vendor\tscenarios\tpassed\tfailed\tskipped\tbreaking drift\tnotices\tbilled if live\t")
+	fmt.Fprintln(w, "vendor\t"+s.unit()+"\tpassed\tfailed\tskipped\tbreaking drift\tnotices\tbilled if live\t")
 	row := func(r Vendor) {
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Vendor, r.Scenarios, r.Passed, r.Failed, r.Skipped, r.Drift, r.Notices, r.Billed)
 	}
@@ -40,6 +42,9 @@ func formatText(out io.Writer, s *Summary) error {
 		}
 	}
 	for _, v := range s.Vendors {
+		lines = append(lines, notJudgedLines(v)...)
+	}
+	for _, v := range s.Vendors {
 		if v.Budget != nil {
 			lines = append(lines, fmt.Sprintf("BILLING %s: budget used %d of %d billable calls; the vendor billed %d", v.Vendor, v.Budget.Used, v.Budget.Max, v.Billed))
 		}
@@ -57,4 +62,24 @@ func formatText(out io.Writer, s *Summary) error {
 		}
 	}
 	return nil
+}
+
+// notJudgedLines say what a vendor's answers did not carry, and which did not come whole: "NOT JUDGED
+// ekycpro: headers: the input carries no response headers (1 answer)".
+func notJudgedLines(v *Vendor) []string {
+	var out []string
+	for _, why := range slices.Sorted(maps.Keys(v.NotJudged)) {
+		out = append(out, fmt.Sprintf("NOT JUDGED %s: %s (%s)", v.Vendor, why, plural(v.NotJudged[why], "answer")))
+	}
+	if v.Inconclusive > 0 {
+		out = append(out, fmt.Sprintf("INCONCLUSIVE %s: %s without a whole answer (aborted, or cut by the network): proved nothing", v.Vendor, plural(v.Inconclusive, "exchange")))
+	}
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

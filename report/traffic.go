@@ -36,7 +36,13 @@ type Traffic struct {
 	// mixed log); they are skipped, not judged.
 	Unrouted int `json:"unrouted"`
 	// NotJudged counts interactions that could not be judged (a body over the size cap of a monitor).
-	NotJudged  int                `json:"notJudged"`
+	NotJudged int `json:"notJudged"`
+	// Inconclusive counts judged interactions without a whole answer (an aborted request, a body cut by
+	// the network): they prove nothing either way.
+	Inconclusive int `json:"inconclusive,omitempty"`
+	// Unjudged counts, by "stage: why", the parts judged interactions did not carry (an access log's
+	// bodies, a log's headers): not judged, never taken as absent.
+	Unjudged   map[string]int     `json:"unjudged,omitempty"`
 	Operations []TrafficOperation `json:"operations"`
 	Drift      []TrafficDrift     `json:"drift"`
 }
@@ -60,8 +66,11 @@ type TrafficDrift struct {
 	ID        string `json:"id"`
 	Severity  string `json:"severity"`
 	Pointer   string `json:"pointer"`
-	// Expected is what the contract documents (never what arrived: that may be personal data).
+	// Expected is what the contract documents; Got is what arrived, as the finding says it: a code, a
+	// status, a media type, a type (the contract never puts personal data there, only its shape). Both are
+	// the first occurrence's.
 	Expected string `json:"expected"`
+	Got      string `json:"got,omitempty"`
 	Source   string `json:"source,omitempty"`
 	Count    int    `json:"count"`
 	// Billed counts the interactions with this finding that were billed.
@@ -120,6 +129,13 @@ func (t *Traffic) merge(o *Traffic, offset int64) {
 	t.Waived += o.Waived
 	t.Unrouted += o.Unrouted
 	t.NotJudged += o.NotJudged
+	t.Inconclusive += o.Inconclusive
+	for why, n := range o.Unjudged {
+		if t.Unjudged == nil {
+			t.Unjudged = map[string]int{}
+		}
+		t.Unjudged[why] += n
+	}
 	ops := map[[2]string]int{}
 	for i, op := range t.Operations {
 		ops[[2]string{op.Vendor, op.Operation}] = i
@@ -161,7 +177,7 @@ func (t *Traffic) merge(o *Traffic, offset int64) {
 		if d.First.before(m.First) {
 			// What was expected is the first occurrence's: a drift key may come with several (one code's
 			// statuses, another's), and a report must not depend on which worker saw which first.
-			m.First, m.Expected, m.Source = d.First, d.Expected, d.Source
+			m.First, m.Expected, m.Got, m.Source = d.First, d.Expected, d.Got, d.Source
 		}
 		if m.Last.before(d.Last) {
 			m.Last = d.Last

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -48,8 +50,11 @@ func seenText(s Seen) string {
 
 // trafficText: one summary line, the operations table, then one line a kind of drift.
 func trafficText(out io.Writer, t *Traffic) error {
-	fmt.Fprintf(out, "%d interactions: %d judged (%d conform, %d drifted, %d with notices), %d matched no vendor operation, %d not judged; %d billed%s\n",
-		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, t.Unrouted, t.NotJudged, t.Billed(), waivedNote(t))
+	fmt.Fprintf(out, "%d interactions: %d judged (%d conform, %d drifted, %d with notices%s), %d matched no vendor operation, %d not judged; %d billed%s\n",
+		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, inconclusiveNote(t), t.Unrouted, t.NotJudged, t.Billed(), waivedNote(t))
+	for _, why := range unjudged(t) {
+		fmt.Fprintf(out, "not judged, %s\n", why)
+	}
 	if len(t.Operations) > 0 {
 		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(w, "vendor\toperation\tcalls\tdrifted\tbilled\tbilling unknown\t")
@@ -61,8 +66,8 @@ func trafficText(out io.Writer, t *Traffic) error {
 		}
 	}
 	for _, d := range t.Drift {
-		if _, err := fmt.Fprintf(out, "%s %s %s %s %s: %d× (billed %d%s), want %s; first %s, last %s (%s)\n",
-			driftSeverity(d), d.Vendor, d.Operation, d.ID, wire.Display(d.Pointer), d.Count, d.Billed, waiverNote(d), d.Expected,
+		if _, err := fmt.Fprintf(out, "%s %s %s %s %s: %d× (billed %d%s), want %s%s; first %s, last %s (%s)\n",
+			driftSeverity(d), d.Vendor, d.Operation, d.ID, wire.Display(d.Pointer), d.Count, d.Billed, waiverNote(d), d.Expected, gotNote(d),
 			seenText(d.First), seenText(d.Last), d.Source); err != nil {
 			return err
 		}
@@ -73,8 +78,15 @@ func trafficText(out io.Writer, t *Traffic) error {
 func trafficMarkdown(out io.Writer, t *Traffic) error {
 	var b strings.Builder
 	b.WriteString("# Traffic drift report\n\n")
-	fmt.Fprintf(&b, "%d interactions: %d judged (%d conform, %d drifted, %d with notices), %d matched no vendor operation, %d not judged; %d billed%s.\n\n",
-		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, t.Unrouted, t.NotJudged, t.Billed(), waivedNote(t))
+	fmt.Fprintf(&b, "%d interactions: %d judged (%d conform, %d drifted, %d with notices%s), %d matched no vendor operation, %d not judged; %d billed%s.\n\n",
+		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, inconclusiveNote(t), t.Unrouted, t.NotJudged, t.Billed(), waivedNote(t))
+	if u := unjudged(t); len(u) > 0 {
+		b.WriteString("Not judged, for the input did not carry it:\n\n")
+		for _, why := range u {
+			b.WriteString("- " + wire.MarkdownCell(why) + "\n")
+		}
+		b.WriteString("\n")
+	}
 	if len(t.Operations) > 0 {
 		b.WriteString("| vendor | operation | calls | drifted | billed | billing unknown |\n|---|---|---:|---:|---:|---:|\n")
 		for _, op := range t.Operations {
@@ -83,10 +95,10 @@ func trafficMarkdown(out io.Writer, t *Traffic) error {
 		b.WriteString("\n")
 	}
 	if len(t.Drift) > 0 {
-		b.WriteString("| severity | vendor | operation | finding | pointer | count | billed | want | first seen | last seen | source |\n|---|---|---|---|---|---:|---:|---|---|---|---|\n")
+		b.WriteString("| severity | vendor | operation | finding | pointer | count | billed | want | got | first seen | last seen | source |\n|---|---|---|---|---|---:|---:|---|---|---|---|---|\n")
 		for _, d := range t.Drift {
-			fmt.Fprintf(&b, "| %s | %s | %s | `%s` | `%s` | %d | %d%s | %s | %s | %s | %s |\n", driftSeverity(d), wire.MarkdownCell(d.Vendor), wire.MarkdownCell(d.Operation),
-				wire.MarkdownCell(d.ID), wire.MarkdownCell(wire.Display(d.Pointer)), d.Count, d.Billed, wire.MarkdownCell(waiverNote(d)), wire.MarkdownCell(d.Expected), wire.MarkdownCell(seenText(d.First)),
+			fmt.Fprintf(&b, "| %s | %s | %s | `%s` | `%s` | %d | %d%s | %s | %s | %s | %s | %s |\n", driftSeverity(d), wire.MarkdownCell(d.Vendor), wire.MarkdownCell(d.Operation),
+				wire.MarkdownCell(d.ID), wire.MarkdownCell(wire.Display(d.Pointer)), d.Count, d.Billed, wire.MarkdownCell(waiverNote(d)), wire.MarkdownCell(d.Expected), wire.MarkdownCell(d.Got), wire.MarkdownCell(seenText(d.First)),
 				wire.MarkdownCell(seenText(d.Last)), wire.MarkdownCell(d.Source))
 		}
 	}
@@ -116,4 +128,29 @@ func waivedNote(t *Traffic) string {
 		return ""
 	}
 	return fmt.Sprintf("; %d findings waived", t.Waived)
+}
+
+// gotNote is what came, as the drift line says it: ", got NEW_CODE".
+func gotNote(d TrafficDrift) string {
+	if d.Got == "" {
+		return ""
+	}
+	return ", got " + d.Got
+}
+
+func inconclusiveNote(t *Traffic) string {
+	if t.Inconclusive == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d inconclusive", t.Inconclusive)
+}
+
+// unjudged lists what the judged interactions did not carry: "headers: the input carries no response
+// headers (120 interactions)", sorted.
+func unjudged(t *Traffic) []string {
+	var out []string
+	for _, why := range slices.Sorted(maps.Keys(t.Unjudged)) {
+		out = append(out, fmt.Sprintf("%s (%s)", why, plural(t.Unjudged[why], "interaction")))
+	}
+	return out
 }

@@ -47,6 +47,10 @@ type Verdict struct {
 	Operation *contract.Operation
 	Findings  []contract.Finding
 	Billing   contract.Classification
+	// NotJudged and Inconclusive are the contract's (contract.Verdict): what the input did not carry, and
+	// why an answer that did not come whole proves nothing.
+	NotJudged    []string
+	Inconclusive string
 }
 
 // UnroutedError is an interaction of no vendor operation under Options.StrictRoutes.
@@ -213,7 +217,8 @@ func judge(c *contract.Contract, input string, index int, ex *contract.Exchange,
 		}
 	}()
 	jv := c.Judge(*ex, opts)
-	return &Verdict{Input: input, Index: index, ID: ex.ID, Operation: jv.Operation, Findings: jv.Findings, Billing: jv.Classification}, nil
+	return &Verdict{Input: input, Index: index, ID: ex.ID, Operation: jv.Operation, Findings: jv.Findings, Billing: jv.Classification,
+		NotJudged: jv.NotJudged, Inconclusive: jv.Inconclusive}, nil
 }
 
 // aggregate is one worker's share of the report, merged at the end.
@@ -239,6 +244,12 @@ func (a *aggregate) add(seq int64, input string, index int, ex *contract.Exchang
 		return
 	}
 	a.t.Judged++
+	for _, why := range v.NotJudged {
+		if a.t.Unjudged == nil {
+			a.t.Unjudged = map[string]int{}
+		}
+		a.t.Unjudged[why]++
+	}
 	op := a.ops[v.Operation]
 	if op == nil {
 		op = &report.TrafficOperation{Vendor: v.Operation.Vendor.ID, Operation: v.Operation.ID}
@@ -270,7 +281,7 @@ func (a *aggregate) add(seq int64, input string, index int, ex *contract.Exchang
 		d := a.drift[k]
 		if d == nil {
 			d = &report.TrafficDrift{Vendor: op.Vendor, Operation: op.Operation, ID: f.ID, Severity: string(f.Severity),
-				Pointer: f.Pointer, Expected: f.Expected, Source: f.Source, First: seen, Last: seen}
+				Pointer: f.Pointer, Expected: f.Expected, Got: f.Actual, Source: f.Source, First: seen, Last: seen}
 			a.drift[k] = d
 		}
 		d.Count++
@@ -282,13 +293,15 @@ func (a *aggregate) add(seq int64, input string, index int, ex *contract.Exchang
 			d.Billed++
 		}
 		if seen.Seq < d.First.Seq {
-			d.First, d.Expected, d.Source = seen, f.Expected, f.Source
+			d.First, d.Expected, d.Got, d.Source = seen, f.Expected, f.Actual, f.Source
 		}
 		if seen.Seq > d.Last.Seq {
 			d.Last = seen
 		}
 	}
 	switch {
+	case v.Inconclusive != "":
+		a.t.Inconclusive++ // proved nothing: neither conform nor drift
 	case breaking:
 		a.t.Drifted++
 		op.Drifted++

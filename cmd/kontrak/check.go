@@ -26,8 +26,13 @@ func init() {
 // verdictJSON is the verdict of one checked answer (its --format json object), as report lists it.
 type verdictJSON = report.Verdict
 
-func verdict(fs []contract.Finding) string {
-	if contract.HasBreaking(fs) {
+// verdict is an answer's verdict in a word: "drift" (a breaking finding not waived), "inconclusive" (no
+// whole answer: it proves nothing), else "conform".
+func verdict(fs []contract.Finding, inconclusive string) string {
+	switch {
+	case inconclusive != "":
+		return "inconclusive"
+	case contract.HasBreaking(fs):
 		return "drift"
 	}
 	return "conform"
@@ -149,8 +154,10 @@ func checkBody(c *contract.Contract, vendor, operation, status string, files []s
 	if err != nil {
 		return nil, usagef("cannot read %s: %v", files[0], unwrapPathError(err))
 	}
-	findings := c.Judge(contract.Exchange{Status: st, Body: body}, contract.JudgeOptions{Operation: op, Strict: opts.Strict, Waivers: ws}).Findings
-	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(findings), Findings: nonNil(findings)}}, nil
+	// A body given alone carries no headers: they are not judged (and said so), never taken as absent.
+	v := c.Judge(contract.Exchange{Status: st, Body: body, NoHeader: true}, contract.JudgeOptions{Operation: op, Strict: opts.Strict, Waivers: ws})
+	return []verdictJSON{{Vendor: op.Vendor.ID, Operation: op.ID, Verdict: verdict(v.Findings, v.Inconclusive), Findings: nonNil(v.Findings),
+		NotJudged: v.NotJudged, Inconclusive: v.Inconclusive}}, nil
 }
 
 func writeJSON(w io.Writer, v any) error {

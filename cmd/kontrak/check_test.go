@@ -27,10 +27,12 @@ func TestCheckBody(t *testing.T) {
 		stdout []string // substrings
 		stderr string   // substring, for exit 2
 	}{
-		{"a documented body conforms, silently", fail,
-			[]string{"check", "--vendor", "ekycpro", "--operation", "idOcrGeneral", "--status", "200", "-"}, 0, nil, ""},
+		{"a documented body conforms, in one line that says what a body alone does not carry", fail,
+			[]string{"check", "--vendor", "ekycpro", "--operation", "idOcrGeneral", "--status", "200", "-"}, 0,
+			[]string{"conform ekycpro idOcrGeneral: no finding; not judged: encoding, headers (the input carries no response headers)\n"}, ""},
 		{"flags after the file are read too", fail,
-			[]string{"check", "-", "--vendor", "ekycpro", "--operation", "idOcrGeneral", "--status", "200"}, 0, nil, ""},
+			[]string{"check", "-", "--vendor", "ekycpro", "--operation", "idOcrGeneral", "--status", "200"}, 0,
+			[]string{"conform ekycpro idOcrGeneral: no finding"}, ""},
 		{"a new code is drift, one line per finding, with pointer and source", `{"status": "NEW", "message": "x"}`,
 			[]string{"check", "--vendor", "ekycpro", "--operation", "idOcrGeneral", "--status", "200", "-"}, 1,
 			[]string{"breaking ekycpro idOcrGeneral error-code-undocumented /status: want a code of the table", `got "NEW"`, "https://docs.ekycpro.com/indoniesia-ktp-ocr"}, ""},

@@ -93,7 +93,8 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 		topts.Each = func(v traffic.Verdict) error {
 			id := v.ID
 			return list.Add(verdictJSON{Cassette: v.Input, Interaction: &id, Vendor: vendorOf(v.Operation),
-				Operation: opOf(v.Operation), Verdict: verdict(v.Findings), Findings: nonNil(v.Findings)})
+				Operation: opOf(v.Operation), Verdict: verdict(v.Findings, v.Inconclusive), Findings: nonNil(v.Findings),
+				NotJudged: v.NotJudged, Inconclusive: v.Inconclusive})
 		}
 	}
 	unrouted := false

@@ -120,7 +120,7 @@ func TestOtherToolsAgree(t *testing.T) {
 				t.Fatalf("%s#%d: %s %s matches no documented operation", rel, ix.ID, ix.Method, ix.Path)
 			}
 			kv := verdictJSON{Vendor: op.Vendor.ID, Operation: op.ID,
-				Verdict: verdict(op.Check(ix.Status, ix.Header, ix.Body, contract.CheckOptions{}))}
+				Verdict: verdict(op.Check(ix.Status, ix.Header, ix.Body, contract.CheckOptions{}), "")}
 			// kontrak matches an operation by its path under any base URL (Kredibel's $vision, a local
 			// sandbox); the validator by its servers. Both judge the answer, so the request goes to the
 			// first server, with the operation's path and the query it had.
