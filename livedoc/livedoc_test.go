@@ -116,6 +116,12 @@ func TestDocsCoverTheModel(t *testing.T) {
 		if !strings.Contains(index, "| "+mdCode(r.ID)+" | "+string(r.Severity)+" |") {
 			t.Errorf("README.md: finding id %s (%s) is missing", r.ID, r.Severity)
 		}
+		if !strings.Contains(index, mdProse(r.Basis)) {
+			t.Errorf("README.md: the basis of %s is missing", r.ID)
+		}
+	}
+	if !strings.Contains(index, strings.Join(strings.Fields(contract.Policy), " ")) {
+		t.Error("README.md: the severity policy (contract.Policy) is missing")
 	}
 	for _, v := range c.Vendors() {
 		md := pageOf(t, files, v.ID+".md")

@@ -147,12 +147,15 @@ func (ps index) Operations() *table {
 }
 
 func (ps index) Rules() *table {
-	t := newTable("id", "severity", "meaning")
+	t := newTable("id", "severity", "meaning", "basis")
 	for _, r := range contract.Rules() {
-		t.add(mdCode(r.ID), string(r.Severity), mdProse(r.Summary))
+		t.add(mdCode(r.ID), string(r.Severity), mdProse(r.Summary), mdProse(r.Basis))
 	}
 	return t
 }
+
+// Policy is the severity policy, as the contract states it (contract.Policy), on one paragraph.
+func (ps index) Policy() string { return strings.Join(strings.Fields(contract.Policy), " ") }
 
 func (p *page) Operations() *table {
 	t := newTable("operation", "route", "summary", "statuses", "code rows", "sandbox values", "scenarios")
