@@ -21,7 +21,7 @@
 //
 // # The rules
 //
-// A rule is a row of the table in rules.go (id, severity, summary, the stage whose handler gives it, its
+// A rule is a row of the table in rules.yaml (id, severity, summary, basis, the stage whose handler gives it, its
 // messages as data); each stage is a handler in a file of its own, run in this order:
 //
 //   - route (judge.go): the method and path MUST be a documented operation's (route-undocumented).

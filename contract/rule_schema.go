@@ -276,46 +276,38 @@ func (c *checker) valueText(pointer string, v any) string {
 	return quoteValue(v)
 }
 
+// constraints say in words what each schema constraint asks, by gojsonschema's error kind: the words, and the
+// detail (gojsonschema's ErrorDetails key) that completes them.
+var constraints = map[string][2]string{
+	"number_gte":                {"a number of at least %s", "min"},
+	"number_gt":                 {"a number greater than %s", "min"},
+	"number_lte":                {"a number of at most %s", "max"},
+	"number_lt":                 {"a number less than %s", "max"},
+	"multiple_of":               {"a multiple of %s", "multiple"},
+	"string_gte":                {"a text of at least %s characters", "min"},
+	"string_lte":                {"a text of at most %s characters", "max"},
+	"array_min_items":           {"at least %s items", "min"},
+	"array_max_items":           {"at most %s items", "max"},
+	"unique":                    {"items each unique"},
+	"array_min_properties":      {"at least %s fields", "min"},
+	"array_max_properties":      {"at most %s fields", "max"},
+	"missing_dependency":        {"field %s alongside", "dependency"},
+	"number_not":                {"a value the schema excludes (not)"},
+	"contains":                  {"an item of the documented shape"},
+	"array_no_additional_items": {"no items beyond the documented ones"},
+	"invalid_property_name":     {"field names of the documented form"},
+	"invalid_property_pattern":  {"field names of the documented form"},
+	"false":                     {"no value here"},
+}
+
 // constraintText says in words what a schema constraint asks, from gojsonschema's error kind and details.
 func constraintText(v violation) string {
-	d := func(k string) string { return fmt.Sprint(v.details[k]) }
-	switch v.kind {
-	case "number_gte":
-		return "a number of at least " + d("min")
-	case "number_gt":
-		return "a number greater than " + d("min")
-	case "number_lte":
-		return "a number of at most " + d("max")
-	case "number_lt":
-		return "a number less than " + d("max")
-	case "multiple_of":
-		return "a multiple of " + d("multiple")
-	case "string_gte":
-		return "a text of at least " + d("min") + " characters"
-	case "string_lte":
-		return "a text of at most " + d("max") + " characters"
-	case "array_min_items":
-		return "at least " + d("min") + " items"
-	case "array_max_items":
-		return "at most " + d("max") + " items"
-	case "unique":
-		return "items each unique"
-	case "array_min_properties":
-		return "at least " + d("min") + " fields"
-	case "array_max_properties":
-		return "at most " + d("max") + " fields"
-	case "missing_dependency":
-		return "field " + d("dependency") + " alongside"
-	case "number_not":
-		return "a value the schema excludes (not)"
-	case "contains":
-		return "an item of the documented shape"
-	case "array_no_additional_items":
-		return "no items beyond the documented ones"
-	case "invalid_property_name", "invalid_property_pattern":
-		return "field names of the documented form"
-	case "false":
-		return "no value here"
+	c, ok := constraints[v.kind]
+	switch {
+	case !ok:
+		return "the schema's constraint"
+	case c[1] == "":
+		return c[0]
 	}
-	return "the schema's constraint"
+	return fmt.Sprintf(c[0], fmt.Sprint(v.details[c[1]]))
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // Judging an answer is a pipeline of stages, each a handler in a file of its own (rule_<stage>.go) that gives
-// the rules whose row names it (rules.go). A stage reads what the stages before it found (the decoded body,
+// the rules whose row names it (rules.yaml). A stage reads what the stages before it found (the decoded body,
 // the response whose schema judges it) from the checker, and may stop the pipeline: a body that does not
 // decode by its Content-Encoding is not the body a client reads, and nothing else is judged of it.
 const (
