@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 
@@ -140,11 +139,7 @@ func Parse(file string, data []byte) (c *vcr.Cassette, p Provenance, err error) 
 func ReadFile(file string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("%s: cannot read cassette: %v", file, err)
+		return nil, fmt.Errorf("%s: cannot read cassette: %v", file, wire.FileReason(err))
 	}
 	return data, nil
 }

@@ -250,23 +250,14 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 					return nil, ofail("%s: every code needs code and statuses (%q)", extCodes, c.Code)
 				}
 			}
-			if err := decodeExt(op.Extensions, extBilling, &o.Billing, true); err != nil {
-				return nil, ofail("%v", err)
-			}
-			if err := decodeExt(op.Extensions, extSandbox, &o.Sandbox, true); err != nil {
-				return nil, ofail("%v", err)
-			}
-			if err := decodeExt(op.Extensions, extSign, &o.Signature, true); err != nil {
-				return nil, ofail("%v", err)
-			}
-			if err := decodeExt(op.Extensions, extToken, &o.Token, true); err != nil {
-				return nil, ofail("%v", err)
-			}
-			if err := decodeExt(op.Extensions, extPII, &o.PII, true); err != nil {
-				return nil, ofail("%v", err)
-			}
-			if err := decodeExt(op.Extensions, extRequest, &o.Request, true); err != nil {
-				return nil, ofail("%v", err)
+			// the operation's tables, each decoded strictly into its Go type, in this order
+			for _, t := range []struct {
+				name string
+				into any
+			}{{extBilling, &o.Billing}, {extSandbox, &o.Sandbox}, {extSign, &o.Signature}, {extToken, &o.Token}, {extPII, &o.PII}, {extRequest, &o.Request}} {
+				if err := decodeExt(op.Extensions, t.name, t.into, true); err != nil {
+					return nil, ofail("%v", err)
+				}
 			}
 			if n, ok := op.Extensions.Get(extCanonical); ok && n != nil {
 				ptr := "/paths/" + wire.Escape(p) + "/" + strings.ToLower(method) + "/" + extCanonical

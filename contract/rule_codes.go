@@ -95,13 +95,7 @@ func (b *Billing) flagValues() []string {
 	return out
 }
 
-func (o *Operation) codeList() []string {
-	out := make([]string, len(o.Codes.Codes))
-	for i, c := range o.Codes.Codes {
-		out[i] = c.Code
-	}
-	return out
-}
+func (o *Operation) codeList() []string { return each(o.Codes.Codes, func(c *Code) string { return c.Code }) }
 
 // statusesEvidence is the evidence of a row's statuses: the row's, and StatusesSource's where it has one.
 func (c *Code) statusesEvidence() evidence {

@@ -3,6 +3,7 @@ package contract
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,12 +123,7 @@ type CodeTable struct {
 
 // Lookup returns the row of code, or nil.
 func (t *CodeTable) Lookup(code string) *Code {
-	for _, c := range t.Codes {
-		if c.Code == code {
-			return c
-		}
-	}
-	return nil
+	return first(t.Codes, func(c *Code) bool { return c.Code == code })
 }
 
 // Billing says how an operation is charged: a flag in the body (ADVANCE pricingStrategy), and the
@@ -413,21 +409,12 @@ type Vendor struct {
 
 // Operation returns the operation with the given operationId, or nil.
 func (v *Vendor) Operation(id string) *Operation {
-	for _, o := range v.Operations {
-		if o.ID == id {
-			return o
-		}
-	}
-	return nil
+	return first(v.Operations, func(o *Operation) bool { return o.ID == id })
 }
 
 // OperationIDs lists the vendor's operationIds in spec order.
 func (v *Vendor) OperationIDs() []string {
-	ids := make([]string, len(v.Operations))
-	for i, o := range v.Operations {
-		ids[i] = o.ID
-	}
-	return ids
+	return each(v.Operations, func(o *Operation) string { return o.ID })
 }
 
 // Contract is every vendor's contract, loaded once.
@@ -451,21 +438,30 @@ func (c *Contract) Vendors() []*Vendor { return c.vendors }
 
 // Vendor returns the vendor with the given id, or nil.
 func (c *Contract) Vendor(id string) *Vendor {
-	for _, v := range c.vendors {
-		if v.ID == id {
-			return v
-		}
-	}
-	return nil
+	return first(c.vendors, func(v *Vendor) bool { return v.ID == id })
 }
 
 // VendorIDs lists the vendor ids.
 func (c *Contract) VendorIDs() []string {
-	ids := make([]string, len(c.vendors))
-	for i, v := range c.vendors {
-		ids[i] = v.ID
+	return each(c.vendors, func(v *Vendor) string { return v.ID })
+}
+
+// first is the first element of l that ok accepts, or T's zero value.
+func first[T any](l []T, ok func(T) bool) T {
+	if i := slices.IndexFunc(l, ok); i >= 0 {
+		return l[i]
 	}
-	return ids
+	var zero T
+	return zero
+}
+
+// each is f of every element of l, in order.
+func each[T, U any](l []T, f func(T) U) []U {
+	out := make([]U, len(l))
+	for i, x := range l {
+		out[i] = f(x)
+	}
+	return out
 }
 
 // Operation finds vendor and operation by id, with an error that names what is unknown and what is known.

@@ -177,8 +177,9 @@ func (vc *verdictCompiler) compile(n *vnode, file, ptr string, s any) error {
 					return err
 				}
 			}
-		case "items":
-			if n.items, err = sub(k, v); err != nil {
+		case "items", "if", "then", "else":
+			child := map[string]**vnode{"items": &n.items, "if": &n.ifs, "then": &n.then, "else": &n.els}[k]
+			if *child, err = sub(k, v); err != nil {
 				return err
 			}
 		case "pattern":
@@ -232,18 +233,6 @@ func (vc *verdictCompiler) compile(n *vnode, file, ptr string, s any) error {
 				} else {
 					n.anyOf = append(n.anyOf, c)
 				}
-			}
-		case "if":
-			if n.ifs, err = sub(k, v); err != nil {
-				return err
-			}
-		case "then":
-			if n.then, err = sub(k, v); err != nil {
-				return err
-			}
-		case "else":
-			if n.els, err = sub(k, v); err != nil {
-				return err
 			}
 		default:
 			if !annotations[k] && !strings.HasPrefix(k, "x-") {

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/kontrak/kontrak/internal/wire"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -89,11 +89,7 @@ func LoadWaivers(path string) (*Waivers, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %v", path, wire.FileReason(err))
 	}
 	return ParseWaivers(path, data)
 }

@@ -2,7 +2,9 @@ package wire
 
 import (
 	"bufio"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -76,4 +78,14 @@ func atomicWrite(name string, perm os.FileMode, rename func(oldpath, newpath str
 		d.Close()
 	}
 	return nil
+}
+
+// FileReason is why a file operation failed, without the path and the operation an *fs.PathError carries:
+// what follows the file's name in a one-line error that names it once ("x.yaml: no such file or directory").
+func FileReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
