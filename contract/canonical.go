@@ -3,7 +3,9 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -188,7 +190,7 @@ func checkFieldMap(fm *FieldMap, p string, isDate bool) error {
 	}
 	if isDate {
 		if _, ok := DateFormats[fm.Notation]; !ok {
-			return fmt.Errorf("%s/notation: %q is not a date notation (known: %s)", p, fm.Notation, strings.Join(sortedKeys(DateFormats), ", "))
+			return fmt.Errorf("%s/notation: %q is not a date notation (known: %s)", p, fm.Notation, strings.Join(slices.Sorted(maps.Keys(DateFormats)), ", "))
 		}
 	} else if fm.Notation != "" {
 		return fmt.Errorf("%s/notation: only a date field has a notation", p)
@@ -210,7 +212,7 @@ func knownKeys(n *yaml.Node, pointer string, spec map[string]any) error {
 		p := pointer + "/" + wire.Escape(key)
 		want, ok := spec[key]
 		if !ok {
-			return fmt.Errorf("%s: unknown key %q (known: %s)", pointer, key, strings.Join(sortedKeys(spec), ", "))
+			return fmt.Errorf("%s: unknown key %q (known: %s)", pointer, key, strings.Join(slices.Sorted(maps.Keys(spec)), ", "))
 		}
 		switch w := want.(type) {
 		case []string:
@@ -256,15 +258,6 @@ func fieldMapKeys(n *yaml.Node, p string) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // ErrNoCanonical is returned by Canonical for an operation whose spec maps no KTP (a token call, a submit).

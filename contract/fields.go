@@ -3,8 +3,10 @@ package contract
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -69,9 +71,9 @@ func SchemaFields(fsys fs.FS, file string) ([]Field, error) {
 	}
 	out := make([]Field, 0, len(w.by))
 	for p, a := range w.by {
-		f := Field{Pointer: p, Types: keys(a.types), Formats: keys(a.formats), Description: a.desc, Required: "no"}
+		f := Field{Pointer: p, Types: slices.Sorted(maps.Keys(a.types)), Formats: slices.Sorted(maps.Keys(a.formats)), Description: a.desc, Required: "no"}
 		if len(a.bases) == 1 {
-			f.Basis = keys(a.bases)[0] // one basis on every branch ("" if any branch marks nothing)
+			f.Basis = slices.Sorted(maps.Keys(a.bases))[0] // one basis on every branch ("" if any branch marks nothing)
 		}
 		switch {
 		case a.required:
@@ -80,7 +82,7 @@ func SchemaFields(fsys fs.FS, file string) ([]Field, error) {
 			f.Required = "when"
 		}
 		if a.set != nil {
-			f.Set = keys(a.set)
+			f.Set = slices.Sorted(maps.Keys(a.set))
 		}
 		if a.anyType {
 			f.Types = nil
@@ -273,16 +275,4 @@ func (w *walker) resolve(file, ref string) (any, string, error) {
 		return nil, "", fmt.Errorf("schema %s: $ref %q resolves to nothing", file, ref)
 	}
 	return v, file, nil
-}
-
-func keys(m map[string]bool) []string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

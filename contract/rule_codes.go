@@ -95,7 +95,9 @@ func (b *Billing) flagValues() []string {
 	return out
 }
 
-func (o *Operation) codeList() []string { return each(o.Codes.Codes, func(c *Code) string { return c.Code }) }
+func (o *Operation) codeList() []string {
+	return each(o.Codes.Codes, func(c *Code) string { return c.Code })
+}
 
 // statusesEvidence is the evidence of a row's statuses: the row's, and StatusesSource's where it has one.
 func (c *Code) statusesEvidence() evidence {

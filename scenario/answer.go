@@ -3,6 +3,8 @@ package scenario
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
@@ -78,7 +80,7 @@ func (s *Scenario) Answer(op *contract.Operation) (int, []byte, error) {
 	for p, v := range s.Source.Set {
 		set[p] = v
 	}
-	for _, p := range sortedKeys(set) {
+	for _, p := range slices.Sorted(maps.Keys(set)) {
 		var err error
 		if doc, err = wire.Set(doc, p, set[p]); err != nil {
 			return fail("set %s: %v", p, err)
@@ -89,18 +91,4 @@ func (s *Scenario) Answer(op *contract.Operation) (int, []byte, error) {
 		return fail("%v", err)
 	}
 	return status, b, nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	// Shorter pointers first: a parent is set before its children.
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && (len(keys[j]) < len(keys[j-1]) || (len(keys[j]) == len(keys[j-1]) && keys[j] < keys[j-1])); j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }

@@ -2,7 +2,9 @@ package selftest
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -50,7 +52,7 @@ func (r *Result) Baseline(prev *Baseline) *Baseline {
 // with a reason; a listed survivor that no longer survives (a stale entry). Empty means no worse.
 func (r *Result) Compare(bl *Baseline) []string {
 	var out []string
-	for _, name := range sortedScoreKeys(bl.Scores) {
+	for _, name := range slices.Sorted(maps.Keys(bl.Scores)) {
 		want := bl.Scores[name]
 		got, ok := r.Scores[name]
 		switch {
@@ -89,13 +91,4 @@ func ratio(a, b int) float64 {
 		return 1
 	}
 	return float64(a) / float64(b)
-}
-
-func sortedScoreKeys(m map[string]Score) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

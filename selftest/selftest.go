@@ -15,6 +15,7 @@ package selftest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -217,7 +218,7 @@ func mutate(c *contract.Contract, o *contract.Operation, r *contract.Response, s
 	}
 	if m, ok := doc.(map[string]any); ok {
 		add("envelope-wrapped", "", false, st, map[string]any{"data": doc})
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if inner, ok := m[k].(map[string]any); ok && len(inner) > 0 {
 				add("envelope-unwrapped", "/"+wire.Escape(k), false, st, inner)
 				break
@@ -263,15 +264,6 @@ func sortedFlags(m map[string]bool) []billingValue {
 		out = append(out, billingValue{k, v})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
