@@ -1,6 +1,8 @@
 package specdiff
 
 import (
+	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
+	"gopkg.in/yaml.v3"
 )
 
 // Change is one difference between two versions of a spec, classified for a client written against the
@@ -41,10 +44,10 @@ type Change struct {
 
 // Kind is one kind of change and why it breaks a client, or does not.
 type Kind struct {
-	ID       string
-	Breaking bool // the usual severity; a kind marked "either" decides per change
-	Either   bool
-	Why      string
+	ID       string `yaml:"id"`
+	Breaking bool   `yaml:"breaking,omitempty"` // the usual severity; a kind marked "either" decides per change
+	Either   bool   `yaml:"either,omitempty"`
+	Why      string `yaml:"why"`
 }
 
 // Kinds lists every kind of change, with its severity and the reason: the rules table of the diff.
@@ -54,38 +57,21 @@ type Kind struct {
 // kind is the one reported, with kontrak's severity, and libopenapi's finding is dropped; the Why of those
 // kinds says so. A change of a schema file that several statuses of an operation read is one finding
 // naming every status; a removal and an addition of equal content under one parent are one rename.
-var Kinds = []Kind{
-	{ID: "operation-removed", Breaking: true, Why: "a client calls an operation the vendor no longer documents (kontrak's, not libopenapi's path or method removed)"},
-	{ID: "operation-added", Why: "nothing a client does changes (kontrak's, not libopenapi's path or method added)"},
-	{ID: "operation-moved", Breaking: true, Why: "a client calls the operation (same operationId) at its old method and path (kontrak's, not libopenapi's path removed and path added)"},
-	{ID: "status-added", Breaking: true, Why: "a client meets an HTTP status it was not told of (kontrak's, not libopenapi's response code added)"},
-	{ID: "status-removed", Why: "a client handles a status that no longer comes (kontrak's, not libopenapi's response code removed, which libopenapi calls breaking)"},
-	{ID: "field-removed", Either: true, Why: "breaking when the field was required: a client reads it"},
-	{ID: "field-added", Why: "an added field is ignored by a tolerant client"},
-	{ID: "field-type-changed", Either: true, Why: "breaking when a new type is allowed; a narrowed type is not"},
-	{ID: "field-format-changed", Either: true, Why: "breaking when a format is dropped or replaced: a client parses by it"},
-	{ID: "field-set-widened", Breaking: true, Why: "a client meets a value outside the closed set it knew"},
-	{ID: "field-set-narrowed", Why: "every value still comes from the set a client knew"},
-	{ID: "field-required-dropped", Breaking: true, Why: "a client reads a field that may now be missing"},
-	{ID: "field-required-added", Why: "a field that was optional now always comes"},
-	{ID: "code-added", Breaking: true, Why: "a client meets a code outside the table it knew"},
-	{ID: "code-removed", Why: "a client handles a code that no longer comes"},
-	{ID: "code-status-moved", Breaking: true, Why: "a client routes by status: the code arrives where it is not expected"},
-	{ID: "code-made-free", Breaking: true, Why: "the client's billing reconciliation counts a charge that is not made"},
-	{ID: "code-made-billable", Breaking: true, Why: "the client is charged for an answer it counted free"},
-	{ID: "code-flags-changed", Breaking: true, Why: "the billing flag a client reads for the code changed"},
-	{ID: "code-message-changed", Why: "vendors change messages without notice; clients match codes"},
-	{ID: "code-class-changed", Why: "how kontrak reads the code (auth, rate-limit, server) changed: retry policy, not the contract"},
-	{ID: "code-pointer-changed", Breaking: true, Why: "a client reads the code (or message) at another place"},
-	{ID: "billing-changed", Breaking: true, Why: "where or how the charge is told changed"},
-	{ID: "sandbox-code-removed", Breaking: true, Why: "a sandbox test relies on a value that no longer exists"},
-	{ID: "sandbox-code-added", Why: "a new sandbox value changes no test"},
-	{ID: "sandbox-outcome-changed", Breaking: true, Why: "a sandbox test expects another answer"},
-	{ID: "image-limit-changed", Either: true, Why: "breaking when the limit narrows (smaller, fewer formats): a client's image is refused"},
-	{ID: "auth-changed", Breaking: true, Why: "the signature or token a client computes or reads changed (x-kontrak-signature, x-kontrak-token, x-kontrak-token-operation)"},
-	{ID: "extension-changed", Why: "a kontrak fact that is not the vendor's answer changed, leaf by leaf: the canonical map, PII, request answers, the provenance of any fact, the rest of a code, billing or sandbox table (kontrak's, not libopenapi's extension changed)"},
-	{ID: "document-changed", Why: "a contradiction or note of the document"},
-	{ID: "openapi", Either: true, Why: "libopenapi's what-changed of what kontrak does not compare itself (parameters, request bodies, headers, security, servers, examples, info), with libopenapi's breaking rules; a removal and an addition of equal content under one parent are one rename, breaking when either is"},
+var Kinds = mustLoadKinds(kindsFile)
+
+//go:embed kinds.yaml
+var kindsFile []byte
+
+// mustLoadKinds reads kinds.yaml strictly; a table that does not load is a fault of this package, found by
+// every test.
+func mustLoadKinds(data []byte) []Kind {
+	var rows []Kind
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&rows); err != nil {
+		panic("specdiff/kinds.yaml: " + wire.OneLine(err.Error()))
+	}
+	return rows
 }
 
 // Report is the difference between two versions of one vendor's spec.
