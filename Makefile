@@ -72,7 +72,7 @@ record: ## live, then VENDOR's cassettes rewritten, redacted — only if the who
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/record.json
 	KONTRAK_MODE=record $(GINKGO_RUN) --json-report=record.json --output-dir=$(REPORTS) $(SUITES)
 
-docs: ## regenerate docs/ (one page a vendor and an index) from specs/ and the scenarios; make test fails while it is stale
+docs: ## regenerate docs/ (one page a vendor and an index) from specs/ and the scenarios, and the README's generated sections; make test fails while one is stale
 	$(GO) run ./cmd/kontrak docs
 	@$(MAKE) --no-print-directory changelog
 

@@ -11,6 +11,11 @@
 // credential value is ever written, only variable names) or map order, so they are byte-stable and can be
 // committed: TestDocsFresh fails while the committed docs/ differs from what Generate writes.
 //
+// Readme renders the README's generated sections, each between its marker comments (<!-- kontrak:NAME -->
+// … <!-- /kontrak:NAME -->), from data: the NDJSON field table from traffic.LogFields. The rest of the
+// README is written by people; TestReadmeFresh fails while a section is stale, and `kontrak docs` (without
+// --out) refreshes them (CheckReadme, WriteReadme).
+//
 // Every generated page opens with GeneratedMark. Diff, Check and Write compare a directory with the
 // generated files; Write rewrites only what changed, atomically, and removes only files that carry the mark
 // and that nothing generates any more. HandWritten names the one exception, docs/ARCHITECTURE.md, which is

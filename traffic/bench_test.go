@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -270,5 +272,28 @@ func BenchmarkMemory200MB(b *testing.B) {
 		if peak.Load() > bound {
 			b.Fatalf("peak live heap %d MiB over the bound of %d MiB", peak.Load()>>20, bound>>20)
 		}
+	}
+}
+
+// BenchmarkNDJSONLine reads one line of each stock exporter (accessLines) and a flat line with its body:
+// the cost of looking every part up under the field table's names, which grew with the exporters.
+func BenchmarkNDJSONLine(b *testing.B) {
+	x := busy(b)
+	lines := map[string][]byte{}
+	for _, l := range accessLines(x) {
+		lines[strings.ReplaceAll(l.exporter, " ", "-")] = []byte(l.line(200))
+	}
+	var flat bytes.Buffer
+	writeNDJSON(&flat, []contract.Exchange{x})
+	lines["flat-with-body"] = bytes.TrimSpace(flat.Bytes())
+	for _, name := range slices.Sorted(maps.Keys(lines)) {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ndjsonExchange(lines[name], 0, Limits{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

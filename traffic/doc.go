@@ -20,7 +20,24 @@
 // the readers to encoding/json's reading (the oracles of ndjson_oracle_test.go and har_oracle_test.go),
 // and cassette's FuzzFastItem holds the cassette reader to the YAML decoder's.
 //
-// NDJSON field names: see ndjsonFields and the README's table (flat logs, nginx/Apache, Caddy, Kong/Envoy
-// request/response objects, Google Cloud's httpRequest). A gzip or deflate answer is decoded before it is
-// judged.
+// What an input does not carry is not judged, never taken as absent (contract.Exchange): an NDJSON line
+// without a response-body field is NoBody (an access log's: judged on its route, status and, where logged,
+// headers — never body-not-json), one without a response-headers field NoHeader; a HAR entry without
+// content.text is NoBody, one without headers NoHeader. A field that is there is carried, even empty: an
+// empty body is judged as empty, a logged header set without Retry-After lacks it (header-missing). A
+// request that got no answer — a HAR status 0, a logged status of the table's aborted list (0; nginx's
+// 499) — is Incomplete (aborted): inconclusive, counted, never drift; a HAR answer that began and failed
+// (a status and Chrome's _error) is judged on its status and headers, not on its body. A cassette whose
+// provenance comment block is one kontrak writes (cassette.ParseProvenance, complete for its kind) holds
+// kontrak's own synthetic values: its exchanges are Synthetic; no other input's are.
+//
+// NDJSON field names are data: logfields.yaml (LogFieldsFile), embedded and read once, strictly, when the
+// package loads; LogFields hands it out, and `kontrak docs` renders it into the README (livedoc.Readme).
+// For each part of an interaction it lists the accepted names in the order they are tried, each group
+// with its exporters (kontrak's flat form, nginx, Istio and Envoy Gateway, Caddy, Kong, pino, Google Cloud
+// Logging) and the page that documents them; a dotted name reaches one nested object; a wrapper
+// (Cloud Logging's jsonPayload) is read as the line where the line lacks a name. A status is a number or
+// a string of digits; a time is RFC 3339, the common log format's, or Unix seconds or milliseconds. A
+// gzip or deflate answer is decoded before it is judged. FuzzNDJSONFieldNames plants every part under
+// names of the table, chosen by the fuzzer, and holds the reader to reading back what it planted.
 package traffic

@@ -141,13 +141,34 @@ func split(r io.Reader, name string, f Format, lim Limits, fn func(record) error
 	}
 }
 
-// ReadCassette streams a go-vcr v4 cassette through cassette.Read.
+// ReadCassette streams a go-vcr v4 cassette through cassette.Read. A cassette whose provenance comment
+// block (cassette.ParseProvenance) is one kontrak writes — a documented example, an answer derived from a
+// table, a live recording redacted — holds kontrak's own synthetic personal values: each of its exchanges
+// is Exchange.Synthetic. Any other cassette is not.
 func ReadCassette(r io.Reader, fn func(i int, ex *contract.Exchange) error) error {
-	return splitCassette(r, decodeEach(fn))
+	return splitCassette(buffered(r), decodeEach(fn))
 }
 
-func splitCassette(r io.Reader, fn func(record) error) error {
-	return cassette.Split(r, func(item cassette.Item) error {
+// provenanceMax bounds the comment block read for a cassette's provenance: kontrak writes it first, in a
+// few lines (cassette.Provenance.Header), so a block longer than this is not one kontrak wrote.
+const provenanceMax = 16 << 10
+
+// synthetic reports whether the cassette that br begins holds kontrak's own values: its opening comment
+// block is a provenance kontrak writes, complete for its kind (cassette.Provenance.Valid). Only complete
+// lines of the block within provenanceMax are read; br is not advanced.
+func synthetic(br *bufio.Reader) bool {
+	head, err := br.Peek(provenanceMax)
+	if err != io.EOF { // the input goes on: its last line here may be cut
+		if cut := bytes.LastIndexByte(head, '\n'); cut >= 0 {
+			head = head[:cut+1]
+		}
+	}
+	return cassette.ParseProvenance(head).Valid() == nil
+}
+
+func splitCassette(br *bufio.Reader, fn func(record) error) error {
+	own := synthetic(br)
+	return cassette.Split(br, func(item cassette.Item) error {
 		return fn(record{item.Index, func() (*contract.Exchange, error) {
 			it, err := item.Decode()
 			if err != nil {
@@ -158,6 +179,7 @@ func splitCassette(r io.Reader, fn func(record) error) error {
 				return nil, &readError{item.Index, err}
 			}
 			ex := &rx
+			ex.Synthetic = own
 			normalise(ex, 0)
 			return ex, nil
 		}})
@@ -174,7 +196,8 @@ func (e *readError) Error() string { return fmt.Sprintf("interaction %d: %v", e.
 func (e *readError) Unwrap() error { return e.err }
 
 // normalise sets Path from URL and decodes a gzip or deflate answer, so that every shape reaches the
-// contract the same way. A Content-Encoding over bytes that are not encoded (a HAR exporter stores the
+// contract the same way (an answer without a body, or without the headers that would name its encoding, is
+// left as it came). A Content-Encoding over bytes that are not encoded (a HAR exporter stores the
 // decoded text and keeps the header) is dropped: the body is what the client read.
 func normalise(ex *contract.Exchange, max int) {
 	if ex.Path == "" && ex.URL != "" {
@@ -184,6 +207,9 @@ func normalise(ex *contract.Exchange, max int) {
 	}
 	if ex.Header == nil {
 		ex.Header = http.Header{}
+	}
+	if ex.NoBody || ex.NoHeader {
+		return // nothing to decode, or no header that says how: the body is read as it came
 	}
 	enc := strings.ToLower(strings.TrimSpace(ex.Header.Get("Content-Encoding")))
 	if enc == "" || enc == "identity" {

@@ -30,13 +30,20 @@ type harEntry struct {
 		PostData *harPostData `json:"postData"`
 	} `json:"request"`
 	Response struct {
-		Status  int         `json:"status"`
+		Status int `json:"status"`
+		// Headers is nil when the entry has none (no member, or null): not carried. An empty list is
+		// carried, and empty.
 		Headers []harHeader `json:"headers"`
 		Content struct {
 			MimeType string `json:"mimeType"`
-			Text     string `json:"text"`
-			Encoding string `json:"encoding"`
+			// Text is nil when the exporter left the body out (a browser does for a body it did not
+			// keep; Firefox says so in content.comment): not carried, never an empty body.
+			Text     *string `json:"text"`
+			Encoding string  `json:"encoding"`
 		} `json:"content"`
+		// Error is Chrome's mark of a request that failed ("net::ERR_ABORTED", "net::ERR_FAILED", …): with
+		// status 0 it got no answer; with a status, the answer began and its body may not have come whole.
+		Error string `json:"_error"`
 	} `json:"response"`
 }
 
@@ -64,6 +71,13 @@ type harHeader struct {
 // `content.text` is taken as the body the client read (base64-decoded when `content.encoding` says so);
 // a request's `postData` gives the request body, rebuilt from `params` when it has no text. It never
 // panics: any input is read or refused with an error naming the entry.
+//
+// What an entry does not carry is not judged, never taken as absent: a response without `content.text`
+// (a browser leaves out a body it did not keep) is Exchange.NoBody, one without `headers` NoHeader; an
+// empty text is an empty body, an empty header list carries no header. A response of status 0 (what
+// Chrome and Firefox write for a request that got no answer) is Exchange.Incomplete, aborted: inconclusive,
+// never drift. A response with a status and Chrome's `_error` mark began but failed: its status and headers
+// are judged, its body, which may be cut, is not (NoBody).
 func ReadHAR(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) error) error {
 	return splitHAR(r, lim, decodeEach(fn))
 }
@@ -331,7 +345,10 @@ func (e *harEntry) exchange(i int, lim Limits) (*contract.Exchange, error) {
 	ex := &contract.Exchange{
 		ID: i, Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Path: u.Path,
 		RequestHeader: harHeaders(e.Request.Headers), Status: e.Response.Status,
-		Header: harHeaders(e.Response.Headers),
+		Header: harHeaders(e.Response.Headers), NoHeader: e.Response.Headers == nil,
+	}
+	if ex.Status == 0 {
+		ex.Incomplete = contract.Aborted
 	}
 	if t, err := time.Parse(time.RFC3339Nano, e.StartedDateTime); err == nil {
 		ex.Time = t
@@ -346,9 +363,13 @@ func (e *harEntry) exchange(i int, lim Limits) (*contract.Exchange, error) {
 		}
 	}
 	c := e.Response.Content
-	ex.Body, err = decodeText(c.Text, c.Encoding, lim)
-	if err != nil {
-		return nil, fmt.Errorf("response content: %v", err)
+	switch {
+	case c.Text == nil, e.Response.Error != "":
+		ex.NoBody = true
+	default:
+		if ex.Body, err = decodeText(*c.Text, c.Encoding, lim); err != nil {
+			return nil, fmt.Errorf("response content: %v", err)
+		}
 	}
 	if ex.Header.Get("Content-Type") == "" && c.MimeType != "" {
 		ex.Header.Set("Content-Type", c.MimeType)

@@ -122,16 +122,23 @@ func FuzzHARSplit(f *testing.F) {
 		var a, b []got
 		errA := ReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *contract.Exchange) error { a = append(a, got{i, ex}); return nil })
 		errB := oracleReadHAR(bytes.NewReader(data), Limits{}, func(i int, ex *contract.Exchange) error { b = append(b, got{i, ex}); return nil })
-		if errA != nil && errB == nil && !wire.ValidJSON(data) {
+		if errA != nil && !wire.ValidJSON(data) {
 			// The oracle stops at the closing of the log and lets a file cut short after it (no closing
 			// brace), or data after it, pass, and reads invalid UTF-8 and a lone surrogate as U+FFFD;
 			// the reader refuses what is not one whole JSON object under the one UTF-8 policy: a log
-			// cut short is an error, never a pass. What both read before is the same.
+			// cut short is an error, never a pass. What both read before is the same. (The oracle may
+			// fail too, later: an entry with invalid UTF-8 in a file cut short after it is read by the
+			// oracle and refused by the reader; testdata/fuzz/FuzzHARSplit/0f1dc41b2b0accd3.)
 			if len(a) > len(b) {
 				t.Fatalf("the splitter read %d entries of a file the oracle read %d of", len(a), len(b))
 			}
 			b = b[:len(a)]
-			errB = errA
+			if len(a) == 0 {
+				b = nil // as a: nothing read
+			}
+			if errB == nil {
+				errB = errA
+			}
 		}
 		if (errA == nil) != (errB == nil) {
 			t.Fatalf("error %v, the oracle's %v\n%q", errA, errB, data)

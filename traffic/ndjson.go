@@ -3,6 +3,7 @@ package traffic
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -17,33 +18,18 @@ import (
 	"github.com/kontrak/kontrak/internal/wire"
 )
 
-// The field names an NDJSON line may use, in the order they are tried. A dotted name is a field of a
-// nested object ("request.method" is {"request": {"method": …}}). These are the shapes of common
-// access-log exporters: a flat log (method, url, status, headers, body), nginx/Apache JSON log formats
-// (request_method, request_uri, status), Caddy (request.method, request.uri, request.host, status,
-// resp_headers), Kong and Envoy-style nested request/response objects, and Google Cloud's httpRequest.
-var ndjsonFields = struct {
-	method, url, host, query, status, header, body, bodyEncoding, reqHeader, reqBody, time []string
-}{
-	method:       []string{"method", "request_method", "http_method", "request.method", "httpRequest.requestMethod", "req.method"},
-	url:          []string{"url", "request_url", "uri", "request_uri", "path", "request.url", "request.uri", "httpRequest.requestUrl", "req.url"},
-	host:         []string{"host", "request.host", "http_host"},
-	query:        []string{"query", "query_string", "request.query"},
-	status:       []string{"status", "status_code", "statusCode", "response_status", "response.status", "response.status_code", "httpRequest.status", "res.statusCode"},
-	header:       []string{"response_headers", "resp_headers", "headers", "response.headers", "res.headers"},
-	body:         []string{"response_body", "resp_body", "body", "response.body", "res.body"},
-	bodyEncoding: []string{"response_body_encoding", "body_encoding", "response.body_encoding", "response.bodyEncoding"},
-	reqHeader:    []string{"request_headers", "req_headers", "request.headers", "req.headers"},
-	reqBody:      []string{"request_body", "req_body", "request.body", "req.body"},
-	time:         []string{"time", "timestamp", "ts", "@timestamp", "started_at", "startedDateTime"},
-}
-
 // ReadNDJSON streams JSON lines, one interaction a line: the method, URL, status, response headers and
-// body (and, when present, the request's headers and body and the time) under any of the accepted field
-// names (see the package documentation). Blank lines and lines starting with # are skipped. A body is a
-// JSON string (the text), a JSON object or array (the body itself), or a base64 string when its encoding
-// field says "base64"; headers are an object of strings or arrays of strings, or an array of
-// {"name", "value"}. A line over Limits.MaxInteraction is an error naming it; no line is held after its
+// body (and, when present, the request's headers and body and the time) under any of the names of the
+// field table (LogFields, traffic/logfields.yaml; the README renders it). Blank lines and lines starting
+// with # are skipped. A body is a JSON string (the text), a JSON object or array (the body itself), or a
+// base64 string when its encoding field says "base64"; headers are an object of strings or arrays of
+// strings, or an array of {"name", "value"}; a status is a number or a string of digits.
+//
+// What a line does not carry is not judged, never taken as absent: a line with no response-body field (an
+// access log's) is Exchange.NoBody, one with no response-headers field Exchange.NoHeader; a field that is
+// there is carried, even empty (an empty body is judged as empty, a logged header set without Retry-After
+// lacks it). A status of the table's aborted list (0; nginx's 499) is Exchange.Incomplete: the client got
+// no answer. A line over Limits.MaxInteraction is an error naming it; no line is held after its
 // interaction is delivered. It never panics.
 func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) error) error {
 	return splitNDJSON(r, lim, decodeEach(fn))
@@ -96,34 +82,49 @@ func splitNDJSON(r io.Reader, lim Limits, fn func(record) error) (err error) {
 	}
 }
 
-// object is one log line: its members in order and, for each of the nested names, the members of the
-// object under that name. A name read twice is read as its last value, as encoding/json reads an object
-// into a map.
+// object is one log line: its members in order, for each nested name (fieldNames.nested) the members of
+// the object under that name, and for each wrapper the object under it, read the same way. A name read
+// twice is read as its last value, as encoding/json reads an object into a map.
 type object struct {
-	top []wire.JSONMember
-	sub [len(nested)][]wire.JSONMember
+	top  []wire.JSONMember
+	sub  [][]wire.JSONMember // by ndjsonFields.nested
+	wrap []*object           // by ndjsonFields.wrappers; nil where the line has none
 }
 
-// nested are the objects whose fields the accepted names reach with a dot.
-var nested = [...]string{"request", "response", "httpRequest", "req", "res"}
-
-// parseObject cuts a log line into its members, and each nested object into its own, by the lexer
-// (wire.JSONMembers): the line is read once, and only the fields kontrak uses are decoded.
+// parseObject cuts a log line into its members, and each nested object and wrapper into its own, by the
+// lexer (wire.JSONMembers): the line is read once, and only the fields kontrak uses are decoded.
 func parseObject(line []byte) (object, error) {
-	var o object
 	top, err := wire.JSONMembers(line)
 	if err != nil {
-		return o, err
+		return object{}, err
 	}
-	o.top = top
-	for k, n := range nested {
-		raw, found := last(o.top, n)
+	o := nestedOf(top)
+	for k, w := range ndjsonFields.wrappers {
+		raw, found := last(top, w)
+		if !found || len(raw) == 0 || raw[0] != '{' {
+			continue
+		}
+		ms, _ := wire.JSONMembers(raw) // a value of a line the lexer has read: an object
+		if o.wrap == nil {
+			o.wrap = make([]*object, len(ndjsonFields.wrappers))
+		}
+		wo := nestedOf(ms)
+		o.wrap[k] = &wo
+	}
+	return o, nil
+}
+
+// nestedOf is an object of these members, its nested objects cut.
+func nestedOf(top []wire.JSONMember) object {
+	o := object{top: top, sub: make([][]wire.JSONMember, len(ndjsonFields.nested))}
+	for k, n := range ndjsonFields.nested {
+		raw, found := last(top, n)
 		if !found || len(raw) == 0 || raw[0] != '{' {
 			continue
 		}
 		o.sub[k], _ = wire.JSONMembers(raw) // a value of a line the lexer has read: an object
 	}
-	return o, nil
+	return o
 }
 
 // last is the value of the last member of that name.
@@ -136,13 +137,28 @@ func last(ms []wire.JSONMember, name string) ([]byte, bool) {
 	return nil, false
 }
 
-// get finds a field by its (possibly dotted) name: a member of the line of that very name, else the
-// member of a nested object ("request.method" is the method of the line's request object).
+// get finds a field by its (possibly dotted) name in the line (own), else in each of its wrappers.
 func (o *object) get(name string) ([]byte, bool) {
+	if v, ok := o.own(name); ok {
+		return v, true
+	}
+	for _, w := range o.wrap {
+		if w != nil {
+			if v, ok := w.own(name); ok {
+				return v, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// own finds a field of this object: a member of that very name, else the member of a nested object
+// ("request.method" is the method of the request object). A null is no value.
+func (o *object) own(name string) ([]byte, bool) {
 	if v, ok := last(o.top, name); ok {
 		return v, !isNull(v)
 	}
-	for k, n := range nested {
+	for k, n := range ndjsonFields.nested {
 		if len(name) > len(n) && name[len(n)] == '.' && name[:len(n)] == n {
 			v, ok := last(o.sub[k], name[len(n)+1:])
 			return v, ok && !isNull(v)
@@ -182,23 +198,31 @@ func ndjsonExchange(line []byte, i int, lim Limits) (*contract.Exchange, error) 
 		}
 		return nil, fmt.Errorf("not a JSON object: %v", err)
 	}
-	method, _, err := o.str(ndjsonFields.method)
+	f := &ndjsonFields
+	method, _, err := o.str(f.method)
 	if err != nil {
 		return nil, err
 	}
-	rawURL, _, err := o.str(ndjsonFields.url)
+	rawURL, _, err := o.str(f.url)
 	if err != nil {
 		return nil, err
 	}
 	if method == "" || rawURL == "" {
-		return nil, errors.New("no method or url (accepted names: method, request_method, request.method, …; url, uri, request_uri, path, request.url, …)")
+		if rl, _, _ := o.str(f.requestLine); rl != "" {
+			if m, target, ok := requestLine(rl); ok {
+				method, rawURL = cmp.Or(method, m), cmp.Or(rawURL, target)
+			}
+		}
+	}
+	if method == "" || rawURL == "" {
+		return nil, errMethodURL
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad url: %v", err)
 	}
 	if u.Host == "" {
-		if host, _, _ := o.str(ndjsonFields.host); host != "" {
+		if host, _, _ := o.str(f.host); host != "" && host != "-" { // "-": a text log's "none"
 			u.Host = host
 			if u.Scheme == "" {
 				u.Scheme = "https"
@@ -206,44 +230,75 @@ func ndjsonExchange(line []byte, i int, lim Limits) (*contract.Exchange, error) 
 		}
 	}
 	if u.RawQuery == "" {
-		if q, _, _ := o.str(ndjsonFields.query); q != "" {
+		if q, _, _ := o.str(f.query); q != "" && q != "-" {
 			u.RawQuery = strings.TrimPrefix(q, "?")
 		}
 	}
 	ex := &contract.Exchange{ID: i, Method: strings.ToUpper(method), URL: u.String(), Path: u.Path}
-	sv, sname := o.first(ndjsonFields.status)
+	sv, sname := o.first(f.status)
 	if sv == nil {
-		return nil, errors.New("no status (accepted names: status, status_code, statusCode, response.status, …)")
+		return nil, errStatus
 	}
 	if ex.Status, err = statusOf(sv); err != nil {
 		return nil, fmt.Errorf("field %s: %v", sname, err)
 	}
-	if hv, hname := o.first(ndjsonFields.header); hv != nil {
+	if f.aborted[ex.Status] {
+		ex.Incomplete = contract.Aborted
+	}
+	if hv, hname := o.first(f.header); hv != nil {
 		if ex.Header, err = headersOf(hv); err != nil {
 			return nil, fmt.Errorf("field %s: %v", hname, err)
 		}
+	} else {
+		ex.NoHeader = true // the line carries no headers: not judged, never taken as absent
 	}
-	if hv, hname := o.first(ndjsonFields.reqHeader); hv != nil {
+	if hv, hname := o.first(f.reqHeader); hv != nil {
 		if ex.RequestHeader, err = headersOf(hv); err != nil {
 			return nil, fmt.Errorf("field %s: %v", hname, err)
 		}
 	}
-	enc, _, _ := o.str(ndjsonFields.bodyEncoding)
-	if bv, bname := o.first(ndjsonFields.body); bv != nil {
+	enc, _, _ := o.str(f.bodyEncoding)
+	if bv, bname := o.first(f.body); bv != nil {
 		if ex.Body, err = bodyOf(bv, enc); err != nil {
 			return nil, fmt.Errorf("field %s: %v", bname, err)
 		}
+	} else {
+		ex.NoBody = true // an access-log line: the body is not judged, never taken as empty
 	}
-	if bv, bname := o.first(ndjsonFields.reqBody); bv != nil {
+	if bv, bname := o.first(f.reqBody); bv != nil {
 		if ex.RequestBody, err = bodyOf(bv, ""); err != nil {
 			return nil, fmt.Errorf("field %s: %v", bname, err)
 		}
 	}
-	if tv, _ := o.first(ndjsonFields.time); tv != nil {
-		ex.Time = timeOf(tv)
+	for _, n := range f.time { // the first that reads as a time: CloudFront's "time" is a time of day alone
+		if tv, ok := o.get(n); ok {
+			if ex.Time = timeOf(tv); !ex.Time.IsZero() {
+				break
+			}
+		}
 	}
 	normalise(ex, lim.max())
 	return ex, nil
+}
+
+// The errors of a line without the parts every interaction needs, naming the first accepted names.
+var (
+	errMethodURL = fmt.Errorf("no method or url (accepted names: %s; %s; or a request line: %s; see the README's table)",
+		hint(ndjsonFields.method), hint(ndjsonFields.url), hint(ndjsonFields.requestLine))
+	errStatus = fmt.Errorf("no status (accepted names: %s; see the README's table)", hint(ndjsonFields.status))
+)
+
+// requestLine reads an HTTP request line as nginx's $request logs it: "METHOD TARGET PROTOCOL" (or, for
+// HTTP/0.9, "METHOD TARGET"). Anything else is no request line.
+func requestLine(s string) (method, target string, ok bool) {
+	fs := strings.Fields(s)
+	if len(fs) != 2 && len(fs) != 3 || fs[0] == "-" {
+		return "", "", false
+	}
+	if len(fs) == 3 && !strings.HasPrefix(fs[2], "HTTP/") {
+		return "", "", false
+	}
+	return fs[0], fs[1], true
 }
 
 func statusOf(v []byte) (int, error) {
@@ -257,7 +312,7 @@ func statusOf(v []byte) (int, error) {
 		s = string(v)
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < 100 || n > 599 {
+	if err != nil || (n < 100 || n > 599) && !ndjsonFields.aborted[n] {
 		return 0, fmt.Errorf("not an HTTP status: %.20s", s)
 	}
 	return n, nil
@@ -352,18 +407,35 @@ func bodyOf(v []byte, encoding string) ([]byte, error) {
 	return nil, fmt.Errorf("unknown body encoding %q", encoding)
 }
 
-// timeOf reads an RFC 3339 string or a Unix time in seconds or milliseconds; anything else is no time.
+// timeOf reads an RFC 3339 string, a common-log-format time (nginx's $time_local), or a Unix time in
+// seconds or milliseconds, as a number or a string of digits; anything else is no time.
 func timeOf(v []byte) time.Time {
 	if v[0] == '"' {
 		if s, ok := wire.JSONString(v); ok {
-			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-				return t
-			}
+			return timeOfText(s)
 		}
 		return time.Time{}
 	}
-	f, err := strconv.ParseFloat(string(v), 64)
-	if err != nil || f <= 0 {
+	return unixTime(string(v))
+}
+
+// clfTime is the layout of the common log format's time ("10/Oct/2000:13:55:36 -0700").
+const clfTime = "02/Jan/2006:15:04:05 -0700"
+
+// timeOfText reads a time written as text: RFC 3339, the common log format's, or a Unix time.
+func timeOfText(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, clfTime} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return unixTime(s)
+}
+
+// unixTime reads a Unix time in seconds, or in milliseconds when it is too large to be seconds.
+func unixTime(s string) time.Time {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f > 0 && f <= 1e15) { // NaN and infinities too; beyond 1e15 is no seconds or milliseconds
 		return time.Time{}
 	}
 	if f > 1e11 { // milliseconds

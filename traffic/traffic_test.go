@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,8 +61,10 @@ func gz(b []byte) []byte {
 	return out.Bytes()
 }
 
+// harHeadersOf is a header set as HAR writes it: a list, empty when there is none (a HAR entry without
+// headers would not carry them).
 func harHeadersOf(h map[string][]string) []harHeader {
-	var out []harHeader
+	out := []harHeader{}
 	for k, vs := range h {
 		for _, v := range vs {
 			out = append(out, harHeader{k, v})
@@ -116,6 +119,9 @@ func writeHAR(w io.Writer, xs []contract.Exchange) {
 func writeNDJSON(w io.Writer, xs []contract.Exchange) {
 	enc := json.NewEncoder(w)
 	for i, x := range xs {
+		if x.Header == nil {
+			x.Header = http.Header{} // carried, and empty: a null would not carry it
+		}
 		var line map[string]any
 		switch i % 3 {
 		case 0: // flat

@@ -15,7 +15,7 @@ func init() {
 	commands["docs"] = command{
 		synopsis: "[--out DIR] [--check]",
 		example:  "kontrak docs --check",
-		summary:  "generate the living documentation (docs/: one page a vendor and an index) from specs/ and the scenarios; --check: exit 1 when docs/ is stale",
+		summary:  "generate the living documentation (docs/: one page a vendor and an index) from specs/ and the scenarios, and the README's generated sections (the NDJSON field table); --check: exit 1 when one is stale",
 		run:      runDocs,
 	}
 }
@@ -44,22 +44,37 @@ func runDocs(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	dir, shown := *out, *out
+	// The README is the repository's: refreshed with docs/ where it lives, left alone when docs go to --out.
+	readme := ""
 	if dir == "" {
 		dir = filepath.Join(root, livedoc.Dir)
 		shown = displayPath(dir)
+		readme = filepath.Join(root, livedoc.ReadmeFile)
 	}
 	if *check {
 		stale, err := livedoc.Check(dir, shown, files, stdout)
-		switch {
-		case err != nil:
+		if err != nil {
 			return usagef("%v", err)
-		case stale:
+		}
+		if readme != "" {
+			staleReadme, err := livedoc.CheckReadme(readme, displayPath(readme), stdout)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			stale = stale || staleReadme
+		}
+		if stale {
 			return errDrift
 		}
 		return nil
 	}
 	if err := livedoc.Write(dir, shown, files, stdout); err != nil {
 		return usagef("%v", err)
+	}
+	if readme != "" {
+		if err := livedoc.WriteReadme(readme, displayPath(readme), stdout); err != nil {
+			return usagef("%v", err)
+		}
 	}
 	return nil
 }

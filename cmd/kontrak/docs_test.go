@@ -100,6 +100,14 @@ func TestDocsCheck(t *testing.T) {
 	}
 }
 
+// TestDocsCheckRepository: at the repository, --check reads docs/ and the README's generated sections
+// (livedoc's TestDocsFresh and TestReadmeFresh keep both fresh): nothing stale, exit 0, silent.
+func TestDocsCheckRepository(t *testing.T) {
+	if code, out, errs := runKontrak(t, "", "docs", "--check"); code != 0 || out != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and nothing", code, out, errs)
+	}
+}
+
 func TestDocsUsage(t *testing.T) {
 	for _, tc := range []struct {
 		reason string
