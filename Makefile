@@ -77,8 +77,9 @@ record: ## live, then VENDOR's cassettes rewritten, redacted — only if the who
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/record.json
 	KONTRAK_MODE=record $(GINKGO_RUN) --json-report=record.json --output-dir=$(REPORTS) $(SUITES)
 
-docs: ## regenerate docs/ (one page a vendor and an index) from specs/ and the scenarios; make test fails while it is stale
+docs: ## regenerate docs/ (one page a vendor and an index) and the README's generated tables from the data; make test fails while either is stale
 	$(GO) run ./cmd/kontrak docs
+	$(GO) test -count=1 -run '^TestReadmeGenerated$$' ./cmd/kontrak -update
 	@$(MAKE) --no-print-directory changelog
 
 # The contract changelog: the repository has no tags, so the versions are the specs' info.version values in
