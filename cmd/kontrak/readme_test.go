@@ -108,7 +108,7 @@ func TestReadmeFormats(t *testing.T) {
 		{"the row of kontrak check over traffic", "\\| `kontrak check \\[--input [^`]*\\[--format ([a-z\\\\|]+)\\] FILE", [][]string{traffic}},
 		{"the row of kontrak check over traffic, its formats not taken", "prints the drift report \\(see \\*Checking real traffic\\*\\); the drift report has no ([^)]+?) format \\(exit 2\\)", [][]string{notTraffic}},
 		{"the row of kontrak report --merge", "\\| `kontrak report --merge \\[--format ([a-z\\\\|]+)\\]", [][]string{traffic}},
-		{"the row of kontrak report", "\\| `kontrak report \\[--format F\\][^`]*` \\| the summary of a suite run: the table, then each failure (.*?); exit 1 when the run failed \\|", [][]string{summary}},
+		{"the row of kontrak report", "\\| `kontrak report \\[--format F\\][^`]*` \\| the summary of a suite run: the table, then each failure (.*?); exit 1 when the run failed, 3 when it proved nothing \\|", [][]string{summary}},
 		{"Checking real traffic", "what was billed — in ([^(]+) \\(the drift report has no ([^)]+?) form", [][]string{traffic, notTraffic}},
 		{"the layout row of report/", "\\| `report/` \\| [^\\n]*?`Summary` [^\\n]*? in ([^;]+); the traffic drift report [^\\n]*? in ([^;]+);", [][]string{summary, traffic}},
 		{"the row of kontrak diff", "\\| `kontrak diff \\[--format ([a-z\\\\|]+)\\]", [][]string{append([]string(nil), specdiff.Formats...)}},
