@@ -6,10 +6,12 @@ GINKGO  := $(GO) tool ginkgo
 REPORTS := reports
 VENDOR  ?=
 TMPDIR  ?= /tmp
-# WAIVERS=waivers.yaml accepts the known drift it names (shown as waived); VENDORS=advance,verihubs makes a
-# live run fail when it cannot run those vendors (no credentials) instead of skipping them (REQUIRE=, its
-# former name, still works). A live run in which no vendor ran fails anyway.
-WAIVERS  ?=
+# WAIVERS names the waivers file whose known drift is accepted (shown as waived): waivers.yaml when it
+# exists, so that a newcomer's `make conformance` (live, record) reads the same file CI does; WAIVERS= turns
+# it off. `kontrak waive` writes one. VENDORS=advance,verihubs makes a live run fail when it cannot run those
+# vendors (no credentials) instead of skipping them (REQUIRE=, its former name, still works). A live run in
+# which no vendor ran fails anyway. A run that proved nothing exits 3, drift 1 (kontrak help).
+WAIVERS  ?= $(if $(wildcard waivers.yaml),waivers.yaml)
 REQUIRE  ?=
 VENDORS  ?= $(REQUIRE)
 FUZZTIME ?= 30s
@@ -32,16 +34,18 @@ conformance: ## the main job: every vendor's suite in replay mode, reports/junit
 	@KONTRAK_MODE=replay KONTRAK_JUNIT=$(CURDIR)/$(REPORTS)/junit.xml $(GINKGO_RUN) --json-report=report.json \
 		--output-dir=$(REPORTS) $(SUITES); rc=$$?; \
 	$(GO) run ./cmd/kontrak report $(REPORTS)/report.json; rs=$$?; \
+	if [ $$rs -eq 3 ]; then echo "conformance: the run proved nothing (see above)"; exit 3; fi; \
 	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "conformance: breaking drift (see the failures above)"; exit 1; fi
 
 test: lint ## every test (race detector on; the memory bounds too), the suites in replay mode, and the leak scan of cassettes/
 	$(GO) test -race -count=1 ./...
 	$(GO) run ./cmd/kontrak scan cassettes
 
-lint: ## gofmt, go vet, and actionlint on .github/workflows/
+lint: ## gofmt, go vet, actionlint on .github/workflows/ and the workflow's rules (least privilege, pins, timeouts: TestWorkflow*)
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
+	$(GO) test -count=1 -run '^TestWorkflow' ./cmd/kontrak
 
 # make bench runs every package's benchmarks (contract's Check vs Decode per vendor and Load, the sandbox's
 # p50/p99, the monitor's transport, redaction, rendering, strict JSON), then traffic's big ones at one pass
@@ -65,14 +69,15 @@ live: ## the same suites over real HTTP (VENDOR=x for one): reports/live.json, l
 	@KONTRAK_MODE=live KONTRAK_JUNIT=$(CURDIR)/$(REPORTS)/live-junit.xml $(GINKGO_RUN) --json-report=live.json \
 		--output-dir=$(REPORTS) $(SUITES); rc=$$?; \
 	$(GO) run ./cmd/kontrak report $(REPORTS)/live.json; rs=$$?; \
-	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "live: drift, or a run that proved nothing (see above)"; exit 1; fi
+	if [ $$rs -eq 3 ]; then echo "live: the run proved nothing (see above)"; exit 3; fi; \
+	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "live: drift (see above)"; exit 1; fi
 
 record: ## live, then VENDOR's cassettes rewritten, redacted — only if the whole run passed (else exit 1, saying why)
 	@if [ -z "$(VENDOR)" ]; then echo "make record needs VENDOR=verihubs|advance|ekycpro|kredibel"; exit 2; fi
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/record.json
 	KONTRAK_MODE=record $(GINKGO_RUN) --json-report=record.json --output-dir=$(REPORTS) $(SUITES)
 
-docs: ## regenerate docs/ (one page a vendor and an index) from specs/ and the scenarios, and the README's generated sections; make test fails while one is stale
+docs: ## regenerate docs/ (one page a vendor and an index) and the README's generated tables from the data; make test fails while either is stale
 	$(GO) run ./cmd/kontrak docs
 	@$(MAKE) --no-print-directory changelog
 

@@ -1,5 +1,10 @@
 module github.com/kontrak/kontrak
 
+// The go line is the first release that builds kontrak. It stays "1.26.0", not "1.26": dependencies
+// (golang.org/x/sys v0.50.0, OpenTelemetry v1.47.0) declare go 1.26.0, and the go command refuses a main
+// module whose go line is lower ("go: updates to go.mod needed"). CI takes the newest patch release all
+// the same: the workflow reads the minor version (1.26) from this line and gives it to setup-go with
+// check-latest (TestWorkflowRules holds that), so security fixes arrive without an edit here.
 go 1.26.0
 
 require (
@@ -21,10 +26,27 @@ require (
 	gopkg.in/dnaeon/go-vcr.v4 v4.0.8
 )
 
+// OpenTelemetry, for the monitor's metrics (monitor.WithMeterProvider). The monitor imports the API only
+// (otel for the global provider, otel/metric); the SDK is imported by monitor's tests alone (the
+// ManualReader that reads the instruments back), so a program that links the monitor links no SDK.
+// v1.47.0: the release the monitor is built and tested against (API and SDK move together, one version).
+require (
+	go.opentelemetry.io/otel v1.47.0
+	go.opentelemetry.io/otel/metric v1.47.0
+	go.opentelemetry.io/otel/sdk/metric v1.47.0
+)
+
 require (
 	github.com/basgys/goxml2json v1.1.1-0.20231018121955-e66ee54ceaad // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-openapi/jsonpointer v1.0.2 // indirect
+	github.com/google/uuid v1.6.0 // indirect
 	github.com/pb33f/jsonschema/v6 v6.0.3 // indirect
+	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
+	go.opentelemetry.io/otel/log v1.47.0 // indirect
+	go.opentelemetry.io/otel/sdk v1.47.0 // indirect
+	go.opentelemetry.io/otel/trace v1.47.0 // indirect
 )
 
 require (
@@ -34,7 +56,7 @@ require (
 	github.com/buger/jsonparser v1.6.1 // indirect
 	github.com/clipperhouse/uax29/v2 v2.7.0 // indirect
 	github.com/fatih/color v1.19.0 // indirect
-	github.com/go-logr/logr v1.4.3 // indirect
+	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-task/slim-sprig/v3 v3.0.0 // indirect
 	github.com/google/pprof v0.0.0-20260402051712-545e8a4df936 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect

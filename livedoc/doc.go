@@ -12,7 +12,8 @@
 // committed: TestDocsFresh fails while the committed docs/ differs from what Generate writes.
 //
 // Readme renders the README's generated sections, each between its marker comments (<!-- kontrak:NAME -->
-// … <!-- /kontrak:NAME -->), from data: the NDJSON field table from traffic.LogFields. The rest of the
+// … <!-- /kontrak:NAME -->), from data: the NDJSON field table from traffic.LogFields, and the sections a
+// caller adds (Section: the command line its format matrix, finding ids, credentials, refusals). The rest of the
 // README is written by people; TestReadmeFresh fails while a section is stale, and `kontrak docs` (without
 // --out) refreshes them (CheckReadme, WriteReadme).
 //

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/kontrak/kontrak/internal/wire"
@@ -17,29 +18,35 @@ const ReadmeFile = "README.md"
 
 // A generated section of the README lies between its two marker comments, <!-- kontrak:NAME --> and
 // <!-- /kontrak:NAME -->; what lies between them is rendered anew from data, the rest is left as it is.
-var readmeSections = []struct {
-	name   string
-	render func() string
-}{
+// This package renders the sections whose data it reads (logfields); a caller adds those whose data is its
+// own (the command line's format matrix, exit statuses, finding ids, credentials and refusals), so one
+// writer and one golden test hold every generated table.
+type Section struct {
+	Name   string
+	Render func() string // the section's body, ending in a newline
+}
+
+var readmeSections = []Section{
 	{"logfields", logFieldsSection},
 }
 
-// Readme returns readme with every generated section rendered anew. A section whose markers are missing,
-// repeated or out of order is an error naming it: the README would otherwise go stale unseen.
-func Readme(readme []byte) ([]byte, error) {
+// Readme returns readme with every generated section (this package's and more) rendered anew. A section
+// whose markers are missing, repeated or out of order is an error naming it: the README would otherwise go
+// stale unseen.
+func Readme(readme []byte, more ...Section) ([]byte, error) {
 	out := readme
-	for _, s := range readmeSections {
-		open, end := "<!-- kontrak:"+s.name+" -->", "<!-- /kontrak:"+s.name+" -->"
+	for _, s := range append(slices.Clip(readmeSections), more...) {
+		open, end := "<!-- kontrak:"+s.Name+" -->", "<!-- /kontrak:"+s.Name+" -->"
 		i, j := bytes.Index(out, []byte(open)), bytes.Index(out, []byte(end))
 		switch {
 		case i < 0 || j < 0:
-			return nil, fmt.Errorf("%s: no generated section %s (%s … %s)", ReadmeFile, s.name, open, end)
+			return nil, fmt.Errorf("%s: no generated section %s (%s … %s)", ReadmeFile, s.Name, open, end)
 		case j < i || bytes.Count(out, []byte(open)) > 1 || bytes.Count(out, []byte(end)) > 1:
-			return nil, fmt.Errorf("%s: the markers of the generated section %s are repeated or out of order", ReadmeFile, s.name)
+			return nil, fmt.Errorf("%s: the markers of the generated section %s are repeated or out of order", ReadmeFile, s.Name)
 		}
 		var b bytes.Buffer
 		b.Write(out[:i+len(open)])
-		b.WriteString("\n" + s.render())
+		b.WriteString("\n" + s.Render())
 		b.Write(out[j:])
 		out = b.Bytes()
 	}
@@ -48,8 +55,8 @@ func Readme(readme []byte) ([]byte, error) {
 
 // CheckReadme writes nothing: it prints one line when the README at path (shown as the user should read
 // it) has a stale generated section, and reports whether it has.
-func CheckReadme(path, shown string, w io.Writer) (stale bool, err error) {
-	have, want, err := readme(path)
+func CheckReadme(path, shown string, w io.Writer, more ...Section) (stale bool, err error) {
+	have, want, err := readme(path, more)
 	if err != nil || bytes.Equal(have, want) {
 		return false, err
 	}
@@ -59,8 +66,8 @@ func CheckReadme(path, shown string, w io.Writer) (stale bool, err error) {
 
 // WriteReadme rewrites the generated sections of the README at path when they are stale, atomically, and
 // prints one line when it did.
-func WriteReadme(path, shown string, w io.Writer) error {
-	have, want, err := readme(path)
+func WriteReadme(path, shown string, w io.Writer, more ...Section) error {
+	have, want, err := readme(path, more)
 	if err != nil || bytes.Equal(have, want) {
 		return err
 	}
@@ -71,12 +78,12 @@ func WriteReadme(path, shown string, w io.Writer) error {
 	return nil
 }
 
-func readme(path string) (have, want []byte, err error) {
+func readme(path string, more []Section) (have, want []byte, err error) {
 	have, err = os.ReadFile(path)
 	if err != nil {
 		return nil, nil, readError(path, err)
 	}
-	want, err = Readme(have)
+	want, err = Readme(have, more...)
 	return have, want, err
 }
 

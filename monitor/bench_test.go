@@ -2,9 +2,12 @@ package monitor
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"testing"
+
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
 	"github.com/kontrak/kontrak/contract"
 )
@@ -14,22 +17,24 @@ type nopBody struct{ bytes.Reader }
 
 func (nopBody) Close() error { return nil }
 
-// BenchmarkTransport: a conforming answer through the monitor (transport/) against Operation.Check of
-// the same body alone (check/). The difference in allocs/op is what the monitor adds on its fast path.
+// BenchmarkTransport: a conforming answer through the monitor (transport/, with the global no-op meter
+// provider; transport-otel/, with the OpenTelemetry SDK recording every instrument) against contract.Judge
+// of the same answer alone (judge/), which is what the monitor calls. The difference in allocs/op is what the
+// monitor adds.
 func BenchmarkTransport(b *testing.B) {
 	c := load(b)
 	body := example(b, c, "advance", "ocrKtpCheck", 200)
 	op, _ := c.Operation("advance", "ocrKtpCheck")
-	b.Run("check", func(b *testing.B) {
+	b.Run("judge", func(b *testing.B) {
 		b.ReportAllocs()
+		h := http.Header{}
 		for b.Loop() {
-			if fs := op.Check(200, nil, body, contract.CheckOptions{}); len(fs) != 0 {
-				b.Fatal(fs)
+			if v := c.Judge(contract.Exchange{Status: 200, Header: h, Body: body}, contract.JudgeOptions{Operation: op}); len(v.Findings) != 0 {
+				b.Fatal(v.Findings)
 			}
-			op.Classify(200, body)
 		}
 	})
-	b.Run("transport", func(b *testing.B) {
+	run := func(b *testing.B, opts ...Option) {
 		resp := &http.Response{StatusCode: 200, Header: http.Header{}, ContentLength: int64(len(body))}
 		vb := &nopBody{}
 		next := roundTripFunc(func(*http.Request) (*http.Response, error) {
@@ -37,7 +42,7 @@ func BenchmarkTransport(b *testing.B) {
 			resp.Body = vb
 			return resp, nil
 		})
-		tr := NewTransport(next, c)
+		tr := NewTransport(next, c, opts...)
 		req, _ := http.NewRequest("POST", "https://api.advance.ai/openapi/face-recognition/v3/ocr-ktp-check", nil)
 		buf := make([]byte, len(body)+1)
 		b.ReportAllocs()
@@ -46,5 +51,14 @@ func BenchmarkTransport(b *testing.B) {
 			io.ReadFull(r.Body, buf[:len(body)])
 			r.Body.Close()
 		}
+		if st := tr.Stats(); st.Operations[0].Drifted != 0 {
+			b.Fatal(st)
+		}
+	}
+	b.Run("transport", func(b *testing.B) { run(b) })
+	b.Run("transport-otel", func(b *testing.B) {
+		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+		defer mp.Shutdown(context.Background())
+		run(b, WithMeterProvider(mp))
 	})
 }

@@ -1,14 +1,14 @@
 package monitor
 
 import (
-	"bytes"
-	"errors"
-	"io"
+	"context"
 	"log/slog"
-	"net/http"
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/metric"
 
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
@@ -16,6 +16,9 @@ import (
 
 // Event is what the monitor saw of one answer (or callback) it judged.
 type Event struct {
+	// Context is the request's context (Transport: the outgoing request's; Handler: the inbound
+	// callback's), for trace correlation: the span it carries is the call's.
+	Context   context.Context
 	Vendor    string
 	Operation string
 	Status    int
@@ -34,9 +37,11 @@ type config struct {
 	logger   *slog.Logger
 	check    contract.CheckOptions
 	waivers  *contract.Waivers
+	meters   metric.MeterProvider
 }
 
-// WithMaxBody sets the largest body judged (default 1 MiB). A larger one passes untouched, not judged.
+// WithMaxBody sets the largest body judged (default 1 MiB): the most the monitor holds of one answer. A
+// larger one passes untouched, not judged.
 func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
 
 // WithSample judges one answer in n (n ≤ 1: every answer). Sampling is by count, not chance: exactly one
@@ -50,11 +55,11 @@ func WithSample(n int) Option {
 	}
 }
 
-// WithCallback calls fn with every judged answer's Event, on the caller's goroutine. A panic in fn is
-// recovered like any other.
+// WithCallback calls fn with every judged answer's Event, on the goroutine that judged it (the caller's,
+// in the Read that reached the body's end or in Close). A panic in fn is recovered like any other.
 func WithCallback(fn func(Event)) Option { return func(c *config) { c.callback = fn } }
 
-// WithLogger logs every finding to l (nil: no logging).
+// WithLogger logs every finding to l (nil: no logging), with the request's context.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithCheckOptions passes opts to every check (Strict counts notices as breaking).
@@ -65,10 +70,16 @@ func WithCheckOptions(opts contract.CheckOptions) Option { return func(c *config
 // ws.Problems() says which waivers expired or matched nothing.
 func WithWaivers(ws *contract.Waivers) Option { return func(c *config) { c.waivers = ws } }
 
+// WithMeterProvider records the monitor's metrics (see the package documentation) with mp's meter named
+// ScopeName. Without it, or with nil, the global provider (otel.GetMeterProvider) is used, as otelhttp does:
+// a no-op until the program installs one.
+func WithMeterProvider(mp metric.MeterProvider) Option { return func(c *config) { c.meters = mp } }
+
 // monitor is the state a Transport and a Handler share: the contract, the options, the counters.
 type monitor struct {
 	c    *contract.Contract
 	cfg  config
+	inst *instruments
 	seen atomic.Uint64
 
 	routeMu sync.RWMutex
@@ -86,6 +97,7 @@ type route struct{ method, path string }
 
 type opCounters struct {
 	calls, judged, notJudged, sampledOut, billed, drifted atomic.Int64
+	metrics                                               *opMetrics
 }
 
 type findingKey struct{ vendor, operation, id string }
@@ -96,11 +108,12 @@ func newMonitor(c *contract.Contract, opts []Option) *monitor {
 	for _, o := range opts {
 		o(&m.cfg)
 	}
+	m.inst = newInstruments(m.cfg.meters)
 	for _, v := range c.Vendors() {
 		for _, op := range v.Operations {
-			m.ops[op] = &opCounters{}
+			m.ops[op] = &opCounters{metrics: newOpMetrics(op)}
 			for _, cb := range op.Callbacks {
-				m.ops[cb.Judged()] = &opCounters{}
+				m.ops[cb.Judged()] = &opCounters{metrics: newOpMetrics(cb.Judged())}
 			}
 		}
 	}
@@ -136,37 +149,49 @@ func (m *monitor) sampled() bool {
 	return (m.seen.Add(1)-1)%m.cfg.sample == 0
 }
 
-// judge checks one body of op and reports it. It recovers its own panics.
-func (m *monitor) judge(op *contract.Operation, status int, header http.Header, body []byte) {
+// judge checks one exchange of op (an answer; or, with cb, an inbound callback, op being cb.Judged()) and
+// reports it. It recovers its own panics.
+func (m *monitor) judge(ctx context.Context, op *contract.Operation, cb *contract.Callback, ex contract.Exchange) {
 	defer func() {
 		if recover() != nil {
 			m.panics.Add(1)
 		}
 	}()
-	cnt := m.ops[op]
-	v := m.c.Judge(contract.Exchange{Status: status, Header: header, Body: body}, contract.JudgeOptions{Operation: op, Strict: m.cfg.check.Strict, Waivers: m.cfg.waivers})
+	start := time.Now()
+	opts := contract.JudgeOptions{Operation: op, Strict: m.cfg.check.Strict, Waivers: m.cfg.waivers}
+	if cb != nil {
+		opts.Operation, opts.Callback = nil, cb
+	}
+	v := m.c.Judge(ex, opts)
 	fs, cl := v.Findings, v.Classification
-	cnt.judged.Add(1)
+	cnt := m.ops[op]
+	m.count(ctx, op, judged)
 	if cl.Known && cl.Billable {
 		cnt.billed.Add(1)
+		m.inst.billed.Add(ctx, 1, cnt.metrics.base...)
 	}
 	if len(fs) > 0 {
-		m.report(op, fs)
+		m.report(ctx, op, fs)
 		if contract.HasBreaking(fs) {
 			cnt.drifted.Add(1)
 		}
 	}
+	// The check's own time: judging, counting and logging; the callback is the program's.
+	m.inst.duration.Record(ctx, time.Since(start).Seconds(), cnt.metrics.record...)
 	if m.cfg.callback != nil {
-		m.cfg.callback(Event{Vendor: op.Vendor.ID, Operation: op.ID, Status: status, Findings: fs, Billing: cl})
+		m.cfg.callback(Event{Context: ctx, Vendor: op.Vendor.ID, Operation: op.ID, Status: ex.Status, Findings: fs, Billing: cl})
 	}
 }
 
-func (m *monitor) report(op *contract.Operation, fs []contract.Finding) {
+func (m *monitor) report(ctx context.Context, op *contract.Operation, fs []contract.Finding) {
 	m.findMu.Lock()
 	for _, f := range fs {
 		m.findings[findingKey{op.Vendor.ID, op.ID, f.ID}]++
 	}
 	m.findMu.Unlock()
+	for _, f := range fs {
+		m.inst.findings.Add(ctx, 1, m.inst.finding(op, f)...)
+	}
 	if m.cfg.logger == nil {
 		return
 	}
@@ -181,7 +206,7 @@ func (m *monitor) report(op *contract.Operation, fs []contract.Finding) {
 		if f.Waived != nil {
 			attrs = append(attrs, slog.String("waived", f.Waived.String()))
 		}
-		m.cfg.logger.LogAttrs(nil, level, "kontrak: vendor answer drifted from its contract", attrs...)
+		m.cfg.logger.LogAttrs(ctx, level, "kontrak: vendor answer drifted from its contract", attrs...)
 	}
 }
 
@@ -243,44 +268,3 @@ func (m *monitor) stats() Stats {
 	})
 	return s
 }
-
-// bufPool holds the buffers bodies are re-buffered in; a buffer returns when the caller closes the body.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// pooledBody is the body the caller reads: the bytes the vendor sent, from a pooled buffer. It is the one
-// allocation of the fast path: the caller holds this handle, never the pooled buffer, so a body read after
-// Close reads nothing rather than another answer's bytes.
-type pooledBody struct {
-	mu  sync.Mutex
-	buf *bytes.Buffer
-	off int
-}
-
-func (b *pooledBody) Read(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf == nil {
-		return 0, errReadAfterClose
-	}
-	data := b.buf.Bytes()
-	if b.off >= len(data) {
-		return 0, io.EOF
-	}
-	n := copy(p, data[b.off:])
-	b.off += n
-	return n, nil
-}
-
-func (b *pooledBody) Close() error {
-	b.mu.Lock()
-	buf := b.buf
-	b.buf = nil
-	b.mu.Unlock()
-	if buf != nil && buf.Cap() <= 4<<20 {
-		buf.Reset()
-		bufPool.Put(buf)
-	}
-	return nil
-}
-
-var errReadAfterClose = errors.New("http: read on closed response body")

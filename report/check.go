@@ -26,6 +26,9 @@ type Verdict struct {
 	// nothing (contract.Verdict).
 	NotJudged    []string `json:"notJudged,omitempty"`
 	Inconclusive string   `json:"inconclusive,omitempty"`
+	// Contract is the contract a lone body was judged by (its json object names it; a listing names it
+	// once, beside the verdicts).
+	Contract *Contract `json:"contract,omitempty"`
 }
 
 // place is where the verdict's answer was read, as listings name it: "cassette#3", or "" for a body.
@@ -79,9 +82,10 @@ func notJudgedNote(notJudged []string) string {
 
 // Listing writes `kontrak check`'s verdicts, added one answer at a time, in any format of a Summary:
 //
-//   - text: one line a finding (textLine), in the order added;
-//   - json: one Verdict object an answer, in an array (or, for a lone body, the object itself, without
-//     vendor and operation: they are the command line's);
+//   - text: one line a finding (textLine), in the order added, then a line naming the contract;
+//   - json: an object of kind "kontrak-verdicts" holding the run's verdict (RunVerdict), the contract, and
+//     one Verdict object an answer in "verdicts" (or, for a lone body, the Verdict object itself, without
+//     vendor and operation, which are the command line's, naming the contract);
 //   - markdown, junit, github: the Summary of the verdicts (CheckSummary), one case an answer, held in
 //     memory without bodies or findings' values beyond their messages.
 //
@@ -89,8 +93,13 @@ func notJudgedNote(notJudged []string) string {
 // nothing half-said. Text and json are held in a spill buffer: in memory up to a few MiB, then in a
 // temporary file, so that the listing of a long log stays bounded in memory. Close removes the file.
 type Listing struct {
-	format  string
-	body    bool
+	// Contract is the contract the verdicts were judged by, named by every format (nil: not named).
+	Contract *Contract
+
+	format string
+	body   bool
+	// counts of the verdicts added, by word (VerdictConform, VerdictDrift, VerdictInconclusive)
+	counts  map[string]int
 	spill   spillBuffer
 	n       int       // verdicts written to spill
 	summary []Verdict // the verdicts of a Summary format
@@ -100,7 +109,7 @@ type Listing struct {
 // NewListing starts a listing in a format of SummaryReport; body says it lists one answer given alone
 // (kontrak check --vendor --operation --status), whose json is an object rather than an array.
 func NewListing(format string, body bool) (*Listing, error) {
-	l := &Listing{format: format, body: body}
+	l := &Listing{format: format, body: body, counts: map[string]int{}}
 	if format == "text" || format == "json" {
 		return l, nil
 	}
@@ -114,6 +123,7 @@ func NewListing(format string, body bool) (*Listing, error) {
 
 // Add lists one answer's verdict.
 func (l *Listing) Add(v Verdict) error {
+	l.counts[v.Verdict]++
 	switch l.format {
 	case "text":
 		where := v.place()
@@ -141,10 +151,8 @@ func (l *Listing) Add(v Verdict) error {
 		}
 	case "json":
 		if l.body {
-			v.Vendor, v.Operation = "", ""
-		} else if l.n == 0 {
-			l.spill.WriteString("[")
-		} else {
+			v.Vendor, v.Operation, v.Contract = "", "", l.Contract
+		} else if l.n > 0 {
 			l.spill.WriteString(",")
 		}
 		var b bytes.Buffer
@@ -168,15 +176,49 @@ func (l *Listing) Add(v Verdict) error {
 // show as failures of the run (text and json leave them to the caller's stderr).
 func (l *Listing) Flush(w io.Writer, problems []contract.Problem) error {
 	if l.render != nil {
-		return l.render(w, CheckSummary(l.summary, problems))
+		s := CheckSummary(l.summary, problems)
+		s.Contract = l.Contract
+		return l.render(w, s)
 	}
 	if l.format == "json" && !l.body {
-		if l.n == 0 {
-			l.spill.WriteString("[")
+		head, err := json.Marshal(struct {
+			Kind     string    `json:"kind"`
+			Verdict  string    `json:"verdict"`
+			Contract *Contract `json:"contract,omitempty"`
+		}{VerdictsKind, l.RunVerdict(len(problems)), l.Contract})
+		if err != nil {
+			return err
 		}
-		l.spill.WriteString("]\n")
+		// {"kind":…,"verdict":…,"contract":…,"verdicts":[ the held objects ]}
+		if _, err := io.WriteString(w, string(head[:len(head)-1])+",\n\"verdicts\": ["); err != nil {
+			return err
+		}
+		if err := l.spill.CopyTo(w); err != nil {
+			return err
+		}
+		_, err = io.WriteString(w, "]}\n")
+		return err
+	}
+	if l.format == "text" && l.Contract != nil {
+		l.spill.WriteString("contract " + l.Contract.String() + "\n")
 	}
 	return l.spill.CopyTo(w)
+}
+
+// VerdictsKind marks check's json listing of verdicts (the "kind" field).
+const VerdictsKind = "kontrak-verdicts"
+
+// RunVerdict is the verdict of the listed answers as a whole: drift when one drifted or a waiver failed
+// (problems counts the waivers' problems), inconclusive when none was judged whole (none listed, or every
+// one inconclusive), else conform.
+func (l *Listing) RunVerdict(problems int) string {
+	switch {
+	case l.counts[VerdictDrift] > 0 || problems > 0:
+		return VerdictDrift
+	case l.counts[VerdictConform] == 0:
+		return VerdictInconclusive
+	}
+	return VerdictConform
 }
 
 // Close releases the listing's temporary file, if it spilled to one.

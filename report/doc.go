@@ -29,6 +29,14 @@
 // lists them for help. Adding a format is one file: a function that renders the kind's value and a
 // Register call in the file's init, plus its golden file under testdata/.
 //
+// The kinds of the command line's own reports (kontrak diff's, selftest's, scan's, version's) are declared
+// where they are rendered, with NewKind, so that one registry holds every command's formats; FormatsOf
+// lists a kind's formats by its name.
+//
+// A report says its verdict — VerdictConform, VerdictDrift, or VerdictInconclusive for a run that proved
+// nothing (RunVerdict of a Summary, a Traffic, a Listing) — in its json ("verdict") and its title, and
+// names the Contract it was judged by, when known: embedded, or a directory, with the digest of its files.
+//
 // The vendor facts behind the numbers (which code is billable, which finding is breaking) are decided by
 // the suites and contract.Check; this package only counts and renders what the run reported.
 package report

@@ -23,10 +23,29 @@ func (k Kind[R]) Name() string { return k.name }
 // The kinds of report.
 var (
 	// SummaryReport is a run (of the suites, or of `kontrak check`'s verdicts): a *Summary.
-	SummaryReport = Kind[*Summary]{name: "summary"}
+	SummaryReport = Kind[*Summary]{name: "summary", prepare: (*Summary).ready}
 	// TrafficReport is the drift report of a body of traffic: a *Traffic.
 	TrafficReport = Kind[*Traffic]{name: "traffic", prepare: (*Traffic).ready}
 )
+
+// NewKind declares a kind of report rendered outside this package (kontrak diff's, selftest's, scan's,
+// version's), so that the one registry holds the formats of every command. Its name must be unique.
+func NewKind[R any](name string) Kind[R] { return Kind[R]{name: name} }
+
+// FormatsOf lists the formats of the kind of that name, sorted (nil for a kind with none): the matrix of
+// kinds and formats without the kinds' types.
+func FormatsOf(kind string) []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	var names []string
+	for key := range registry {
+		if key.kind == kind {
+			names = append(names, key.format)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
 
 // Formatter renders a report of the kind whose value is R.
 type Formatter[R any] func(w io.Writer, r R) error
@@ -53,18 +72,7 @@ func Register[R any](k Kind[R], format string, f Formatter[R]) {
 }
 
 // Formats lists the formats of kind k, sorted: what help and errors say a kind takes.
-func Formats[R any](k Kind[R]) []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	var names []string
-	for key := range registry {
-		if key.kind == k.name {
-			names = append(names, key.format)
-		}
-	}
-	slices.Sort(names)
-	return names
-}
+func Formats[R any](k Kind[R]) []string { return FormatsOf(k.name) }
 
 // Lookup returns the format of kind k by its name; the error of an unknown name lists the formats of k.
 func Lookup[R any](k Kind[R], format string) (Formatter[R], error) {

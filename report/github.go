@@ -28,12 +28,12 @@ func formatGitHub(w io.Writer, s *Summary) error {
 		}
 	}
 	t := s.Total()
-	verdict := "conforms"
-	if s.Failing() {
-		verdict = "drift"
+	msg := fmt.Sprintf("%d scenarios: %d passed, %d failed, %d skipped; %d breaking drift, %d notices",
+		t.Scenarios, t.Passed, t.Failed, t.Skipped, t.Drift, t.Notices)
+	if s.Contract != nil {
+		msg += "; contract " + s.Contract.String()
 	}
-	ghCommand(&b, "notice", "", "kontrak: "+verdict, fmt.Sprintf("%d scenarios: %d passed, %d failed, %d skipped; %d breaking drift, %d notices",
-		t.Scenarios, t.Passed, t.Failed, t.Skipped, t.Drift, t.Notices))
+	ghCommand(&b, "notice", "", "kontrak: "+verdictWords(s.RunVerdict(), s.Failing()), msg)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

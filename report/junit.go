@@ -22,11 +22,22 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Properties *junitProperties `xml:"properties"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+// junitProperties name the contract a suite was judged by (kontrak.contract, kontrak.contract.digest).
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
@@ -48,7 +59,7 @@ type junitMessage struct {
 func formatJUnit(w io.Writer, s *Summary) error {
 	out := junitSuites{Name: "kontrak"}
 	for _, v := range s.Vendors {
-		js := junitSuite{Name: v.Vendor}
+		js := junitSuite{Name: v.Vendor, Properties: contractProperties(s.Contract)}
 		for _, c := range v.Cases {
 			jc := junitCase{Name: c.Spec, ClassName: v.Vendor}
 			if c.Operation != "" {
@@ -127,4 +138,15 @@ func formatJUnit(w io.Writer, s *Summary) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+func contractProperties(c *Contract) *junitProperties {
+	if c == nil {
+		return nil
+	}
+	where := c.Source
+	if c.Source == "directory" {
+		where = c.Dir
+	}
+	return &junitProperties{Property: []junitProperty{{"kontrak.contract", where}, {"kontrak.contract.digest", c.Digest}}}
 }

@@ -15,11 +15,7 @@ func init() { Register(SummaryReport, "markdown", formatMarkdown) }
 // pointer, want vs got, source), its waived findings, its skips with their reason, and its billing.
 func formatMarkdown(w io.Writer, s *Summary) error {
 	var b strings.Builder
-	verdict := "conforms"
-	if s.Failing() {
-		verdict = "drift"
-	}
-	fmt.Fprintf(&b, "## kontrak: %s\n\n", verdict)
+	fmt.Fprintf(&b, "## kontrak: %s\n\n", verdictWords(s.RunVerdict(), s.Failing()))
 	b.WriteString("| vendor | mode | " + s.unit() + " | passed | failed | skipped | waived | breaking drift | notices | budget used | billed |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	waived := 0
@@ -33,6 +29,9 @@ func formatMarkdown(w io.Writer, s *Summary) error {
 		t.Skipped, waived, t.Drift, t.Notices, t.Billed)
 	b.WriteString("*budget used* counts the calls a live run let through that could be billed, before each call; " +
 		"*billed* the answers the vendor's own billing flag or code table marks billed (offline: *if live*).\n")
+	if s.Contract != nil {
+		fmt.Fprintf(&b, "\nJudged by the contract %s.\n", mdCode(s.Contract.String()))
+	}
 	if len(s.Failures) > 0 {
 		b.WriteString("\n### the run itself\n\n")
 		for _, f := range s.Failures {

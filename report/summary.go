@@ -52,8 +52,12 @@ const (
 // suite whose live run proved nothing, a recording that could not be promoted).
 type Summary struct {
 	// Unit is what a row counts: "scenarios" (a suite run, the default) or "interactions" (kontrak check).
-	Unit    string    `json:"unit,omitempty"`
-	Vendors []*Vendor `json:"vendors"`
+	Unit string `json:"unit,omitempty"`
+	// Verdict is the run's (RunVerdict), set when a format renders the summary.
+	Verdict string `json:"verdict,omitempty"`
+	// Contract is the contract the run was judged by, when the summary knows it (kontrak check's).
+	Contract *Contract `json:"contract,omitempty"`
+	Vendors  []*Vendor `json:"vendors"`
 	// Failures of the run that belong to no spec of a vendor row (suite-level: BeforeSuite, AfterSuite).
 	Failures []Failure `json:"failures,omitempty"`
 }

@@ -56,6 +56,9 @@ func formatText(out io.Writer, s *Summary) error {
 			}
 		}
 	}
+	if s.Contract != nil {
+		lines = append(lines, "CONTRACT "+s.Contract.String())
+	}
 	for _, l := range lines {
 		if _, err := fmt.Fprintln(out, l); err != nil {
 			return err

@@ -22,8 +22,13 @@ const TrafficKind = "kontrak-traffic"
 // and what the drifted calls were billed. Reports of shards of one log merge into the report of the whole
 // (Merge), which is how a log that outgrows one machine is checked.
 type Traffic struct {
-	Kind   string   `json:"kind"`
-	Inputs []string `json:"inputs"`
+	Kind string `json:"kind"`
+	// Verdict is the report's (RunVerdict: conform, drift or inconclusive), set when a format renders it.
+	Verdict string `json:"verdict"`
+	// Contract is the contract the traffic was judged by (nil: not said; merged shards judged by different
+	// contracts name none).
+	Contract *Contract `json:"contract,omitempty"`
+	Inputs   []string  `json:"inputs"`
 	// Interactions read, in all; Judged = Interactions - Unrouted - NotJudged.
 	Interactions int `json:"interactions"`
 	Judged       int `json:"judged"`
@@ -120,6 +125,12 @@ func (t *Traffic) MergeShare(o *Traffic) { t.merge(o, 0) }
 
 func (t *Traffic) merge(o *Traffic, offset int64) {
 	t.Kind = TrafficKind
+	switch {
+	case t.Contract == nil && len(t.Inputs) == 0 && t.Interactions == 0:
+		t.Contract = o.Contract // the first share
+	case t.Contract != nil && (o.Contract == nil || o.Contract.Digest != t.Contract.Digest):
+		t.Contract = nil // shards of different contracts: no one contract judged the whole
+	}
 	t.Inputs = append(t.Inputs, o.Inputs...)
 	t.Interactions += o.Interactions
 	t.Judged += o.Judged

@@ -22,6 +22,7 @@ func init() {
 // [] rather than null.
 func (t *Traffic) ready() {
 	t.Kind = TrafficKind
+	t.Verdict = t.RunVerdict()
 	if t.Inputs == nil {
 		t.Inputs = []string{}
 	}
@@ -72,12 +73,19 @@ func trafficText(out io.Writer, t *Traffic) error {
 			return err
 		}
 	}
+	if t.Contract != nil {
+		_, err := fmt.Fprintf(out, "contract %s\n", t.Contract)
+		return err
+	}
 	return nil
 }
 
 func trafficMarkdown(out io.Writer, t *Traffic) error {
 	var b strings.Builder
 	b.WriteString("# Traffic drift report\n\n")
+	if t.Contract != nil {
+		fmt.Fprintf(&b, "Judged by the contract %s.\n\n", mdCode(t.Contract.String()))
+	}
 	fmt.Fprintf(&b, "%d interactions: %d judged (%d conform, %d drifted, %d with notices%s), %d matched no vendor operation, %d not judged; %d billed%s.\n\n",
 		t.Interactions, t.Judged, t.Conforming, t.Drifted, t.Noticed, inconclusiveNote(t), t.Unrouted, t.NotJudged, t.Billed(), waivedNote(t))
 	if u := unjudged(t); len(u) > 0 {

@@ -9,14 +9,13 @@ import (
 	"strconv"
 	"strings"
 
-	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/report"
 )
 
 func init() {
 	commands["check"] = command{
-		synopsis: "[--vendor V --operation OP --status N] [--strict] [--waivers FILE] [--format F] [--input F] [--report] FILE...|-",
+		synopsis: "[--vendor V --operation OP --status N] [--strict] [--waivers FILE] [--format F] [--input F] [--report] [--specs DIR] FILE...|-",
 		example:  "kontrak check cassettes/advance/ocr-no-result.yaml",
 		summary:  "check a response body (--vendor --operation --status FILE|-), or traffic: go-vcr cassettes, HAR files, NDJSON logs (FILE...|-)",
 		run:      runCheck,
@@ -38,37 +37,29 @@ func verdict(fs []contract.Finding, inconclusive string) string {
 	return "conform"
 }
 
-func loadContract() (*contract.Contract, error) {
-	c, err := contract.Load(kontrak.Files)
-	if err != nil {
-		return nil, fmt.Errorf("loading the contracts: %w", err)
-	}
-	return c, nil
-}
-
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	vendor := fs.String("vendor", "", "vendor id (body mode)")
 	operation := fs.String("operation", "", "operationId (body mode)")
 	status := fs.String("status", "", "HTTP status of the answer (body mode)")
 	strict := fs.Bool("strict", false, "count notices as breaking")
-	format := fs.String("format", "text", "the output format: "+strings.Join(report.Formats(report.SummaryReport), ", ")+
-		"; the drift report (--report, and every HAR or NDJSON input) takes "+strings.Join(report.Formats(report.TrafficReport), ", "))
+	format := addFormatFlag(fs, "check")
+	addSpecsFlag(fs)
 	waiversFile := fs.String("waivers", "", "a waivers.yaml: the known drift it names is shown as waived and fails nothing")
 	tf := trafficFlags(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if _, err := report.Lookup(report.SummaryReport, *format); err != nil {
-		return usagef("--format: %v", err)
+	if _, err := lookupFormat(report.SummaryReport, "check", *format); err != nil {
+		return err
 	}
 	opts := contract.CheckOptions{Strict: *strict}
 	bodyMode := *vendor != "" || *operation != "" || *status != ""
 	if len(files) == 0 {
 		return usagef("no input: give a response body FILE (or - for stdin) with --vendor, --operation and --status, or CASSETTE.yaml files")
 	}
-	c, err := loadContract()
+	c, named, err := loadNamedContract()
 	if err != nil {
 		return err
 	}
@@ -80,43 +71,52 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("--waivers: %v", err)
 	}
 	if !bodyMode {
-		return checkTraffic(c, files, opts, ws, tf, *format, stdin, stdout, stderr)
+		return checkTraffic(c, named, files, opts, ws, tf, *format, stdin, stdout, stderr)
 	}
 	verdicts, err := checkBody(c, *vendor, *operation, *status, files, opts, ws, stdin)
 	if err != nil {
 		return err
 	}
 	problems := ws.Problems()
-	if err := printVerdicts(stdout, *format, bodyMode, verdicts, problems); err != nil {
+	if err := printVerdicts(stdout, *format, bodyMode, named, verdicts, problems); err != nil {
 		return err
 	}
 	return verdictsExit(verdicts, problems, stderr)
 }
 
 // verdictsExit prints the waivers' problems, one line each, and says how the run ends: drift when an
-// answer drifted or a waiver failed.
+// answer drifted or a waiver failed; proved nothing when no answer came whole.
 func verdictsExit(verdicts []verdictJSON, problems []contract.Problem, stderr io.Writer) error {
 	for _, p := range problems {
 		fmt.Fprintln(stderr, "kontrak check: "+p.Error())
 	}
+	conform := 0
 	for _, v := range verdicts {
-		if v.Verdict == "drift" {
+		switch v.Verdict {
+		case report.VerdictDrift:
 			return errDrift
+		case report.VerdictConform:
+			conform++
 		}
 	}
 	if len(problems) > 0 {
 		return errDrift
+	}
+	if conform == 0 {
+		fmt.Fprintln(stderr, "kontrak check: no answer came whole: the check proved nothing")
+		return errNothing
 	}
 	return nil
 }
 
 // printVerdicts writes the verdicts in a format (report.Listing): text and json are check's own (one line
 // a finding; one object an answer), the others render the verdicts as a report.Summary, one row a vendor.
-func printVerdicts(w io.Writer, format string, bodyMode bool, verdicts []verdictJSON, problems []contract.Problem) error {
+func printVerdicts(w io.Writer, format string, bodyMode bool, named *report.Contract, verdicts []verdictJSON, problems []contract.Problem) error {
 	l, err := report.NewListing(format, bodyMode)
 	if err != nil {
 		return err
 	}
+	l.Contract = named
 	defer l.Close()
 	for _, v := range verdicts {
 		if err := l.Add(v); err != nil {

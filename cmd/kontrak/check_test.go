@@ -113,17 +113,24 @@ func TestCheckCassettes(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (stderr %q)", code, errs)
 	}
-	var got []struct {
-		Cassette    string `json:"cassette"`
-		Interaction *int   `json:"interaction"`
-		Vendor      string `json:"vendor"`
-		Operation   string `json:"operation"`
-		Verdict     string `json:"verdict"`
-		Findings    []struct{ ID, Pointer string }
+	var doc struct {
+		Kind, Verdict string
+		Verdicts      []struct {
+			Cassette    string `json:"cassette"`
+			Interaction *int   `json:"interaction"`
+			Vendor      string `json:"vendor"`
+			Operation   string `json:"operation"`
+			Verdict     string `json:"verdict"`
+			Findings    []struct{ ID, Pointer string }
+		}
 	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
+	if doc.Kind != "kontrak-verdicts" || doc.Verdict != "drift" {
+		t.Errorf("kind %q verdict %q, want kontrak-verdicts, drift", doc.Kind, doc.Verdict)
+	}
+	got := doc.Verdicts
 	if len(got) != 2 {
 		t.Fatalf("%d objects, want one per interaction (2)", len(got))
 	}
@@ -207,8 +214,8 @@ func TestCheckUnroutedSkipped(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "2 interactions: 1 judged") || !strings.Contains(out, "1 matched no vendor operation") {
 		t.Errorf("exit %d, out %q, stderr %q; want 0, the vendor answer judged and the other counted as unrouted", code, out, errs)
 	}
-	// Alone, it proved nothing: that fails (TestCheckTrafficThatProvedNothingFails).
-	if code, _, errs := runKontrak(t, "", "check", "--report", unknown); code != 1 || !strings.Contains(errs, "proved nothing") {
-		t.Errorf("only an unrouted interaction: exit %d, stderr %q; want 1, proved nothing", code, errs)
+	// Alone, it proved nothing: that fails, told apart from drift (TestCheckTrafficThatProvedNothingFails).
+	if code, _, errs := runKontrak(t, "", "check", "--report", unknown); code != 3 || !strings.Contains(errs, "proved nothing") {
+		t.Errorf("only an unrouted interaction: exit %d, stderr %q; want 3, proved nothing", code, errs)
 	}
 }

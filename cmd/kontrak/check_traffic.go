@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,7 +37,7 @@ func trafficFlags(fs *flag.FlagSet) trafficOpts {
 // the per-interaction listing of verdicts (report.Listing, in any format of a Summary); anything else
 // prints the drift report (report.TrafficReport). Waivers are applied to every interaction; their
 // problems are printed at the end as in body mode.
-func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptions, ws *contract.Waivers, tf trafficOpts, format string, stdin io.Reader, stdout, stderr io.Writer) error {
+func checkTraffic(c *contract.Contract, named *report.Contract, files []string, opts contract.CheckOptions, ws *contract.Waivers, tf trafficOpts, format string, stdin io.Reader, stdout, stderr io.Writer) error {
 	form, err := traffic.ParseFormat(*tf.input)
 	if err != nil {
 		return usagef("--input: %v", err)
@@ -52,7 +53,14 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 			}
 			stdinUsed = true
 			in.Name = "stdin"
-			in.Open = func() (io.ReadCloser, error) { return io.NopCloser(stdin), nil }
+			// stdin is told by its first bytes as a file is by its name, then its bytes: the same bytes
+			// give the same listing or report from a file or from stdin.
+			br := bufio.NewReaderSize(stdin, detectBytes)
+			if form == traffic.Auto {
+				head, _ := br.Peek(detectBytes)
+				in.Format = traffic.Detect("", head)
+			}
+			in.Open = func() (io.ReadCloser, error) { return io.NopCloser(br), nil }
 		} else {
 			name := f
 			in.Open = func() (io.ReadCloser, error) {
@@ -67,7 +75,7 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 				return rc, nil
 			}
 		}
-		if k := form; k == traffic.HAR || k == traffic.NDJSON || (k == traffic.Auto && (isLogName(f) || f == "-")) {
+		if k := in.Format; k == traffic.HAR || k == traffic.NDJSON || (k == traffic.Auto && isLogFile(f)) {
 			listing = false
 		}
 		inputs = append(inputs, in)
@@ -89,6 +97,7 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 		if list, err = report.NewListing(format, false); err != nil {
 			return usagef("--format: %v", err)
 		}
+		list.Contract = named
 		defer list.Close()
 		topts.Each = func(v traffic.Verdict) error {
 			id := v.ID
@@ -118,6 +127,7 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 		return usageError{err.Error()}
 	}
 	problems := ws.Problems()
+	t.Contract = named
 	if listing {
 		err = list.Flush(stdout, problems)
 	} else {
@@ -132,13 +142,34 @@ func checkTraffic(c *contract.Contract, files []string, opts contract.CheckOptio
 	if t.Failing() || len(problems) > 0 || unrouted {
 		return errDrift
 	}
-	if t.Judged == 0 {
-		// Fail closed: an empty log, or one of other APIs only, proved nothing about any vendor.
-		fmt.Fprintf(stderr, "kontrak check: no interaction of a vendor operation was judged (%d read, %d matched no vendor operation, %d not judged): the check proved nothing\n",
-			t.Interactions, t.Unrouted, t.NotJudged)
-		return errDrift
+	if t.RunVerdict() == report.VerdictInconclusive {
+		// Fail closed: an empty log, one of other APIs only, or answers that never came whole proved
+		// nothing about any vendor: exit 3, told apart from drift.
+		fmt.Fprintf(stderr, "kontrak check: no interaction of a vendor operation was judged whole (%d read, %d matched no vendor operation, %d not judged, %d inconclusive): the check proved nothing\n",
+			t.Interactions, t.Unrouted, t.NotJudged, t.Inconclusive)
+		return errNothing
 	}
 	return nil
+}
+
+// detectBytes is how much of stdin is read ahead to tell its shape (traffic.Detect): a HAR's or an NDJSON
+// line's first key, or a cassette's first line.
+const detectBytes = 4096
+
+// isLogFile tells, for an input the command line gives no shape to, whether it is a log (HAR, NDJSON)
+// rather than a cassette: by its name, else by its first bytes — as stdin is told.
+func isLogFile(name string) bool {
+	if isLogName(name) {
+		return true
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return false // the check says why, when it opens it
+	}
+	defer f.Close()
+	head := make([]byte, detectBytes)
+	n, _ := io.ReadFull(f, head)
+	return traffic.Detect(name, head[:n]) != traffic.Cassette
 }
 
 func vendorOf(op *contract.Operation) string {

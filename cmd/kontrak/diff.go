@@ -4,17 +4,14 @@ import (
 	"flag"
 	"io"
 	"path/filepath"
-	"slices"
-	"strings"
 
-	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/scenario"
 	"github.com/kontrak/kontrak/specdiff"
 )
 
 func init() {
 	commands["diff"] = command{
-		synopsis: "OLD NEW",
+		synopsis: "[--format text|json|markdown] [--cassettes] OLD NEW",
 		example:  "kontrak diff git:main:specs/advance.yaml specs/advance.yaml",
 		summary:  "compare two versions of a vendor spec (FILE or git:REV:path): operations, statuses, schemas, x-kontrak tables; exit 1 when a change breaks a client",
 		run:      runDiff,
@@ -23,7 +20,8 @@ func init() {
 
 func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	format := fs.String("format", "text", "the output format: "+strings.Join(specdiff.Formats, ", "))
+	format := addFormatFlag(fs, "diff")
+	addSpecsFlag(fs)
 	cassettes := fs.Bool("cassettes", false, "re-judge the committed cassettes of the vendor (cassettes/<vendor>/) under both versions and list those whose verdict changes")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -32,14 +30,20 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(rest) != 2 {
 		return usagef("want two specs, OLD and NEW (a file, or git:REV:path), got %d arguments", len(rest))
 	}
-	if !slices.Contains(specdiff.Formats, *format) {
-		return usagef("--format: unknown format %q (known: %s)", *format, strings.Join(specdiff.Formats, ", "))
+	render, err := lookupFormat(diffReport, "diff", *format)
+	if err != nil {
+		return err
 	}
-	old, err := specdiff.Open(rest[0], kontrak.Files)
+	// The schemas a spec refers to are read from the contract's files (--specs, a fork's own).
+	base, _, err := contractSource()
+	if err != nil {
+		return err
+	}
+	old, err := specdiff.Open(rest[0], base)
 	if err != nil {
 		return usagef("%v", err)
 	}
-	new, err := specdiff.Open(rest[1], kontrak.Files)
+	new, err := specdiff.Open(rest[1], base)
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -63,7 +67,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usagef("%v", err)
 		}
 	}
-	if err := specdiff.Write(stdout, *format, r); err != nil {
+	if err := render(stdout, r); err != nil {
 		return err
 	}
 	if r.Breaking() {

@@ -15,7 +15,7 @@ func init() {
 	commands["docs"] = command{
 		synopsis: "[--out DIR] [--check]",
 		example:  "kontrak docs --check",
-		summary:  "generate the living documentation (docs/: one page a vendor and an index) from specs/ and the scenarios, and the README's generated sections (the NDJSON field table); --check: exit 1 when one is stale",
+		summary:  "generate the living documentation (docs/: one page a vendor and an index) from specs/ and the scenarios, and the README's generated tables; --check: exit 1 when one is stale",
 		run:      runDocs,
 	}
 }
@@ -57,7 +57,7 @@ func runDocs(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usagef("%v", err)
 		}
 		if readme != "" {
-			staleReadme, err := livedoc.CheckReadme(readme, displayPath(readme), stdout)
+			staleReadme, err := livedoc.CheckReadme(readme, displayPath(readme), stdout, readmeSections(c)...)
 			if err != nil {
 				return usagef("%v", err)
 			}
@@ -72,7 +72,7 @@ func runDocs(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("%v", err)
 	}
 	if readme != "" {
-		if err := livedoc.WriteReadme(readme, displayPath(readme), stdout); err != nil {
+		if err := livedoc.WriteReadme(readme, displayPath(readme), stdout, readmeSections(c)...); err != nil {
 			return usagef("%v", err)
 		}
 	}

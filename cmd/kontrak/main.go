@@ -1,8 +1,14 @@
-// Command kontrak is the one command line over kontrak's packages: it checks answers and cassettes
-// against the vendor contracts, and (in later subcommands) serves, redacts, scans and documents them.
+// Command kontrak is the one command line over kontrak's packages: it checks answers, cassettes and
+// traffic against the vendor contracts, serves a sandbox of them, redacts, scans and documents them.
 //
-// Exit status: 0 conforms (notices allowed), 1 drift (a breaking finding, or a leak for scan), 2 usage
-// error or unreadable input, always with a one-line reason on stderr.
+// One grammar: every command takes its flags anywhere among its arguments, "-" for stdin where it reads
+// files, --format from the one registry of report formats (report.Formats of each kind the command
+// renders: formatMatrix), and --specs DIR for the contract it judges by.
+//
+// Exit status (exitCodes, printed by kontrak help): 0 conform (notices allowed), 1 drift (a breaking
+// finding, a waiver that expired or matched nothing, a leak for scan), 2 usage error or unreadable input,
+// 3 the run proved nothing (nothing of a vendor operation judged) — always with a one-line reason on stderr
+// for 2 and 3. The json format says the same in its "verdict": conform, drift, inconclusive.
 package main
 
 import (
@@ -25,6 +31,28 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 // errDrift ends a command that ran to the end and found drift: exit 1, the findings already printed.
 var errDrift = errors.New("drift")
 
+// errNothing ends a command that ran to the end and proved nothing (its reason already said on stderr):
+// exit 3, told apart from drift.
+var errNothing = errors.New("proved nothing")
+
+// The exit statuses, as kontrak help and the README list them.
+const (
+	exitConform = 0
+	exitDrift   = 1
+	exitUsage   = 2
+	exitNothing = 3
+)
+
+var exitCodes = []struct {
+	code int
+	says string
+}{
+	{exitConform, "conform: everything judged conforms (notices allowed); json verdict \"conform\""},
+	{exitDrift, "drift: a breaking finding, a waiver that expired or matched nothing, a leak (scan); json verdict \"drift\""},
+	{exitUsage, "usage error or unreadable input, with a one-line reason on stderr"},
+	{exitNothing, "proved nothing: no answer of a vendor operation was judged whole (an empty log, other APIs only, a live run refused throughout); json verdict \"inconclusive\""},
+}
+
 type command struct {
 	summary  string
 	synopsis string // the arguments after the command's name, for its help
@@ -39,41 +67,67 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	specsFlag = ""
+	defer func() { specsFlag = "" }() // a run's --specs never outlives it (tests call run many times)
+	// kontrak's own flags, before the command: --specs DIR (for every command), --version.
+	for len(args) > 0 {
+		if a, ok := strings.CutPrefix(args[0], "--specs="); ok {
+			specsFlag, args = a, args[1:]
+			continue
+		}
+		if args[0] == "--specs" && len(args) > 1 {
+			specsFlag, args = args[1], args[2:]
+			continue
+		}
+		break
+	}
 	if len(args) == 0 {
 		usage(stderr)
-		return 2
+		return exitUsage
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
+	}
+	if _, ok := commands[argAt(args, 1)]; ok && args[0] == "help" { // kontrak help CMD is kontrak CMD -h
+		args = []string{args[1], "-h"}
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		if _, ok := commands[argAt(args, 1)]; ok { // kontrak help CMD is kontrak CMD -h
-			return run([]string{args[1], "-h"}, stdin, stdout, stderr)
-		}
 		usage(stdout)
 		vendorHelp(stdout)
-		fmt.Fprintln(stdout, "\nexample:\n  kontrak check --vendor advance --operation ocrKtpCheck --status 200 answer.json\n\nkontrak COMMAND -h prints a command's flags.")
-		return 0
+		formatHelp(stdout)
+		fmt.Fprintln(stdout, "\nexit status:")
+		for _, e := range exitCodes {
+			fmt.Fprintf(stdout, "  %d  %s\n", e.code, e.says)
+		}
+		fmt.Fprintln(stdout, "\nthe contract: --specs DIR (before the command, or as a command's flag), else $"+specsEnv+
+			", else the nearest directory above holding kontrak's specs/ and schemas/, else the built-in one; every report names it")
+		fmt.Fprintln(stdout, "\nexample:\n  kontrak check --vendor advance --operation ocrKtpCheck --status 200 answer.json\n\nkontrak COMMAND -h prints a command's flags; kontrak --version the versions and the contract.")
+		return exitConform
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "kontrak: unknown command %q (run kontrak help)\n", args[0])
-		return 2
+		return exitUsage
 	}
 	err := guarded(cmd, args[1:], stdin, stdout, stderr)
 	if fs, ok := helpOf(err); ok {
 		commandHelp(stdout, args[0], cmd, fs)
-		return 0
+		return exitConform
 	}
 	var ue usageError
 	switch {
 	case err == nil:
-		return 0
+		return exitConform
 	case errors.Is(err, errDrift):
-		return 1
+		return exitDrift
+	case errors.Is(err, errNothing):
+		return exitNothing
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "kontrak %s: %s\n", args[0], oneLine(ue.msg))
-		return 2
+		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "kontrak %s: %s\n", args[0], oneLine(err.Error()))
-		return 2
+		return exitUsage
 	}
 }
 

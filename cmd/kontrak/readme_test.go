@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/livedoc"
 	"github.com/kontrak/kontrak/report"
 	"github.com/kontrak/kontrak/specdiff"
 )
@@ -32,20 +33,48 @@ func codeWords(s string) []string {
 	return out
 }
 
-// TestReadmeFindingIDs: the README's list of finding ids is contract.Rules(), each under its severity.
+// TestReadmeGenerated: the README's tables whose truth is data (readmeSections: the format matrix and
+// exit statuses, the finding ids, the credentials, the sandbox's refusals) are what the data gives today
+// (make docs, kontrak docs, rewrites them; so does go test ./cmd/kontrak -run TestReadmeGenerated -update).
+func TestReadmeGenerated(t *testing.T) {
+	path := filepath.Join("..", "..", "README.md")
+	doc := readme(t)
+	c := testContract(t)
+	b, err := livedoc.Readme([]byte(doc), readmeSections(c)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := string(b)
+	if fresh == doc {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(path, []byte(fresh), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("README.md's generated tables are stale (go test ./cmd/kontrak -run TestReadmeGenerated -update, or make docs)")
+}
+
+// TestReadmeFindingIDs: the README's table of finding ids is contract.Rules(), each under its severity.
 func TestReadmeFindingIDs(t *testing.T) {
 	doc := readme(t)
-	m := regexp.MustCompile(`(?s)The finding ids are stable: (.*?) \(breaking\); (.*?) \(notices\)\.`).FindStringSubmatch(doc)
+	m := regexp.MustCompile(`(?s)<!-- kontrak:findings -->\n(.*?)<!-- /kontrak:findings -->`).FindStringSubmatch(doc)
 	if m == nil {
-		t.Fatal(`README.md: no "The finding ids are stable: … (breaking); … (notices)." paragraph`)
+		t.Fatal("README.md: no kontrak:findings section")
 	}
-	listed := map[contract.Severity][]string{contract.Breaking: codeWords(m[1]), contract.Notice: codeWords(m[2])}
+	listed := map[contract.Severity][]string{}
+	for _, row := range regexp.MustCompile("(?m)^\\| `([a-z-]+)` \\| (breaking|notice) \\|").FindAllStringSubmatch(m[1], -1) {
+		listed[contract.Severity(row[2])] = append(listed[contract.Severity(row[2])], row[1])
+	}
 	rules := map[contract.Severity][]string{}
 	for _, r := range contract.Rules() {
 		rules[r.Severity] = append(rules[r.Severity], r.ID)
 	}
 	for sev, ids := range rules {
 		slices.Sort(ids)
+		slices.Sort(listed[sev])
 		if !slices.Equal(listed[sev], ids) {
 			t.Errorf("README.md lists the %s ids\n  %v\ncontract.Rules() has\n  %v", sev, listed[sev], ids)
 		}
@@ -74,11 +103,10 @@ func TestReadmeFormats(t *testing.T) {
 		re    string
 		want  [][]string // one a group of the expression
 	}{
-		{"the F of the command line", "`F` is one of ([^;]+); another exits 2", [][]string{summary}},
 		{"the row of kontrak check over traffic", "\\| `kontrak check \\[--input [^`]*\\[--format ([a-z\\\\|]+)\\] FILE", [][]string{traffic}},
 		{"the row of kontrak check over traffic, its formats not taken", "prints the drift report \\(see \\*Checking real traffic\\*\\); the drift report has no ([^)]+?) format \\(exit 2\\)", [][]string{notTraffic}},
 		{"the row of kontrak report --merge", "\\| `kontrak report --merge \\[--format ([a-z\\\\|]+)\\]", [][]string{traffic}},
-		{"the row of kontrak report", "\\| `kontrak report \\[--format F\\][^`]*` \\| the summary of a suite run: the table, then each failure (.*?); exit 1 when the run failed \\|", [][]string{summary}},
+		{"the row of kontrak report", "\\| `kontrak report \\[--format F\\][^`]*` \\| the summary of a suite run: the table, then each failure (.*?); exit 1 when the run failed, 3 when it proved nothing \\|", [][]string{summary}},
 		{"Checking real traffic", "what was billed — in ([^(]+) \\(the drift report has no ([^)]+?) form", [][]string{traffic, notTraffic}},
 		{"the layout row of report/", "\\| `report/` \\| [^\\n]*?`Summary` [^\\n]*? in ([^;]+); the traffic drift report [^\\n]*? in ([^;]+);", [][]string{summary, traffic}},
 		{"the row of kontrak diff", "\\| `kontrak diff \\[--format ([a-z\\\\|]+)\\]", [][]string{append([]string(nil), specdiff.Formats...)}},
@@ -100,4 +128,53 @@ func TestReadmeFormats(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestChangelogSections: CHANGELOG.md is in version sections, newest first: [Unreleased] at most once and
+// on top, then "[X.Y.Z] - YYYY-MM-DD", versions and dates descending.
+func TestChangelogSections(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "CHANGELOG.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := regexp.MustCompile(`^## \[(\d+)\.(\d+)\.(\d+)\] - (\d{4}-\d{2}-\d{2})$`)
+	var prev []int
+	prevDate := "9999-12-31"
+	versions := 0
+	for i, line := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(line, "## ") {
+			continue
+		}
+		if line == "## [Unreleased]" {
+			if prev != nil || versions > 0 {
+				t.Errorf("CHANGELOG.md:%d: [Unreleased] below a version", i+1)
+			}
+			continue
+		}
+		m := section.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("CHANGELOG.md:%d: %q is not a dated version section (## [X.Y.Z] - YYYY-MM-DD)", i+1, line)
+			continue
+		}
+		v := []int{atoi(m[1]), atoi(m[2]), atoi(m[3])}
+		if prev != nil && slices.Compare(v, prev) >= 0 {
+			t.Errorf("CHANGELOG.md:%d: %v after %v: newest first", i+1, v, prev)
+		}
+		if m[4] > prevDate {
+			t.Errorf("CHANGELOG.md:%d: dated %s after a section dated %s", i+1, m[4], prevDate)
+		}
+		prev, prevDate = v, m[4]
+		versions++
+	}
+	if versions == 0 {
+		t.Errorf("CHANGELOG.md has no dated version section")
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n
 }

@@ -2,9 +2,9 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/kontrak/kontrak/report"
 )
@@ -13,15 +13,14 @@ func init() {
 	commands["report"] = command{
 		synopsis: "[--format F] [--root DIR] REPORT.json",
 		example:  "kontrak report --format markdown reports/report.json",
-		summary:  "summarise a suite run's Ginkgo JSON report (reports/report.json): per vendor, scenarios, drift, notices, billed calls; --format " + strings.Join(report.Formats(report.SummaryReport), "|"),
+		summary:  "summarise a suite run's Ginkgo JSON report (reports/report.json): per vendor, scenarios, drift, notices, billed calls (--format: kontrak help lists them)",
 		run:      runReport,
 	}
 }
 
 func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	format := fs.String("format", "text", "the output format: "+strings.Join(report.Formats(report.SummaryReport), ", ")+
-		"; with --merge, "+strings.Join(report.Formats(report.TrafficReport), ", "))
+	format := addFormatFlag(fs, "report")
 	merge := fs.Bool("merge", false, "merge traffic drift reports (kontrak check --report --format json) of shards of a log into one")
 	root := fs.String("root", ".", "the repository: paths under it are reported relative to it")
 	files, err := parseInterspersed(fs, args)
@@ -29,11 +28,11 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *merge {
-		return mergeTraffic(files, *format, stdout)
+		return mergeTraffic(files, *format, stdout, stderr)
 	}
-	f, err := report.Lookup(report.SummaryReport, *format)
+	f, err := lookupFormat(report.SummaryReport, "report", *format)
 	if err != nil {
-		return usagef("--format: %v", err)
+		return err
 	}
 	if len(files) != 1 {
 		return usagef("give one Ginkgo JSON report (reports/report.json)")
@@ -51,6 +50,19 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := f.Format(stdout, s); err != nil {
 		return err
 	}
+	return summaryExit(s, stderr)
+}
+
+// summaryExit ends a command on a summary's verdict: drift (exit 1), a run that proved nothing (exit 3,
+// said in one line), or conform.
+func summaryExit(s *report.Summary, stderr io.Writer) error {
+	switch s.RunVerdict() {
+	case report.VerdictDrift:
+		return errDrift
+	case report.VerdictInconclusive:
+		fmt.Fprintln(stderr, "kontrak report: the run proved nothing: no scenario ran to a verdict (see the report)")
+		return errNothing
+	}
 	if s.Failing() {
 		return errDrift
 	}
@@ -59,7 +71,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 // mergeTraffic prints the report of the whole of the traffic reports (json) of shards of one log
 // (report.ReadTrafficReports). Exit 1 when any shard drifted.
-func mergeTraffic(files []string, format string, stdout io.Writer) error {
+func mergeTraffic(files []string, format string, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
 		return usagef("--merge: give the traffic reports to merge (kontrak check --report --format json output)")
 	}
@@ -67,15 +79,19 @@ func mergeTraffic(files []string, format string, stdout io.Writer) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	f, err := report.Lookup(report.TrafficReport, format)
+	f, err := lookupFormat(report.TrafficReport, "report", format)
 	if err != nil {
-		return usagef("--format: %v", err)
+		return err
 	}
 	if err := f.Format(stdout, all); err != nil {
 		return err
 	}
-	if all.Failing() {
+	switch all.RunVerdict() {
+	case report.VerdictDrift:
 		return errDrift
+	case report.VerdictInconclusive:
+		fmt.Fprintf(stderr, "kontrak report: no interaction of a vendor operation was judged in the %d shards: the check proved nothing\n", len(files))
+		return errNothing
 	}
 	return nil
 }

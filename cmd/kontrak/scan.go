@@ -10,70 +10,147 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/redact"
+	"github.com/kontrak/kontrak/report"
 )
 
 func init() {
 	commands["scan"] = command{
-		synopsis: "PATH...",
+		synopsis: "PATH...|- [--format text|json] [--specs DIR]",
 		example:  "kontrak scan cassettes",
-		summary:  "scan cassettes for leaks: credentials, NIKs, names, addresses, images (PATH...: files or directories)",
+		summary:  "scan cassettes for leaks: credentials, NIKs, names, addresses, images (PATH...: files or directories; - reads one cassette from stdin)",
 		run:      runScan,
 	}
+	report.Register(scanReport, "text", scanText)
+	report.Register(scanReport, "json", func(w io.Writer, o *scanOutput) error { return writeJSON(w, o) })
 }
 
-// runScan prints one line per leak ("FILE#INTERACTION: KIND at WHERE", never the value) and exits 1 when
-// there is one; else it prints a one-line summary. Every cassette is read to its end before anything is
-// printed: an unreadable one is exit 2 with nothing half-said.
-func runScan(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+// scanOutput is what a scan found (its json object): the verdict ("clean", or "leak": exit 1), the
+// contract whose rules it scanned by, the cassettes read and those skipped, and each leak — a place and a
+// kind, never the value.
+type scanOutput struct {
+	Kind     string           `json:"kind"` // "kontrak-scan"
+	Verdict  string           `json:"verdict"`
+	Contract *report.Contract `json:"contract"`
+	Scanned  []string         `json:"scanned"`
+	Skipped  []string         `json:"skipped"`
+	Leaks    []scanLeak       `json:"leaks"`
+}
+
+type scanLeak struct {
+	File        string `json:"file"`
+	Interaction int    `json:"interaction"`
+	Kind        string `json:"kind"`
+	Where       string `json:"where"`
+}
+
+// scanText is one line a skipped file and a leak ("FILE#INTERACTION: KIND at WHERE", never the value),
+// then, with no leak, the scan in one line. (The json names the contract whose rules it scanned by; the
+// text stays the lines scripts and tests already read.)
+func scanText(w io.Writer, o *scanOutput) error {
+	for _, f := range o.Skipped {
+		fmt.Fprintf(w, "skipped %s: not a cassette (*.yaml, *.yml)\n", f)
+	}
+	for _, l := range o.Leaks {
+		fmt.Fprintln(w, redact.Leak{File: l.File, Interaction: l.Interaction, Kind: l.Kind, Where: l.Where})
+	}
+	if len(o.Leaks) == 0 {
+		fmt.Fprintf(w, "scanned %d %s, no leaks\n", len(o.Scanned), plural(len(o.Scanned), "cassette", "cassettes"))
+	}
+	return nil
+}
+
+// runScan scans every cassette and prints what it found in a format; it exits 1 when there is a leak
+// (and says how many on stderr). Every cassette is read to its end before anything is printed: an
+// unreadable one is exit 2 with nothing half-said. "-" is one cassette read from stdin.
+func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("scan", flag.ContinueOnError)
+	format := addFormatFlag(flags, "scan")
+	addSpecsFlag(flags)
 	paths, err := parseInterspersed(flags, args)
 	if err != nil {
 		return err
 	}
-	if len(paths) == 0 {
-		return usagef("no input: give cassette files or directories to scan")
-	}
-	files, skipped, err := cassetteFiles(paths)
+	render, err := lookupFormat(scanReport, "scan", *format)
 	if err != nil {
 		return err
 	}
-	for _, f := range skipped {
-		fmt.Fprintf(stdout, "skipped %s: not a cassette (*.yaml, *.yml)\n", f)
+	if len(paths) == 0 {
+		return usagef("no input: give cassette files or directories to scan, or - for stdin")
 	}
-	if len(files) == 0 {
-		return usagef("no cassette (*.yaml, *.yml) in %s", strings.Join(paths, ", "))
+	var files, skipped []string
+	fromStdin := false
+	var others []string
+	for _, p := range paths {
+		if p == "-" {
+			if fromStdin {
+				return usagef("stdin (-) given twice")
+			}
+			fromStdin = true
+			continue
+		}
+		others = append(others, p)
 	}
-	c, err := loadContract()
+	if len(others) > 0 {
+		if files, skipped, err = cassetteFiles(others); err != nil {
+			return err
+		}
+		if len(files) == 0 && !fromStdin {
+			for _, f := range skipped {
+				fmt.Fprintf(stdout, "skipped %s: not a cassette (*.yaml, *.yml)\n", f)
+			}
+			return usagef("no cassette (*.yaml, *.yml) in %s", strings.Join(paths, ", "))
+		}
+	}
+	c, named, err := loadNamedContract()
 	if err != nil {
 		return err
 	}
 	rules := redact.ScanRulesFor(c)
-	// Each cassette is streamed (redact.ScanFile: memory bounded by its largest interaction); only the
-	// leaks are kept, and printed once every file has read to its end.
-	var found [][]redact.Leak
+	// Each cassette is streamed (redact.ScanFile, ScanReader: memory bounded by its largest interaction);
+	// only the leaks are kept, and printed once every input has read to its end.
+	out := &scanOutput{Kind: "kontrak-scan", Verdict: "clean", Contract: named, Scanned: []string{}, Skipped: nonNilStrings(skipped), Leaks: []scanLeak{}}
+	leaky := 0
+	add := func(name string, ls []redact.Leak) {
+		out.Scanned = append(out.Scanned, name)
+		for _, l := range ls {
+			out.Leaks = append(out.Leaks, scanLeak{l.File, l.Interaction, l.Kind, l.Where})
+		}
+		if len(ls) > 0 {
+			leaky++
+		}
+	}
+	if fromStdin {
+		ls, err := redact.ScanReader("stdin", stdin, rules)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		add("stdin", ls)
+	}
 	for _, f := range files {
 		ls, err := redact.ScanFile(f, rules)
 		if err != nil {
 			return usageError{err.Error()}
 		}
-		found = append(found, ls)
+		add(f, ls)
 	}
-	leaks, leaky := 0, 0
-	for _, ls := range found {
-		for _, l := range ls {
-			fmt.Fprintln(stdout, l)
-		}
-		leaks += len(ls)
-		if len(ls) > 0 {
-			leaky++
-		}
+	if len(out.Leaks) > 0 {
+		out.Verdict = "leak"
 	}
-	if leaks > 0 {
-		fmt.Fprintf(stderr, "kontrak scan: %d %s in %d of %d %s\n", leaks, plural(leaks, "leak", "leaks"), leaky, len(files), plural(len(files), "cassette", "cassettes"))
+	if err := render(stdout, out); err != nil {
+		return err
+	}
+	if n := len(out.Leaks); n > 0 {
+		fmt.Fprintf(stderr, "kontrak scan: %d %s in %d of %d %s\n", n, plural(n, "leak", "leaks"), leaky, len(out.Scanned), plural(len(out.Scanned), "cassette", "cassettes"))
 		return errDrift
 	}
-	fmt.Fprintf(stdout, "scanned %d %s, no leaks\n", len(files), plural(len(files), "cassette", "cassettes"))
 	return nil
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // cassetteFiles expands the paths: a file is itself, a directory every *.yaml and *.yml beneath it, in

@@ -1,19 +1,55 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"runtime/debug"
+
+	"github.com/kontrak/kontrak/report"
 )
 
 func init() {
 	commands["version"] = command{
-		synopsis: "",
-		example:  "kontrak version",
-		summary:  "the module version (from the build info), the Go version, and each vendor spec's info.version",
+		synopsis: "[--format text|json] [--specs DIR]",
+		example:  "kontrak version --format json",
+		summary:  "the module version (from the build info), the Go version, the contract judged by (embedded, or a directory, and its digest) and each vendor spec's info.version",
 		run:      runVersion,
 	}
+	report.Register(versionReport, "text", versionText)
+	report.Register(versionReport, "json", func(w io.Writer, v *versionOutput) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	})
+}
+
+// versionOutput is what kontrak version says (its json object).
+type versionOutput struct {
+	Kontrak  string           `json:"kontrak"`
+	Go       string           `json:"go"`
+	Contract *report.Contract `json:"contract"`
+	Specs    []specVersion    `json:"specs"`
+}
+
+type specVersion struct {
+	Vendor  string `json:"vendor"`
+	Version string `json:"version"`
+}
+
+func versionText(w io.Writer, v *versionOutput) error {
+	fmt.Fprintf(w, "kontrak %s\n%s\n", v.Kontrak, v.Go)
+	c := v.Contract
+	if c.Source == "directory" {
+		fmt.Fprintf(w, "contract %s %s\n", c.Dir, c.Digest)
+	} else {
+		fmt.Fprintf(w, "contract %s %s\n", c.Source, c.Digest)
+	}
+	for _, s := range v.Specs {
+		fmt.Fprintf(w, "spec %s %s\n", s.Vendor, s.Version)
+	}
+	return nil
 }
 
 // moduleVersion is the version `go install …@vX` stamped into the binary; "(devel)" for a build from a
@@ -48,6 +84,8 @@ func moduleVersion(bi *debug.BuildInfo, ok bool) string {
 
 func runVersion(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	format := addFormatFlag(fs, "version")
+	addSpecsFlag(fs)
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -55,18 +93,22 @@ func runVersion(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	if len(rest) > 0 {
 		return usagef("version takes no arguments")
 	}
-	bi, ok := debug.ReadBuildInfo()
-	goVersion := "unknown"
-	if ok {
-		goVersion = bi.GoVersion
-	}
-	fmt.Fprintf(stdout, "kontrak %s\n%s\n", moduleVersion(bi, ok), goVersion)
-	c, err := loadContract()
+	render, err := lookupFormat(versionReport, "version", *format)
 	if err != nil {
 		return err
 	}
-	for _, v := range c.Vendors() {
-		fmt.Fprintf(stdout, "spec %s %s\n", v.ID, v.Version)
+	bi, ok := debug.ReadBuildInfo()
+	out := &versionOutput{Kontrak: moduleVersion(bi, ok), Go: "unknown", Specs: []specVersion{}}
+	if ok {
+		out.Go = bi.GoVersion
 	}
-	return nil
+	c, named, err := loadNamedContract()
+	if err != nil {
+		return err
+	}
+	out.Contract = named
+	for _, v := range c.Vendors() {
+		out.Specs = append(out.Specs, specVersion{v.ID, v.Version})
+	}
+	return render(stdout, out)
 }
