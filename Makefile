@@ -72,10 +72,13 @@ live: ## the same suites over real HTTP (VENDOR=x for one): reports/live.json, l
 	if [ $$rs -eq 3 ]; then echo "live: the run proved nothing (see above)"; exit 3; fi; \
 	if [ $$rc -ne 0 ] || [ $$rs -ne 0 ]; then echo "live: drift (see above)"; exit 1; fi
 
-record: ## live, then VENDOR's cassettes rewritten, redacted — only if the whole run passed (else exit 1, saying why)
+record: ## live, then VENDOR's cassettes rewritten, redacted — only if the whole run passed (else exit 1, saying why); the budget (KONTRAK_MAX_BILLABLE) defaults to what kontrak budget says it needs, and a smaller one stops before any call
 	@if [ -z "$(VENDOR)" ]; then echo "make record needs VENDOR=verihubs|advance|ekycpro|kredibel"; exit 2; fi
-	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/record.json
-	KONTRAK_MODE=record $(GINKGO_RUN) --json-report=record.json --output-dir=$(REPORTS) $(SUITES)
+	@need=$$($(GO) run ./cmd/kontrak budget --vendor $(VENDOR)) || exit 2; have=$${KONTRAK_MAX_BILLABLE:-$$need}; \
+	echo "record $(VENDOR): a full recording needs $$need billable calls (kontrak budget); the budget is $$have"; \
+	if [ "$$have" -lt "$$need" ]; then echo "record $(VENDOR): KONTRAK_MAX_BILLABLE=$$have is less than the $$need it needs: nothing spent"; exit 1; fi; \
+	mkdir -p $(REPORTS) && rm -f $(REPORTS)/record.json; \
+	KONTRAK_MAX_BILLABLE=$$have KONTRAK_MODE=record $(GINKGO_RUN) --json-report=record.json --output-dir=$(REPORTS) $(SUITES)
 
 docs: ## regenerate docs/ (one page a vendor and an index) and the README's generated tables from the data; make test fails while either is stale
 	$(GO) run ./cmd/kontrak docs

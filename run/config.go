@@ -95,7 +95,7 @@ func (e *Engine) ConfigureLive(v *contract.Vendor, getenv func(string) string) e
 	if err != nil {
 		return err
 	}
-	retries, err := envInt(getenv, EnvRetries, 2)
+	retries, err := RetriesFrom(getenv)
 	if err != nil {
 		return err
 	}
@@ -153,3 +153,6 @@ func envDuration(getenv func(string) string, name string, def time.Duration) (ti
 	}
 	return d, nil
 }
+
+// RetriesFrom is the retry count of a live run as getenv configures it (KONTRAK_RETRIES, default 2).
+func RetriesFrom(getenv func(string) string) (int, error) { return envInt(getenv, EnvRetries, 2) }

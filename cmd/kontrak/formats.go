@@ -42,6 +42,7 @@ var formatMatrix = []formatUse{
 	{"selftest", "the mutants and scores", selftestReport.Name()},
 	{"scan", "the leaks found", scanReport.Name()},
 	{"version", "the versions and the contract", versionReport.Name()},
+	{"budget", "the billable calls a recording needs", budgetReport.Name()},
 }
 
 // formatsOf lists the formats a command takes in each of its uses, for its --format help.
