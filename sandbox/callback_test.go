@@ -40,7 +40,7 @@ func TestCallbackSubmitToResult(t *testing.T) {
 
 	creds := credentials(c)
 	creds["VERIHUBS_CALLBACK_BASIC"] = "kontrak-receiver:synthetic-secret"
-	f := start(t, sandbox.Config{Credentials: creds, CallbackClient: recv.Client()})
+	f := start(t, sandbox.Config{Credentials: creds, Callbacks: sandbox.Callbacks{Client: recv.Client()}})
 	submit, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/ktp/id/extract-async",
 		strings.NewReader(`{"image":"KTP","callback_url":"`+recv.URL+`/hooks/verihubs"}`))
 	submit.Header.Set("Content-Type", "application/json")

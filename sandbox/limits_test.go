@@ -102,7 +102,7 @@ func TestOversizeBodyIsRefusedUnread(t *testing.T) {
 		{"verihubs", "submitExtractKtpAsync", "INVALID_PAYLOAD_IMAGE_SIZE", 400},
 		{"ekycpro", "idOcrGeneral", "IMAGE_INVALID_SIZE", 200},
 		{"kredibel", "ocrKtp", "", 413},
-		{"verihubs", "getExtractKtpAsyncResult", "", 413}, // no documented limit: the fixture's own
+		{"verihubs", "getExtractKtpAsyncResult", "INVALID_PAYLOAD_REFERENCE_ID", 400}, // no documented image: serve's 1 MiB, the spec's bodySize row
 	} {
 		op, err := f.c.Operation(tc.vendor, tc.op)
 		if err != nil {
@@ -150,7 +150,7 @@ const heapBound = 112 << 20
 
 // childLargeBodies is the child sandbox's Config.MaxLargeBodies: fewer than DefaultMaxLargeBodies, so that
 // the bounded and the unbounded heap lie far apart on either side of heapBound.
-const childLargeBodies = 2
+const childHeldBytes = 22 << 20
 
 // rssBound is the child's peak RSS (VmHWM) in the same run, checked without -race only.
 const rssBound = 200 << 20
@@ -253,7 +253,7 @@ func TestSandboxChild(t *testing.T) {
 	if os.Getenv("KONTRAK_SANDBOX_CHILD") != "1" {
 		t.Skip("run by TestConcurrentOversizeBodiesKeepMemoryBounded")
 	}
-	_, addr := serveConfigured(t, sandbox.Config{MaxLargeBodies: childLargeBodies}, sandbox.Timeouts{})
+	_, addr := serveConfigured(t, sandbox.Config{Limits: sandbox.Limits{HeldBytes: childHeldBytes}}, sandbox.Timeouts{})
 	runtime.GC()
 	base := heapInUse()
 	stop := make(chan struct{})

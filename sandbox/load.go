@@ -91,6 +91,10 @@ type opData struct {
 	recorded  []*recorded
 	maxBody   int64 // the largest body accepted (bodyLimit)
 
+	// flow is the operation's x-kontrak-flow, when it submits one; resultOf the flow whose result it
+	// answers (flow.go).
+	flow, resultOf *contract.Flow
+
 	success          *answer // the documented success: the shape scenario's answer
 	successFrom      string
 	refused          *answer // wrong credentials, as the vendor answers them
@@ -110,6 +114,7 @@ func (s *server) load(v *contract.Vendor) error {
 	index := map[*scenario.Scenario]int{}
 	for i, sc := range f.Scenarios {
 		byName[sc.Name] = sc
+		s.byName[v.ID+"/"+sc.Name] = sc
 		index[sc] = i
 	}
 	for _, op := range v.Operations {
@@ -120,6 +125,16 @@ func (s *server) load(v *contract.Vendor) error {
 			}
 		}
 		s.ops[op] = d
+	}
+	for _, op := range v.Operations {
+		flow, err := op.Flow()
+		if err != nil {
+			return fmt.Errorf("sandbox: %v", err)
+		}
+		if flow != nil {
+			s.ops[op].flow = flow
+			s.ops[flow.ResultOperation()].resultOf = flow
+		}
 	}
 
 	files, err := filepath.Glob(filepath.Join(s.cfg.Cassettes, v.ID, "*.yaml"))
