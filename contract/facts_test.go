@@ -240,6 +240,9 @@ func TestMisspeltExtensionKey(t *testing.T) {
 		{"x-kontrak-canonical", "", "whn"},
 		{"x-kontrak-request", "answers", "violaton"},
 		{"x-kontrak-request", "", "unmatchd"},
+		{"x-kontrak-flow", "", "reslt"},
+		{"x-kontrak-flow", "id", "answr"},
+		{"x-kontrak-flow", "switches", "feld"},
 	} {
 		covered[tc.ext] = true
 		t.Run(tc.ext+"/"+tc.typo, func(t *testing.T) {

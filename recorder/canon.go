@@ -84,7 +84,7 @@ func (m *matcher) live(r *http.Request) *CanonicalRequest {
 }
 
 func (m *matcher) liveBody(r *http.Request, body []byte, bodyErr error) *CanonicalRequest {
-	c := &CanonicalRequest{method: r.Method, path: r.URL.Path, query: m.query(r.URL.RawQuery)}
+	c := &CanonicalRequest{method: r.Method, path: m.path(r.Method, r.URL.Path), query: m.query(r.URL.RawQuery)}
 	var params map[string]string
 	c.media, params = wire.ContentType(r.Header)
 	if bodyErr != nil {
@@ -103,7 +103,7 @@ func (m *matcher) recorded(i vcr.Request) *CanonicalRequest {
 		c.urlErr = true
 		return c
 	}
-	c.path, c.query = u.Path, m.query(u.RawQuery)
+	c.path, c.query = m.path(i.Method, u.Path), m.query(u.RawQuery)
 	var params map[string]string
 	c.media, params = wire.ContentType(i.Headers)
 	c.tree, c.ok = m.structured(c.media, params, []byte(i.Body))

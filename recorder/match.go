@@ -26,12 +26,17 @@ type MatchOptions struct {
 	IgnoredFields []string
 	// IgnoredQuery are query parameters never compared.
 	IgnoredQuery []string
+	// Route, when set, maps a request's method and URL path to the path the match compares: the
+	// documented path of the operation it names, so that a base URL's path prefix (Kredibel's $vision, a
+	// sandbox mounted under a path) is stripped on either side. Nil compares the paths as they are.
+	Route func(method, path string) string
 }
 
 // NewMatcher returns the request matcher of kontrak's cassettes. A live request matches a recorded one when
 //
-//   - the methods are equal, and so are the URL paths; the host and scheme are not compared, since a live
-//     base URL differs from the recorded one;
+//   - the methods are equal, and so are the URL paths, each less its base URL's prefix when Route says
+//     which documented path it names; the host and scheme are not compared, since a live base URL differs
+//     from the recorded one;
 //   - the queries are equal as url.Values, less the ignored parameters;
 //   - the media types of Content-Type are equal (parameters such as charset and the multipart boundary
 //     are not compared); no other header is compared;
@@ -54,11 +59,20 @@ type matcher struct {
 	ignoredHeaders map[string]bool // canonical header keys
 	ignoredFields  map[string]bool
 	ignoredQuery   map[string]bool
+	route          func(method, path string) string
 	cache          canonCache
 }
 
+// path is the URL path a match compares: the route's, when there is one.
+func (m *matcher) path(method, path string) string {
+	if m.route == nil {
+		return path
+	}
+	return m.route(method, path)
+}
+
 func newMatcher(o MatchOptions) *matcher {
-	m := &matcher{ignoredHeaders: map[string]bool{}, ignoredFields: map[string]bool{}, ignoredQuery: map[string]bool{}}
+	m := &matcher{ignoredHeaders: map[string]bool{}, ignoredFields: map[string]bool{}, ignoredQuery: map[string]bool{}, route: o.Route}
 	for _, h := range o.IgnoredHeaders {
 		m.ignoredHeaders[textproto.CanonicalMIMEHeaderKey(h)] = true
 	}

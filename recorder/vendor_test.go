@@ -83,3 +83,34 @@ func TestVendorMatchOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestVendorMatchStripsPrefix: a request sent through a base URL with a path prefix matches the same
+// request recorded through the documented server, and the other way round (the prefix is stripped on
+// either side); a path that names another operation does not match, whatever its prefix.
+func TestVendorMatchStripsPrefix(t *testing.T) {
+	c, err := contract.Load(kontrak.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range c.Vendors() {
+		m := NewMatcher(VendorMatchOptions(v))
+		for _, op := range v.Operations {
+			for _, tc := range []struct {
+				live, recorded string
+				want           bool
+				reason         string
+			}{
+				{"/kontrak/vision" + op.Path, op.Path, true, "a prefixed live request, a recording without one"},
+				{op.Path, "/mounted/under/a/prefix" + op.Path, true, "a recording made through a prefix, replayed without one"},
+				{"/a" + op.Path, "/b/c" + op.Path, true, "two prefixes"},
+				{op.Path + "/more", op.Path, false, "a path that names no operation is compared as it is"},
+			} {
+				r, _ := http.NewRequest(op.Method, "http://live.invalid"+tc.live, nil)
+				rec := vcr.Request{Method: op.Method, URL: "https://recorded.invalid" + tc.recorded, Headers: http.Header{}}
+				if got := m(r, rec); got != tc.want {
+					t.Errorf("%s: %s: live %s, recorded %s: match %v, want %v", op.Name(), tc.reason, tc.live, tc.recorded, got, tc.want)
+				}
+			}
+		}
+	}
+}

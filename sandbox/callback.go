@@ -3,115 +3,186 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kontrak/kontrak/contract"
 )
 
-// Callbacks: when a submit that the sandbox accepts (2xx) carries the receiver's URL (the callback's
-// URLField, Verihubs' callback_url), the server POSTs the submission's result there, as the vendor does:
-// the answer its result operation gives for the result code the submit's sandbox code names
-// (x-kontrak-sandbox `result`), with the callback's credential — HTTP Basic from Credentials, by the
-// scheme's variable (user:password). The POST runs after the submit's answer is sent, with a timeout per
-// attempt and a few attempts on a network error or a 5xx; a receiver that is not on a loopback address is
-// refused unless CallbackAllowRemote. Every step is logged; nothing of it changes the submit's answer.
+// Callbacks: when an accepted submit (2xx) of a flow carries the receiver's URL (the callback's URLField,
+// Verihubs' callback_url), the server POSTs the submission's result there, as the vendor does: the very
+// answer its result operation gives for that submission's id (flow.go), with the callback's credential —
+// HTTP Basic from Credentials, by the scheme's variable (user:password).
+//
+// Bounded: at most Callbacks.Workers POSTs are in flight (one connection each: the client allows no more
+// per host), and at most Callbacks.Queue wait for a worker; a callback beyond that is dropped and logged.
+// A receiver that never answers holds a worker for callbackTimeout an attempt, never a file descriptor
+// more. Retry policy: callbackAttempts attempts, each bounded by callbackTimeout, retried after a network
+// error or a 5xx, after callbackBackoff then twice that; any other answer (2xx, 3xx, 4xx) is final, and a
+// redirect is not followed. Nothing of it delays or changes the submit's answer, which is sent first.
+//
+// Where: a receiver on a loopback address, over https (its certificate trusted by Callbacks.RootCAs, else
+// the system's roots: SSL_CERT_FILE) or — with Callbacks.HTTP — over plain http, which Verihubs' spec
+// refuses (callback_url "^https://": INVALID_PAYLOAD_CALLBACK_URL) and which serve then accepts for a
+// loopback host only. Any other host is refused unless Callbacks.AllowRemote. Every step is logged.
 
-// callbackAttempts and callbackBackoff bound the retries of one callback.
+// Callbacks configure the callbacks of accepted submits.
+type Callbacks struct {
+	// Client posts the callbacks; nil is a client that trusts RootCAs, holds at most Workers
+	// connections, and follows no redirect.
+	Client *http.Client
+	// RootCAs, when set, are the certificates a receiver over https is trusted by (kontrak serve
+	// --callback-ca); nil: the system's roots.
+	RootCAs *x509.CertPool
+	// AllowRemote lets a callback reach a receiver that is not on a loopback address.
+	AllowRemote bool
+	// HTTP accepts a callback URL over plain http on a loopback host, where the spec documents https only
+	// (kontrak serve --callback-http): a local receiver without a certificate.
+	HTTP bool
+	// Workers is how many callbacks are posted at once, Queue how many wait; zero takes the defaults.
+	Workers, Queue int
+}
+
+// The callback bounds and retry policy (see above).
 const (
-	callbackAttempts = 3
-	callbackBackoff  = 200 * time.Millisecond
-	callbackTimeout  = 5 * time.Second
+	DefaultCallbackWorkers = 4
+	DefaultCallbackQueue   = 64
+	callbackAttempts       = 3
+	callbackBackoff        = 200 * time.Millisecond
+	callbackTimeout        = 5 * time.Second
 )
 
-// callbacks starts the callbacks of an accepted submit.
-func (s *server) callbacks(op *contract.Operation, q *request, status int) {
-	if status/100 != 2 {
+// callbackJob is one callback to post.
+type callbackJob struct {
+	cb     *contract.Callback
+	target string
+	body   []byte
+}
+
+// callbackQueue holds the callbacks waiting for a worker; the workers start with the first one.
+type callbackQueue struct {
+	s       *server
+	cfg     Callbacks
+	client  *http.Client
+	jobs    chan callbackJob
+	start   sync.Once
+	done    chan struct{}
+	stopped sync.Once
+}
+
+func newCallbackQueue(s *server, cfg Callbacks) *callbackQueue {
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultCallbackWorkers
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = DefaultCallbackQueue
+	}
+	client := cfg.Client
+	if client == nil {
+		client = &http.Client{
+			Transport: &http.Transport{
+				DialContext:         (&net.Dialer{Timeout: callbackTimeout}).DialContext,
+				TLSClientConfig:     &tls.Config{RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12},
+				TLSHandshakeTimeout: callbackTimeout,
+				MaxConnsPerHost:     cfg.Workers,
+				MaxIdleConnsPerHost: cfg.Workers,
+				IdleConnTimeout:     30 * time.Second,
+			},
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	return &callbackQueue{s: s, cfg: cfg, client: client, jobs: make(chan callbackJob, cfg.Queue), done: make(chan struct{})}
+}
+
+// post queues a callback; false when the queue is full or closed (the callback is dropped).
+func (q *callbackQueue) post(job callbackJob) bool {
+	q.start.Do(func() {
+		for range q.cfg.Workers {
+			go q.work()
+		}
+	})
+	select {
+	case <-q.done:
+		return false
+	default:
+	}
+	select {
+	case q.jobs <- job:
+		return true
+	default:
+		return false
+	}
+}
+
+func (q *callbackQueue) work() {
+	for {
+		select {
+		case <-q.done:
+			return
+		case job := <-q.jobs:
+			q.deliver(job)
+		}
+	}
+}
+
+func (q *callbackQueue) close() { q.stopped.Do(func() { close(q.done) }) }
+
+// callbacks starts the callbacks of an accepted submit: its submission's result, to each callback URL the
+// request carries.
+func (s *server) callbacks(op *contract.Operation, q *request, sub *submission) {
+	if sub == nil {
 		return
 	}
 	for _, cb := range op.Callbacks {
-		if cb.URLField == "" || cb.Answer == nil {
+		if cb.URLField == "" {
 			continue
 		}
 		target, ok := q.field(cb.URLField)
 		if !ok || target == "" {
 			continue
 		}
-		body, why := s.callbackBody(op, cb, q)
-		if body == nil {
-			s.note("kontrak serve: %s: no callback to %s: %s", cb.Name(), target, why)
+		u, err := url.Parse(target)
+		if err != nil || u.Host == "" {
+			s.note("kontrak serve: %s: %s is not a URL: no callback", cb.Name(), cb.URLField)
 			continue
 		}
-		go s.postCallback(cb, target, body)
+		if !s.cfg.Callbacks.AllowRemote && !loopbackHost(u.Hostname()) {
+			s.note("kontrak serve: %s: callback to %s refused: not a loopback address (Callbacks.AllowRemote, serve --allow-remote)", cb.Name(), u.Host)
+			continue
+		}
+		d := s.ops[sub.op]
+		a, why := s.resultAnswer(d, *sub)
+		if a == nil {
+			s.note("kontrak serve: %s: no callback for %s: %s", cb.Name(), sub.id, why)
+			continue
+		}
+		if cb.AnswerStatus != "" && !statusIs(cb.AnswerStatus, a.status) {
+			s.note("kontrak serve: %s: no callback for %s: its result answers HTTP %d, the callback carries the %s answer", cb.Name(), sub.id, a.status, cb.AnswerStatus)
+			continue
+		}
+		if !s.cb.post(callbackJob{cb: cb, target: target, body: a.body}) {
+			s.note("kontrak serve: %s: callback of %s to %s dropped: %d callbacks already wait for %d workers (Callbacks.Queue)", cb.Name(), sub.id, u.Host, s.cb.cfg.Queue, s.cb.cfg.Workers)
+		}
 	}
 }
 
-// callbackBody is the answer of cb's result operation for this submission, or nil and why not.
-func (s *server) callbackBody(op *contract.Operation, cb *contract.Callback, q *request) ([]byte, string) {
-	result := ""
-	for _, sp := range op.Sandbox {
-		v, ok := q.param(sp.Parameter.In, sp.Parameter.Name)
-		if !ok {
-			continue
-		}
-		for _, c := range sp.Codes {
-			if c.Value == v && c.Result != "" {
-				result = c.Result
-			}
-		}
-	}
-	if result == "" {
-		return nil, "the submit's sandbox code names no result (x-kontrak-sandbox result)"
-	}
-	d := s.ops[cb.Answer]
-	if d == nil || len(cb.Answer.Sandbox) == 0 {
-		return nil, cb.Answer.Name() + " has no sandbox parameter"
-	}
-	p := cb.Answer.Sandbox[0].Parameter
-	u := &url.URL{Path: cb.Answer.Path}
-	r, err := http.NewRequest(cb.Answer.Method, u.String(), nil)
-	if err != nil {
-		return nil, err.Error()
-	}
-	r.Header = q.r.Header.Clone() // the submit's credentials are the result's
-	r.Header.Del("Content-Type")
-	var body []byte
-	switch p.In {
-	case "query":
-		r.URL.RawQuery = url.Values{p.Name: {result}}.Encode()
-	case "header":
-		r.Header.Set(p.Name, result)
-	default:
-		return nil, "the result's sandbox parameter is in " + p.In
-	}
-	a, why := s.decide(d, readRequest(r, body))
-	if a == nil {
-		return nil, why
-	}
-	if a.status/100 != 2 {
-		return nil, "the result answers " + http.StatusText(a.status)
-	}
-	return a.body, ""
+// statusIs reports whether a documented status key ("200", "2XX") covers st.
+func statusIs(key string, st int) bool {
+	key = strings.ToUpper(key)
+	return key == strconv.Itoa(st) || (len(key) == 3 && strings.HasSuffix(key, "XX") && int(key[0]-'0') == st/100)
 }
 
-// postCallback POSTs body to target, retrying a network error or a 5xx.
-func (s *server) postCallback(cb *contract.Callback, target string, body []byte) {
-	u, err := url.Parse(target)
-	if err != nil || u.Host == "" {
-		s.note("kontrak serve: %s: callback_url %q is not a URL", cb.Name(), target)
-		return
-	}
-	if !s.cfg.CallbackAllowRemote && !loopbackHost(u.Hostname()) {
-		s.note("kontrak serve: %s: callback to %s refused: not a loopback address (CallbackAllowRemote, serve --allow-remote)", cb.Name(), u.Host)
-		return
-	}
-	client := s.cfg.CallbackClient
-	if client == nil {
-		client = &http.Client{Timeout: callbackTimeout}
-	}
+// deliver POSTs one callback, retrying a network error or a 5xx.
+func (q *callbackQueue) deliver(job callbackJob) {
+	s, cb := q.s, job.cb
+	u, _ := url.Parse(job.target)
 	user, pass := "", ""
 	for _, sc := range cb.Security {
 		if sc.Type == "http" && sc.Scheme == "basic" {
@@ -120,7 +191,7 @@ func (s *server) postCallback(cb *contract.Callback, target string, body []byte)
 	}
 	for attempt := 1; attempt <= callbackAttempts; attempt++ {
 		ctx, cancel := context.WithTimeout(context.Background(), callbackTimeout)
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, job.target, bytes.NewReader(job.body))
 		if err != nil {
 			cancel()
 			s.note("kontrak serve: %s: callback: %v", cb.Name(), err)
@@ -130,7 +201,7 @@ func (s *server) postCallback(cb *contract.Callback, target string, body []byte)
 		if user != "" || pass != "" {
 			req.SetBasicAuth(user, pass)
 		}
-		resp, err := client.Do(req)
+		resp, err := q.client.Do(req)
 		status := 0
 		if err == nil {
 			status = resp.StatusCode
@@ -142,14 +213,28 @@ func (s *server) postCallback(cb *contract.Callback, target string, body []byte)
 			return
 		}
 		s.note("kontrak serve: %s: callback to %s failed (attempt %d of %d): status %d, %v", cb.Name(), u.Host, attempt, callbackAttempts, status, err)
-		time.Sleep(callbackBackoff << (attempt - 1))
+		if attempt == callbackAttempts {
+			return
+		}
+		select {
+		case <-q.done:
+			return
+		case <-time.After(callbackBackoff << (attempt - 1)):
+		}
 	}
 }
 
+// loopbackHost reports whether h is localhost or a loopback address.
 func loopbackHost(h string) bool {
 	if strings.EqualFold(h, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// loopbackHTTP reports whether v is a plain-http URL of a loopback host: what Callbacks.HTTP accepts.
+func loopbackHTTP(v string) bool {
+	u, err := url.Parse(v)
+	return err == nil && u.Scheme == "http" && u.Host != "" && loopbackHost(u.Hostname())
 }

@@ -86,6 +86,12 @@ func (l *logLines) Logf(format string, args ...any) {
 	l.lines = append(l.lines, strings.TrimSpace(fmt.Sprintf(format, args...)))
 }
 
+func (l *logLines) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.lines...)
+}
+
 func (l *logLines) Last() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -101,12 +107,19 @@ type fixture struct {
 	root  string
 	creds map[string]string
 	srv   *httptest.Server
+	sb    *sandbox.Sandbox
 	log   *logLines
 }
 
 // start runs a sandbox on loopback (httptest listens on 127.0.0.1) with the test's credentials; cfg may
 // set the clock or another cassette directory.
 func start(t testing.TB, cfg sandbox.Config) *fixture {
+	t.Helper()
+	return startWrapped(t, cfg, nil)
+}
+
+// startWrapped is start with the handler wrapped (a capture of every exchange).
+func startWrapped(t testing.TB, cfg sandbox.Config, wrap func(http.Handler) http.Handler) *fixture {
 	t.Helper()
 	c, root := setup(t)
 	f := &fixture{c: c, root: root, creds: credentials(c), log: &logLines{}}
@@ -119,8 +132,14 @@ func start(t testing.TB, cfg sandbox.Config) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv = httptest.NewServer(h)
+	f.sb = h
+	var hh http.Handler = h
+	if wrap != nil {
+		hh = wrap(h)
+	}
+	f.srv = httptest.NewServer(hh)
 	t.Cleanup(f.srv.Close)
+	t.Cleanup(h.Close)
 	return f
 }
 

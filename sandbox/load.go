@@ -91,6 +91,10 @@ type opData struct {
 	recorded  []*recorded
 	maxBody   int64 // the largest body accepted (bodyLimit)
 
+	// flow is the operation's x-kontrak-flow, when it submits one; resultOf the flow whose result it
+	// answers (flow.go).
+	flow, resultOf *contract.Flow
+
 	success          *answer // the documented success: the shape scenario's answer
 	successFrom      string
 	refused          *answer // wrong credentials, as the vendor answers them
@@ -110,6 +114,7 @@ func (s *server) load(v *contract.Vendor) error {
 	index := map[*scenario.Scenario]int{}
 	for i, sc := range f.Scenarios {
 		byName[sc.Name] = sc
+		s.byName[v.ID+"/"+sc.Name] = sc
 		index[sc] = i
 	}
 	for _, op := range v.Operations {
@@ -120,6 +125,16 @@ func (s *server) load(v *contract.Vendor) error {
 			}
 		}
 		s.ops[op] = d
+	}
+	for _, op := range v.Operations {
+		flow, err := op.Flow()
+		if err != nil {
+			return fmt.Errorf("sandbox: %v", err)
+		}
+		if flow != nil {
+			s.ops[op].flow = flow
+			s.ops[flow.ResultOperation()].resultOf = flow
+		}
 	}
 
 	files, err := filepath.Glob(filepath.Join(s.cfg.Cassettes, v.ID, "*.yaml"))
@@ -335,23 +350,88 @@ func deriveScenario(op *contract.Operation, sc *scenario.Scenario) (*answer, err
 }
 
 // deriveCode builds the answer of a code no scenario provides, from the code table: on the documented
-// example of that code when there is one, else on an error example of the same status, else on an empty
-// object; with the code, its message and its billing flag (scenario.Answer's recipe).
+// example of that code when there is one, else on an error example of the same status, else — a status
+// documented without any example (ADVANCE's 429, the 200 envelope by its schema) — on an example of
+// another status, else on an empty object; with the code, its message and its billing flag
+// (scenario.Answer's recipe). Of the candidate examples the first whose answer the contract finds nothing
+// in is taken (else the first with no breaking finding): a derived answer conforms by construction.
 func deriveCode(op *contract.Operation, code string, status int, set map[string]any) (*answer, error) {
-	sc := &scenario.Scenario{
-		Name: "kontrak-serve-" + code, Operation: op.ID, Kind: "error-code",
-		Expect: &scenario.Expect{Status: status, Code: code},
-		Source: scenario.Cassette{Code: code, Set: set, Example: errorExample(op, status, code)},
+	candidates := []string{errorExample(op, status, code)}
+	if r := op.Response(status); candidates[0] == "" && r != nil && len(r.Examples) == 0 {
+		candidates = nil
+		for _, other := range op.Responses {
+			for _, ex := range other.Examples {
+				candidates = append(candidates, ex.Name)
+			}
+		}
+		candidates = append(candidates, "")
 	}
-	if sc.Source.Example == "" {
-		sc.Source.Body = map[string]any{}
+	var first, clean *answer
+	var firstErr error
+	cleanFindings := 0
+	for _, example := range candidates {
+		sc := &scenario.Scenario{
+			Name: "kontrak-serve-" + code, Operation: op.ID, Kind: "error-code",
+			Expect: &scenario.Expect{Status: status, Code: code},
+			Source: scenario.Cassette{Code: code, Set: set, Example: example},
+		}
+		if example == "" {
+			sc.Source.Body = map[string]any{}
+		}
+		a, err := deriveScenario(op, sc)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		a.from = fmt.Sprintf("derived from the code table (%s, HTTP %d)", code, status)
+		if example != "" {
+			a.from += " on example " + example
+		}
+		retryHeader(op, code, a)
+		if len(candidates) == 1 {
+			return a, nil
+		}
+		fs := op.Check(a.status, a.header, a.body, contract.CheckOptions{})
+		if len(fs) == 0 {
+			return a, nil
+		}
+		if first == nil {
+			first = a
+		}
+		if !contract.HasBreaking(fs) && (clean == nil || len(fs) < cleanFindings) {
+			clean, cleanFindings = a, len(fs)
+		}
 	}
-	a, err := deriveScenario(op, sc)
-	if err != nil {
-		return nil, err
+	switch {
+	case clean != nil:
+		return clean, nil
+	case first != nil:
+		return first, nil
 	}
-	a.from = fmt.Sprintf("derived from the code table (%s, HTTP %d)", code, status)
-	return a, nil
+	return nil, firstErr
+}
+
+// retryHeader sets the delay header of a derived answer whose code carries one (retryAfter), with the
+// document's own example of it, where the answer's message is one that carries it.
+func retryHeader(op *contract.Operation, code string, a *answer) {
+	row := op.Codes.Lookup(code)
+	if row == nil || row.RetryAfter == nil || row.RetryAfter.Header == "" {
+		return
+	}
+	if len(row.RetryAfter.Messages) > 0 {
+		msg, _ := contract.Lookup(a.body, op.Codes.MessagePointer)
+		if !slices.Contains(row.RetryAfter.Messages, fmt.Sprint(msg)) {
+			return
+		}
+	}
+	v := row.RetryAfter.Example
+	if v == "" {
+		v = "1"
+	}
+	a.header = a.header.Clone()
+	a.header.Set(row.RetryAfter.Header, v)
 }
 
 // errorExample names a documented example of the response of status to build an error answer on: one of

@@ -24,6 +24,9 @@ type request struct {
 	// parsed says the body is what its media type says, whole: a JSON object and nothing after it, a
 	// form, or a multipart body to its closing boundary.
 	parsed bool
+	// overBounds, when set, says why the body was not parsed: it has more fields or nesting than
+	// Limits allow (bounds.go).
+	overBounds string
 	// canon is the request as the cassette matcher compares it, made on the first match.
 	canon *recorder.CanonicalRequest
 }
@@ -35,13 +38,20 @@ type part struct {
 	file        bool
 }
 
-func readRequest(r *http.Request, body []byte) *request {
-	q := &request{r: r, body: body}
-	ct := r.Header.Get("Content-Type")
+// read parses the body by its media type, once its structure is known to be within the limits.
+func (q *request) read(body []byte, lim Limits) {
+	q.body = body
+	ct := q.r.Header.Get("Content-Type")
 	if media, _ := wire.MediaType(ct); media == "" && wire.LooksJSON(body) {
 		// A body without a Content-Type is read as JSON when it looks like JSON: a GET that carries its
 		// parameters in a JSON body (Verihubs' result, by its document's own reading) often sends none.
 		ct = wire.MediaJSON
+	}
+	media, params := wire.MediaType(ct)
+	q.media = media
+	if why := overBounds(media, params, body, lim); why != "" {
+		q.overBounds = why
+		return
 	}
 	b, err := wire.ParseBody(ct, body)
 	q.media = b.Media
@@ -66,7 +76,26 @@ func readRequest(r *http.Request, body []byte) *request {
 			}
 		}
 	}
-	return q
+}
+
+// picture reports whether the request's image field, where it is also a sandbox parameter, carries a
+// picture or an image URL rather than a sandbox code: a production request (sandbox.go).
+func (q *request) picture(op *contract.Operation) bool {
+	field, rules := op.ImageField()
+	if field == "" || rules == nil || !isSandboxParam(op, field) {
+		return false
+	}
+	im := q.image(field, rules)
+	switch {
+	case !im.present:
+		return false
+	case im.isText && rules.URLAccepted && isURL(im.text):
+		return true
+	case im.isText && rules.Encoding == "base64":
+		b, _, ok := wire.DecodeBase64(im.text)
+		return ok && wire.ImageFormat(b) != ""
+	}
+	return wire.ImageFormat(im.data) != ""
 }
 
 // fieldNames lists the body's field names: JSON members, form fields, multipart parts.

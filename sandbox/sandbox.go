@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/scenario"
 )
@@ -32,33 +34,47 @@ type Config struct {
 	Logger *slog.Logger
 	// Logf receives the same as one line each, when Logger is nil. Nil discards them.
 	Logf func(format string, args ...any)
-	// MaxLargeBodies bounds the bodies over 1 MiB (or of unknown length) read at once; the others wait.
-	// Zero is DefaultMaxLargeBodies.
-	MaxLargeBodies int
-	// CallbackClient posts the callbacks of accepted submits (callback.go); nil is a client with a 5 s
-	// timeout. CallbackAllowRemote lets them reach a receiver that is not on a loopback address.
-	CallbackClient      *http.Client
-	CallbackAllowRemote bool
+	// Limits bound what the server reads and holds (serve.go); a zero field takes its default.
+	Limits Limits
+	// MaxFlows bounds the submissions of an asynchronous flow the server remembers (flow.go); the oldest
+	// is forgotten first. Zero is DefaultMaxFlows.
+	MaxFlows int
+	// Callbacks bound and configure the callbacks of accepted submits (callback.go).
+	Callbacks Callbacks
 }
 
 type server struct {
 	c       *contract.Contract
 	cfg     Config
+	lim     Limits
 	ops     map[*contract.Operation]*opData
 	answers map[*scenario.Scenario]*answer
+	byName  map[string]*scenario.Scenario // vendor/name
 
 	mu     sync.Mutex
 	tokens map[tokenKey]time.Time // issued tokens and their expiry
 
-	large chan struct{} // a slot per large body being read
+	held  *semaphore.Weighted // request body bytes held at once (Limits.HeldBytes)
+	flows *flows              // the submissions of asynchronous flows (flow.go)
+	cb    *callbackQueue      // callbacks waiting for a worker (callback.go)
 }
 
 type tokenKey struct{ operation, token string }
 
-// New builds the local sandbox of every vendor of c: one handler for all of them, since their paths do not
-// collide. It reads every scenario and cassette once; an error names what cannot be read or what an
-// operation lacks to be served (a documented refusal, a success to issue tokens with).
-func New(c *contract.Contract, cfg Config) (_ http.Handler, err error) {
+// Sandbox is the local sandbox of every vendor: an http.Handler (one for all of them, since their paths
+// do not collide) that also lists the answers it gives on demand (Outcomes).
+type Sandbox struct{ s *server }
+
+// ServeHTTP answers one request by the rules of the package documentation, in their order.
+func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) { sb.s.ServeHTTP(w, r) }
+
+// Close stops the callback workers; callbacks still queued are dropped. The handler answers on.
+func (sb *Sandbox) Close() { sb.s.cb.close() }
+
+// New builds the local sandbox of every vendor of c. It reads every scenario and cassette once; an error
+// names what cannot be read or what an operation lacks to be served (a documented refusal, a success to
+// issue tokens with, a flow the spec does not hold).
+func New(c *contract.Contract, cfg Config) (_ *Sandbox, err error) {
 	defer loadRecovered(cfg.Cassettes, &err)
 	if c == nil {
 		return nil, errors.New("sandbox: no contract")
@@ -75,37 +91,64 @@ func New(c *contract.Contract, cfg Config) (_ http.Handler, err error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	if cfg.MaxLargeBodies <= 0 {
-		cfg.MaxLargeBodies = DefaultMaxLargeBodies
-	}
+	lim := cfg.Limits.withDefaults()
 	s := &server{
-		c: c, cfg: cfg,
+		c: c, cfg: cfg, lim: lim,
 		ops:     map[*contract.Operation]*opData{},
 		answers: map[*scenario.Scenario]*answer{},
+		byName:  map[string]*scenario.Scenario{},
 		tokens:  map[tokenKey]time.Time{},
-		large:   make(chan struct{}, cfg.MaxLargeBodies),
+		held:    semaphore.NewWeighted(lim.HeldBytes),
+	}
+	if s.flows, err = newFlows(cfg.MaxFlows); err != nil {
+		return nil, err
 	}
 	for _, v := range c.Vendors() {
 		if err := s.load(v); err != nil {
 			return nil, err
 		}
 	}
-	return s, nil
+	for _, d := range s.ops {
+		if d.maxBody > lim.HeldBytes {
+			return nil, fmt.Errorf("sandbox: Limits.HeldBytes %d is less than the body limit of %s (%d): its largest body could never be read", lim.HeldBytes, d.op.Name(), d.maxBody)
+		}
+	}
+	s.cb = newCallbackQueue(s, cfg.Callbacks)
+	return &Sandbox{s}, nil
 }
 
-// ServeHTTP answers one request by the rules of the package documentation, in their order.
+// ServeHTTP answers one request by the rules of the package documentation, in their order. Nothing of a
+// body is parsed before its credentials pass, and a request answered without its body has that body read
+// and discarded, up to Limits.Discard, before the answer.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.recovered(w, r)
 	op, ok := s.c.Lookup(r.Method, r.URL.Path)
 	if !ok {
+		s.discard(w, r)
+		if allow := s.c.Methods(r.URL.Path); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.fixtureError(w, r, http.StatusMethodNotAllowed, fmt.Sprintf("kontrak serve: %s is documented for %s only, not %s", r.URL.Path, strings.Join(allow, ", "), r.Method))
+			return
+		}
 		s.fixtureError(w, r, http.StatusNotFound, fmt.Sprintf("kontrak serve: no documented operation for %s %s", r.Method, r.URL.Path))
 		return
 	}
 	d := s.ops[op]
-	body, tooLarge, err := s.readBody(w, r, d.maxBody)
+	q := &request{r: r}
+	if a, why, done := s.credentials(d, q); done {
+		s.discard(w, r)
+		s.send(w, r, op, a, why)
+		return
+	}
+	if asked := r.Header.Values(OutcomeHeader); len(asked) > 0 {
+		s.discard(w, r)
+		s.onDemand(w, r, d, asked)
+		return
+	}
+	body, release, tooLarge, err := s.readBody(r, d.maxBody)
+	defer release()
 	if tooLarge {
-		// The rest of the body is not read: the connection closes after the answer.
-		w.Header().Set("Connection", "close")
+		s.discard(w, r)
 		if a, why := s.sizeAnswer(d); a != nil {
 			s.send(w, r, op, a, why)
 			return
@@ -117,14 +160,15 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fixtureError(w, r, http.StatusBadRequest, fmt.Sprintf("kontrak serve: the request body cannot be read: %v", err))
 		return
 	}
-	q := readRequest(r, body)
+	q.read(body, s.lim)
 	a, why := s.decide(d, q)
 	if a == nil {
 		s.fixtureError(w, r, http.StatusInternalServerError, fmt.Sprintf("kontrak serve: %s has no answer in the data (%s)", op.Name(), why))
 		return
 	}
+	a, why, sub := s.submit(d, q, a, why) // flow.go: a fresh id, the result it will answer
 	s.send(w, r, op, a, why)
-	s.callbacks(op, q, a.status) // callback.go
+	s.callbacks(op, q, sub) // callback.go
 }
 
 // send writes a vendor's answer and logs the rule that chose it.
@@ -151,10 +195,18 @@ func (s *server) fixtureError(w http.ResponseWriter, r *http.Request, status int
 	s.logRequest(r, status, nil, msg)
 }
 
-// decide runs the rules in order; the string says which one answered, for the log.
+// decide runs the rules after the credentials, in order; the string says which one answered, for the log.
 func (s *server) decide(d *opData, q *request) (*answer, string) {
-	if a, why, done := s.credentials(d, q); done {
-		return a, why
+	if q.overBounds != "" {
+		// No documented request has that many fields or that much nesting: a body beyond the parse bounds
+		// is answered as one that does not parse, without parsing it.
+		if a, why, done := s.violationAnswer(d, &violation{kind: "malformed"}); done {
+			return a, "body beyond serve's parse bounds (" + q.overBounds + "): " + why
+		}
+		if a, why := s.sizeAnswer(d); a != nil {
+			return a, "body beyond serve's parse bounds (" + q.overBounds + "): " + why
+		}
+		return nil, "a body beyond serve's parse bounds (" + q.overBounds + "), and the spec answers neither malformed nor bodySize"
 	}
 	if v := s.validateBody(d, q); v != nil {
 		if a, why, done := s.violationAnswer(d, v); done {
@@ -171,6 +223,9 @@ func (s *server) decide(d *opData, q *request) (*answer, string) {
 		if a, why, done := s.violationAnswer(d, v); done {
 			return a, why
 		}
+	}
+	if a, why, done := s.result(d, q); done { // flow.go: an id this server issued
+		return a, why
 	}
 	if a, why, done := s.sandbox(d, q); done {
 		return a, why
@@ -285,6 +340,11 @@ func requestPenalty(sc *scenario.Scenario) int {
 
 // sandbox is rule 5: a sandbox parameter present in the request.
 func (s *server) sandbox(d *opData, q *request) (*answer, string, bool) {
+	if q.picture(d.op) {
+		// A picture (or an image URL) where a sandbox code may stand is a production request: the vendor
+		// recognises it, and the sandbox tables do not apply to it (Verihubs' Production App-ID).
+		return nil, "", false
+	}
 	type hit struct {
 		param string
 		code  *contract.SandboxCode
@@ -333,11 +393,17 @@ func (s *server) sandbox(d *opData, q *request) (*answer, string, bool) {
 			best = h
 		}
 	}
-	if sc := d.pick(func(sc *scenario.Scenario) bool { return sc.Sandbox == best.code.Value }); sc != nil {
-		return s.answers[sc], what + ": scenario " + sc.Name, true
-	}
-	a, from := s.outcomeAnswer(d, best.code.Outcome)
+	a, from := s.sandboxAnswer(d, best.code)
 	return a, what + ": " + from, true
+}
+
+// sandboxAnswer is the answer of a sandbox code: the scenario with that sandbox value, else derived from
+// its outcome.
+func (s *server) sandboxAnswer(d *opData, code *contract.SandboxCode) (*answer, string) {
+	if sc := d.pick(func(sc *scenario.Scenario) bool { return sc.Sandbox == code.Value }); sc != nil {
+		return s.answers[sc], "scenario " + sc.Name
+	}
+	return s.outcomeAnswer(d, code.Outcome)
 }
 
 // match finds the first recorded interaction of the operation that the request matches, by recorder's

@@ -2,12 +2,12 @@ package sandbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/kontrak/kontrak/contract"
@@ -16,17 +16,56 @@ import (
 // Body limits. An operation's limit is read from its documented image limit (x-kontrak-image.maxBytes):
 // the encoded size of the largest documented image (base64 is 4/3 of the bytes), half again as much for
 // the form escaping of base64 and the rest of the body, and bodyMargin. An operation with no documented
-// limit takes defaultBodyLimit. A body over the limit is answered by x-kontrak-request's bodySize, else the
-// image's size code, else 413, without being read.
+// limit takes defaultBodyLimit: no documented request without an image comes near it. The margins are the
+// server's own bounds, not a vendor's fact; what a body over the limit gets is the vendor's
+// (x-kontrak-request's bodySize, else the image's size code; 413 only where the spec says neither).
 const (
 	bodyMargin       = 64 << 10
 	defaultBodyLimit = 1 << 20
-	// largeBody is the size over which a body counts against Config.MaxLargeBodies; a body of unknown
-	// length (chunked) counts too.
-	largeBody = 1 << 20
-	// DefaultMaxLargeBodies bounds the large bodies read at once when Config.MaxLargeBodies is zero.
-	DefaultMaxLargeBodies = 4
 )
+
+// Limits bound what the server reads and holds, whatever its clients send. A zero field takes its Default.
+type Limits struct {
+	// HeldBytes bounds the request body bytes held at once, every request together: a request reserves
+	// its Content-Length (its operation's limit when the body is chunked) before it reads a byte, and
+	// waits while the rest is held. It must be at least the largest operation's limit.
+	HeldBytes int64
+	// Discard is the most of a body the server reads and throws away before it answers a request it
+	// answers without the body (wrong credentials, a body over the limit, no such operation, an outcome on
+	// demand), so that a client that writes its whole body before it reads (Python's http.client, a
+	// proxy) gets the answer, not a reset. A longer body is answered at once, and its connection closed.
+	Discard int64
+	// Fields bounds the values of a JSON body (members and elements, at any depth), the fields of a form
+	// and the parts of a multipart body; Depth the nesting of a JSON body. They are counted before the body
+	// is parsed, without building it; a body beyond them is answered as one that does not parse.
+	Fields, Depth int
+}
+
+// The default limits: a Verihubs body of its largest documented image (10 MB) three times over, all of
+// the 5 MB bodies a client that writes whole may send, and far more fields and nesting than any documented
+// request has (seven fields at most, one level).
+const (
+	DefaultHeldBytes = 32 << 20
+	DefaultDiscard   = 32 << 20
+	DefaultFields    = 64
+	DefaultDepth     = 16
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.HeldBytes <= 0 {
+		l.HeldBytes = DefaultHeldBytes
+	}
+	if l.Discard <= 0 {
+		l.Discard = DefaultDiscard
+	}
+	if l.Fields <= 0 {
+		l.Fields = DefaultFields
+	}
+	if l.Depth <= 0 {
+		l.Depth = DefaultDepth
+	}
+	return l
+}
 
 // bodyLimit is an operation's largest accepted body.
 func bodyLimit(op *contract.Operation) int64 {
@@ -73,33 +112,87 @@ func NewServer(h http.Handler, t Timeouts, errorLog *log.Logger) *http.Server {
 	}
 }
 
-// readBody reads a request body within the operation's limit, holding a slot of the large-body bound
-// while it reads a large one. tooLarge says the body is over the limit (by its Content-Length, before
-// anything is read, or while reading).
-func (s *server) readBody(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, tooLarge bool, err error) {
+// readBody reads a request body within the operation's limit, holding its bytes against Limits.HeldBytes
+// until release (which is never nil). tooLarge says the body is over the limit: by its Content-Length,
+// before anything is read, or while reading; the rest is left to discard.
+func (s *server) readBody(r *http.Request, limit int64) (body []byte, release func(), tooLarge bool, err error) {
+	release = func() {}
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return nil, release, false, nil
+	}
 	if r.ContentLength > limit {
-		return nil, true, nil
+		return nil, release, true, nil
 	}
-	if r.ContentLength < 0 || r.ContentLength > largeBody {
-		select {
-		case s.large <- struct{}{}:
-			defer func() { <-s.large }()
-		case <-r.Context().Done():
-			return nil, false, r.Context().Err()
-		}
+	want := r.ContentLength
+	if want < 0 {
+		want = limit // chunked: the most it may be
 	}
-	rd := http.MaxBytesReader(w, r.Body, limit)
+	if err := s.held.Acquire(r.Context(), want); err != nil {
+		return nil, release, false, err
+	}
+	held := want
+	release = func() { s.held.Release(held) }
 	if r.ContentLength >= 0 {
 		body = make([]byte, r.ContentLength)
-		_, err = io.ReadFull(rd, body)
-	} else {
-		body, err = io.ReadAll(rd)
+		_, err = io.ReadFull(r.Body, body)
+		return body, release, false, err
 	}
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, true, nil
+	body, over, err := readAtMost(r.Body, limit)
+	if over {
+		release() // nothing of it is held: the rest is discarded
+		return nil, func() {}, true, nil
 	}
-	return body, false, err
+	// The reservation was the limit: what the body did not take is given back at once.
+	if n := int64(len(body)); n < held {
+		s.held.Release(held - n)
+		held = n
+	}
+	return body, release, false, err
+}
+
+// readAtMost reads r to its end into a buffer that never grows past limit bytes (io.ReadAll's doubling
+// would hold up to twice what it read); over says r holds more than limit.
+func readAtMost(r io.Reader, limit int64) (body []byte, over bool, err error) {
+	buf := make([]byte, 0, min(limit+1, 64<<10))
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > limit {
+				return nil, true, nil
+			}
+			next := make([]byte, len(buf), min(int64(cap(buf))*2, limit+1))
+			copy(next, buf)
+			buf = next
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, true, nil
+		}
+		if err == io.EOF {
+			return buf, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+// discard reads what is left of a request body and throws it away, up to Limits.Discard, before the
+// request is answered without it: a client that writes its whole body before it reads its answer would
+// otherwise get a reset. A body longer than that is not read, and the connection closes after the answer.
+// A client that waits for 100 Continue has sent nothing: net/http closes its connection itself.
+func (s *server) discard(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 || strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		return
+	}
+	if r.ContentLength > s.lim.Discard {
+		w.Header().Set("Connection", "close")
+		return
+	}
+	// io.Discard reads through one pooled 8 KiB buffer: a discarded body costs nothing held.
+	if n, _ := io.CopyN(io.Discard, r.Body, s.lim.Discard+1); n > s.lim.Discard {
+		w.Header().Set("Connection", "close")
+	}
 }
 
 // sizeAnswer is the answer to a body over the limit: x-kontrak-request's bodySize, else the image's size

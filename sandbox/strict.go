@@ -99,26 +99,71 @@ func (s *server) validateRest(d *opData, q *request) *violation {
 			return &violation{kind: "missing", field: name}
 		}
 	}
+	return s.valueViolation(d, q, func(name string) bool { return name == imageField })
+}
+
+// valueViolation is the first body field whose value is outside its documented bounds (pattern, length,
+// the uri format, minimum and maximum), of the fields the spec answers a value violation of and skip does
+// not leave to another rule. A callback URL over plain http to a loopback host passes with
+// Callbacks.HTTP (callback.go).
+func (s *server) valueViolation(d *opData, q *request, skip func(string) bool) *violation {
+	op := d.op
 	props, _ := op.RequestSchema["properties"].(map[string]any)
 	for _, name := range sortedKeys(props) {
 		p, _ := props[name].(map[string]any)
-		if name == imageField || p == nil || !answered("value", name) {
+		if skip(name) || p == nil || op.Request.Answer("value", name) == nil {
 			continue
 		}
 		v, ok := q.field(name)
 		if !ok {
 			continue
 		}
-		if q.json != nil {
-			if _, isString := q.json[name].(string); !isString {
-				continue // a number's bounds are the signature rule's, the only documented ones
-			}
+		if s.cfg.Callbacks.HTTP && isCallbackURLField(op, name) && loopbackHTTP(v) {
+			continue
 		}
-		if !valueConforms(p, v) {
+		var conforms bool
+		switch t := q.json[name].(type) {
+		case json.Number:
+			conforms = numberConforms(p, t)
+		case nil:
+			// A form or multipart value is text; a JSON null is the type rule's.
+			conforms = q.json != nil || valueConforms(p, v)
+		case string:
+			conforms = valueConforms(p, t)
+		default:
+			conforms = true // another type is the type rule's
+		}
+		if !conforms {
 			return &violation{kind: "value", field: name}
 		}
 	}
 	return nil
+}
+
+// isCallbackURLField reports whether a request field is the receiver's URL of one of the operation's
+// callbacks.
+func isCallbackURLField(op *contract.Operation, name string) bool {
+	for _, cb := range op.Callbacks {
+		if cb.URLField == name {
+			return true
+		}
+	}
+	return false
+}
+
+// numberConforms checks a JSON number against the schema's minimum and maximum.
+func numberConforms(p map[string]any, n json.Number) bool {
+	f, err := n.Float64()
+	if err != nil {
+		return false
+	}
+	if lo, ok := number(p["minimum"]); ok && f < lo {
+		return false
+	}
+	if hi, ok := number(p["maximum"]); ok && f > hi {
+		return false
+	}
+	return true
 }
 
 // patterns caches the compiled patterns of the request schemas (pattern -> *regexp.Regexp, nil when Go

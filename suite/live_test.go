@@ -61,10 +61,11 @@ func setup(t *testing.T) (*contract.Contract, string) {
 // serve starts the sandbox on loopback over the given cassettes; wrap may intercept requests.
 func serve(t *testing.T, c *contract.Contract, root, cassettes string, wrap func(http.Handler) http.Handler) *httptest.Server {
 	t.Helper()
-	h, err := sandbox.New(c, sandbox.Config{Cassettes: cassettes, Root: root, Credentials: canary, Logf: func(string, ...any) {}})
+	sb, err := sandbox.New(c, sandbox.Config{Cassettes: cassettes, Root: root, Credentials: canary, Logf: func(string, ...any) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	var h http.Handler = sb
 	if wrap != nil {
 		h = wrap(h)
 	}

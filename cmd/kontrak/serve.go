@@ -98,7 +98,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 		}
 	}
 	h, err := sandbox.New(c, sandbox.Config{Cassettes: *cassettes, Root: *root, Credentials: creds, Now: time.Now, Logger: logger,
-		CallbackAllowRemote: *allowRemote})
+		Callbacks: sandbox.Callbacks{AllowRemote: *allowRemote}})
 	if err != nil {
 		return err
 	}
