@@ -17,7 +17,15 @@ const (
 	KindDate    = "date"
 	KindPlace   = "place"
 	KindText    = "text"
+	// KindPhone, KindEmail and KindTaxID are contact and tax data found beside a KTP (a phone number, an
+	// e-mail address, an NPWP): not on the card, but personal all the same.
+	KindPhone = "phone"
+	KindEmail = "email"
+	KindTaxID = "taxid"
 )
+
+// syntheticMailDomain is the domain of a synthetic e-mail address: reserved (RFC 2606), it reaches nobody.
+const syntheticMailDomain = "contoh.invalid"
 
 // Synthetic dates fall in 1900–1909: no living KTP holder was born then, so a synthetic date is
 // recognisable as one (a scan tells it from a real date of birth) and redaction is idempotent.
@@ -49,6 +57,11 @@ const lifetime = "SEUMUR HIDUP"
 //     replaced as a place (as text if it has no letter), a time of day after it is kept, other text after
 //     it is replaced as text.
 //     "SEUMUR HIDUP" is kept; a value holding no date is replaced as text.
+//   - "phone", "taxid": every digit becomes '0'; '+', separators and masks are kept ("+62 812-3456-7890" →
+//     "+00 000-0000-0000", an NPWP "01.234.567.8-901.000" → "00.000.000.0-000.000"); letters are replaced
+//     as text.
+//   - "email": the part before the last '@' is replaced as text, the domain becomes contoh.invalid (a
+//     reserved name); a value without '@' is replaced as text.
 //   - "text" (and any unknown kind): every letter becomes a letter of "CONTOH" at its position in the word,
 //     every digit '0'; case, spaces, masks and punctuation are kept.
 //
@@ -74,7 +87,12 @@ func SyntheticLike(kind, original string) string {
 		return prefix + likeFrom(pick(r, list), rest)
 	case KindDate:
 		return likeDate(original, r)
+	case KindEmail:
+		if at := strings.LastIndexByte(original, '@'); at >= 0 {
+			return likeText(original[:at]) + "@" + syntheticMailDomain
+		}
 	}
+	// phone, taxid and text: letters from the filler, digits '0' (likeText).
 	return likeText(original)
 }
 
@@ -92,7 +110,9 @@ func SyntheticLike(kind, original string) string {
 //   - "date": the date must be valid and in the synthetic years 1900–1909 (a masked one passes), its
 //     leading text a synthetic place, its trailing text a time or synthetic text.
 //     "SEUMUR HIDUP" and synthetic text are accepted.
-//   - "text" (and any unknown kind): s is its own SyntheticLike, letters from "CONTOH" and digits '0'.
+//   - "email": the domain is contoh.invalid and the part before it synthetic text.
+//   - "phone", "taxid", "text" (and any unknown kind): s is its own SyntheticLike, letters from "CONTOH"
+//     and digits '0'.
 //
 // "", "-" and "null" are always accepted. Applying SyntheticLike to any value yields a value this accepts.
 func IsSyntheticValue(kind, s string) bool {
@@ -124,6 +144,10 @@ func IsSyntheticValue(kind, s string) bool {
 		return placeSet[strings.ToUpper(rest)]
 	case KindDate:
 		return isSyntheticDate(s)
+	case KindEmail:
+		if at := strings.LastIndexByte(s, '@'); at >= 0 {
+			return strings.EqualFold(s[at+1:], syntheticMailDomain) && likeText(s[:at]) == s[:at]
+		}
 	}
 	return likeText(s) == s
 }
