@@ -22,8 +22,10 @@ require (
 )
 
 require (
+	github.com/andybalholm/brotli v1.3.0 // indirect
 	github.com/basgys/goxml2json v1.1.1-0.20231018121955-e66ee54ceaad // indirect
 	github.com/go-openapi/jsonpointer v1.0.2 // indirect
+	github.com/klauspost/compress v1.20.5 // indirect
 	github.com/pb33f/jsonschema/v6 v6.0.3 // indirect
 )
 

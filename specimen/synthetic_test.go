@@ -117,6 +117,27 @@ var corpus = []string{
 	"99-99-9999", "KARYAWAN SWASTA", "•••• ••••", "#1/2", "日本語", "+62 812-3456-7890", "a@b@c", "rahayu@mail.example.com",
 }
 
+// One date written two ways, or with a place before it, gets one synthetic date: two fields of an answer
+// that agreed (a date of birth, and the place-and-date beside it) still agree once redacted.
+func TestSyntheticDateByValue(t *testing.T) {
+	a := SyntheticLike(KindDate, "1989/06/01")
+	b := SyntheticLike(KindDate, "SE M**N, 01-06-1989")
+	c := SyntheticLike(KindDate, "01-06-89")
+	ta, _ := time.Parse("2006/01/02", a)
+	tb, _ := time.Parse("02-01-2006", b[strings.Index(b, ", ")+2:])
+	tc, _ := time.Parse("02-01-06", c)
+	if ta.IsZero() || !ta.Equal(tb) || ta.Day() != tc.Day() || ta.Month() != tc.Month() || ta.Year()%100 != tc.Year()%100 {
+		t.Errorf("one date, three synthetic dates: %q %q %q", a, b, c)
+	}
+	if place := SyntheticLike(KindPlace, "SE M**N"); !strings.HasPrefix(b, place+", ") {
+		t.Errorf("the place before the date is not the place's own stand-in: %q, %q", b, place)
+	}
+	cut := SyntheticLike(KindDate, "SE M**N, 01-0")
+	if place := SyntheticLike(KindPlace, "SE M**N"); cut != place+", 00-0" || !IsSyntheticValue(KindDate, cut) {
+		t.Errorf("a date cut short keeps its place as a place: %q", cut)
+	}
+}
+
 func TestSyntheticLikeAlwaysSynthetic(t *testing.T) {
 	kinds := []string{KindNIK, KindName, KindAddress, KindDate, KindPlace, KindText, KindPhone, KindEmail, KindTaxID, "unknown"}
 	for _, k := range kinds {
