@@ -600,6 +600,16 @@ func (k *knownValues) mask(s string, keep func(string) bool) string {
 	}
 }
 
+// merge adds the values of o.
+func (k *knownValues) merge(o *knownValues) {
+	if o == nil {
+		return
+	}
+	for _, kv := range o.list {
+		k.add(kv[0], kv[1])
+	}
+}
+
 // holdsWord reports whether a name holds a word of a personal value the exchange holds ("rahayu_k" when
 // a name "Rahayu Kanarindah" is known).
 func (k *knownValues) holdsWord(name string) bool {

@@ -84,50 +84,56 @@ type AnswerRules struct {
 // MaxDepth: a recording with either is not saved.
 func Redactor(r RedactRules) func(*vcr.Interaction) error {
 	rs := newRuleSet(r)
-	return func(i *vcr.Interaction) (err error) {
-		if i == nil {
-			return errors.New("no interaction to redact")
+	return func(i *vcr.Interaction) error {
+		_, err := rs.redact(i)
+		return err
+	}
+}
+
+// redact redacts one interaction in place, and returns the values it holds that another place may echo.
+func (rs *ruleSet) redact(i *vcr.Interaction) (known *knownValues, err error) {
+	if i == nil {
+		return nil, errors.New("no interaction to redact")
+	}
+	defer wire.Recovered(fmt.Sprintf("interaction %d", i.ID), &err)
+	method, path, err := requestRoute(i)
+	if err != nil {
+		return nil, err
+	}
+	v := rs.view(method, path, nil)
+	v.known = v.knownValues(i)
+	var deep []string
+	notes := rewriteInteraction(i, func(l leaf) (string, bool) {
+		if l.deep {
+			deep = append(deep, l.where())
+			return "", false
 		}
-		defer wire.Recovered(fmt.Sprintf("interaction %d", i.ID), &err)
-		method, path, err := requestRoute(i)
-		if err != nil {
-			return err
+		out, _ := v.leafPolicy(l)
+		return out, out != l.value
+	}, true)
+	if len(deep) > 0 {
+		return nil, fmt.Errorf("interaction %d: %s nests deeper than %d levels: refused, not redacted", i.ID, strings.Join(deep, ", "), MaxDepth)
+	}
+	if len(notes) > 0 {
+		if i.Response.Headers == nil {
+			i.Response.Headers = map[string][]string{}
 		}
-		v := rs.view(method, path, nil)
-		v.known = v.knownValues(i)
-		var deep []string
-		notes := rewriteInteraction(i, func(l leaf) (string, bool) {
-			if l.deep {
-				deep = append(deep, l.where())
-				return "", false
-			}
-			out, _ := v.leafPolicy(l)
-			return out, out != l.value
-		}, true)
-		if len(deep) > 0 {
-			return fmt.Errorf("interaction %d: %s nests deeper than %d levels: refused, not redacted", i.ID, strings.Join(deep, ", "), MaxDepth)
-		}
-		if len(notes) > 0 {
-			if i.Response.Headers == nil {
-				i.Response.Headers = map[string][]string{}
-			}
-			// Under the spelling the cassette already holds it in, if any (a cassette's names are as
-			// they were recorded): one header, not two spellings of it.
-			name := ""
-			if _, ok := i.Response.Headers[RedactionHeader]; !ok {
-				for k := range i.Response.Headers {
-					if strings.EqualFold(k, RedactionHeader) && (name == "" || k < name) {
-						name = k
-					}
+		// Under the spelling the cassette already holds it in, if any (a cassette's names are as
+		// they were recorded): one header, not two spellings of it.
+		name := ""
+		if _, ok := i.Response.Headers[RedactionHeader]; !ok {
+			for k := range i.Response.Headers {
+				if strings.EqualFold(k, RedactionHeader) && (name == "" || k < name) {
+					name = k
 				}
 			}
-			if name == "" {
-				name = RedactionHeader
-			}
-			i.Response.Headers[name] = append(i.Response.Headers[name], notes...)
 		}
-		return nil
+		if name == "" {
+			name = RedactionHeader
+		}
+		i.Response.Headers[name] = append(i.Response.Headers[name], notes...)
 	}
+	return v.known, nil
 }
 
 // RedactionHeader is the answer header in which redaction says what it undid to read a body (a
@@ -236,10 +242,12 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	}()
 	bw := bufio.NewWriterSize(body, 64<<10)
 	bw.WriteString(cassette.Header)
-	red := Redactor(r)
+	rs := newRuleSet(r)
 	var notes []string
 	normalised := false
-	err = cassette.Split(br, func(item cassette.Item) error {
+	lc := newLayoutCheck()
+	known := &knownValues{}
+	err = cassette.Split(io.TeeReader(br, lc.file), func(item cassette.Item) error {
 		i, err := item.Decode()
 		if err != nil {
 			return err
@@ -249,9 +257,12 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		if err != nil {
 			return err
 		}
-		if err := red(i); err != nil {
+		lc.item(before)
+		k, err := rs.redact(i)
+		if err != nil {
 			return &redactError{i.ID, err}
 		}
+		known.merge(k)
 		after, err := cassette.MarshalItem(i)
 		if err != nil {
 			return err
@@ -267,7 +278,19 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		return false, fmt.Errorf("%s: interaction %d: %v", file, re.id, re.err)
 	case err != nil:
 		return false, StreamError(file, err)
-	case !changed:
+	}
+	if !lc.canonical() {
+		// Text go-vcr's reader skips (a comment, a key it does not know) or another layout: the file is
+		// written again as go-vcr writes its interactions, and nothing else of it is kept.
+		normalised, changed = true, true
+	}
+	hv := rs.view("", "", nil)
+	hv.known = known
+	if nh, hits := hv.head(head); len(hits) > 0 {
+		head, changed = nh, true
+		notes = append(notes, CommentNote)
+	}
+	if !changed {
 		return false, nil
 	}
 	if err := bw.Flush(); err != nil {
@@ -295,8 +318,14 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 }
 
 // LayoutNote is the provenance note of a cassette RedactFile rewrote from a layout other than go-vcr's
-// own (JSON, flow style, anchors and aliases): the interactions are go-vcr's reading of the original.
+// own (JSON, flow style, anchors and aliases), or whose text held more than its interactions (a comment,
+// a key go-vcr does not read): the interactions are go-vcr's reading of the original, and nothing else of
+// it is kept.
 const LayoutNote = "layout normalised: read as go-vcr reads it (JSON, flow style or anchors), written in go-vcr's block layout"
+
+// CommentNote is the provenance note of a cassette whose comment block held lines that are not kontrak's
+// provenance, or provenance values redaction does not keep: they were dropped or replaced.
+const CommentNote = "comment block: what was not kontrak's provenance dropped"
 
 // redactError is a refusal of redaction, kept apart from a cassette that does not read.
 type redactError struct {

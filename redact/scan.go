@@ -49,13 +49,14 @@ func Scan(c *vcr.Cassette, r ScanRules) (out []Leak) {
 		if i == nil {
 			continue
 		}
-		out = append(out, scanInteraction(rs, r, c.File, i)...)
+		ls, _ := scanInteraction(rs, r, c.File, i)
+		out = append(out, ls...)
 	}
 	return out
 }
 
 // scanInteraction is Scan of one interaction of file, by the rule set rs built from r.
-func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) []Leak {
+func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) ([]Leak, *knownValues) {
 	var out []Leak
 	method, path, err := requestRoute(i)
 	if err != nil {
@@ -89,7 +90,7 @@ func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) 
 		}
 		return "", false
 	}, false)
-	return out
+	return out, v.known
 }
 
 // reportKind is the kind of leak a personal-data kind is reported as, or "" for none: its own, but a place
