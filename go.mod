@@ -36,6 +36,15 @@ require (
 	go.opentelemetry.io/otel/sdk/metric v1.47.0
 )
 
+// Bodies redaction must open rather than keep unread (redact/decode.go): br by andybalholm/brotli (the
+// pure-Go port of Google's decoder that net/http's peers use), zstd by klauspost/compress/zstd (the
+// maintained Go zstd); UTF-16 and Latin-1 charsets by golang.org/x/text (below). Versions: those the
+// decoders were fuzzed against here (redact's fuzz targets).
+require (
+	github.com/andybalholm/brotli v1.3.0
+	github.com/klauspost/compress v1.20.5
+)
+
 require (
 	github.com/basgys/goxml2json v1.1.1-0.20231018121955-e66ee54ceaad // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
@@ -74,9 +83,9 @@ require (
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sync v0.25.0
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/text v0.44.0 // indirect
+	golang.org/x/text v0.44.0
 	golang.org/x/tools v0.52.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 tool (

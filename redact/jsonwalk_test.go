@@ -49,7 +49,8 @@ func TestWalkJSONAsDecoder(t *testing.T) {
 			var got []leaf
 			var gotSpans [][2]int
 			valid, deep := walkJSON(s, body, func(l leaf, start, end int) {
-				l.ptr = []byte(string(l.ptr)) // the walker's buffer: valid only during the visit
+				l.ptr = []byte(string(l.ptr)) // the walker's buffers: valid only during the visit
+				l.schema = []byte(string(l.schema))
 				got = append(got, l)
 				gotSpans = append(gotSpans, [2]int{start, end})
 			})
@@ -68,6 +69,9 @@ func TestWalkJSONAsDecoder(t *testing.T) {
 					if len(got[n].ptr) == 0 && len(want[n].ptr) == 0 {
 						got[n].ptr, want[n].ptr = nil, nil
 					}
+					if len(got[n].schema) == 0 && len(want[n].schema) == 0 {
+						got[n].schema, want[n].schema = nil, nil
+					}
 				}
 			}
 			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotSpans, wantSpans) {
@@ -77,7 +81,9 @@ func TestWalkJSONAsDecoder(t *testing.T) {
 	}
 }
 
-// decoderLeaves is the reader walkJSON replaced: encoding/json's Decoder, token by token.
+// decoderLeaves is the reader walkJSON replaced: encoding/json's Decoder, token by token. It reports each
+// member name (place inJSONName) before its value, with the schema pointer ("*" for an array's index), and
+// a value's kind is its own name's, when the name rules give one, else its container's.
 func decoderLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep bool) {
 	type frame struct {
 		object  bool
@@ -85,6 +91,7 @@ func decoderLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep
 		key     string
 		index   int
 		ptr     string
+		schema  string
 		ctx     string
 	}
 	dec := json.NewDecoder(strings.NewReader(body))
@@ -101,22 +108,20 @@ func decoderLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep
 		}
 		return k
 	}
-	// child is the pointer, member name and rule kind of the value about to be read.
-	child := func() (string, string, string) {
+	// child is the pointer, schema pointer, member name and rule kind of the value about to be read.
+	child := func() (string, string, string, string) {
 		if len(stack) == 0 {
-			return "", "", ""
+			return "", "", "", ""
 		}
 		f := stack[len(stack)-1]
 		if f.object {
 			ctx := f.ctx
-			if ctx != kindFreeText {
-				if k := kindOf(f.key); k != "" {
-					ctx = k
-				}
+			if k := kindOf(f.key); k != "" {
+				ctx = k
 			}
-			return wire.Join(f.ptr, f.key), f.key, ctx
+			return wire.Join(f.ptr, f.key), wire.Join(f.schema, f.key), f.key, ctx
 		}
-		return wire.JoinIndex(f.ptr, f.index), "", f.ctx
+		return wire.JoinIndex(f.ptr, f.index), f.schema + "/*", "", f.ctx
 	}
 	// valueDone moves the enclosing container past the value just read.
 	valueDone := func() {
@@ -150,9 +155,12 @@ func decoderLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep
 			}
 			f.key, _ = tok.(string)
 			f.wantKey = false
+			ptr, schema, name, ctx := child()
+			leaves = append(leaves, leaf{side: s, place: inJSONName, name: name, ptr: []byte(ptr), schema: []byte(schema), str: true, value: name, ctx: ctx})
+			spans = append(spans, [2]int{tokenStart(body, before), end})
 			continue
 		}
-		ptr, name, ctx := child()
+		ptr, schema, name, ctx := child()
 		switch t := tok.(type) {
 		case json.Delim:
 			switch t {
@@ -160,16 +168,16 @@ func decoderLeaves(s side, body string) (leaves []leaf, spans [][2]int, ok, deep
 				if len(stack) >= MaxDepth {
 					return nil, nil, false, true
 				}
-				stack = append(stack, &frame{object: t == '{', wantKey: t == '{', ptr: ptr, ctx: ctx})
+				stack = append(stack, &frame{object: t == '{', wantKey: t == '{', ptr: ptr, schema: schema, ctx: ctx})
 			case ']':
 				stack = stack[:len(stack)-1]
 				valueDone()
 			}
 			continue
 		case string:
-			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: []byte(ptr), str: true, value: t, ctx: ctx})
+			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: []byte(ptr), schema: []byte(schema), str: true, value: t, ctx: ctx})
 		default: // json.Number, bool, nil
-			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: []byte(ptr), value: strings.TrimSpace(body[tokenStart(body, before):end]), ctx: ctx})
+			leaves = append(leaves, leaf{side: s, place: inJSON, name: name, ptr: []byte(ptr), schema: []byte(schema), value: strings.TrimSpace(body[tokenStart(body, before):end]), ctx: ctx})
 		}
 		spans = append(spans, [2]int{tokenStart(body, before), end})
 		valueDone()

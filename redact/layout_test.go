@@ -136,6 +136,11 @@ func TestRedactFileOtherLayouts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The file itself is another layout than go-vcr's writer writes: one leak of the file.
+			if n := len(got) - 1; n < 0 || got[n].Kind != LeakLayout || got[n].Interaction != -1 {
+				t.Fatalf("the streamed scan does not report the layout: %v", got)
+			}
+			got = got[:len(got)-1]
 			if want := Scan(loaded, testScanRules()); len(want) < 10 || !reflect.DeepEqual(got, want) {
 				t.Fatalf("the streamed scan differs from Scan of go-vcr's loading, or finds little (%d):\n%s", len(want), cmp.Diff(want, got))
 			}

@@ -4,18 +4,19 @@ import (
 	"fmt"
 	"net/textproto"
 	"net/url"
-	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
 )
 
-// An interaction is read, for redaction and for the leak scan alike, as a list of leaves: every value
-// that could hold a secret, an image or personal data, with where it is. One walk serves both, so that
-// the scan looks exactly where redaction writes.
+// An interaction is read, for redaction and for the leak scan alike, as a list of leaves: every value of
+// it, names and structure included, with where it is. One walk serves both, so that the scan looks exactly
+// where redaction writes; the decision for each leaf is policy.go's.
 
 type side int
 
@@ -34,148 +35,189 @@ func (s side) String() string {
 type place int
 
 const (
-	inHeader       place = iota // a header value
-	inPath                      // the URL path
-	inQuery                     // a query parameter's value
-	inRecordedForm              // a value of go-vcr's Request.Form (query and form body together)
-	inJSON                      // a scalar of a JSON body
-	inForm                      // a field of an application/x-www-form-urlencoded body
-	inPartText                  // a multipart/form-data part without a file name
-	inPartFile                  // a multipart/form-data file part
-	inBody                      // a whole body that is none of the above
+	inMethod           place = iota // the request method
+	inURL                           // the request URL or request_uri, judged part by part (url.go)
+	inHost                          // the recorded host of the request
+	inRemoteAddr                    // the recorded remote address
+	inProto                         // the protocol ("HTTP/1.1")
+	inStatus                        // the answer's status line ("200 OK")
+	inTransferEncoding              // an entry of the recorded transfer encodings
+	inHeaderName                    // a header's name
+	inHeader                        // a header value
+	inTrailerName                   // a trailer's name
+	inTrailer                       // a trailer value
+	inRecordedFormName              // a name of go-vcr's Request.Form (query and form body together)
+	inRecordedForm                  // a value of go-vcr's Request.Form
+	inJSONName                      // a member name of a JSON body
+	inJSON                          // a scalar of a JSON body
+	inFormName                      // a field name of an application/x-www-form-urlencoded body
+	inForm                          // a field value of such a body
+	inPartName                      // the name of a multipart part
+	inPartFileName                  // the file name of a multipart part
+	inPartHeader                    // another header of a multipart part
+	inPartText                      // a multipart part without a file name
+	inPartFile                      // a multipart file part
+	inBody                          // a whole body that is none of the above
 )
 
 type leaf struct {
 	side  side
 	place place
-	name  string // header (canonical), query, form field or part name; a JSON value's member name
-	// ptr is an inJSON value's JSON Pointer. It is the walker's buffer, valid only while fn sees the
-	// leaf (a body has a pointer for every value, and most are never asked for): string(l.ptr) keeps it.
-	ptr   []byte
-	str   bool // inJSON: a string; false for a number, true, false or null (value is then the literal)
-	value string
+	name  string // header (canonical), form field or part name; a JSON value's member name
+	// ptr is an inJSON value's JSON Pointer, schema the same with "*" for every array index. Both are the
+	// walker's buffers, valid only while fn sees the leaf (string(l.ptr) keeps one).
+	ptr, schema []byte
+	str         bool // inJSON: a string; false for a number, true, false or null (value is then the literal)
+	value       string
 	// ctx is the kind the name rules (pii_rules.yaml) give the value: by its own name, or inherited from
-	// the nearest named JSON ancestor ("addressDetail": {...}); free text is inherited whatever lies below.
+	// the nearest named JSON ancestor ("addressDetail": {...}).
 	ctx string
 	// deep: a body nested deeper than MaxDepth, refused unread (value is the whole body).
 	deep bool
+	// unread says why a whole body cannot be read (an encoding that does not decode, binary bytes): it is
+	// never kept.
+	unread string
+	// code is the answer's status code, for inStatus.
+	code int
+	// part is the form name of the multipart part a leaf belongs to (inPartFileName, inPartHeader).
+	part string
+	// media is a multipart part's media type, for inPartText.
+	media string
 }
 
 // where names a leaf's place, never its value: "header X-Api-Key in the request", "/data/nik in the
-// answer".
+// answer". A name that is not identifier-like (contract.SafeName) is given by its shape, since it may be
+// the very value that leaks.
 func (l leaf) where() string {
 	var w string
+	name := shownName(l.name)
 	switch l.place {
+	case inMethod:
+		w = "method"
+	case inURL:
+		w = "URL"
+	case inHost:
+		w = "host"
+	case inRemoteAddr:
+		w = "remote address"
+	case inProto:
+		w = "protocol"
+	case inStatus:
+		w = "status line"
+	case inTransferEncoding:
+		w = "transfer encoding"
+	case inHeaderName:
+		w = "a header name"
 	case inHeader:
-		w = "header " + l.name
-	case inPath:
-		w = "URL path"
-	case inQuery:
-		w = "query " + l.name
+		w = "header " + name
+	case inTrailerName:
+		w = "a trailer name"
+	case inTrailer:
+		w = "trailer " + name
+	case inRecordedFormName:
+		w = "a recorded form name"
 	case inRecordedForm:
-		w = "recorded form " + l.name
-	case inJSON:
-		w = string(l.ptr)
-		if w == "" {
-			w = "body"
+		w = "recorded form " + name
+	case inJSONName:
+		parent := string(l.ptr)
+		if i := strings.LastIndexByte(parent, '/'); i >= 0 {
+			parent = parent[:i]
 		}
+		w = "a member name at " + shownPointer(parent)
+	case inJSON:
+		w = shownPointer(string(l.ptr))
+	case inFormName:
+		w = "a form field name"
 	case inForm:
-		w = "form field " + l.name
+		w = "form field " + name
+	case inPartName:
+		w = "a multipart part name"
+	case inPartFileName:
+		w = "the file name of multipart part " + shownName(l.part)
+	case inPartHeader:
+		w = "a header of multipart part " + shownName(l.part)
 	case inPartText, inPartFile:
-		w = "multipart part " + l.name
+		w = "multipart part " + name
 	case inBody:
 		w = "body"
 	}
 	return w + " in the " + l.side.String()
 }
 
+// shownName is a name as a leak's place may print it: itself when identifier-like, else its shape.
+func shownName(n string) string {
+	if contract.SafeName(n) || isHeaderToken(n) {
+		return n
+	}
+	return "(a name shaped " + wire.Shape(n) + ")"
+}
+
+// shownPointer is a JSON Pointer as a leak's place prints it: "body" for the root, each token that is
+// not identifier-like by its shape (contract.ShapePointer).
+func shownPointer(p string) string {
+	if p == "" {
+		return "body"
+	}
+	return contract.ShapePointer(p)
+}
+
 // rewriteFunc sees one leaf and returns its replacement, or false to leave it.
 type rewriteFunc func(l leaf) (string, bool)
 
-// rewriteInteraction walks an interaction's leaves in a fixed order (request: headers by name, URL path,
-// query in order, recorded form by name, body; then the answer's headers and body) and writes back what fn
-// replaces. A walk whose fn replaces nothing changes nothing.
+// rewriteInteraction walks an interaction's leaves in a fixed order (request: method, URL, request_uri,
+// host, remote address, protocol, transfer encodings, headers by name, trailers, recorded form by name,
+// body; then the answer's protocol, status line, transfer encodings, headers, trailers and body) and writes
+// back what fn replaces. A walk whose fn replaces nothing changes nothing.
 //
-// A body in a Content-Encoding of gzip or deflate, or that opens with a UTF-8 byte order mark, is walked
-// decoded. With normalize (redaction), it is also stored decoded, its Content-Encoding header dropped, and
-// the returned notes say so, one a body; without (the scan), nothing is written but what fn replaces.
+// A body is read as decode.go reads it (its Content-Encoding and chunk framing undone, its charset read).
+// With normalize (redaction), a body read so is also stored so, and the returned notes say what was undone,
+// one a body; without (the scan), nothing is written but what fn replaces.
 func rewriteInteraction(i *vcr.Interaction, fn rewriteFunc, normalize bool) (notes []string) {
 	rq := &i.Request
-	rewriteHeaders(sideRequest, rq.Headers, fn)
-	if s, ok := rewriteURL(rq.URL, fn); ok {
-		rq.URL = s
-	}
-	if rq.RequestURI != "" {
-		if s, ok := rewriteURL(rq.RequestURI, fn); ok {
-			rq.RequestURI = s
+	scalar := func(s side, p place, v *string, extra ...func(*leaf)) {
+		if *v == "" && p != inStatus {
+			return
+		}
+		l := leaf{side: s, place: p, value: *v}
+		for _, e := range extra {
+			e(&l)
+		}
+		if nv, ok := fn(l); ok {
+			*v = nv
 		}
 	}
-	for _, k := range sortedKeys(rq.Form) {
-		for n, v := range rq.Form[k] {
-			if nv, ok := fn(leaf{side: sideRequest, place: inRecordedForm, name: k, value: v, ctx: kindOfName(sideRequest, k)}); ok {
-				rq.Form[k][n] = nv
-			}
-		}
-	}
-	if note := rewriteEncodedBody(sideRequest, rq.Headers, &rq.Body, &rq.ContentLength, fn, normalize); note != "" {
+	scalar(sideRequest, inMethod, &rq.Method)
+	scalar(sideRequest, inURL, &rq.URL)
+	scalar(sideRequest, inURL, &rq.RequestURI)
+	scalar(sideRequest, inHost, &rq.Host)
+	scalar(sideRequest, inRemoteAddr, &rq.RemoteAddr)
+	scalar(sideRequest, inProto, &rq.Proto)
+	rq.TransferEncoding = rewriteList(sideRequest, rq.TransferEncoding, fn)
+	rq.Headers = rewriteHeaders(sideRequest, rq.Headers, inHeaderName, inHeader, fn)
+	rq.Trailer = rewriteHeaders(sideRequest, rq.Trailer, inTrailerName, inTrailer, fn)
+	rq.Form = rewriteForm(rq.Form, fn)
+	if note := rewriteEncodedBody(sideRequest, rq.Headers, &rq.TransferEncoding, &rq.Body, &rq.ContentLength, fn, normalize); note != "" {
 		notes = append(notes, fmt.Sprintf("interaction %d: request %s", i.ID, note))
 	}
 	rs := &i.Response
-	rewriteHeaders(sideAnswer, rs.Headers, fn)
-	if note := rewriteEncodedBody(sideAnswer, rs.Headers, &rs.Body, &rs.ContentLength, fn, normalize); note != "" {
+	scalar(sideAnswer, inProto, &rs.Proto)
+	scalar(sideAnswer, inStatus, &rs.Status, func(l *leaf) { l.code = rs.Code })
+	rs.TransferEncoding = rewriteList(sideAnswer, rs.TransferEncoding, fn)
+	rs.Headers = rewriteHeaders(sideAnswer, rs.Headers, inHeaderName, inHeader, fn)
+	rs.Trailer = rewriteHeaders(sideAnswer, rs.Trailer, inTrailerName, inTrailer, fn)
+	if note := rewriteEncodedBody(sideAnswer, rs.Headers, &rs.TransferEncoding, &rs.Body, &rs.ContentLength, fn, normalize); note != "" {
 		notes = append(notes, fmt.Sprintf("interaction %d: answer %s", i.ID, note))
 	}
 	return notes
 }
 
-// rewriteEncodedBody decodes a body (see rewriteInteraction), walks it, and writes back the decoded body
-// when fn changed it or normalize asks for it. note says what the decoding undid, when it was written.
-func rewriteEncodedBody(s side, h map[string][]string, body *string, length *int64, fn rewriteFunc, normalize bool) (note string) {
-	decoded, how, undecodable := decodeBody(h, *body)
-	out, changed := rewriteBody(s, h, decoded, fn)
-	if !changed && !(normalize && how != "") {
-		return ""
-	}
-	*body = out
-	switch {
-	case undecodable != "":
-		// The body was read as it came, and is now written changed: under its header, a later read
-		// might decode the new bytes (raw deflate reads much), so the header goes, and the note says so.
-		wire.DeleteHeader(h, "Content-Encoding")
-		how = strings.TrimPrefix(how+"; body did not decode as Content-Encoding "+undecodable+": stored as read, the header dropped", "; ")
-	case how != "" && how != bomNote:
-		wire.DeleteHeader(h, "Content-Encoding")
-	}
-	fixLength(length, h, out)
-	return how
-}
-
-const bomNote = "body opened with a UTF-8 byte order mark: stored without it"
-
-// decodeBody returns the body to read: decompressed when its Content-Encoding is gzip or deflate (zlib or
-// raw) and it decodes, without a leading UTF-8 byte order mark; and what was undone, "" for nothing. A
-// body that does not decode as its header says is read as it is, and undecodable names that encoding.
-func decodeBody(h map[string][]string, body string) (_, how, undecodable string) {
-	switch enc := strings.ToLower(strings.TrimSpace(wire.HeaderValue(h, "Content-Encoding"))); enc {
-	case "gzip", "x-gzip", "deflate":
-		if d, err := wire.DecodeContentEncoding(enc, []byte(body)); err == nil {
-			body, how = string(d), "body was Content-Encoding "+enc+": stored decoded, the header dropped"
-		} else {
-			undecodable = enc
+func rewriteList(s side, list []string, fn rewriteFunc) []string {
+	for n, v := range list {
+		if nv, ok := fn(leaf{side: s, place: inTransferEncoding, value: v}); ok {
+			list[n] = nv
 		}
 	}
-	if b, ok := strings.CutPrefix(body, "\uFEFF"); ok {
-		for ok { // every mark: one left behind would be taken on the next run
-			body = b
-			b, ok = strings.CutPrefix(body, "\uFEFF")
-		}
-		if how == "" {
-			how = bomNote
-		} else {
-			how += "; " + bomNote
-		}
-	}
-	return body, how, undecodable
+	return list
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -187,83 +229,111 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// rewriteHeaders walks header values. Content-Type and Content-Length are structure, not data: a
-// boundary rewritten would break its body.
-func rewriteHeaders(s side, h map[string][]string, fn rewriteFunc) {
+// rewriteHeaders walks a header map: each name (a name fn replaces moves its values to the new name, as
+// recorded in its spelling otherwise), then each value under its canonical name. The map is returned, the
+// same one unless a name changed.
+func rewriteHeaders(s side, h map[string][]string, namePlace, valuePlace place, fn rewriteFunc) map[string][]string {
+	if len(h) == 0 {
+		return h
+	}
 	for _, k := range sortedKeys(h) {
 		name := textproto.CanonicalMIMEHeaderKey(k)
-		if name == "Content-Type" || name == "Content-Length" {
-			continue
+		if nn, ok := fn(leaf{side: s, place: namePlace, name: name, value: k}); ok && nn != k {
+			h[nn] = append(h[nn], h[k]...)
+			delete(h, k)
+			k, name = nn, textproto.CanonicalMIMEHeaderKey(nn)
 		}
 		ctx := kindOfName(s, name)
 		for n, v := range h[k] {
-			if nv, ok := fn(leaf{side: s, place: inHeader, name: name, value: v, ctx: ctx}); ok {
+			if nv, ok := fn(leaf{side: s, place: valuePlace, name: name, value: v, ctx: ctx}); ok {
 				h[k][n] = nv
 			}
 		}
 	}
+	return h
 }
 
-// rewriteURL walks a URL's path and query values. The query is rewritten in place, parameter by
-// parameter, so that its order and escaping stay as recorded where nothing is replaced.
-func rewriteURL(raw string, fn rewriteFunc) (string, bool) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw, false
-	}
-	out, changed := raw, false
-	if np, ok := fn(leaf{side: sideRequest, place: inPath, value: u.Path}); ok {
-		u.Path, u.RawPath = np, ""
-		out, changed = u.String(), true
-	}
-	before, rest, hasQuery := strings.Cut(out, "?")
-	if !hasQuery {
-		return out, changed
-	}
-	query, frag, hasFrag := strings.Cut(rest, "#")
-	nq, ok := rewritePairs(query, func(name, value string) (string, bool) {
-		return fn(leaf{side: sideRequest, place: inQuery, name: name, value: value, ctx: kindOfName(sideRequest, name)})
-	})
-	if !ok {
-		return out, changed
-	}
-	out = before + "?" + nq
-	if hasFrag {
-		out += "#" + frag
-	}
-	return out, true
-}
-
-// rewritePairs rewrites the values of "k=v&k=v" text whose pairs fn replaces, leaving the others as they
-// are written. A pair that does not unescape is left alone.
-func rewritePairs(s string, fn func(name, value string) (string, bool)) (string, bool) {
-	pairs := strings.Split(s, "&")
-	changed := false
-	for n, p := range pairs {
-		k, v, _ := strings.Cut(p, "=")
-		name, err1 := url.QueryUnescape(k)
-		value, err2 := url.QueryUnescape(v)
-		if err1 != nil || err2 != nil || p == "" {
-			continue
+// rewriteForm walks go-vcr's recorded Form: its names, then its values.
+func rewriteForm(f url.Values, fn rewriteFunc) url.Values {
+	for _, k := range sortedKeys(f) {
+		if nk, ok := fn(leaf{side: sideRequest, place: inRecordedFormName, name: k, value: k}); ok && nk != k {
+			f[nk] = append(f[nk], f[k]...)
+			delete(f, k)
+			k = nk
 		}
-		if nv, ok := fn(name, value); ok {
-			pairs[n] = k + "=" + url.QueryEscape(nv)
-			changed = true
+		ctx := kindOfName(sideRequest, k)
+		for n, v := range f[k] {
+			if nv, ok := fn(leaf{side: sideRequest, place: inRecordedForm, name: k, value: v, ctx: ctx}); ok {
+				f[k][n] = nv
+			}
 		}
 	}
-	return strings.Join(pairs, "&"), changed
+	return f
 }
 
-// rewriteBody walks a body by its media type, as the matcher reads it: JSON, a form or multipart
-// form-data when the type says so and the body is what it says; anything else is one leaf. An answer with
-// no JSON type whose body is a JSON object or array is read as JSON too (no match depends on it).
+// rewriteEncodedBody reads a body as decode.go decodes it, walks it, and writes back what fn changed
+// (encoded again in the charset it came in), or, with normalize, the decoded body when decoding undid
+// something. A body that cannot be read is one leaf (unread), which fn replaces whole. note says what was
+// undone or replaced, when it was written.
+func rewriteEncodedBody(s side, h map[string][]string, te *[]string, body *string, length *int64, fn rewriteFunc, normalize bool) (note string) {
+	d := decodeBody(h, *te, *body)
+	if d.unread != "" {
+		nv, ok := fn(leaf{side: s, place: inBody, value: *body, unread: d.unread})
+		if !ok || nv == *body {
+			return ""
+		}
+		*body = nv
+		fixLength(length, h, nv)
+		if d.framed {
+			*te = dropChunked(*te)
+		}
+		return "body not read (" + d.unread + "): stored as its digest"
+	}
+	out, changed := rewriteBody(s, h, d.body, fn)
+	if !changed && !(normalize && len(d.how) > 0) {
+		return ""
+	}
+	how := d.how
+	if changed || d.charset != nil {
+		enc, extra := d.encode(out, h)
+		out = enc
+		how = append(how, extra...)
+	}
+	*body = out
+	if d.decodedEncoding {
+		wire.DeleteHeader(h, "Content-Encoding")
+	}
+	if d.framed {
+		*te = dropChunked(*te)
+		if strings.EqualFold(strings.TrimSpace(wire.HeaderValue(h, "Transfer-Encoding")), "chunked") {
+			wire.DeleteHeader(h, "Transfer-Encoding")
+		}
+	}
+	fixLength(length, h, out)
+	return strings.Join(how, "; ")
+}
+
+func dropChunked(te []string) []string {
+	var out []string
+	for _, t := range te {
+		if !strings.EqualFold(strings.TrimSpace(t), "chunked") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// rewriteBody walks a body by its media type, as the matcher reads it: JSON, a form or multipart (any
+// subtype) when the type says so and the body is what it says; an answer, or a request, with no such type
+// whose body is a JSON object or array is read as JSON too. Anything else is one leaf.
 func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (string, bool) {
 	if body == "" {
 		return body, false
 	}
 	mt, params := wire.ContentType(h)
+	multi := strings.HasPrefix(mt, "multipart/")
 	switch {
-	case wire.IsJSONMedia(mt) || s == sideAnswer && mt != wire.MediaForm && mt != wire.MediaMultipart && wire.LooksJSON([]byte(body)):
+	case wire.IsJSONMedia(mt) || mt != wire.MediaForm && !multi && wire.LooksJSON([]byte(body)):
 		out, ok, valid, deep := rewriteJSON(s, body, fn)
 		if deep {
 			return fn(leaf{side: s, place: inBody, value: body, deep: true})
@@ -273,11 +343,9 @@ func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (st
 		}
 	case mt == wire.MediaForm:
 		if _, err := url.ParseQuery(body); err == nil {
-			return rewritePairs(body, func(name, value string) (string, bool) {
-				return fn(leaf{side: s, place: inForm, name: name, value: value, ctx: kindOfName(s, name)})
-			})
+			return rewritePairs(body, s, inFormName, inForm, fn)
 		}
-	case mt == wire.MediaMultipart:
+	case multi:
 		if out, ok, valid := rewriteMultipart(s, wire.Boundary(params, []byte(body)), body, fn); valid {
 			return out, ok
 		}
@@ -285,55 +353,63 @@ func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (st
 	return fn(leaf{side: s, place: inBody, value: body})
 }
 
-// rewriteJSON replaces the scalars fn replaces, token by token: the rest of the body, member order and
-// spacing included, stays byte for byte. valid is false when the body is not one JSON value; deep is
-// true, and fn sees nothing, when it nests deeper than MaxDepth (see walkJSON). The body is copied only
-// from its first replacement on.
-func rewriteJSON(s side, body string, fn rewriteFunc) (out string, changed, valid, deep bool) {
-	var b strings.Builder
-	last := 0
-	valid, deep = walkJSON(s, body, func(l leaf, start, end int) {
-		nv, ok := fn(l)
-		if !ok {
-			return
+// rewritePairs rewrites the names and values of "k=v&k=v" text that fn replaces, leaving the others as they
+// are written. A pair that does not unescape is one value.
+func rewritePairs(text string, s side, namePlace, valuePlace place, fn rewriteFunc) (string, bool) {
+	pairs := strings.Split(text, "&")
+	changed := false
+	for n, p := range pairs {
+		if p == "" {
+			continue
 		}
-		if !changed {
-			b.Grow(len(body) + len(body)/8) // stand-ins may be a little longer than what they replace
+		k, v, hasValue := strings.Cut(p, "=")
+		name, err1 := url.QueryUnescape(k)
+		value, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			name, value = k, v
+		}
+		nk, nv := k, v
+		if r, ok := fn(leaf{side: s, place: namePlace, name: name, value: name}); ok && r != name {
+			nk, name = url.QueryEscape(r), r
+		}
+		if r, ok := fn(leaf{side: s, place: valuePlace, name: name, value: value, ctx: kindOfName(s, name)}); ok && r != value {
+			nv = url.QueryEscape(r)
+		}
+		if nk != k || nv != v {
+			pairs[n] = nk
+			if hasValue || nv != v {
+				pairs[n] += "=" + nv
+			}
 			changed = true
 		}
-		b.WriteString(body[last:start])
-		if l.str {
-			writeJSONString(&b, nv)
-		} else {
-			b.WriteString(nv) // a literal is only ever replaced by a literal (a NIK's digits)
-		}
-		last = end
-	})
-	if !valid || !changed {
-		return body, false, valid, deep
 	}
-	b.WriteString(body[last:])
-	return b.String(), true, true, false
+	return strings.Join(pairs, "&"), changed
 }
 
-// rewriteMultipart walks the parts of a multipart/form-data body. Parts are read raw: one fn leaves alone
-// stays byte for byte, headers and transfer encoding included; a replaced one is written plain, without a
-// Content-Transfer-Encoding, with its other headers. The boundary stays, so the Content-Type stays true.
-// A part is judged by its decoded content, as the matcher reads it. valid is false when the body does not
-// parse.
+// rewriteMultipart walks the parts of a multipart body of any subtype. Parts are read raw: one fn leaves
+// alone stays byte for byte, headers and transfer encoding included; a changed one is written with its
+// headers as fn left them, its content plain (without a Content-Transfer-Encoding) when fn replaced it.
+// The boundary stays, so the Content-Type stays true. A part is judged by its decoded content, as the
+// matcher reads it. valid is false when the body does not parse.
 func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string, changed, valid bool) {
 	parts, err := wire.ParseMultipart(boundary, []byte(body))
 	if err != nil {
 		return body, false, false
 	}
-	for n, p := range parts {
+	for n := range parts {
+		p := &parts[n]
+		if rewritePartHeaders(s, p, fn) {
+			changed = true
+		}
 		pl := place(inPartText)
 		if p.IsFile() {
 			pl = inPartFile
 		}
-		if nv, ok := fn(leaf{side: s, place: pl, name: p.Name, value: string(p.Data), ctx: kindOfName(s, p.Name)}); ok {
+		media, _ := wire.MediaType(p.Header.Get("Content-Type"))
+		l := leaf{side: s, place: pl, name: p.Name, value: string(p.Data), ctx: kindOfName(s, p.Name), media: media}
+		if nv, ok := fn(l); ok && nv != string(p.Data) {
 			p.Header.Del("Content-Transfer-Encoding")
-			parts[n].Raw = []byte(nv)
+			p.Raw = []byte(nv)
 			changed = true
 		}
 	}
@@ -356,5 +432,91 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 	return b.String(), true, true
 }
 
-// jwtRE is a JSON Web Token: a base64url JSON header ("eyJ" is `{"`), a payload and a signature.
-var jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
+// rewritePartHeaders walks a part's headers: the form name and the file name of its Content-Disposition,
+// its other headers' names and values (Content-Type and Content-Transfer-Encoding are judged as values
+// too). It reports whether it changed one.
+func rewritePartHeaders(s side, p *wire.Part, fn rewriteFunc) bool {
+	changed := false
+	cd := p.Header.Get("Content-Disposition")
+	if cd != "" {
+		disp, params, err := parseDisposition(cd)
+		if err != nil {
+			if nv, ok := fn(leaf{side: s, place: inPartHeader, name: "Content-Disposition", value: cd, part: p.Name}); ok && nv != cd {
+				p.Header.Set("Content-Disposition", nv)
+				changed = true
+			}
+		} else {
+			name, file := params["name"], params["filename"]
+			newName, newFile := name, file
+			if name != "" {
+				if nv, ok := fn(leaf{side: s, place: inPartName, name: name, value: name}); ok {
+					newName = nv
+				}
+			}
+			if file != "" {
+				if nv, ok := fn(leaf{side: s, place: inPartFileName, name: file, value: file, part: newName}); ok {
+					newFile = nv
+				}
+			}
+			extra := false
+			for k := range params {
+				if k != "name" && k != "filename" {
+					extra = true
+				}
+			}
+			if newName != name || newFile != file || extra {
+				v := disp
+				if newName != "" {
+					v += `; name="` + quoteEscape(newName) + `"`
+				}
+				if newFile != "" {
+					v += `; filename="` + quoteEscape(newFile) + `"`
+				}
+				if v != cd {
+					p.Header.Set("Content-Disposition", v)
+					changed = true
+				}
+				p.Name, p.FileName = newName, newFile
+			}
+		}
+	}
+	for _, k := range sortedKeys(p.Header) {
+		if k == "Content-Disposition" {
+			continue
+		}
+		for n, v := range p.Header[k] {
+			if nv, ok := fn(leaf{side: s, place: inPartHeader, name: k, value: v, part: p.Name}); ok && nv != v {
+				if nv == "" {
+					p.Header.Del(k)
+					changed = true
+					break
+				}
+				p.Header[k][n] = nv
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+func quoteEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}
+
+// parseDisposition reads a Content-Disposition value: its type and parameters (names lower-cased).
+func parseDisposition(v string) (string, map[string]string, error) {
+	return parseMediaParams(v)
+}
+
+// fixLength keeps a recorded content length, and a Content-Length header, true to a changed body. An
+// unknown length (-1) stays unknown.
+func fixLength(n *int64, h map[string][]string, body string) {
+	if *n >= 0 {
+		*n = int64(len(body))
+	}
+	for k := range h {
+		if textproto.CanonicalMIMEHeaderKey(k) == "Content-Length" && len(h[k]) > 0 {
+			h[k] = []string{strconv.Itoa(len(body))}
+		}
+	}
+}

@@ -31,6 +31,9 @@ const (
 	kindFreeText   = "freetext"
 	kindImageRef   = "image"
 	kindPlaceDate  = "placedate"
+	kindPhone      = specimen.KindPhone
+	kindEmail      = specimen.KindEmail
+	kindTaxID      = specimen.KindTaxID
 )
 
 // LeakTooDeep is the kind of a body nested deeper than MaxDepth: it is refused, not read.
@@ -62,7 +65,7 @@ type nameRule struct {
 }
 
 // contentDetectors are the content rules this file implements, by the ids of pii_rules.yaml.
-var contentDetectors = []string{"image-bytes", "jwt", "token", "nik", "date-in-text", "known-value"}
+var contentDetectors = []string{"image-bytes", "jwt", "token", "nik", "nik-notation", "email", "phone", "date-in-text", "known-value"}
 
 // piiRules is the table, loaded once. A table that does not load is a build defect, caught by every test.
 var piiRules = mustLoadPIITable(piiRulesYAML)
@@ -92,7 +95,7 @@ func loadPIITable(data []byte) (*piiTable, error) {
 	}
 	known := map[string]bool{kindCredential: true, kindFreeText: true, kindImageRef: true, kindPlaceDate: true,
 		specimen.KindNIK: true, specimen.KindName: true, specimen.KindAddress: true, specimen.KindDate: true,
-		specimen.KindPlace: true, specimen.KindText: true}
+		specimen.KindPlace: true, specimen.KindText: true, kindPhone: true, kindEmail: true, kindTaxID: true}
 	for n, r := range t.Names {
 		if !known[r.Kind] {
 			return nil, fmt.Errorf("redact/pii_rules.yaml: names[%d]: unknown kind %q", n, r.Kind)
@@ -210,7 +213,8 @@ func contains(list []string, s string) bool {
 // personalKind reports whether a name kind is personal data to replace by a synthetic value.
 func personalKind(k string) bool {
 	switch k {
-	case specimen.KindNIK, specimen.KindName, specimen.KindAddress, specimen.KindDate, specimen.KindPlace, specimen.KindText, kindPlaceDate:
+	case specimen.KindNIK, specimen.KindName, specimen.KindAddress, specimen.KindDate, specimen.KindPlace, specimen.KindText, kindPlaceDate,
+		kindPhone, kindEmail, kindTaxID:
 		return true
 	}
 	return false
@@ -491,9 +495,6 @@ func highEntropy(s string, min float64) bool {
 	return h >= min
 }
 
-// syntheticImageURLHost is where a redacted image URL points: a reserved name that resolves nowhere.
-const syntheticImageURLHost = "https://kontrak-redacted.invalid/image/"
-
 // likeImageURL is the stand-in of an image URL: still an https URL, deterministic, pointing nowhere.
 func likeImageURL(u string) string {
 	if strings.HasPrefix(u, syntheticImageURLHost) {
@@ -503,32 +504,14 @@ func likeImageURL(u string) string {
 	return syntheticImageURLHost + hex.EncodeToString(sum[:8]) + ".jpg"
 }
 
-func isURL(s string) bool {
-	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
-}
-
-// redactCookie replaces the value of each cookie of a Cookie header, or the first pair of a Set-Cookie
-// header, by REDACTED; names and attributes stay.
-func redactCookie(header, v string) string {
-	parts := strings.Split(v, ";")
-	for n, p := range parts {
-		if header == "Set-Cookie" && n > 0 {
-			break
-		}
-		name, val, ok := strings.Cut(p, "=")
-		if !ok || strings.TrimSpace(val) == Redacted || strings.TrimSpace(val) == "" {
-			continue
-		}
-		parts[n] = name + "=" + Redacted
-	}
-	return strings.Join(parts, ";")
-}
-
 // knownValues are the personal values one interaction holds at personal places, so that free text that
 // quotes them is masked too (content rule known-value). Only values long enough to mean something count.
 type knownValues struct {
 	list [][2]string // kind, value
 	seen map[string]bool
+	// words are the words (four letters or more, lower case) of the names, addresses and places: a name
+	// (a key, a header, a file name, a path segment) that holds one is taken for the value it echoes.
+	words map[string]bool
 	// The values by their length and a rolling hash of their bytes, upper-cased (ASCII values, for ASCII
 	// text, which compares in any case) or as they are (any value, for other text, which compares
 	// exactly): so that a text is masked in time linear in its length times the number of distinct value
@@ -560,11 +543,27 @@ func (x *valueIndex) mayHold(h uint64) bool {
 
 func (k *knownValues) add(kind, v string) {
 	v = strings.TrimSpace(v)
-	if utf8.RuneCountInString(v) < 4 || specimen.IsSyntheticValue(kind, v) || !hasLetter(v) && kind != specimen.KindNIK {
+	switch {
+	case kind == kindCredential:
+		// A credential the request carries, echoed in an error message or a header of the answer.
+		if len(v) < 6 || v == Redacted || isDigest(v) {
+			return
+		}
+	case utf8.RuneCountInString(v) < 4 || specimen.IsSyntheticValue(kind, v) || !hasLetter(v) && kind != specimen.KindNIK:
 		return
 	}
 	if k.seen == nil {
 		k.seen = map[string]bool{}
+	}
+	if kind != kindCredential && kind != specimen.KindNIK {
+		if k.words == nil {
+			k.words = map[string]bool{}
+		}
+		for _, w := range nameWords(v) {
+			if utf8.RuneCountInString(w) >= 4 && hasLetter(w) {
+				k.words[w] = true
+			}
+		}
 	}
 	if !k.seen[v] {
 		k.seen[v] = true
@@ -590,10 +589,39 @@ func (k *knownValues) mask(s string, keep func(string) bool) string {
 		}
 		kind, v := k.list[n][0], k.list[n][1]
 		if !keep(v) {
-			s = replaceFold(s, v, func(found string) string { return specimen.SyntheticLike(kind, found) })
+			s = replaceFold(s, v, func(found string) string {
+				if kind == kindCredential {
+					return Redacted
+				}
+				return specimen.SyntheticLike(kind, found)
+			})
 		}
 		from = n + 1
 	}
+}
+
+// merge adds the values of o.
+func (k *knownValues) merge(o *knownValues) {
+	if o == nil {
+		return
+	}
+	for _, kv := range o.list {
+		k.add(kv[0], kv[1])
+	}
+}
+
+// holdsWord reports whether a name holds a word of a personal value the exchange holds ("rahayu_k" when
+// a name "Rahayu Kanarindah" is known).
+func (k *knownValues) holdsWord(name string) bool {
+	if k == nil || len(k.words) == 0 {
+		return false
+	}
+	for _, w := range nameWords(name) {
+		if k.words[w] {
+			return true
+		}
+	}
+	return false
 }
 
 func (k *knownValues) index() {

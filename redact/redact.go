@@ -11,13 +11,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/kontrak/kontrak/cassette"
+	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/specimen"
 
 	"github.com/kontrak/kontrak/internal/wire"
@@ -37,9 +36,18 @@ type RedactRules struct {
 	// BodyFields are request body fields that carry a credential: JSON object members at any depth,
 	// form fields and multipart text parts, by name.
 	BodyFields []string
-	// Answer gives the rules of the answers of one operation, by the request's method and URL path. Nil,
-	// or a zero AnswerRules, leaves answers to the rules every value is subject to (images and NIKs).
+	// Answer gives the rules of the answers of one operation, by the request's method and URL path: its
+	// secret and personal-data pointers, which take precedence over Privacy's.
 	Answer func(method, path string) AnswerRules
+	// Privacy gives the privacy view of the operation of a request, by its method and URL path (see
+	// contract.Privacy): what a redacted exchange of it may keep. Nil, or a nil view, is an exchange of no
+	// documented operation: nothing of it is kept but its structure.
+	Privacy func(method, path string) *contract.Privacy
+	// Hosts are the hosts the documents name (contract.DocumentedHosts): a URL keeps them.
+	Hosts []string
+	// ServerPaths are the path prefixes of the documented servers (contract.ServerPaths): a URL keeps
+	// their segments.
+	ServerPaths []string
 }
 
 // AnswerRules say where an operation's answer body (JSON) holds a secret or personal data.
@@ -51,108 +59,148 @@ type AnswerRules struct {
 	PII map[string]string
 }
 
-// Redactor returns the function, for WithRedactor, that takes secrets, images and personal data out of
-// an interaction. In the request:
+// Redactor returns the function, for WithRedactor, that takes out of an interaction everything the
+// contract does not document as safe and needed (see the package documentation and policy.go). It keeps a
+// value only at a documented place that is not personal (contract.Privacy); every other value becomes a
+// stand-in of the same shape: a credential "REDACTED", personal data specimen's synthetic value of its
+// format (a closed set's value one of the set), an image its ImageDescriptor, free text and unknown headers
+// a digest marker, an undocumented value text of its shape or a zero of its type, a name that is not
+// identifier-like a stand-in name. What stays is byte for byte what was: a JSON body keeps its member order
+// and spacing (only the replaced tokens change), a form its field order, a multipart body its boundary, a
+// URL its escaping. content_length (and a Content-Length header) follow a changed body.
 //
-//   - a credential (a header, query parameter or body field that RedactRules names; any Authorization
-//     header) becomes "REDACTED", in the URL, the headers, the body and go-vcr's recorded Form alike; an
-//     empty one stays empty, so that a missing credential stays visible;
-//   - a JWT-looking string (eyJ….….…) anywhere else becomes "REDACTED": whatever its name, it is a token;
-//   - an image becomes its ImageDescriptor: a JSON string or form value that is an image in base64 (or a
-//     data URI), a multipart file part of any content (binary too; an empty one stays empty), a text part
-//     or a whole body that is image bytes or base64.
-//
-// In the answer, a value at a secret pointer becomes "REDACTED", and a string at a personal-data pointer
-// becomes specimen.SyntheticLike of it, in the same format; null, "", "-" and "null" stay, and so does a
-// value that is not a string. Anywhere in either, a 16-digit number (a NIK) that is not synthetic becomes a
-// synthetic one, and an image in base64 becomes its descriptor.
-//
-// What stays is byte for byte what was: a JSON body keeps its member order and spacing (only the
-// replaced tokens change), a form its field order, a multipart body its boundary, so its Content-Type
-// stays valid. content_length (and a Content-Length header) follow a changed body.
+// A body is read decoded (decode.go): chunk framing, gzip, deflate, br and zstd undone (and stored so, which
+// the X-Kontrak-Redaction answer header says), a charset read and written back as it came. A body it cannot
+// read is not kept: it becomes a digest marker, and the header says why.
 //
 // The redacted request still matches the live one (NewMatcher takes a descriptor for the image it
-// describes), provided the credentials it replaced are ignored by the match (MatchOptions), as they must
-// be anyway. The redacted answer still conforms: a synthetic value has the format of the value it
-// replaces.
+// describes; documented fields and parameters are kept), provided the credentials it replaced are ignored
+// by the match (MatchOptions), as they must be anyway. The redacted answer still conforms: a documented
+// value stays, a synthetic one has the format of the value it replaces.
 //
 // Redaction is deterministic (the same interaction always redacts to the same bytes) and idempotent
-// (redacting twice is redacting once): a value that is already "REDACTED", a descriptor or synthetic
-// (specimen.IsSyntheticValue) is left alone. The only error is a request URL that does not parse, since
-// the answer's rules cannot then be known: a recording with it is not saved.
+// (redacting twice is redacting once): every stand-in is recognisable as one and left alone. The errors are
+// a request URL that does not parse (its operation cannot then be known) and a body nested deeper than
+// MaxDepth: a recording with either is not saved.
 func Redactor(r RedactRules) func(*vcr.Interaction) error {
 	rs := newRuleSet(r)
-	return func(i *vcr.Interaction) (err error) {
-		if i == nil {
-			return errors.New("no interaction to redact")
+	return func(i *vcr.Interaction) error {
+		_, err := rs.redact(i)
+		return err
+	}
+}
+
+// redact redacts one interaction in place, and returns the values it holds that another place may echo.
+func (rs *ruleSet) redact(i *vcr.Interaction) (known *knownValues, err error) {
+	if i == nil {
+		return nil, errors.New("no interaction to redact")
+	}
+	defer wire.Recovered(fmt.Sprintf("interaction %d", i.ID), &err)
+	method, path, err := requestRoute(i)
+	if err != nil {
+		return nil, err
+	}
+	v := rs.view(method, path, nil)
+	v.known = v.knownValues(i)
+	var deep []string
+	notes := rewriteInteraction(i, func(l leaf) (string, bool) {
+		if l.deep {
+			deep = append(deep, l.where())
+			return "", false
 		}
-		defer wire.Recovered(fmt.Sprintf("interaction %d", i.ID), &err)
-		method, path, err := requestRoute(i)
-		if err != nil {
-			return err
+		out, _ := v.leafPolicy(l)
+		return out, out != l.value
+	}, true)
+	if len(deep) > 0 {
+		return nil, fmt.Errorf("interaction %d: %s nests deeper than %d levels: refused, not redacted", i.ID, strings.Join(deep, ", "), MaxDepth)
+	}
+	if len(notes) > 0 {
+		if i.Response.Headers == nil {
+			i.Response.Headers = map[string][]string{}
 		}
-		a := rs.answer(method, path)
-		known := rs.knownValues(a, i)
-		var deep []string
-		notes := rewriteInteraction(i, func(l leaf) (string, bool) {
-			if l.deep {
-				deep = append(deep, l.where())
-				return "", false
-			}
-			out, _ := rs.redactLeaf(a, known, l, keepNone)
-			return out, out != l.value
-		}, true)
-		if len(deep) > 0 {
-			return fmt.Errorf("interaction %d: %s nests deeper than %d levels: refused, not redacted", i.ID, strings.Join(deep, ", "), MaxDepth)
-		}
-		if len(notes) > 0 {
-			if i.Response.Headers == nil {
-				i.Response.Headers = map[string][]string{}
-			}
-			// Under the spelling the cassette already holds it in, if any (a cassette's names are as
-			// they were recorded): one header, not two spellings of it.
-			name := ""
-			if _, ok := i.Response.Headers[RedactionHeader]; !ok {
-				for k := range i.Response.Headers {
-					if strings.EqualFold(k, RedactionHeader) && (name == "" || k < name) {
-						name = k
-					}
+		// Under the spelling the cassette already holds it in, if any (a cassette's names are as
+		// they were recorded): one header, not two spellings of it.
+		name := ""
+		if _, ok := i.Response.Headers[RedactionHeader]; !ok {
+			for k := range i.Response.Headers {
+				if strings.EqualFold(k, RedactionHeader) && (name == "" || k < name) {
+					name = k
 				}
 			}
-			if name == "" {
-				name = RedactionHeader
-			}
-			i.Response.Headers[name] = append(i.Response.Headers[name], notes...)
 		}
-		return nil
+		if name == "" {
+			name = RedactionHeader
+		}
+		i.Response.Headers[name] = append(i.Response.Headers[name], notes...)
 	}
+	return v.known, nil
 }
 
 // RedactionHeader is the answer header in which redaction says what it undid to read a body (a
 // Content-Encoding, a byte order mark): the cassette then holds the body decoded, readable and grep-able.
 const RedactionHeader = "X-Kontrak-Redaction"
 
-func keepNone(string) bool { return false }
-
-// knownValues collects the personal values of an interaction that free text may quote: those at the
-// specs' personal-data pointers and in fields the name rules call personal (see knownValues).
-func (rs *ruleSet) knownValues(a answerSet, i *vcr.Interaction) *knownValues {
+// knownValues collects the values of an interaction that another place may echo: the personal values
+// (names, addresses, places) at documented personal places and where the name rules say so, and the
+// credentials the request carries.
+func (v *view) knownValues(i *vcr.Interaction) *knownValues {
 	k := &knownValues{}
 	rewriteInteraction(i, func(l leaf) (string, bool) {
+		switch l.place {
+		case inURL:
+			v.knownInURL(k, l.value)
+			return "", false
+		case inHeader:
+			if v.rs.headers[l.name] || l.ctx == kindCredential || v.isSecretHeader(l.side, l.name) {
+				k.add(kindCredential, l.value)
+				if _, tok, ok := strings.Cut(l.value, " "); ok {
+					k.add(kindCredential, tok)
+				}
+			}
+			return "", false
+		case inJSON, inForm, inPartText, inRecordedForm:
+		default:
+			return "", false
+		}
 		if l.place == inJSON && !l.str {
 			return "", false
 		}
 		kind := l.ctx
-		if p, ok := a.pii[string(l.ptr)]; ok && l.side == sideAnswer && l.place == inJSON {
-			kind = p
+		if l.place == inJSON {
+			if pl, ok := v.place(l); ok && pl.Kind != "" {
+				kind = pl.Kind
+				if pl.Kind == contract.PlaceSecret {
+					kind = kindCredential
+				}
+			}
+		}
+		if v.rs.credential(l) {
+			kind = kindCredential
 		}
 		switch kind {
-		case specimen.KindName, specimen.KindAddress, specimen.KindPlace:
+		case specimen.KindName, specimen.KindAddress, specimen.KindPlace, kindCredential:
 			k.add(kind, l.value)
 		}
 		return "", false
 	}, false)
 	return k
+}
+
+// knownInURL adds the credentials of a URL's query.
+func (v *view) knownInURL(k *knownValues, raw string) {
+	_, query, ok := strings.Cut(raw, "?")
+	if !ok {
+		return
+	}
+	query, _, _ = strings.Cut(query, "#")
+	for _, p := range strings.Split(query, "&") {
+		name, value, _ := strings.Cut(p, "=")
+		n, err1 := url.QueryUnescape(name)
+		val, err2 := url.QueryUnescape(value)
+		if err1 == nil && err2 == nil && (v.rs.query[n] || kindOfName(sideRequest, n) == kindCredential) {
+			k.add(kindCredential, val)
+		}
+	}
 }
 
 // RedactFile redacts every interaction of a cassette file in place. The file keeps its opening comment
@@ -194,10 +242,12 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	}()
 	bw := bufio.NewWriterSize(body, 64<<10)
 	bw.WriteString(cassette.Header)
-	red := Redactor(r)
+	rs := newRuleSet(r)
 	var notes []string
 	normalised := false
-	err = cassette.Split(br, func(item cassette.Item) error {
+	lc := newLayoutCheck()
+	known := &knownValues{}
+	err = cassette.Split(io.TeeReader(br, lc.file), func(item cassette.Item) error {
 		i, err := item.Decode()
 		if err != nil {
 			return err
@@ -207,9 +257,12 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		if err != nil {
 			return err
 		}
-		if err := red(i); err != nil {
+		lc.item(before)
+		k, err := rs.redact(i)
+		if err != nil {
 			return &redactError{i.ID, err}
 		}
+		known.merge(k)
 		after, err := cassette.MarshalItem(i)
 		if err != nil {
 			return err
@@ -225,7 +278,19 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		return false, fmt.Errorf("%s: interaction %d: %v", file, re.id, re.err)
 	case err != nil:
 		return false, StreamError(file, err)
-	case !changed:
+	}
+	if !lc.canonical() {
+		// Text go-vcr's reader skips (a comment, a key it does not know) or another layout: the file is
+		// written again as go-vcr writes its interactions, and nothing else of it is kept.
+		normalised, changed = true, true
+	}
+	hv := rs.view("", "", nil)
+	hv.known = known
+	if nh, hits := hv.head(head); len(hits) > 0 {
+		head, changed = nh, true
+		notes = append(notes, CommentNote)
+	}
+	if !changed {
 		return false, nil
 	}
 	if err := bw.Flush(); err != nil {
@@ -253,8 +318,14 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 }
 
 // LayoutNote is the provenance note of a cassette RedactFile rewrote from a layout other than go-vcr's
-// own (JSON, flow style, anchors and aliases): the interactions are go-vcr's reading of the original.
+// own (JSON, flow style, anchors and aliases), or whose text held more than its interactions (a comment,
+// a key go-vcr does not read): the interactions are go-vcr's reading of the original, and nothing else of
+// it is kept.
 const LayoutNote = "layout normalised: read as go-vcr reads it (JSON, flow style or anchors), written in go-vcr's block layout"
+
+// CommentNote is the provenance note of a cassette whose comment block held lines that are not kontrak's
+// provenance, or provenance values redaction does not keep: they were dropped or replaced.
+const CommentNote = "comment block: what was not kontrak's provenance dropped"
 
 // redactError is a refusal of redaction, kept apart from a cassette that does not read.
 type redactError struct {
@@ -288,7 +359,9 @@ func requestRoute(i *vcr.Interaction) (method, path string, err error) {
 // ruleSet is RedactRules ready for lookups.
 type ruleSet struct {
 	headers, query, fields map[string]bool
+	hosts, serverSegs      map[string]bool
 	answerOf               func(method, path string) AnswerRules
+	privacyOf              func(method, path string) *contract.Privacy
 }
 
 // answerSet is AnswerRules ready for lookups.
@@ -299,7 +372,8 @@ type answerSet struct {
 
 func newRuleSet(r RedactRules) *ruleSet {
 	rs := &ruleSet{headers: map[string]bool{"Authorization": true, "Proxy-Authorization": true},
-		query: map[string]bool{}, fields: map[string]bool{}, answerOf: r.Answer}
+		query: map[string]bool{}, fields: map[string]bool{}, hosts: map[string]bool{}, serverSegs: map[string]bool{},
+		answerOf: r.Answer, privacyOf: r.Privacy}
 	for _, h := range r.Headers {
 		rs.headers[textproto.CanonicalMIMEHeaderKey(h)] = true
 	}
@@ -309,23 +383,48 @@ func newRuleSet(r RedactRules) *ruleSet {
 	for _, f := range r.BodyFields {
 		rs.fields[f] = true
 	}
+	for _, h := range r.Hosts {
+		rs.hosts[strings.ToLower(h)] = true
+	}
+	for _, p := range r.ServerPaths {
+		for _, s := range strings.Split(p, "/") {
+			if s != "" {
+				rs.serverSegs[s] = true
+			}
+		}
+	}
 	return rs
 }
 
-func (rs *ruleSet) answer(method, path string) answerSet {
-	a := answerSet{secrets: map[string]bool{}}
-	if rs.answerOf == nil {
-		return a
+// view is the policy's view of an exchange of method and path; keep lets values through (the scan's
+// public examples; nil for redaction, which keeps none).
+func (rs *ruleSet) view(method, path string, keep func(string) bool) *view {
+	v := &view{rs: rs, a: answerSet{secrets: map[string]bool{}}, keep: keep, segs: rs.serverSegs}
+	if rs.answerOf != nil {
+		ar := rs.answerOf(method, path)
+		for _, p := range ar.Secrets {
+			v.a.secrets[p] = true
+		}
+		v.a.pii = ar.PII
 	}
-	ar := rs.answerOf(method, path)
-	for _, p := range ar.Secrets {
-		a.secrets[p] = true
+	if rs.privacyOf != nil {
+		v.priv = rs.privacyOf(method, path)
 	}
-	a.pii = ar.PII
-	return a
+	if v.priv != nil && v.priv.Operation != nil {
+		v.segs = map[string]bool{}
+		for s := range rs.serverSegs {
+			v.segs[s] = true
+		}
+		for _, s := range strings.Split(v.priv.Operation.Path, "/") {
+			if s != "" && !strings.ContainsAny(s, "{}") {
+				v.segs[s] = true
+			}
+		}
+	}
+	return v
 }
 
-// credential reports whether a request leaf is, by its name, a credential.
+// credential reports whether a request leaf is, by its name, a credential the rules name.
 func (rs *ruleSet) credential(l leaf) bool {
 	if l.side != sideRequest {
 		return false
@@ -333,133 +432,13 @@ func (rs *ruleSet) credential(l leaf) bool {
 	switch l.place {
 	case inHeader:
 		return rs.headers[l.name]
-	case inQuery:
-		return rs.query[l.name]
 	case inRecordedForm:
 		// go-vcr's Form holds the query's parameters and a form body's fields together.
 		return rs.query[l.name] || rs.fields[l.name]
-	case inJSON:
-		return l.str && rs.fields[l.name]
-	case inForm, inPartText:
+	case inJSON, inForm, inPartText:
 		return rs.fields[l.name]
 	}
 	return false
-}
-
-// redactLeaf is the redacted value of one leaf and the kinds of leak it took out: see Redactor and
-// pii_rules.yaml. keep lets a value (or a token, NIK or date found inside one) through unchanged: the scan
-// keeps a vendor document's public example values, redaction keeps nothing (keepNone). A kind "" is a
-// replacement that is no leak (a file part that is not an image). The order matters: a credential is
-// replaced whole before anything is looked for in it.
-func (rs *ruleSet) redactLeaf(a answerSet, known *knownValues, l leaf, keep func(string) bool) (string, []string) {
-	v := l.value
-	if _, ok := cassette.ParseImageDescriptor(v); ok {
-		return v, nil
-	}
-	if l.deep {
-		return v, []string{LeakTooDeep}
-	}
-	jsonString := l.place != inJSON || l.str
-	if rs.credential(l) || l.ctx == kindCredential && jsonString {
-		if l.place == inHeader && (l.name == "Cookie" || l.name == "Set-Cookie") {
-			if out := redactCookie(l.name, v); out != v && !keep(v) {
-				return out, []string{LeakCredential}
-			}
-			return v, nil
-		}
-		if v == "" || v == Redacted || keep(v) {
-			return v, nil
-		}
-		return Redacted, []string{LeakCredential}
-	}
-	if l.side == sideAnswer && l.place == inJSON && l.str {
-		if a.secrets[string(l.ptr)] {
-			if v == "" || v == Redacted || keep(v) {
-				return v, nil
-			}
-			return Redacted, []string{LeakCredential}
-		}
-		if kind, ok := a.pii[string(l.ptr)]; ok {
-			k := specimenKind(kind)
-			if specimen.IsSyntheticValue(k, v) || keep(v) {
-				return v, nil
-			}
-			return specimen.SyntheticLike(k, v), []string{reportKind(kind)}
-		}
-	}
-	if img, ok := imageOf(l); ok {
-		if keep(v) && l.place != inPartFile {
-			return v, nil
-		}
-		kind := LeakImage
-		if !isImageLeaf(l) {
-			kind = ""
-		}
-		return cassette.ImageDescriptor(img), []string{kind}
-	}
-	if !textual(l) {
-		return v, nil
-	}
-	ctx := l.ctx
-	if ctx == specimen.KindNIK && !nikShaped(v) {
-		ctx = kindFreeText // "nik": ["The nik must be 16 digits"] is a message about a NIK
-	}
-	if personalKind(ctx) && jsonString && l.place != inPath {
-		k := specimenKind(ctx)
-		if specimen.IsSyntheticValue(k, v) || keep(v) {
-			return v, nil
-		}
-		return specimen.SyntheticLike(k, v), []string{reportKind(ctx)}
-	}
-	if ctx == kindImageRef && jsonString && isURL(v) {
-		if out := likeImageURL(v); out != v && !keep(v) {
-			return out, []string{LeakImage}
-		}
-	}
-	var kinds []string
-	out := v
-	step := func(kind, next string) {
-		if next != out {
-			kinds = append(kinds, kind)
-			out = next
-		}
-	}
-	redacted := func(string) string { return Redacted }
-	// The rules run to a fixed point: one rule's stand-in may complete what another finds (a token
-	// redacted inside a mangled JWT leaves header.REDACTED.signature, a JWT), and redaction is
-	// idempotent only if a second run finds nothing. Text no rule changes is read once.
-	for pass := 0; pass < 4; pass++ {
-		before := out
-		if strings.Contains(out, "eyJ") { // where every JWT starts: the regexp need not read the rest
-			step(LeakCredential, replaceRuns(out, spans(jwtRE.FindAllStringIndex(out, -1)), keep, redacted))
-		}
-		step(LeakToken, replaceRuns(out, tokenRuns(out), keep, redacted))
-		isNIK := func(n string) bool { return specimen.IsSyntheticNIK(n) || keep(n) }
-		step(LeakNIK, replaceRuns(out, nikRuns(out), isNIK, func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
-		step(LeakNIK, replaceRuns(out, separatedNIKRuns(out), func(n string) bool { return specimen.IsSyntheticValue(specimen.KindNIK, n) || keep(n) },
-			func(n string) string { return specimen.SyntheticLike(specimen.KindNIK, n) }))
-		if ctx == kindFreeText {
-			step(specimen.KindName, known.mask(out, keep))
-			// replaceRuns asks keep, then with, of the same date: the stand-in is computed once.
-			var lastDate, lastLike string
-			like := func(d string) string {
-				if d != lastDate || lastLike == "" {
-					lastDate, lastLike = d, likeDateInText(d)
-				}
-				return lastLike
-			}
-			step(specimen.KindDate, replaceRuns(out, datesInText(out), func(d string) bool { return like(d) == d || keep(d) }, like))
-		}
-		if out == before {
-			break
-		}
-	}
-	if out != v && l.place == inJSON && !l.str {
-		// A NIK as a JSON number: a synthetic NIK starts with "00", which a number cannot. It becomes the
-		// number the synthetic NIK is, as JSON would write it: leading zeros dropped, still a number.
-		out = trimLeadingZeros(out)
-	}
-	return out, kinds
 }
 
 // trimLeadingZeros writes a JSON number literal without leading zeros in its integer part.
@@ -488,29 +467,6 @@ func specimenKind(kind string) string {
 	return kind
 }
 
-// imageOf returns the image a leaf holds: a multipart file part's bytes, whatever they are, or a text
-// value that is image bytes or an image in base64. It reads values as the matcher does, so that the
-// descriptor stands for what the matcher would hash.
-func imageOf(l leaf) ([]byte, bool) {
-	switch l.place {
-	case inPartFile:
-		return []byte(l.value), l.value != ""
-	case inHeader, inPath:
-		return nil, false
-	case inJSON:
-		if !l.str {
-			return nil, false
-		}
-	}
-	if wire.IsImageString(l.value) {
-		return []byte(l.value), true
-	}
-	return wire.Base64Image(l.value)
-}
-
-// textual reports whether a leaf is text to look into for tokens and NIKs: not a file part, not binary.
-func textual(l leaf) bool { return l.place != inPartFile && utf8.ValidString(l.value) }
-
 // nikRuns finds the NIK-like numbers of s: runs of exactly 16 ASCII digits that no letter or digit
 // touches, so that a hash or an id with letters in it is not one. The result is byte offsets [start, end).
 func nikRuns(s string) [][2]int {
@@ -534,16 +490,3 @@ func nikRuns(s string) [][2]int {
 
 func isASCIIDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-
-// fixLength keeps a recorded content length, and a Content-Length header, true to a changed body. An
-// unknown length (-1) stays unknown.
-func fixLength(n *int64, h map[string][]string, body string) {
-	if *n >= 0 {
-		*n = int64(len(body))
-	}
-	for k := range h {
-		if textproto.CanonicalMIMEHeaderKey(k) == "Content-Length" && len(h[k]) > 0 {
-			h[k] = []string{strconv.Itoa(len(body))}
-		}
-	}
-}

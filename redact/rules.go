@@ -2,12 +2,13 @@ package redact
 
 import "github.com/kontrak/kontrak/contract"
 
-// RulesFor is what a cassette must not keep, as the contract derives it from every vendor's spec: the
-// union over vendors of their secrets (contract.Secrets: credential headers, query parameters and body
-// fields; the timestamp of a signature is not a secret and stays, as it is needed to read the recording),
-// and for the answer of each documented operation its secret pointers (a token) and its personal-data
-// pointers (x-kontrak-pii). A request of no documented operation gets none: the rules every value is
-// subject to (images, NIKs, pii_rules.yaml) still apply. A cassette is redacted without knowing whose it is.
+// RulesFor is what a cassette may keep and must not, as the contract derives it from every vendor's spec:
+// the union over vendors of their secrets (contract.Secrets: credential headers, query parameters and body
+// fields; the timestamp of a signature is not a secret and stays, as it is needed to read the recording);
+// for each documented operation its privacy view (contract.Privacy: the documented places, which of them
+// are personal, the texts the documents give) and its answer's secret and personal-data pointers; the
+// hosts and server paths the documents name. A request of no documented operation gets no view: nothing
+// of it is kept but its structure. A cassette is redacted without knowing whose it is.
 func RulesFor(c *contract.Contract) RedactRules {
 	s := c.Secrets()
 	return RedactRules{
@@ -21,6 +22,15 @@ func RulesFor(c *contract.Contract) RedactRules {
 			}
 			return AnswerRules{Secrets: op.AnswerSecrets(), PII: op.PII}
 		},
+		Privacy: func(method, path string) *contract.Privacy {
+			op, ok := c.Lookup(method, path)
+			if !ok {
+				return nil
+			}
+			return c.Privacy(op)
+		},
+		Hosts:       c.DocumentedHosts(),
+		ServerPaths: c.ServerPaths(),
 	}
 }
 

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -31,16 +32,42 @@ func ScanFile(file string, r ScanRules) ([]Leak, error) {
 	return ScanReader(file, f, r)
 }
 
-// ScanReader is ScanFile of a cassette read from in; file names it in leaks and errors.
+// ScanReader is ScanFile of a cassette read from in; file names it in leaks and errors. Beyond its
+// interactions, it reports what redaction would take out of the file itself (interaction -1): a line of
+// its comment block that is not kontrak's provenance, or a provenance value it would replace (comment);
+// text outside what go-vcr reads of the file, or another layout (layout).
 func ScanReader(file string, in io.Reader, r ScanRules) ([]Leak, error) {
 	rs := newRuleSet(r.RedactRules)
 	var out []Leak
-	err := cassette.Read(in, func(_ int, i *vcr.Interaction) error {
-		out = append(out, scanInteraction(rs, r, file, i)...)
+	br := bufio.NewReaderSize(in, 64<<10)
+	head, err := cassette.ReadCommentBlock(br)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot read cassette: %v", file, err)
+	}
+	lc := newLayoutCheck()
+	known := &knownValues{}
+	err = cassette.Read(io.TeeReader(br, lc.file), func(_ int, i *vcr.Interaction) error {
+		b, err := cassette.MarshalItem(i)
+		if err != nil {
+			return err
+		}
+		lc.item(b)
+		ls, k := scanInteraction(rs, r, file, i)
+		known.merge(k)
+		out = append(out, ls...)
 		return nil
 	})
 	if err != nil {
 		return nil, StreamError(file, err)
+	}
+	hv := rs.view("", "", func(s string) bool { return r.Public != nil && r.Public("", "", s) })
+	hv.known = known
+	_, hits := hv.head(head)
+	for _, h := range hits {
+		out = append(out, Leak{File: file, Interaction: -1, Kind: h.kind, Where: h.where})
+	}
+	if !lc.canonical() {
+		out = append(out, Leak{File: file, Interaction: -1, Kind: LeakLayout, Where: "the text outside its interactions (comments, keys or a layout go-vcr's writer does not write)"})
 	}
 	return out, nil
 }

@@ -65,7 +65,7 @@ func TestScan(t *testing.T) {
 			interaction("POST", "https://api.example.invalid/v1/submit", jsonType, `{"image":"`+jpg64+`","n":`+canaryNIK+`}`, `{}`),
 			[]string{jpg64[:40], canaryNIK},
 			[]Leak{leak("image", "/image in the request"), leak("nik", "/n in the request")}},
-		{"a binary PNG file part; a text part stays unless it is an image",
+		{"a binary PNG file part; a documented text part stays unless it is an image",
 			interaction("POST", "https://api.example.invalid/v1/upload", mpType, mp, `{}`),
 			nil,
 			[]Leak{leak("image", "multipart part card in the request")}},
@@ -73,9 +73,9 @@ func TestScan(t *testing.T) {
 			interaction("POST", "https://api.example.invalid/v1/upload", textImageType, textImage, `{}`),
 			[]string{jpg64[:40]},
 			[]Leak{leak("image", "multipart part img in the request")}},
-		{"a file part that is no image is no image leak (the redactor still replaces it)",
+		{"a file part that is no image is a file: only its descriptor is kept",
 			interaction("POST", "https://api.example.invalid/v1/upload", notImageType, notImage, `{}`),
-			nil, nil},
+			nil, []Leak{leak("file", "multipart part doc in the request")}},
 		{"a body that is raw image bytes; a form field in base64",
 			func() *vcr.Interaction {
 				i := interaction("POST", "https://api.example.invalid/v1/raw", "image/png", string(png), `{}`)
@@ -85,21 +85,23 @@ func TestScan(t *testing.T) {
 			}(),
 			nil,
 			[]Leak{leak("image", "body in the request"), leak("image", "form field img in the answer")}},
-		{"answer PII: a real-looking NIK, an unredacted name, address, place and date of birth; masked NIK with a real province; free text (RT/RW) is not reported",
+		{"answer PII: a real-looking NIK, an unredacted name, address, place and date of birth; masked NIK with a real province; text (RT/RW)",
 			interaction("POST", "https://api.example.invalid/v1/ocr", jsonType, `{}`,
 				`{"data":{"nik":"`+canaryNIK+`","name":"`+canaryName+`","address":"`+canaryAddr+`","birth":"`+canaryPlace+
 					`","rtrw":"`+canaryRTRW+`","masked":"31******01","dob":"17-08-1990","null":null,"dash":"-","synthetic":"BUDI CONTOH"}}`),
 			[]string{canaryNIK, canaryName, canaryAddr, "JAKARTA", "31******01", "17-08-1990"},
 			[]Leak{leak("nik", "/data/nik in the answer"), leak("name", "/data/name in the answer"), leak("address", "/data/address in the answer"),
-				leak("place", "/data/birth in the answer"), leak("nik", "/data/masked in the answer"), leak("date", "/data/dob in the answer")}},
-		{"a NIK anywhere: a header, the URL path, a string of the answer; one touched by letters or of 17 digits is none",
+				leak("place", "/data/birth in the answer"), leak("text", "/data/rtrw in the answer"), leak("nik", "/data/masked in the answer"),
+				leak("date", "/data/dob in the answer")}},
+		{"a NIK anywhere: a header, the URL path, a string of the answer; one touched by letters or of 17 digits is no NIK, and undocumented all the same",
 			func() *vcr.Interaction {
 				i := interaction("GET", "https://api.example.invalid/v1/person/"+canaryNIK, "", "",
 					`{"note":"NIK: `+canaryNIK+`","id":"a`+canaryNIK+`","long":"`+canaryNIK+`9"}`, "X-Ref", canaryNIK)
 				return i
 			}(),
 			[]string{canaryNIK},
-			[]Leak{leak("nik", "header X-Ref in the request"), leak("nik", "URL path in the request"), leak("nik", "/note in the answer")}},
+			[]Leak{leak("nik", "URL path in the request"), leak("nik", "header X-Ref in the request"), leak("nik", "/note in the answer"),
+				leak("undocumented", "/id in the answer"), leak("undocumented", "/long in the answer")}},
 		{"a JWT at an answer's secret pointer",
 			interaction("POST", "https://api.example.invalid/v1/token", jsonType, `{}`, `{"data":{"token":"`+canaryJWT+`"}}`),
 			[]string{canaryJWT},

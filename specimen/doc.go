@@ -33,7 +33,8 @@
 // original. IsSyntheticValue(kind, s) is its inverse test, asked by the scanner of every personal value in
 // a cassette: true means s could have come from this package; false means possibly real. For any value x,
 // IsSyntheticValue(kind, SyntheticLike(kind, x)) holds. Kinds: "nik", "name", "place", "address", "date",
-// "text"; the literals "", "-" and "null" pass through both unchanged.
+// "text", and the contact and tax data found beside a KTP, "phone", "email" (at the reserved domain
+// contoh.invalid) and "taxid"; the literals "", "-" and "null" pass through both unchanged.
 //
 // # Determinism, and why it matters
 //

@@ -17,7 +17,15 @@ const (
 	KindDate    = "date"
 	KindPlace   = "place"
 	KindText    = "text"
+	// KindPhone, KindEmail and KindTaxID are contact and tax data found beside a KTP (a phone number, an
+	// e-mail address, an NPWP): not on the card, but personal all the same.
+	KindPhone = "phone"
+	KindEmail = "email"
+	KindTaxID = "taxid"
 )
+
+// syntheticMailDomain is the domain of a synthetic e-mail address: reserved (RFC 2606), it reaches nobody.
+const syntheticMailDomain = "contoh.invalid"
 
 // Synthetic dates fall in 1900–1909: no living KTP holder was born then, so a synthetic date is
 // recognisable as one (a scan tells it from a real date of birth) and redaction is idempotent.
@@ -45,10 +53,16 @@ const lifetime = "SEUMUR HIDUP"
 //     "B**I C**H". A place prefix ("PROVINSI ", "KOTA ", "KABUPATEN ", "KAB. ", "KECAMATAN ", "KEC. ",
 //     "KELURAHAN ", "KEL. ", "DESA ") is kept and the pick drawn from the matching list.
 //   - "date": the first date (dd-mm-yyyy, d-m-yy, yyyy-mm-dd; separators '-', '/', '.') keeps its layout,
-//     widths and masks and becomes a valid date in 1900–1909 (recognisably synthetic); text before it ("JAKARTA, ") is
-//     replaced as a place (as text if it has no letter), a time of day after it is kept, other text after
-//     it is replaced as text.
-//     "SEUMUR HIDUP" is kept; a value holding no date is replaced as text.
+//     widths and masks and becomes a valid date in 1900–1909 (recognisably synthetic), drawn from the date's
+//     value alone (day, month, the year's last two digits), so that one date written two ways gets one
+//     synthetic date; text before it ("JAKARTA, ") is replaced as a place (as text if it has no letter), a
+//     time of day after it is kept, other text after it is replaced as text. "SEUMUR HIDUP" is kept; a
+//     value holding no date is replaced as text, a place before ", " as a place ("JAKARTA, 01-0").
+//   - "phone", "taxid": every digit becomes '0'; '+', separators and masks are kept ("+62 812-3456-7890" →
+//     "+00 000-0000-0000", an NPWP "01.234.567.8-901.000" → "00.000.000.0-000.000"); letters are replaced
+//     as text.
+//   - "email": the part before the last '@' is replaced as text, the domain becomes contoh.invalid (a
+//     reserved name); a value without '@' is replaced as text.
 //   - "text" (and any unknown kind): every letter becomes a letter of "CONTOH" at its position in the word,
 //     every digit '0'; case, spaces, masks and punctuation are kept.
 //
@@ -73,8 +87,13 @@ func SyntheticLike(kind, original string) string {
 		prefix, rest, list := splitPlace(original)
 		return prefix + likeFrom(pick(r, list), rest)
 	case KindDate:
-		return likeDate(original, r)
+		return likeDate(original)
+	case KindEmail:
+		if at := strings.LastIndexByte(original, '@'); at >= 0 {
+			return likeText(original[:at]) + "@" + syntheticMailDomain
+		}
 	}
+	// phone, taxid and text: letters from the filler, digits '0' (likeText).
 	return likeText(original)
 }
 
@@ -92,7 +111,9 @@ func SyntheticLike(kind, original string) string {
 //   - "date": the date must be valid and in the synthetic years 1900–1909 (a masked one passes), its
 //     leading text a synthetic place, its trailing text a time or synthetic text.
 //     "SEUMUR HIDUP" and synthetic text are accepted.
-//   - "text" (and any unknown kind): s is its own SyntheticLike, letters from "CONTOH" and digits '0'.
+//   - "email": the domain is contoh.invalid and the part before it synthetic text.
+//   - "phone", "taxid", "text" (and any unknown kind): s is its own SyntheticLike, letters from "CONTOH"
+//     and digits '0'.
 //
 // "", "-" and "null" are always accepted. Applying SyntheticLike to any value yields a value this accepts.
 func IsSyntheticValue(kind, s string) bool {
@@ -124,6 +145,10 @@ func IsSyntheticValue(kind, s string) bool {
 		return placeSet[strings.ToUpper(rest)]
 	case KindDate:
 		return isSyntheticDate(s)
+	case KindEmail:
+		if at := strings.LastIndexByte(s, '@'); at >= 0 {
+			return strings.EqualFold(s[at+1:], syntheticMailDomain) && likeText(s[:at]) == s[:at]
+		}
 	}
 	return likeText(s) == s
 }
@@ -363,20 +388,28 @@ func findDate(s string) (dateParts, bool) {
 	return dateParts{m[0], m[1], m[12], m[13], m[16], m[17], m[20], m[21]}, true
 }
 
-func likeDate(original string, r *stream) string {
+func likeDate(original string) string {
 	if strings.EqualFold(strings.TrimSpace(original), lifetime) {
 		return original
 	}
 	p, ok := findDate(original)
 	if !ok {
+		// No date: "PLACE, 01-0" (a date cut short) keeps its place as a place.
+		if place, rest, ok := strings.Cut(original, ", "); ok && hasLetterRune(place) {
+			return SyntheticLike(KindPlace, place) + ", " + likeText(rest)
+		}
 		return likeText(original)
 	}
+	// The stand-in is drawn from the date alone, not from its notation or the text around it: the same
+	// date written two ways ("1989/06/01", "JAKARTA, 01-06-1989") gets the same synthetic date, so that two
+	// fields of one answer that agreed still agree.
+	r := newStream("like/date", dateKey(original, p))
 	year, month, day := syntheticYear0+r.intn(syntheticYears), 1+r.intn(12), 1+r.intn(28)
 	if p.m1-p.m0 == 1 {
-		month = 1 + r.intn(9)
+		month = 1 + (month-1)%9
 	}
 	if p.d1-p.d0 == 1 {
-		day = 1 + r.intn(9)
+		day = 1 + (day-1)%9
 	}
 	field := func(a, b, v int) string {
 		orig := original[a:b]
@@ -405,6 +438,26 @@ func likeDate(original string, r *stream) string {
 	return prefix + string(out) + suffix
 }
 
+// dateKey is a date as its value, whatever its notation: day, month and the year's last two digits,
+// without leading zeros (a masked field as written).
+func dateKey(s string, p dateParts) string {
+	num := func(a, b int) string {
+		f := s[a:b]
+		if strings.Contains(f, "*") {
+			return f
+		}
+		n, _ := strconv.Atoi(f)
+		return strconv.Itoa(n)
+	}
+	y := s[p.y0:p.y1]
+	if len(y) > 2 {
+		y = y[len(y)-2:]
+	}
+	return num(p.d0, p.d1) + "-" + num(p.m0, p.m1) + "-" + y
+}
+
+func hasLetterRune(s string) bool { return strings.ContainsFunc(s, unicode.IsLetter) }
+
 // splitLeadingPlace splits "JAKARTA, " into "JAKARTA" and ", " when the text holds a letter.
 func splitLeadingPlace(prefix string) (place, sep string, ok bool) {
 	end := strings.LastIndexFunc(prefix, unicode.IsLetter)
@@ -422,6 +475,9 @@ func isSyntheticDate(s string) bool {
 	}
 	p, ok := findDate(s)
 	if !ok {
+		if place, rest, ok := strings.Cut(s, ", "); ok && hasLetterRune(place) {
+			return IsSyntheticValue(KindPlace, place) && likeText(rest) == rest
+		}
 		return likeText(s) == s
 	}
 	if !masked(s[p.start:p.end]) {

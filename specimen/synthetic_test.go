@@ -85,6 +85,10 @@ func TestSyntheticLikeFormats(t *testing.T) {
 		{KindPlace, "SURABAYA", func(o string) bool { return placeSet[o] }, "a bare place becomes a fictional place"},
 		{KindAddress, "JL. MAWAR NO. 5", isFictionalAddress, "an address becomes a fictional street and number"},
 		{KindText, "Karyawan 2021", func(o string) bool { return o == "Contohco 0000" }, "text: CONTOH letters, zero digits, case kept"},
+		{KindPhone, "+62 812-3456-7890", func(o string) bool { return o == "+00 000-0000-0000" }, "a phone number: zero digits, layout kept"},
+		{KindTaxID, "01.234.567.8-901.000", func(o string) bool { return o == "00.000.000.0-000.000" }, "an NPWP: zero digits, layout kept"},
+		{KindEmail, "Rahayu.K+ktp@mail.example.com", func(o string) bool { return o == "Contoh.O+toh@contoh.invalid" },
+			"an e-mail address: its local part as text, the domain reserved"},
 		{KindNIK, "null", func(o string) bool { return o == "null" }, `"null" stays "null"`},
 		{KindName, "", func(o string) bool { return o == "" }, "empty stays empty"},
 		{KindDate, "-", func(o string) bool { return o == "-" }, `"-" stays "-"`},
@@ -110,11 +114,32 @@ var corpus = []string{
 	"KOTA BANDUNG", "PROVINSI JAWA BARAT", "Kab. Bogor", "K*TA B****NG", "JL. MAWAR NO. 5", "JL. M***R NO. 1*",
 	"Jl. Merdeka Raya No. 12 RT 01", "17-08-1990", "1990/08/17", "17.08.90", "JAKARTA, 17-08-1990",
 	"Jakarta, 7-8-90 (approx)", "**-**-1990", "1990-08-17T00:00:00Z", "SEUMUR HIDUP", "17 AGUSTUS 1990",
-	"99-99-9999", "KARYAWAN SWASTA", "•••• ••••", "#1/2", "日本語",
+	"99-99-9999", "KARYAWAN SWASTA", "•••• ••••", "#1/2", "日本語", "+62 812-3456-7890", "a@b@c", "rahayu@mail.example.com",
+}
+
+// One date written two ways, or with a place before it, gets one synthetic date: two fields of an answer
+// that agreed (a date of birth, and the place-and-date beside it) still agree once redacted.
+func TestSyntheticDateByValue(t *testing.T) {
+	a := SyntheticLike(KindDate, "1989/06/01")
+	b := SyntheticLike(KindDate, "SE M**N, 01-06-1989")
+	c := SyntheticLike(KindDate, "01-06-89")
+	ta, _ := time.Parse("2006/01/02", a)
+	tb, _ := time.Parse("02-01-2006", b[strings.Index(b, ", ")+2:])
+	tc, _ := time.Parse("02-01-06", c)
+	if ta.IsZero() || !ta.Equal(tb) || ta.Day() != tc.Day() || ta.Month() != tc.Month() || ta.Year()%100 != tc.Year()%100 {
+		t.Errorf("one date, three synthetic dates: %q %q %q", a, b, c)
+	}
+	if place := SyntheticLike(KindPlace, "SE M**N"); !strings.HasPrefix(b, place+", ") {
+		t.Errorf("the place before the date is not the place's own stand-in: %q, %q", b, place)
+	}
+	cut := SyntheticLike(KindDate, "SE M**N, 01-0")
+	if place := SyntheticLike(KindPlace, "SE M**N"); cut != place+", 00-0" || !IsSyntheticValue(KindDate, cut) {
+		t.Errorf("a date cut short keeps its place as a place: %q", cut)
+	}
 }
 
 func TestSyntheticLikeAlwaysSynthetic(t *testing.T) {
-	kinds := []string{KindNIK, KindName, KindAddress, KindDate, KindPlace, KindText, "unknown"}
+	kinds := []string{KindNIK, KindName, KindAddress, KindDate, KindPlace, KindText, KindPhone, KindEmail, KindTaxID, "unknown"}
 	for _, k := range kinds {
 		for _, x := range corpus {
 			once := SyntheticLike(k, x)
@@ -170,6 +195,12 @@ func TestIsSyntheticValue(t *testing.T) {
 		{KindText, "KARYAWAN", false, "real text"},
 		{"unknown", "KARYAWAN", false, "unknown kinds are text"},
 		{KindName, "null", true, "literal null passes"},
+		{KindPhone, "+62 812-3456-7890", false, "a real-looking phone number"},
+		{KindPhone, "+00 000-0000-0000", true, "zero digits"},
+		{KindEmail, "rahayu@mail.example.com", false, "a real-looking address"},
+		{KindEmail, "contoh@contoh.invalid", true, "synthetic local part, the reserved domain"},
+		{KindEmail, "rahayu@contoh.invalid", false, "a real local part at the reserved domain"},
+		{KindTaxID, "01.234.567.8-901.000", false, "a real-looking NPWP"},
 	}
 	for _, tt := range tests {
 		if got := IsSyntheticValue(tt.kind, tt.s); got != tt.want {

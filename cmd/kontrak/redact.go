@@ -6,20 +6,22 @@ import (
 	"io"
 
 	"github.com/kontrak/kontrak/redact"
+	"github.com/kontrak/kontrak/traffic"
 )
 
 func init() {
 	commands["redact"] = command{
-		synopsis: "CASSETTE.yaml...",
+		synopsis: "FILE...",
 		example:  "kontrak redact cassettes/verihubs/recorded.yaml",
-		summary:  "redact go-vcr cassettes in place: credentials, images and personal data out (CASSETTE...)",
+		summary:  "redact go-vcr cassettes, HAR files and NDJSON logs in place: only what the contract documents as safe is kept (FILE...)",
 		run:      runRedact,
 	}
 }
 
-// runRedact redacts each cassette in place, by the rules the specs give (client.RedactRules). Every input
-// is read and parsed before any is written, so an unreadable one (exit 2) leaves all of them as they were.
-// A changed file is replaced in one rename and named on stdout; an unchanged one is not written.
+// runRedact redacts each file in place, by the rules the specs give (redact.RulesFor): a cassette, a HAR
+// file or an NDJSON log, as its name or first bytes say (traffic.Detect). Every input is read and parsed
+// before any is written, so an unreadable one (exit 2) leaves all of them as they were. A changed file is
+// replaced in one rename and named on stdout; an unchanged one is not written.
 func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("redact", flag.ContinueOnError)
 	files, err := parseInterspersed(fs, args)
@@ -27,12 +29,20 @@ func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
 		return err
 	}
 	if len(files) == 0 {
-		return usagef("no input: give the CASSETTE.yaml files to redact in place")
+		return usagef("no input: give the cassettes, HAR files or NDJSON logs to redact in place")
 	}
-	// The check before anything is written streams each file (redact.CheckFile); RedactFile itself
-	// holds one cassette at a time, since it rewrites the file whole.
-	for _, f := range files {
-		if err := redact.CheckFile(f); err != nil {
+	// The check before anything is written streams each file (redact.CheckFile, redact.CheckTraffic); the
+	// redaction itself holds one interaction at a time, writing the file whole again.
+	formats := make([]traffic.Format, len(files))
+	for n, f := range files {
+		formats[n] = inputFormat(f)
+		switch formats[n] {
+		case traffic.HAR, traffic.NDJSON:
+			err = redact.CheckTraffic(f, formats[n])
+		default:
+			err = redact.CheckFile(f)
+		}
+		if err != nil {
 			return usageError{err.Error()}
 		}
 	}
@@ -41,8 +51,14 @@ func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
 		return err
 	}
 	rules := redact.RulesFor(c)
-	for _, f := range files {
-		changed, err := redact.RedactFile(f, rules)
+	for n, f := range files {
+		var changed bool
+		switch formats[n] {
+		case traffic.HAR, traffic.NDJSON:
+			changed, err = redact.RedactTraffic(f, formats[n], rules)
+		default:
+			changed, err = redact.RedactFile(f, rules)
+		}
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,13 +13,14 @@ import (
 
 	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/report"
+	"github.com/kontrak/kontrak/traffic"
 )
 
 func init() {
 	commands["scan"] = command{
 		synopsis: "PATH...|- [--format text|json] [--specs DIR]",
 		example:  "kontrak scan cassettes",
-		summary:  "scan cassettes for leaks: credentials, NIKs, names, addresses, images (PATH...: files or directories; - reads one cassette from stdin)",
+		summary:  "scan cassettes, HAR files and NDJSON logs for what redaction would not keep: credentials, personal data, anything the contract does not allow (PATH...: files or directories; - reads one input from stdin, told by its bytes)",
 		run:      runScan,
 	}
 	report.Register(scanReport, "text", scanText)
@@ -34,6 +37,15 @@ type scanOutput struct {
 	Scanned  []string         `json:"scanned"`
 	Skipped  []string         `json:"skipped"`
 	Leaks    []scanLeak       `json:"leaks"`
+
+	logs bool // a HAR file or an NDJSON log was scanned: the inputs are "files", else "cassettes"
+}
+
+func (o *scanOutput) noun(n int) string {
+	if o.logs {
+		return plural(n, "file", "files")
+	}
+	return plural(n, "cassette", "cassettes")
 }
 
 type scanLeak struct {
@@ -48,13 +60,13 @@ type scanLeak struct {
 // text stays the lines scripts and tests already read.)
 func scanText(w io.Writer, o *scanOutput) error {
 	for _, f := range o.Skipped {
-		fmt.Fprintf(w, "skipped %s: not a cassette (*.yaml, *.yml)\n", f)
+		fmt.Fprintf(w, "skipped %s: %s\n", f, notInput)
 	}
 	for _, l := range o.Leaks {
 		fmt.Fprintln(w, redact.Leak{File: l.File, Interaction: l.Interaction, Kind: l.Kind, Where: l.Where})
 	}
 	if len(o.Leaks) == 0 {
-		fmt.Fprintf(w, "scanned %d %s, no leaks\n", len(o.Scanned), plural(len(o.Scanned), "cassette", "cassettes"))
+		fmt.Fprintf(w, "scanned %d %s, no leaks\n", len(o.Scanned), o.noun(len(o.Scanned)))
 	}
 	return nil
 }
@@ -96,9 +108,9 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		if len(files) == 0 && !fromStdin {
 			for _, f := range skipped {
-				fmt.Fprintf(stdout, "skipped %s: not a cassette (*.yaml, *.yml)\n", f)
+				fmt.Fprintf(stdout, "skipped %s: %s\n", f, notInput)
 			}
-			return usagef("no cassette (*.yaml, *.yml) in %s", strings.Join(paths, ", "))
+			return usagef("no cassette, HAR file or NDJSON log in %s", strings.Join(paths, ", "))
 		}
 	}
 	c, named, err := loadNamedContract()
@@ -120,14 +132,21 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 	}
 	if fromStdin {
-		ls, err := redact.ScanReader("stdin", stdin, rules)
+		ls, err := scanStdin(stdin, rules, out)
 		if err != nil {
 			return usageError{err.Error()}
 		}
 		add("stdin", ls)
 	}
 	for _, f := range files {
-		ls, err := redact.ScanFile(f, rules)
+		var ls []redact.Leak
+		switch format := inputFormat(f); format {
+		case traffic.HAR, traffic.NDJSON:
+			out.logs = true
+			ls, err = redact.ScanTraffic(f, format, rules)
+		default:
+			ls, err = redact.ScanFile(f, rules)
+		}
 		if err != nil {
 			return usageError{err.Error()}
 		}
@@ -140,10 +159,58 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if n := len(out.Leaks); n > 0 {
-		fmt.Fprintf(stderr, "kontrak scan: %d %s in %d of %d %s\n", n, plural(n, "leak", "leaks"), leaky, len(out.Scanned), plural(len(out.Scanned), "cassette", "cassettes"))
+		fmt.Fprintf(stderr, "kontrak scan: %d %s in %d of %d %s\n", n, plural(n, "leak", "leaks"), leaky, len(out.Scanned), out.noun(len(out.Scanned)))
 		return errDrift
 	}
 	return nil
+}
+
+// notInput says why a file of a directory was not scanned.
+const notInput = "not a cassette (*.yaml, *.yml), a HAR file (*.har) or an NDJSON log (*.ndjson, *.jsonl)"
+
+// scanStdin scans one input from stdin, told by its first bytes as a file is (traffic.Detect): a cassette
+// is streamed; a HAR file or an NDJSON log is spooled to a temporary file (removed after), since their
+// readers take a file.
+func scanStdin(stdin io.Reader, rules redact.ScanRules, out *scanOutput) ([]redact.Leak, error) {
+	br := bufio.NewReaderSize(stdin, 4096)
+	head, _ := br.Peek(4096)
+	format := traffic.Detect("", head)
+	if format != traffic.HAR && format != traffic.NDJSON {
+		return redact.ScanReader("stdin", br, rules)
+	}
+	out.logs = true
+	tmp, err := os.CreateTemp("", "kontrak-scan-*")
+	if err != nil {
+		return nil, fmt.Errorf("stdin: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, br)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("stdin: %w", err)
+	}
+	ls, err := redact.ScanTraffic(tmp.Name(), format, rules)
+	for i := range ls {
+		ls[i].File = "stdin"
+	}
+	if err != nil {
+		return nil, errors.New(strings.ReplaceAll(err.Error(), tmp.Name(), "stdin"))
+	}
+	return ls, nil
+}
+
+// inputFormat is the shape of an input file: by its name, else by its first bytes (traffic.Detect).
+func inputFormat(file string) traffic.Format {
+	head := make([]byte, 4096)
+	f, err := os.Open(file)
+	if err != nil {
+		return traffic.Cassette // the reader says what is wrong with it
+	}
+	defer f.Close()
+	n, _ := io.ReadFull(f, head)
+	return traffic.Detect(file, head[:n])
 }
 
 func nonNilStrings(s []string) []string {
@@ -153,8 +220,8 @@ func nonNilStrings(s []string) []string {
 	return s
 }
 
-// cassetteFiles expands the paths: a file is itself, a directory every *.yaml and *.yml beneath it, in
-// lexical order, hidden directories (.git) left out. skipped are the other files of those directories (not
+// cassetteFiles expands the paths: a file is itself, a directory every *.yaml, *.yml, *.har, *.ndjson and
+// *.jsonl beneath it, in lexical order, hidden directories (.git) left out. skipped are the other files of those directories (not
 // hidden ones), so that the scan can say what it did not read.
 func cassetteFiles(paths []string) (files, skipped []string, err error) {
 	for _, p := range paths {
@@ -175,7 +242,8 @@ func cassetteFiles(paths []string) (files, skipped []string, err error) {
 			}
 			switch {
 			case d.IsDir():
-			case strings.HasSuffix(d.Name(), ".yaml"), strings.HasSuffix(d.Name(), ".yml"):
+			case strings.HasSuffix(d.Name(), ".yaml"), strings.HasSuffix(d.Name(), ".yml"), strings.HasSuffix(d.Name(), ".har"),
+				strings.HasSuffix(d.Name(), ".ndjson"), strings.HasSuffix(d.Name(), ".jsonl"):
 				files = append(files, path)
 			case !strings.HasPrefix(d.Name(), "."):
 				skipped = append(skipped, path)

@@ -350,9 +350,9 @@ func TestScanCleanAndErrors(t *testing.T) {
 	}{
 		{"documented examples and synthetic values are no leaks", []string{"scan", dir}, 0, "scanned 2 cassettes, no leaks\n", ""},
 		{"files and directories mix", []string{"scan", clean[0], dir}, 0, "scanned 3 cassettes, no leaks\n", ""},
-		{"a hidden directory is not walked, and a scan of nothing proves nothing", []string{"scan", hidden}, 2, "", "kontrak scan: no cassette (*.yaml, *.yml) in " + hidden},
+		{"a hidden directory is not walked, and a scan of nothing proves nothing", []string{"scan", hidden}, 2, "", "kontrak scan: no cassette, HAR file or NDJSON log in " + hidden},
 		{"*.yml is a cassette too, and what is skipped is named", []string{"scan", mixed}, 0,
-			"skipped " + filepath.Join(mixed, "README.md") + ": not a cassette (*.yaml, *.yml)\nscanned 1 cassette, no leaks\n", ""},
+			"skipped " + filepath.Join(mixed, "README.md") + ": not a cassette (*.yaml, *.yml), a HAR file (*.har) or an NDJSON log (*.ndjson, *.jsonl)\nscanned 1 cassette, no leaks\n", ""},
 		{"an empty cassette is an error, not a clean one", []string{"scan", empty}, 2, "", empty + ": not a go-vcr v4 cassette: an empty cassette"},
 		{"interactions: [~] is a one-line error, not a panic", []string{"scan", null}, 2, "", null + ": not a go-vcr v4 cassette: interaction 0 (line 2): empty"},
 		{"no input", []string{"scan"}, 2, "", "kontrak scan: no input"},
@@ -368,5 +368,25 @@ func TestScanCleanAndErrors(t *testing.T) {
 				t.Fatalf("stderr %q, want one line containing %q", errs, tc.stderr)
 			}
 		})
+	}
+}
+
+// TestScanStdinLikeFile: a HAR file or an NDJSON log given on stdin (-) is told by its bytes and scanned
+// as the same file named on the command line: the same leaks, at the same places.
+func TestScanStdinLikeFile(t *testing.T) {
+	for _, name := range []string{"traffic.har", "traffic.ndjson"} {
+		file := filepath.Join("testdata", name)
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		code, fromFile, _ := runKontrak(t, "", "scan", file)
+		scode, fromStdin, errs := runKontrak(t, string(data), "scan", "-")
+		if code != scode {
+			t.Errorf("%s: exit %d from the file, %d from stdin (stderr %q)", name, code, scode, errs)
+		}
+		if want := strings.ReplaceAll(fromFile, file, "stdin"); fromStdin != want {
+			t.Errorf("%s: stdin says\n%s\nthe file says\n%s", name, fromStdin, want)
+		}
 	}
 }

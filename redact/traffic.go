@@ -1,0 +1,361 @@
+package redact
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
+	"github.com/kontrak/kontrak/traffic"
+)
+
+// Traffic as teams keep it: HAR 1.2 files (a browser's export of a KYC flow is full of personal data) and
+// NDJSON logs. They are read by package traffic, one exchange at a time (its readers, their limits and
+// their streaming), and each exchange is redacted and scanned as a cassette's interaction is. What kontrak
+// does not read of such a file (a HAR's pages, timings, cookies arrays and custom fields; a log line's
+// other fields) is not understood, and so never kept: RedactTraffic writes the file again from the
+// exchanges alone, in one fixed form (a HAR 1.2 file by "kontrak redact", one flat JSON object a line), and
+// the scan reports a file that holds anything beyond that form (layout). Notes on what redaction undid go
+// where a cassette keeps them, in each answer's X-Kontrak-Redaction header (an NDJSON line that carries no
+// answer headers gets none: its digest markers say it).
+
+// harCreator names the writer of a HAR file RedactTraffic wrote.
+const harCreator = "kontrak redact"
+
+// interactionOf is an exchange as a cassette's interaction, for the policy.
+func interactionOf(n int, ex *contract.Exchange) *vcr.Interaction {
+	i := &vcr.Interaction{ID: n}
+	i.Request = vcr.Request{Method: ex.Method, URL: ex.URL, Headers: cloneHeader(ex.RequestHeader), Body: string(ex.RequestBody),
+		ContentLength: int64(len(ex.RequestBody))}
+	i.Response = vcr.Response{Code: ex.Status, Headers: cloneHeader(ex.Header), Body: string(ex.Body), ContentLength: int64(len(ex.Body))}
+	return i
+}
+
+func cloneHeader(h http.Header) http.Header {
+	if h == nil {
+		return http.Header{}
+	}
+	return h.Clone()
+}
+
+// trafficWriter writes exchanges in the one form RedactTraffic writes.
+type trafficWriter struct {
+	w     io.Writer
+	f     traffic.Format
+	n     int
+	err   error
+	times map[int]time.Time
+}
+
+func newTrafficWriter(w io.Writer, f traffic.Format) *trafficWriter {
+	tw := &trafficWriter{w: w, f: f}
+	if f == traffic.HAR {
+		tw.put([]byte(`{"log":{"version":"1.2","creator":{"name":"` + harCreator + `","version":"1"},"entries":[`))
+	}
+	return tw
+}
+
+func (t *trafficWriter) put(b []byte) {
+	if t.err == nil {
+		_, t.err = t.w.Write(b)
+	}
+}
+
+// write writes one interaction (the exchange's time beside it).
+func (t *trafficWriter) write(i *vcr.Interaction, at time.Time) {
+	var b []byte
+	var err error
+	if t.f == traffic.HAR {
+		if t.n > 0 {
+			t.put([]byte(","))
+		}
+		b, err = json.Marshal(harEntryOf(i, at))
+	} else {
+		b, err = json.Marshal(ndjsonLineOf(i, at))
+		b = append(b, '\n')
+	}
+	if err != nil && t.err == nil {
+		t.err = err
+	}
+	t.put(b)
+	t.n++
+}
+
+func (t *trafficWriter) close() error {
+	if t.f == traffic.HAR {
+		t.put([]byte("]}}\n"))
+	}
+	return t.err
+}
+
+type harNV struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type harOut struct {
+	StartedDateTime string `json:"startedDateTime"`
+	Time            int    `json:"time"`
+	Request         struct {
+		Method      string   `json:"method"`
+		URL         string   `json:"url"`
+		HTTPVersion string   `json:"httpVersion"`
+		Cookies     []harNV  `json:"cookies"`
+		Headers     []harNV  `json:"headers"`
+		QueryString []harNV  `json:"queryString"`
+		PostData    *harPost `json:"postData,omitempty"`
+		HeadersSize int      `json:"headersSize"`
+		BodySize    int      `json:"bodySize"`
+	} `json:"request"`
+	Response struct {
+		Status      int     `json:"status"`
+		StatusText  string  `json:"statusText"`
+		HTTPVersion string  `json:"httpVersion"`
+		Cookies     []harNV `json:"cookies"`
+		Headers     []harNV `json:"headers"`
+		Content     struct {
+			Size     int    `json:"size"`
+			MimeType string `json:"mimeType"`
+			Text     string `json:"text,omitempty"`
+			Encoding string `json:"encoding,omitempty"`
+		} `json:"content"`
+		RedirectURL string `json:"redirectURL"`
+		HeadersSize int    `json:"headersSize"`
+		BodySize    int    `json:"bodySize"`
+	} `json:"response"`
+	Cache   struct{} `json:"cache"`
+	Timings struct {
+		Send    int `json:"send"`
+		Wait    int `json:"wait"`
+		Receive int `json:"receive"`
+	} `json:"timings"`
+}
+
+type harPost struct {
+	MimeType string `json:"mimeType"`
+	Text     string `json:"text"`
+	Encoding string `json:"encoding,omitempty"`
+}
+
+func harHeaders(h http.Header) []harNV {
+	out := []harNV{}
+	for _, k := range sortedKeys(h) {
+		for _, v := range h[k] {
+			out = append(out, harNV{Name: k, Value: v})
+		}
+	}
+	return out
+}
+
+// textOrBase64 is a body as JSON text can hold it: itself when UTF-8, else its base64.
+func textOrBase64(b string) (string, string) {
+	if utf8.ValidString(b) {
+		return b, ""
+	}
+	return base64.StdEncoding.EncodeToString([]byte(b)), "base64"
+}
+
+func harEntryOf(i *vcr.Interaction, at time.Time) harOut {
+	var e harOut
+	e.StartedDateTime = at.Format(time.RFC3339Nano)
+	rq := &e.Request
+	rq.Method, rq.URL, rq.HTTPVersion = i.Request.Method, i.Request.URL, "HTTP/1.1"
+	rq.Cookies, rq.Headers, rq.QueryString = []harNV{}, harHeaders(i.Request.Headers), []harNV{}
+	if _, q, ok := strings.Cut(i.Request.URL, "?"); ok {
+		q, _, _ = strings.Cut(q, "#")
+		for _, p := range strings.Split(q, "&") {
+			k, v, _ := strings.Cut(p, "=")
+			nk, err1 := url.QueryUnescape(k)
+			nv, err2 := url.QueryUnescape(v)
+			if err1 != nil || err2 != nil {
+				nk, nv = k, v
+			}
+			if p != "" {
+				rq.QueryString = append(rq.QueryString, harNV{Name: nk, Value: nv})
+			}
+		}
+	}
+	rq.HeadersSize, rq.BodySize = -1, len(i.Request.Body)
+	if i.Request.Body != "" {
+		text, enc := textOrBase64(i.Request.Body)
+		rq.PostData = &harPost{MimeType: wire.HeaderValue(i.Request.Headers, "Content-Type"), Text: text, Encoding: enc}
+	}
+	rs := &e.Response
+	rs.Status, rs.StatusText, rs.HTTPVersion = i.Response.Code, http.StatusText(i.Response.Code), "HTTP/1.1"
+	rs.Cookies, rs.Headers = []harNV{}, harHeaders(i.Response.Headers)
+	rs.Content.Size = len(i.Response.Body)
+	rs.Content.MimeType = wire.HeaderValue(i.Response.Headers, "Content-Type")
+	rs.Content.Text, rs.Content.Encoding = textOrBase64(i.Response.Body)
+	rs.HeadersSize, rs.BodySize = -1, len(i.Response.Body)
+	return e
+}
+
+type ndjsonOut struct {
+	Time                 string              `json:"time,omitempty"`
+	Method               string              `json:"method"`
+	URL                  string              `json:"url"`
+	RequestHeaders       map[string][]string `json:"request_headers,omitempty"`
+	RequestBody          string              `json:"request_body,omitempty"`
+	Status               int                 `json:"status"`
+	ResponseHeaders      map[string][]string `json:"response_headers,omitempty"`
+	ResponseBody         string              `json:"response_body,omitempty"`
+	ResponseBodyEncoding string              `json:"response_body_encoding,omitempty"`
+}
+
+func ndjsonLineOf(i *vcr.Interaction, at time.Time) ndjsonOut {
+	l := ndjsonOut{Method: i.Request.Method, URL: i.Request.URL, Status: i.Response.Code,
+		RequestHeaders: i.Request.Headers, ResponseHeaders: i.Response.Headers}
+	if !at.IsZero() {
+		l.Time = at.Format(time.RFC3339Nano)
+	}
+	l.RequestBody = i.Request.Body
+	if !utf8.ValidString(l.RequestBody) {
+		// A log line has no encoding for a request body: bytes that are not text are kept as their digest.
+		l.RequestBody = digest(l.RequestBody)
+	}
+	l.ResponseBody, l.ResponseBodyEncoding = textOrBase64(i.Response.Body)
+	return l
+}
+
+// RedactTraffic redacts a HAR 1.2 file or an NDJSON log (f: traffic.HAR or traffic.NDJSON) in place, as
+// RedactFile redacts a cassette: every exchange by the policy, the file written again from the exchanges
+// alone (see above), to a temporary file beside it, renamed over it. When the result is the file as it was,
+// nothing is written and changed is false. Errors are one line naming the file (and the entry or line).
+func RedactTraffic(file string, f traffic.Format, r RedactRules) (changed bool, err error) {
+	defer wire.Recovered(file, &err)
+	in, err := os.Open(file)
+	if err != nil {
+		return false, openError(file, err)
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.redacting")
+	if err != nil {
+		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	orig, out := sha256.New(), sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(tmp, out), 64<<10)
+	tw := newTrafficWriter(bw, f)
+	rs := newRuleSet(r)
+	err = traffic.Read(io.TeeReader(in, orig), file, f, traffic.Limits{}, func(n int, ex *contract.Exchange) error {
+		i := interactionOf(n, ex)
+		if _, err := rs.redact(i); err != nil {
+			return &redactError{n, err}
+		}
+		if f == traffic.NDJSON && len(ex.Header) == 0 {
+			// A log line that carries no answer headers gets none: the contract would judge them.
+			wire.DeleteHeader(i.Response.Headers, RedactionHeader)
+		}
+		tw.write(i, ex.Time)
+		return nil
+	})
+	var re *redactError
+	switch {
+	case errors.As(err, &re):
+		return false, fmt.Errorf("%s: %s %d: %v", file, unitOf(f), re.id, re.err)
+	case err != nil:
+		return false, fmt.Errorf("%s: %s", file, wire.OneLine(err.Error()))
+	}
+	if err := tw.close(); err != nil {
+		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+	}
+	if bytes.Equal(orig.Sum(nil), out.Sum(nil)) {
+		return false, nil
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+	}
+	if err := wire.WriteFileAtomicFrom(file, 0o644, func(w io.Writer) error {
+		_, err := io.Copy(w, tmp)
+		return err
+	}); err != nil {
+		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+	}
+	return true, nil
+}
+
+func unitOf(f traffic.Format) string {
+	if f == traffic.NDJSON {
+		return "line of index"
+	}
+	return "entry"
+}
+
+// ScanTraffic scans a HAR file or an NDJSON log as ScanFile scans a cassette: each exchange (Leak's
+// Interaction is its index), and the file itself, which is reported (interaction -1, layout) when it holds
+// more than RedactTraffic writes of its exchanges. Its error is one line naming the file.
+func ScanTraffic(file string, f traffic.Format, r ScanRules) (out []Leak, err error) {
+	defer wire.Recovered(file, &err)
+	in, err := os.Open(file)
+	if err != nil {
+		return nil, openError(file, err)
+	}
+	defer in.Close()
+	rs := newRuleSet(r.RedactRules)
+	orig, canon := sha256.New(), sha256.New()
+	tw := newTrafficWriter(canon, f)
+	err = traffic.Read(io.TeeReader(in, orig), file, f, traffic.Limits{}, func(n int, ex *contract.Exchange) error {
+		i := interactionOf(n, ex)
+		tw.write(interactionOf(n, ex), ex.Time)
+		ls, _ := scanInteraction(rs, r, file, i)
+		out = append(out, ls...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", file, wire.OneLine(err.Error()))
+	}
+	tw.close()
+	if !sameSum(orig, canon) {
+		out = append(out, Leak{File: file, Interaction: -1, Kind: LeakLayout,
+			Where: "the file outside its exchanges (what kontrak does not read of it: pages, timings, comments, other fields)"})
+	}
+	return out, nil
+}
+
+func sameSum(a, b hash.Hash) bool { return bytes.Equal(a.Sum(nil), b.Sum(nil)) }
+
+// CheckTraffic reads a HAR file or an NDJSON log to its end and keeps nothing: the test that it reads,
+// before anything is changed.
+func CheckTraffic(file string, f traffic.Format) error {
+	in, err := os.Open(file)
+	if err != nil {
+		return openError(file, err)
+	}
+	defer in.Close()
+	if err := traffic.Read(in, file, f, traffic.Limits{}, func(int, *contract.Exchange) error { return nil }); err != nil {
+		return fmt.Errorf("%s: %s", file, wire.OneLine(err.Error()))
+	}
+	return nil
+}
+
+func openError(file string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: cannot read: %v", file, err)
+}
+
