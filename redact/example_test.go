@@ -52,6 +52,7 @@ interactions:
 	fmt.Println("leaks after:", len(leaks))
 	// Output:
 	// credential at header X-Api-Key in the request
+	// layout at the text outside its interactions (comments, keys or a layout go-vcr's writer does not write)
 	// redacted: true <nil>
 	// the key is still there: false
 	// leaks after: 0
