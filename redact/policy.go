@@ -295,7 +295,21 @@ func (v *view) name(s string) (string, []hit) {
 }
 
 func (v *view) safeName(s string) bool {
-	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s)
+	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s)
+}
+
+// base64Text: a name that is base64 (either alphabet, canonical) of JSON or of text: identifier-like to
+// look at, a container to read ("eyJuIjoi…" is {"n":…}).
+func base64Text(s string) bool {
+	if len(s) < 8 || !base64Like(s) {
+		return false
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && (wire.LooksJSON(b) && utf8.Valid(b) || printableText(b)) {
+			return true
+		}
+	}
+	return false
 }
 
 // holdsPersonalWord: a name holds a word of a personal value the exchange holds that is not a word of

@@ -358,4 +358,3 @@ func openError(file string, err error) error {
 	}
 	return fmt.Errorf("%s: cannot read: %v", file, err)
 }
-
