@@ -463,6 +463,30 @@ func (c *Contract) ServerPaths() []string {
 	return slices.Compact(out)
 }
 
+// ShownPath is a request path as a finding, a report or a log may print it: each segment that is not
+// identifier-like (SafeName, after its escapes are undone: "ktp%2F3174…" holds a NIK) given by its shape,
+// a query and a fragment dropped. A path that matched no documented route came from the input, and may
+// carry a NIK or a name; this is the one redaction of a place every printer of a path goes through.
+func ShownPath(p string) string {
+	p, _, _ = strings.Cut(p, "#")
+	p, _, _ = strings.Cut(p, "?")
+	segs := strings.Split(p, "/")
+	for n, seg := range segs {
+		if seg == "" {
+			continue
+		}
+		plain, err := url.PathUnescape(seg)
+		if err == nil && plain == seg && SafeName(seg) {
+			continue
+		}
+		if err != nil {
+			plain = seg
+		}
+		segs[n] = "(" + wire.Shape(plain) + ")"
+	}
+	return strings.Join(segs, "/")
+}
+
 // SafeName reports whether a name (a JSON member, a header, a query parameter, a path segment) is
 // identifier-like: ASCII letters, digits, '_', '-' and '.', starting with a letter or '_', at most 64
 // bytes, no run of more than three digits, no '.' twice in a row. Such a name names a field or a resource;

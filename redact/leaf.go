@@ -146,7 +146,7 @@ func (l leaf) where() string {
 
 // shownName is a name as a leak's place may print it: itself when identifier-like, else its shape.
 func shownName(n string) string {
-	if contract.SafeName(n) || isHeaderToken(n) {
+	if contract.SafeName(n) { // a header token may hold a NIK ("X-Nik-3174…"): by its shape
 		return n
 	}
 	return "(a name shaped " + wire.Shape(n) + ")"

@@ -68,6 +68,10 @@ type view struct {
 	segs  map[string]bool
 	known *knownValues
 	keep  func(string) bool
+	// vocab are the words of the operation's documents and of its documented member names: a name made
+	// of them ("full_name") is the documents' word, not a person's, even when a personal value the
+	// exchange holds ("HELLO NAME") shares it. It outlives priv in a nested view.
+	vocab map[string]bool
 	// depth counts the containers opened inside values (JSON in a string, base64 of JSON): past
 	// maxNesting, a value is not opened but replaced.
 	depth int
@@ -291,7 +295,44 @@ func (v *view) name(s string) (string, []hit) {
 }
 
 func (v *view) safeName(s string) bool {
-	return contract.SafeName(s) && !isToken(s) && !v.known.holdsWord(s)
+	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s)
+}
+
+// base64Text: a name that is base64 (either alphabet, canonical) of JSON or of text: identifier-like to
+// look at, a container to read ("eyJuIjoi…" is {"n":…}).
+func base64Text(s string) bool {
+	if len(s) < 8 || !base64Like(s) {
+		return false
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && (wire.LooksJSON(b) && utf8.Valid(b) || printableText(b)) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsPersonalWord: a name holds a word of a personal value the exchange holds that is not a word of
+// the documents (vocab).
+func (v *view) holdsPersonalWord(name string) bool {
+	return v.known.holdsWord(name, v.vocab)
+}
+
+// vocabularyOf is the words of a contract's documents (Privacy.Words) and of its documented member names,
+// lower case.
+func vocabularyOf(p *contract.Privacy) map[string]bool {
+	out := make(map[string]bool, len(p.Words)+len(p.Request)+len(p.Answer))
+	for w := range p.Words {
+		out[w] = true
+	}
+	for _, m := range []map[string]contract.Place{p.Request, p.Answer, p.Query, p.Headers} {
+		for ptr := range m {
+			for _, w := range nameWords(ptr) {
+				out[w] = true
+			}
+		}
+	}
+	return out
 }
 
 // isToken: a value the token rule takes for a secret (pii_rules.yaml token), or a JWT.
@@ -319,7 +360,7 @@ func (v *view) headerName(l leaf) (string, []hit) {
 	if v.knownHeader(l.side, n) {
 		return l.value, nil
 	}
-	if contract.SafeName(n) && !isToken(n) && !v.known.holdsWord(n) {
+	if contract.SafeName(n) && !isToken(n) && !v.holdsPersonalWord(n) {
 		return l.value, nil
 	}
 	if strings.HasPrefix(n, "X-Kontrak-") && len(n) == len("X-Kontrak-")+10 {

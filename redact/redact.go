@@ -410,6 +410,9 @@ func (rs *ruleSet) view(method, path string, keep func(string) bool) *view {
 	if rs.privacyOf != nil {
 		v.priv = rs.privacyOf(method, path)
 	}
+	if v.priv != nil {
+		v.vocab = vocabularyOf(v.priv)
+	}
 	if v.priv != nil && v.priv.Operation != nil {
 		v.segs = map[string]bool{}
 		for s := range rs.serverSegs {
