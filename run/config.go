@@ -24,7 +24,7 @@ const (
 
 	EnvMaxBillable = "KONTRAK_MAX_BILLABLE" // billable calls a vendor's live run may make (default 5)
 	EnvRetries     = "KONTRAK_RETRIES"      // retries of a rate-limited call (default 2)
-	EnvMaxWait     = "KONTRAK_MAX_WAIT"     // the longest Retry-After honoured at once (default 30s)
+	EnvMaxWait     = "KONTRAK_MAX_WAIT"     // the longest Retry-After waited for (default 30s); a longer one is reported, not waited
 	EnvTimeout     = "KONTRAK_TIMEOUT"      // the timeout of every call (default 30s)
 )
 

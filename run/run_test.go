@@ -11,10 +11,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/run"
@@ -169,7 +171,7 @@ func TestLiveRetryAfter(t *testing.T) {
 		wantCode string
 	}{
 		{"SERVICE_BUSY in HTTP 200 then an answer", []func(http.ResponseWriter){busy(200, "10s"), noResult}, 2, 10, 2, []time.Duration{10 * time.Second}, "", "OCR_NO_RESULT"},
-		{"HTTP 429 twice then an answer; the wait is capped", []func(http.ResponseWriter){busy(429, "120"), busy(429, "1"), noResult}, 2, 10, 3, []time.Duration{30 * time.Second, time.Second}, "", "OCR_NO_RESULT"},
+		{"HTTP 429 twice then an answer", []func(http.ResponseWriter){busy(429, "2"), busy(429, "1"), noResult}, 2, 10, 3, []time.Duration{2 * time.Second, time.Second}, "", "OCR_NO_RESULT"},
 		{"retries are bounded: the last busy answer stands", []func(http.ResponseWriter){busy(429, "1")}, 1, 10, 2, []time.Duration{time.Second}, "", "SERVICE_BUSY"},
 		{"the budget stops a retry", []func(http.ResponseWriter){busy(429, "1"), noResult}, 2, 1, 1, []time.Duration{time.Second}, "budget of 1 billable calls spent", ""},
 	} {
@@ -543,5 +545,137 @@ func TestLiveTransportFailureIsInconclusive(t *testing.T) {
 				t.Errorf("a run of nothing but a transport failure: %v, want one that proved nothing and says why", err)
 			}
 		})
+	}
+}
+
+// A Retry-After longer than the run may wait is not waited for, nor retried early: the scenario is
+// inconclusive, rate-limited, with the delay the vendor asked for — not a deadline exceeded, not drift.
+// A scenario that expects the rate limit gets it and passes.
+func TestLiveRetryAfterBeyondMaxWait(t *testing.T) {
+	c := load(t)
+	for _, tc := range []struct {
+		reason, scenario, value string
+		inconclusive            bool
+	}{
+		{"seconds", "ocr-no-result", "120", true},
+		{"an HTTP date", "ocr-no-result", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat), true},
+		{"a scenario that expects the limit passes", "ocr-service-busy-429", "120", false},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			srv, calls := liveServer(t, busy(429, tc.value), noResult)
+			var waits []time.Duration
+			e := &run.Engine{Contract: c, Mode: run.Live, BaseURL: srv.URL,
+				Credentials: map[string]string{"ADVANCE_ACCESS_KEY": "a", "ADVANCE_SECRET_KEY": "s"}, Budget: &run.Budget{Max: 10},
+				Retry: run.Retry{Max: 2, MaxWait: 30 * time.Second, Sleep: func(_ context.Context, d time.Duration) error {
+					waits = append(waits, d)
+					return nil
+				}}}
+			s := scenarioNamed(t, c, "advance", tc.scenario, func(*scenario.Scenario) bool { return false })
+			res := e.Run(context.Background(), s)
+			if *calls != 1 || len(waits) != 0 {
+				t.Errorf("%d calls, waits %v: want one call and no wait", *calls, waits)
+			}
+			if !tc.inconclusive {
+				if res.Failed() || res.Inconclusive != "" {
+					t.Errorf("%s expects the limit: failed %v, inconclusive %q: %s", s.Name, res.Failed(), res.Inconclusive, res.Message())
+				}
+				return
+			}
+			if res.Failed() || !strings.Contains(res.Inconclusive, "rate-limited") || !strings.Contains(res.Inconclusive, "Retry-After: "+tc.value) ||
+				!strings.Contains(res.Inconclusive, "KONTRAK_MAX_WAIT") || strings.Contains(res.Inconclusive, "deadline") {
+				t.Errorf("failed %v, inconclusive %q: want rate-limited with its Retry-After", res.Failed(), res.Inconclusive)
+			}
+		})
+	}
+}
+
+// scenarioNamed is the vendor's scenario of that name, else the first that suits.
+func scenarioNamed(t *testing.T, c *contract.Contract, vendor, name string, suits func(*scenario.Scenario) bool) *scenario.Scenario {
+	t.Helper()
+	f, err := scenario.Load(root(t), c, vendor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f.Scenarios {
+		if s.Name == name {
+			return s
+		}
+	}
+	for _, s := range f.Scenarios {
+		if suits(s) {
+			return s
+		}
+	}
+	t.Fatalf("%s: no scenario %s", vendor, name)
+	return nil
+}
+
+// An answer over client.MaxAnswerBytes is never read whole in a live run or a recording: the scenario is
+// inconclusive and says the limit; a recording with it is not written.
+func TestLiveAnswerCapped(t *testing.T) {
+	c := load(t)
+	for _, mode := range []run.Mode{run.Live, run.Record} {
+		t.Run(string(mode), func(t *testing.T) {
+			var written atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				chunk := []byte(strings.Repeat(" ", 64<<10))
+				for written.Load() < 4*client.MaxAnswerBytes {
+					n, err := w.Write(chunk)
+					written.Add(int64(n))
+					if err != nil {
+						return
+					}
+				}
+			}))
+			dir := t.TempDir()
+			e := &run.Engine{Contract: c, Cassettes: dir, Mode: mode, BaseURL: srv.URL, Today: "2026-01-01",
+				Credentials: map[string]string{"EKYCPRO_API_KEY": "k"}}
+			s := scenarioNamed(t, c, "ekycpro", "success", func(*scenario.Scenario) bool { return false })
+			res := e.Run(context.Background(), s)
+			srv.CloseClientConnections()
+			srv.Close()
+			if res.Failed() || !strings.Contains(res.Inconclusive, "over the 16 MiB kontrak reads of an answer") {
+				t.Errorf("failed %v (%s), inconclusive %q: want inconclusive at the cap", res.Failed(), res.Message(), res.Inconclusive)
+			}
+			if got := written.Load(); got >= 4*client.MaxAnswerBytes {
+				t.Errorf("the server wrote all %d bytes: the answer was read whole", got)
+			}
+			if files, _ := filepath.Glob(filepath.Join(dir, "ekycpro", "*.yaml")); len(files) != 0 {
+				t.Errorf("a cut answer was recorded: %v", files)
+			}
+		})
+	}
+}
+
+// A redirect to another host, or round a loop, fails the scenario and says so: never a budget message,
+// never a credential sent elsewhere.
+func TestLiveRedirects(t *testing.T) {
+	c := load(t)
+	var other atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { other.Add(1) }))
+	defer elsewhere.Close()
+	for _, tc := range []struct {
+		reason, to, want string
+	}{
+		{"another host", elsewhere.URL, "to another host"},
+		{"a loop", "", "a redirect loop"},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, tc.to+r.URL.Path, http.StatusTemporaryRedirect)
+			}))
+			defer srv.Close()
+			e := &run.Engine{Contract: c, Mode: run.Live, BaseURL: srv.URL, Budget: &run.Budget{Max: 12},
+				Credentials: map[string]string{"EKYCPRO_API_KEY": "k"}}
+			res := e.Run(context.Background(), scenarioNamed(t, c, "ekycpro", "success", func(*scenario.Scenario) bool { return false }))
+			msg := res.Message()
+			if !res.Failed() || !strings.Contains(msg, tc.want) || strings.Contains(msg, "KONTRAK_MAX_BILLABLE") || res.Inconclusive != "" {
+				t.Errorf("failed %v, inconclusive %q: %s; want a failure that says %q", res.Failed(), res.Inconclusive, msg, tc.want)
+			}
+		})
+	}
+	if other.Load() != 0 {
+		t.Errorf("the other host got %d requests", other.Load())
 	}
 }

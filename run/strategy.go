@@ -33,6 +33,8 @@ type call struct {
 	v        *contract.Vendor
 	op       *contract.Operation
 	cassette string
+	// live is the scenario's live transport (live and record modes): what it gave up on.
+	live *liveTransport
 }
 
 func (e *Engine) strategy(c *call) (strategy, error) {
@@ -65,7 +67,8 @@ func (r *replay) open(c *call, cap *capture) (*client.Client, error) {
 type live struct{}
 
 func (live) open(c *call, cap *capture) (*client.Client, error) {
-	cap.next = c.e.liveTransport()
+	c.live = c.e.liveTransport()
+	cap.next = c.live
 	if c.e.Client != nil {
 		return c.e.Client.WithTransport(cap), nil
 	}
@@ -79,7 +82,8 @@ type record struct{ onCassette }
 
 func (r *record) open(c *call, cap *capture) (*client.Client, error) {
 	e := c.e
-	opts := []recorder.Option{recorder.WithMode(recorder.ModeRecord), recorder.WithRealTransport(e.liveTransport()),
+	c.live = e.liveTransport()
+	opts := []recorder.Option{recorder.WithMode(recorder.ModeRecord), recorder.WithRealTransport(c.live),
 		recorder.WithProvenance(cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: e.Today, Scenario: c.s.Name})}
 	if e.Redact != nil {
 		opts = append(opts, recorder.WithRedactor(redact.Redactor(*e.Redact)))
@@ -178,7 +182,7 @@ func (e *Engine) credentials(v *contract.Vendor) map[string]string {
 	return out
 }
 
-func (e *Engine) liveTransport() http.RoundTripper {
+func (e *Engine) liveTransport() *liveTransport {
 	t := e.Transport
 	if t == nil {
 		t = http.DefaultTransport
