@@ -60,6 +60,9 @@ type Engine struct {
 	// Waivers accept known drift (waivers.yaml); nil: none. A waived finding is kept, marked, and fails
 	// nothing.
 	Waivers *contract.Waivers
+	// ReplaceLive lets a recording from a local or another host (its provenance says host=local or
+	// host=undocumented) replace a cassette recorded live from the vendor (KONTRAK_REPLACE_LIVE=1).
+	ReplaceLive bool
 }
 
 // Exchange is one interaction of a run, as the recorder reads it, with what the contract found in it.

@@ -305,6 +305,10 @@ type Tally struct {
 	budgeted   int // scenarios the budget stopped: not run, not proved
 	broken     int // scenarios whose exchange did not complete (Result.Inconclusive)
 	budgetMax  int // the budget that stopped them
+
+	// Need, when set, is the budget a run of every scenario needs (NeedOf(…).Calls): what the run's
+	// messages name when the budget stopped a scenario, instead of a lower bound.
+	Need int
 }
 
 // Add counts a scenario's result. Auth scenarios expect a refusal: they prove the refusal, not the
@@ -387,8 +391,36 @@ func (t *Tally) brokenNote() string {
 }
 
 func (t *Tally) budgetNote() string {
-	return fmt.Sprintf("%d %s stopped by the budget of %d billable calls (they need KONTRAK_MAX_BILLABLE=%d at least)",
-		t.budgeted, map[bool]string{true: "scenario", false: "scenarios"}[t.budgeted == 1], t.budgetMax, t.budgetMax+t.budgeted)
+	return fmt.Sprintf("%d %s stopped by the budget of %d billable calls (%s=%s runs them all)",
+		t.budgeted, map[bool]string{true: "scenario", false: "scenarios"}[t.budgeted == 1], t.budgetMax, EnvMaxBillable, t.neededLocked())
+}
+
+// neededText is the KONTRAK_MAX_BILLABLE a run of every scenario needs: Need when it is known, else
+// NeededBudget's lower bound ("8 at least").
+func (t *Tally) neededText() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.neededLocked()
+}
+
+func (t *Tally) neededLocked() string {
+	if t.Need > t.budgetMax {
+		return fmt.Sprint(t.Need)
+	}
+	return fmt.Sprintf("%d at least", t.budgetMax+t.budgeted)
+}
+
+// Summary is the line a live run ends with when the budget stopped scenarios — how many of those it
+// reached were not run, and the budget that runs them all —, "" when it stopped none. A run the budget
+// cut may pass (what ran proved something); it never passes in silence.
+func (t *Tally) Summary(vendor string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.budgeted == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: the budget of %d billable calls skipped %d of %d scenarios: %s=%s runs them all (kontrak budget --vendor %s)",
+		vendor, t.budgetMax, t.budgeted, t.budgeted+t.ran, EnvMaxBillable, t.neededLocked(), vendor)
 }
 
 // Failed is how many scenarios failed.

@@ -47,7 +47,7 @@ func (e *Engine) strategy(c *call) (strategy, error) {
 		return &record{}, nil
 	case Derive:
 		// A live recording is better evidence than anything derived: keep it, and just replay it.
-		if _, prov, err := cassette.Load(c.cassette); err == nil && prov.Kind == cassette.ProvenanceRecorded {
+		if _, prov, err := cassette.Load(c.cassette); err == nil && prov.Evidence() {
 			return &replay{}, nil
 		}
 		return &derive{}, nil
@@ -84,7 +84,7 @@ func (r *record) open(c *call, cap *capture) (*client.Client, error) {
 	e := c.e
 	c.live = e.liveTransport()
 	opts := []recorder.Option{recorder.WithMode(recorder.ModeRecord), recorder.WithRealTransport(c.live),
-		recorder.WithProvenance(cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: e.Today, Scenario: c.s.Name})}
+		recorder.WithProvenance(cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: e.Today, Scenario: c.s.Name, Host: c.v.HostKind(e.baseURL(c.v))})}
 	if e.Redact != nil {
 		opts = append(opts, recorder.WithRedactor(redact.Redactor(*e.Redact)))
 	}
@@ -156,6 +156,15 @@ func (o *onCassette) close(ok bool) error {
 
 // newClient is a client of v whose requests go through rt.
 func (e *Engine) newClient(v *contract.Vendor, rt http.RoundTripper, tweak func(*client.Config)) *client.Client {
+	cfg := client.Config{BaseURL: e.baseURL(v), Credentials: e.credentials(v), HTTP: &http.Client{Transport: rt}, Timeout: e.Timeout}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	return client.New(v, cfg)
+}
+
+// baseURL is where the run sends v's requests: the configured base URL, else the first documented server.
+func (e *Engine) baseURL(v *contract.Vendor) string {
 	base := e.BaseURL
 	if base == "" && len(v.Servers) > 0 {
 		base = v.Servers[0].URL
@@ -163,11 +172,7 @@ func (e *Engine) newClient(v *contract.Vendor, rt http.RoundTripper, tweak func(
 	if base == "" {
 		base = "https://" + v.ID + ".kontrak.invalid" // Kredibel documents no host: any will do offline
 	}
-	cfg := client.Config{BaseURL: base, Credentials: e.credentials(v), HTTP: &http.Client{Transport: rt}, Timeout: e.Timeout}
-	if tweak != nil {
-		tweak(&cfg)
-	}
-	return client.New(v, cfg)
+	return base
 }
 
 func (e *Engine) credentials(v *contract.Vendor) map[string]string {
