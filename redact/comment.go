@@ -16,7 +16,8 @@ import (
 // go-vcr's reader skips (a comment between interactions, a key go-vcr does not know, another layout). The
 // comment block keeps the provenance lines kontrak writes, each value by its grammar: the kind of
 // provenance (one of three), the scenario (a safe name), the source page (a URL, whose host the documents
-// name), the recording date, and the note (kontrak's own words, looked into by the content rules and for
+// name), the recording date, the kind of host a recording was made from (one of contract.HostKind's
+// four), and the note (kontrak's own words, looked into by the content rules and for
 // the values the cassette holds at personal places). Any other line of the block is dropped. The rest of
 // the file is kept only as go-vcr's own writer writes its interactions: a cassette that holds more (a
 // comment, an unknown key) or another layout is written again, whole, and the note says so (LayoutNote).
@@ -102,6 +103,12 @@ func (v *view) provenanceValue(key, val string) (string, string) {
 			return val, ""
 		}
 		return out, hs[0].kind
+	case "host":
+		switch val {
+		case contract.HostDocumented, contract.HostLocal, contract.HostUndocumented, contract.HostUnstated:
+			return val, ""
+		}
+		return "", LeakComment
 	case "note":
 		out, hs := v.content(val, true)
 		if len(hs) == 0 {
