@@ -70,7 +70,8 @@
 //     that the same specimen reads the same on every run; clean reads nearly perfectly, blur far worse).
 //     A flow's submit remembers the specimen, and its result (and callback) answers the reading. A
 //     variant the model does not list (no-card) is answered as an unmarked image. This is kontrak's model
-//     of a card reader, for `kontrak scorecard` on loopback: never a vendor's measured behaviour.
+//     of a card reader, for `kontrak scorecard` on loopback, never a vendor's measured behaviour: such an
+//     answer carries the header Kontrak-Reader (ReaderHeader), which names the model.
 //
 // Each request logs one record through Config.Logger (log/slog; Config.Logf as a fallback): method,
 // path, status, operation and the rule that

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +19,11 @@ import (
 	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/specimen"
 )
+
+// ReaderHeader is the header serve sets on an answer rule 7 wrote (a specimen read by the OCR model): its
+// value names the model. It is serve's own, never a vendor's: a scorecard that sees it labels its scores
+// as measured against serve.
+const ReaderHeader = "Kontrak-Reader"
 
 //go:embed ocrmodel.yaml
 var ocrModelFile []byte
@@ -141,7 +147,12 @@ func (s *server) readSpecimen(d *opData, success *answer, mk *specimen.Mark) (*a
 	if err != nil {
 		return success, "the documented success (the specimen's reading cannot be written: " + err.Error() + ")"
 	}
-	return &answer{status: success.status, header: success.header, body: body, from: success.from},
+	header := success.header.Clone()
+	if header == nil {
+		header = http.Header{}
+	}
+	header.Set(ReaderHeader, fmt.Sprintf("kontrak serve, OCR model v%d (not a vendor)", model.Version))
+	return &answer{status: success.status, header: header, body: body, from: success.from},
 		fmt.Sprintf("specimen %s (%s) read by serve's OCR model into the documented success (%s)", mk.Seed, mk.Variant, success.from)
 }
 
