@@ -11,19 +11,7 @@
 //     default. A size outside the dimensions a vendor documents for its image is refused before anything is
 //     sent. Their truth is specimen.Truth.
 //   - A golden set (Options.Golden, --golden DIR): DIR/truth.yaml (TruthFile) and the images it names, read
-//     from DIR and never copied anywhere. Its format, version 1:
-//
-//     version: 1
-//     cards:
-//     - image: card-001.jpg        # a file inside DIR (no "..", no absolute path)
-//     variant: desk-lamp         # optional label for the per-variant scores: [a-z0-9-], default "golden"
-//     fields:                    # canonical field names (contract.KTP's json names): those scored
-//     nik: "3171…"
-//     name: "…"
-//     birthDate: 1990-01-31    # yyyy-mm-dd, dd-mm-yyyy or yyyy/mm/dd
-//
-//     ParseTruth reads it strictly (unknown keys and fields refused) and bounded (8 MB, 10,000 cards, an
-//     image 32 MB); its errors name the file, the card by index and the key, never a value.
+//     from DIR and never copied anywhere (see Golden sets below).
 //
 // Each sample goes to every vendor configured for live mode (run.MissingEnv lists nothing; --vendors
 // names some, and each must be), one operation whose spec maps a KTP (x-kontrak-canonical) at a time,
@@ -33,6 +21,24 @@
 // flow's result (x-kontrak-flow: Verihubs) is reached through its submit: the image is submitted, the id
 // read at the flow's answer pointer, and the result asked with it, up to Options.Polls times
 // Options.PollWait apart while it is no success.
+//
+// # Golden sets
+//
+// A truth file, version 1, lists each image (a file inside DIR: no "..", no absolute path), an optional
+// variant label for the per-variant scores ([a-z0-9-], at most 32; "golden" by default), and what the
+// card prints by canonical field name (contract.KTP's json names); only the fields given are scored:
+//
+//	version: 1
+//	cards:
+//	  - image: card-001.jpg
+//	    variant: desk-lamp
+//	    fields:
+//	      nik: "0012345678901234"
+//	      name: "BUDI CONTOH"
+//	      birthDate: 1990-01-31   # yyyy-mm-dd, dd-mm-yyyy or yyyy/mm/dd
+//
+// ParseTruth reads it strictly (unknown keys and fields refused) and bounded (8 MB, 10,000 cards, an image
+// 32 MB); its errors name the file, the card by index and the key, never a value nor an image's file name.
 //
 // # How an answer is scored
 //
