@@ -20,8 +20,8 @@ import (
 func init() {
 	commands["scorecard"] = command{
 		synopsis: "[--vendors a,b] [--samples N] [--variants clean,blur,dark,glare,grayscale] [--golden DIR] [--format text|json|markdown|svg] [--out FILE]",
-		example:  "KONTRAK_MAX_BILLABLE=40 kontrak scorecard --samples 8 --format markdown",
-		summary:  "what each vendor configured for live mode reads right, how fast and at what cost: specimens of known identity (or --golden, a team's own set) sent under the live budget, each answer's canonical KTP scored by field (exact share, character error rate) and variant; scores measured against kontrak serve say so",
+		example:  "kontrak scorecard --samples 8 --format markdown",
+		summary:  "what each vendor configured for live mode reads right, how fast and at what cost: specimens of known identity (or --golden, a team's own set) sent under the live budget (KONTRAK_MAX_BILLABLE: --samples 8 is 40 calls a vendor), each answer's canonical KTP scored by field (exact share, character error rate) and variant; scores measured against kontrak serve say so",
 		run:      runScorecard,
 	}
 }
