@@ -59,7 +59,6 @@
 //     before replay-only ones, shape scenarios first, then sandbox, then the others. The first match
 //     answers; none: x-kontrak-request.unmatched — the documented success where the spec says any valid
 //     input gets it, else the code it names; nothing (a fixture error) when it says nothing.
-//
 //  7. Specimens (reader.go). When the answer of rules 1 to 6 is the documented success of an operation that
 //     maps a KTP (x-kontrak-canonical), and the request's image is one of kontrak's marked specimens
 //     (specimen.ReadMark: a JPEG comment segment or a PNG tEXt chunk naming the identity's seed and the
