@@ -194,3 +194,19 @@ func (e *Engine) liveTransport() *liveTransport {
 	}
 	return &liveTransport{next: t, c: e.Contract, budget: e.Budget, retry: e.Retry}
 }
+
+// LiveClient is a client of v for callers beyond the scenarios (kontrak scorecard) that reaches the vendor
+// as a live run does: the engine's base URL, credentials, timeout and shared client (its token), every
+// call asking the Budget before it is sent and rate limits retried by Retry. observe, when not nil, wraps
+// the live transport (a capture, a timer): it sees every call, the budget's refusals included.
+func (e *Engine) LiveClient(v *contract.Vendor, observe func(next http.RoundTripper) http.RoundTripper) *client.Client {
+	var rt http.RoundTripper = e.liveTransport()
+	if observe != nil {
+		rt = observe(rt)
+	}
+	if e.Client != nil && e.Client.Vendor() == v {
+		return e.Client.WithTransport(rt)
+	}
+	// The configured credentials, never replay's placeholders, whatever the engine's mode.
+	return e.newClient(v, rt, func(c *client.Config) { c.Credentials = e.Credentials })
+}

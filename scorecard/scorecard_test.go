@@ -1,0 +1,260 @@
+package scorecard_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html"
+	"net/http/httptest"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/report"
+	"github.com/kontrak/kontrak/sandbox"
+	"github.com/kontrak/kontrak/scenario"
+	"github.com/kontrak/kontrak/scorecard"
+	"github.com/kontrak/kontrak/specimen"
+)
+
+var (
+	once   sync.Once
+	theC   *contract.Contract
+	root   string
+	setErr error
+)
+
+func setup(t testing.TB) *contract.Contract {
+	t.Helper()
+	once.Do(func() {
+		theC, setErr = contract.Load(kontrak.Files)
+		if setErr == nil {
+			root, setErr = scenario.Root()
+		}
+	})
+	if setErr != nil {
+		t.Fatal(setErr)
+	}
+	return theC
+}
+
+// serve starts kontrak serve on loopback and returns the live-mode environment that points every vendor
+// at it, with a budget of maxBillable calls a vendor.
+func serve(t *testing.T, c *contract.Contract, maxBillable int) func(string) string {
+	t.Helper()
+	env := map[string]string{"KONTRAK_MAX_BILLABLE": strconv.Itoa(maxBillable)}
+	creds := map[string]string{}
+	for _, v := range c.Vendors() {
+		for _, name := range v.CredentialVars() {
+			creds[name] = "kontrak-scorecard-test-" + strings.ToLower(name)
+			env[name] = creds[name]
+		}
+	}
+	sb, err := sandbox.New(c, sandbox.Config{Root: root, Credentials: creds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb)
+	t.Cleanup(func() { srv.Close(); sb.Close() })
+	for _, v := range c.Vendors() {
+		base := srv.URL
+		if len(v.Servers) > 0 {
+			// Keep a documented base path (Kredibel's prefix): serve finds the operation under it.
+			if i := strings.Index(strings.TrimPrefix(strings.TrimPrefix(v.Servers[0].URL, "https://"), "http://"), "/"); i >= 0 {
+				rest := strings.TrimPrefix(strings.TrimPrefix(v.Servers[0].URL, "https://"), "http://")
+				base += rest[i:]
+			}
+		}
+		env[v.Env.BaseURL] = base
+	}
+	return func(k string) string { return env[k] }
+}
+
+const testW, testH = 720, 480 // the largest documented minimum (Verihubs: 720×480), cheaper to render than the default
+
+func options(c *contract.Contract, getenv func(string) string, samples int) scorecard.Options {
+	return scorecard.Options{
+		Contract: c, Getenv: getenv, Samples: samples, Width: testW, Height: testH,
+		Now:   func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
+		Sleep: func(context.Context, time.Duration) error { return nil },
+	}
+}
+
+// expected computes, from serve's OCR model alone, the scores a vendor mapping the given fields must get:
+// for each sample and variant, the model's reading against the truth, through the scorecard's documented
+// comparison. A misread date that is no calendar date is read as nothing (the canonical record's dates
+// are dates).
+func expected(t *testing.T, op *contract.Operation, samples int, variants []specimen.Variant) ([]scorecard.FieldScore, []scorecard.VariantScore) {
+	t.Helper()
+	model, err := sandbox.DefaultOCRModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type acc struct{ n, exact, edits, length int }
+	fields := map[string]*acc{}
+	vars := map[specimen.Variant]*acc{}
+	for i := 1; i <= samples; i++ {
+		seed := scorecard.SampleSeed(i)
+		truth := specimen.Truth(specimen.NewIdentity(seed))
+		for _, v := range variants {
+			got, ok := model.Read(specimen.Mark{Seed: seed, Variant: v})
+			if !ok {
+				t.Fatalf("the model does not read %s", v)
+			}
+			for j, f := range truth {
+				if op.Canonical.Fields[f.Name] == nil {
+					continue
+				}
+				r := got[j].Value
+				if f.Name == "birthDate" {
+					if _, err := time.Parse(time.DateOnly, r); err != nil {
+						r = ""
+					}
+				}
+				exact, edits, length := scorecard.Compare(f.Value, r)
+				if fields[f.Name] == nil {
+					fields[f.Name] = &acc{}
+				}
+				if vars[v] == nil {
+					vars[v] = &acc{}
+				}
+				for _, a := range []*acc{fields[f.Name], vars[v]} {
+					a.n++
+					if exact {
+						a.exact++
+					}
+					a.edits += edits
+					a.length += length
+				}
+			}
+		}
+	}
+	r4 := func(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }
+	var fs []scorecard.FieldScore
+	for _, name := range scorecard.CanonicalFields() {
+		if a := fields[name]; a != nil {
+			fs = append(fs, scorecard.FieldScore{Field: name, Exact: r4(float64(a.exact) / float64(a.n)), CER: r4(float64(a.edits) / float64(a.length))})
+		}
+	}
+	var vs []scorecard.VariantScore
+	for _, v := range variants {
+		a := vars[v]
+		vs = append(vs, scorecard.VariantScore{Variant: string(v), Exact: r4(float64(a.exact) / float64(a.n))})
+	}
+	return fs, vs
+}
+
+func TestScorecardAgainstServe(t *testing.T) {
+	c := setup(t)
+	const samples = 3
+	getenv := serve(t, c, samples*len(scorecard.DefaultVariants))
+	card, err := scorecard.Run(context.Background(), options(c, getenv, samples))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vs := range card.Vendors {
+		t.Logf("%s %s src=%s n=%d cut=%q failed=%v billed=%d", vs.Vendor, vs.Operation, vs.Source, vs.Samples, vs.Cut, vs.Failed, vs.Billed)
+	}
+	if card.Kind != scorecard.Kind || card.Source != scorecard.SourceServe {
+		t.Fatalf("kind %q source %q: want %q, %q", card.Kind, card.Source, scorecard.Kind, scorecard.SourceServe)
+	}
+	if len(card.Vendors) != len(c.Vendors()) {
+		t.Fatalf("%d vendors scored, want %d (every vendor)", len(card.Vendors), len(c.Vendors()))
+	}
+	for _, vs := range card.Vendors {
+		op := c.Vendor(vs.Vendor).Operation(vs.Operation)
+		if vs.Source != scorecard.SourceServe {
+			t.Errorf("%s: source %q, want %q", vs.Vendor, vs.Source, scorecard.SourceServe)
+		}
+		want := samples * len(scorecard.DefaultVariants)
+		if vs.Samples != want || vs.Cut != "" || len(vs.Failed) != 0 {
+			t.Errorf("%s: %d samples scored (cut %q, failed %v), want %d", vs.Vendor, vs.Samples, vs.Cut, vs.Failed, want)
+		}
+		wantFields, wantVariants := expected(t, op, samples, scorecard.DefaultVariants)
+		if !reflect.DeepEqual(vs.Fields, wantFields) {
+			t.Errorf("%s fields:\n got %+v\nwant %+v (from the model)", vs.Vendor, vs.Fields, wantFields)
+		}
+		if !reflect.DeepEqual(vs.Variants, wantVariants) {
+			t.Errorf("%s variants:\n got %+v\nwant %+v (from the model)", vs.Vendor, vs.Variants, wantVariants)
+		}
+		exact := map[string]float64{}
+		for _, v := range vs.Variants {
+			exact[v.Variant] = v.Exact
+		}
+		if exact["clean"] < exact["blur"] || exact["clean"] == 0 {
+			t.Errorf("%s: clean %.4f, blur %.4f: clean must read at least as well", vs.Vendor, exact["clean"], exact["blur"])
+		}
+		if vs.Billed == 0 && op.MaxBillable() {
+			t.Errorf("%s: nothing billed, though a success of %s is billable by the tables", vs.Vendor, op.Name())
+		}
+	}
+	// The same run again gives the same numbers (latency aside: it is measured, not modelled).
+	again, err := scorecard.Run(context.Background(), options(c, getenv, samples))
+	if err != nil {
+		t.Fatal(err)
+	}
+	strip := func(c *scorecard.Card) *scorecard.Card {
+		out := *c
+		out.Vendors = append([]scorecard.VendorScore(nil), c.Vendors...)
+		for i := range out.Vendors {
+			out.Vendors[i].LatencyMs = scorecard.Latency{}
+		}
+		return &out
+	}
+	if !reflect.DeepEqual(strip(card), strip(again)) {
+		t.Fatalf("a second run differs:\n%+v\n%+v", strip(card), strip(again))
+	}
+	// Every format says where the scores were measured.
+	for _, f := range report.Formats(scorecard.Report) {
+		render, err := report.Lookup(scorecard.Report, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := render(&b, card); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(html.UnescapeString(b.String()), "kontrak's sandbox model, not a vendor") {
+			t.Errorf("--format %s does not label the scores as serve's:\n%s", f, b.String())
+		}
+	}
+}
+
+func TestScorecardBudgetCut(t *testing.T) {
+	c := setup(t)
+	getenv := serve(t, c, 2)
+	o := options(c, getenv, 2)
+	o.Vendors = []string{"ekycpro"}
+	o.Variants = []specimen.Variant{specimen.Clean}
+	card, err := scorecard.Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := card.Vendors[0]; v.Samples != 2 || v.Cut != "" {
+		t.Fatalf("a budget of 2 for 2 samples: %d scored, cut %q", v.Samples, v.Cut)
+	}
+	o.Samples = 3
+	o.Getenv = serve(t, c, 1)
+	card, err = scorecard.Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := card.Vendors[0]
+	if v.Samples != 1 || v.Billed != 1 || !strings.Contains(v.Cut, "budget of 1 billable calls") || !strings.Contains(v.Cut, "cut 2 of 3 samples") {
+		t.Fatalf("a budget of 1 for 3 samples: %d scored, %d billed, cut %q", v.Samples, v.Billed, v.Cut)
+	}
+	// A budget that lets nothing through scores nothing: the run fails and says why.
+	o.Getenv = serve(t, c, 0)
+	card, err = scorecard.Run(context.Background(), o)
+	if !errors.Is(err, scorecard.ErrNothingScored) || !strings.Contains(err.Error(), "budget of 0 billable calls") {
+		t.Fatalf("a budget of 0: err %v", err)
+	}
+	if card == nil || card.Scored() != 0 {
+		t.Fatalf("a budget of 0: card %+v", card)
+	}
+}
