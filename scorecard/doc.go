@@ -20,7 +20,8 @@
 // call that may be billed, rate limits retried, the timeout. An operation that answers an asynchronous
 // flow's result (x-kontrak-flow: Verihubs) is reached through its submit: the image is submitted, the id
 // read at the flow's answer pointer, and the result asked with it, up to Options.Polls times
-// Options.PollWait apart while it is no success.
+// Options.PollWait apart while it is no success and carries no documented code (a code is a final
+// answer: a failed read).
 //
 // # Golden sets
 //

@@ -496,6 +496,9 @@ func read(ctx context.Context, o Options, cl *client.Client, op, submit *contrac
 		if k, err := contract.Canonical(op, resp.Body); err == nil {
 			return k, true, nil
 		}
+		if op.Classify(resp.Status, resp.Body).Code != "" {
+			return nil, true, nil // a documented code is the result, final: a failed read, not one still pending
+		}
 		if attempt >= polls {
 			return nil, true, nil
 		}
