@@ -67,6 +67,10 @@
 //     identity's values as serve's OCR error model reads them (ocrmodel.yaml: per variant, a permille of
 //     characters misread as their look-alike, drawn from SHA-256 of seed, variant, field and index, so
 //     that the same specimen reads the same on every run; clean reads nearly perfectly, blur far worse).
+//     A share of a variant's reads (ocrmodel.yaml failures, drawn from SHA-256 of seed and variant) fails
+//     outright: it is answered as the operation's documented code of that kind of failure, which the spec
+//     names (x-kontrak-canonical.failures: the code of an unreadable image), so that what a failed read
+//     costs is the billing tables' and not assumed; an operation that names none reads the card.
 //     A flow's submit remembers the specimen, and its result (and callback) answers the reading. A
 //     variant the model does not list (no-card) is answered as an unmarked image. This is kontrak's model
 //     of a card reader, for `kontrak scorecard` on loopback, never a vendor's measured behaviour: such an

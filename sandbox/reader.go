@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,11 +33,20 @@ var ocrModelFile []byte
 // of characters misread, and the look-alike each misread character becomes. It is data: the scorecard's
 // tests compute from it the scores they expect.
 type OCRModel struct {
-	Version     int               `yaml:"version"`
-	Variants    map[string]int    `yaml:"variants"`
-	DigitFields []string          `yaml:"digitFields"`
-	Digits      map[string]string `yaml:"digits"`
-	Letters     map[string]string `yaml:"letters"`
+	Version  int            `yaml:"version"`
+	Variants map[string]int `yaml:"variants"`
+	// Failures are the reads that fail outright, by variant: a permille of specimens, and the kind of
+	// failure (contract.FailureKinds) whose documented code serve answers (x-kontrak-canonical.failures).
+	Failures    map[string]OCRFailure `yaml:"failures"`
+	DigitFields []string              `yaml:"digitFields"`
+	Digits      map[string]string     `yaml:"digits"`
+	Letters     map[string]string     `yaml:"letters"`
+}
+
+// OCRFailure is the share of a variant's reads that fail, and how.
+type OCRFailure struct {
+	Permille int    `yaml:"permille"`
+	Kind     string `yaml:"kind"`
 }
 
 // DefaultOCRModel is the embedded ocrmodel.yaml, parsed once.
@@ -58,6 +68,17 @@ func ParseOCRModel(name string, b []byte) (*OCRModel, error) {
 			return nil, fmt.Errorf("%s: variants.%s: %d permille is not within 0..1000", name, v, p)
 		}
 	}
+	for v, f := range m.Failures {
+		if _, ok := m.Variants[v]; !ok {
+			return nil, fmt.Errorf("%s: failures.%s: a variant the model does not read (variants)", name, v)
+		}
+		if f.Permille < 0 || f.Permille > 1000 {
+			return nil, fmt.Errorf("%s: failures.%s.permille: %d is not within 0..1000", name, v, f.Permille)
+		}
+		if !slices.Contains(contract.FailureKinds, f.Kind) {
+			return nil, fmt.Errorf("%s: failures.%s.kind: %q is no kind of failure (known: %s)", name, v, f.Kind, strings.Join(contract.FailureKinds, ", "))
+		}
+	}
 	for key, table := range map[string]map[string]string{"digits": m.Digits, "letters": m.Letters} {
 		for from, to := range table {
 			if len(from) != 1 || len(to) != 1 || from == to {
@@ -73,6 +94,21 @@ func ParseOCRModel(name string, b []byte) (*OCRModel, error) {
 func (m *OCRModel) Permille(v specimen.Variant) (int, bool) {
 	p, ok := m.Variants[string(v)]
 	return p, ok
+}
+
+// Fails says whether the read of the marked specimen fails outright, and the kind of failure: the
+// model's draw for its seed and variant below the variant's failures permille. A failed read is answered
+// as the operation's documented code of that kind (contract.CanonicalMap.Failures), not read.
+func (m *OCRModel) Fails(mk specimen.Mark) (kind string, fails bool) {
+	f, ok := m.Failures[string(mk.Variant)]
+	if !ok || f.Permille == 0 {
+		return "", false
+	}
+	h := sha256.Sum256([]byte(mk.Seed + "|" + string(mk.Variant) + "|fails"))
+	if int(binary.BigEndian.Uint64(h[:8])%1000) >= f.Permille {
+		return "", false
+	}
+	return f.Kind, true
 }
 
 // Read is what serve answers for a marked specimen: its Truth, each character misread by the model's
@@ -143,17 +179,33 @@ func (s *server) readSpecimen(d *opData, success *answer, mk *specimen.Mark) (*a
 	if !ok {
 		return success, fmt.Sprintf("the documented success (a specimen of variant %s, which the OCR model does not read)", mk.Variant)
 	}
+	if kind, fails := model.Fails(*mk); fails {
+		if f := d.op.Canonical.Failures[kind]; f != nil {
+			a, from, err := s.outcome(d, "code="+f.Code)
+			if err == nil {
+				return readerAnswer(a, model), fmt.Sprintf("specimen %s (%s) not read by serve's OCR model (%s): code %s, %s", mk.Seed, mk.Variant, kind, f.Code, from)
+			}
+			s.note("kontrak serve: %s: the %s failure's code %s has no answer (%v): the specimen is read instead", d.op.Name(), kind, f.Code, err)
+		}
+	}
 	body, err := fillCanonical(d.op, success.body, fields)
 	if err != nil {
 		return success, "the documented success (the specimen's reading cannot be written: " + err.Error() + ")"
 	}
-	header := success.header.Clone()
+	return readerAnswer(&answer{status: success.status, header: success.header, body: body, from: success.from}, model),
+		fmt.Sprintf("specimen %s (%s) read by serve's OCR model into the documented success (%s)", mk.Seed, mk.Variant, success.from)
+}
+
+// readerAnswer is a copy of a, its header naming the model (ReaderHeader).
+func readerAnswer(a *answer, model *OCRModel) *answer {
+	header := a.header.Clone()
 	if header == nil {
 		header = http.Header{}
 	}
 	header.Set(ReaderHeader, fmt.Sprintf("kontrak serve, OCR model v%d (not a vendor)", model.Version))
-	return &answer{status: success.status, header: header, body: body, from: success.from},
-		fmt.Sprintf("specimen %s (%s) read by serve's OCR model into the documented success (%s)", mk.Seed, mk.Variant, success.from)
+	out := *a
+	out.header = header
+	return &out
 }
 
 // fillCanonical writes canonical field values into a success body at the places x-kontrak-canonical maps

@@ -20,7 +20,8 @@
 // call that may be billed, rate limits retried, the timeout. An operation that answers an asynchronous
 // flow's result (x-kontrak-flow: Verihubs) is reached through its submit: the image is submitted, the id
 // read at the flow's answer pointer, and the result asked with it, up to Options.Polls times
-// Options.PollWait apart while it is no success.
+// Options.PollWait apart while it is no success and carries no documented code (a code is a final
+// answer: a failed read).
 //
 // # Golden sets
 //
@@ -59,11 +60,22 @@
 // nearest-rank p50 and p95 of a sample's reading end to end (a flow's submit and result together).
 // Latency is measured, so it is the one number a second run changes.
 //
+// # The budget
+//
+// Before anything is sent to a vendor, its Need is computed from the billing tables, as run.NeedOf bounds
+// a live run: samples (identities × variants, or the golden set's cards) × the billable calls of one
+// sample (each call of an operation that may be billed: a flow's submit, and its result Options.Polls
+// times when the result may be billed). It is told to Options.Log (kontrak scorecard: standard error) with
+// the budget the run will use: KONTRAK_MAX_BILLABLE when set; unset, exactly the need against a local host
+// (contract.Vendor.HostKind: kontrak serve on loopback bills nothing real), and the live default against
+// any other host, with the figure that would send every sample. VendorScore.Budget keeps both.
+//
 // # Fail closed, and say where
 //
 // A sample the budget refuses is not sent and not scored; one that gets no answer (a transport failure)
-// is not scored; Cut says how many and why. A run that scored no sample at all returns ErrNothingScored
-// with each vendor's reason (kontrak scorecard exits 3). Every answer kontrak serve made from its OCR
+// is not scored; Cut says how many and why, and for the budget the KONTRAK_MAX_BILLABLE that would send
+// them all. A run that scored no sample at all returns ErrNothingScored with each vendor's reason
+// (kontrak scorecard exits 3). Every answer kontrak serve made from its OCR
 // model carries sandbox.ReaderHeader: a vendor any of whose answers did is labelled SourceServe; any other
 // is labelled with the kind of its base URL's host (contract.Vendor.HostKind: documented, local,
 // undocumented, unstated) and the host. The card's Source says the same for the whole, and every format

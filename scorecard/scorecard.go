@@ -56,6 +56,8 @@ type Options struct {
 	Polls    int
 	PollWait time.Duration
 	Sleep    func(context.Context, time.Duration) error
+	// Log, when set, is told each vendor's budget (Need) before anything is sent to it: one line each.
+	Log io.Writer
 }
 
 // Card is a scorecard: the JSON written by --format json.
@@ -90,6 +92,24 @@ type VendorScore struct {
 	Variants     []VariantScore `json:"variants"`
 	// Cut says why samples were not scored: the budget, a transport failure. Empty when none was lost.
 	Cut string `json:"cut,omitempty"`
+	// Budget is what the run needed and was allowed, said before anything was sent.
+	Budget Need `json:"budget"`
+}
+
+// Need is the budget of billable calls one vendor's scorecard needs, from the billing tables before
+// anything is spent (as run.NeedOf bounds a live run's): every sample sent once, each call that may be
+// billed (contract.Operation.MaxBillable, as the budget counts it) counted — a flow's submit, and its
+// result as many times as it may be asked (Options.Polls) when the result may be billed.
+type Need struct {
+	// Calls is the need: Samples × PerSample.
+	Calls     int `json:"calls"`
+	Samples   int `json:"samples"`
+	PerSample int `json:"perSample"`
+	// Max is the budget the run used (KONTRAK_MAX_BILLABLE), and MaxFrom where it comes from: the
+	// variable, the need itself (unset, against a local host: nothing real is billed), or the live default
+	// (unset, against a vendor's host).
+	Max     int    `json:"max"`
+	MaxFrom string `json:"maxFrom"`
 }
 
 // Latency of a sample's reading, end to end (an asynchronous flow's submit and result together).
@@ -351,14 +371,43 @@ func (ob *observer) take() (billed int, serve bool) {
 // scoreVendor sends every sample to op (through its flow's submit when op is a flow's result) and scores
 // what comes back.
 func scoreVendor(ctx context.Context, o Options, v *contract.Vendor, op *contract.Operation, samples []sample) (*VendorScore, error) {
+	submit := submitOf(v, op)
+	need := needOf(op, submit, len(samples), o.Polls)
 	e := &krun.Engine{Contract: o.Contract, Mode: krun.Live, Transport: o.Transport}
-	if err := e.ConfigureLive(v, o.Getenv); err != nil {
+	getenv := o.Getenv
+	need.MaxFrom = krun.EnvMaxBillable
+	if getenv(krun.EnvMaxBillable) == "" {
+		base := getenv(v.Env.BaseURL)
+		if base == "" && len(v.Servers) > 0 {
+			base = v.Servers[0].URL
+		}
+		if v.HostKind(base) == contract.HostLocal {
+			// Nothing real is billed on a local host (kontrak serve): the run gets exactly what it needs.
+			getenv = func(k string) string {
+				if k == krun.EnvMaxBillable {
+					return strconv.Itoa(need.Calls)
+				}
+				return o.Getenv(k)
+			}
+			need.MaxFrom = krun.EnvMaxBillable + " unset: the need, against a local host"
+		} else {
+			need.MaxFrom = krun.EnvMaxBillable + " unset: the live default, against a " + v.HostKind(base) + " host"
+		}
+	}
+	if err := e.ConfigureLive(v, getenv); err != nil {
 		return nil, fmt.Errorf("%s: %v", v.ID, err)
+	}
+	need.Max = e.Budget.Max
+	if o.Log != nil {
+		line := fmt.Sprintf("kontrak scorecard: %s %s needs %d billable calls (%d samples × %d); budget %d (%s)", v.ID, op.ID, need.Calls, need.Samples, need.PerSample, need.Max, need.MaxFrom)
+		if need.Max < need.Calls {
+			line += fmt.Sprintf(": KONTRAK_MAX_BILLABLE=%d would send every sample", need.Calls)
+		}
+		fmt.Fprintln(o.Log, line)
 	}
 	ob := &observer{c: o.Contract}
 	cl := e.LiveClient(v, func(next http.RoundTripper) http.RoundTripper { ob.next = next; return ob })
-	submit := submitOf(v, op)
-	vs := &VendorScore{Vendor: v.ID, Operation: op.ID, Planned: len(samples), Source: hostSource(v, e.BaseURL)}
+	vs := &VendorScore{Vendor: v.ID, Operation: op.ID, Planned: len(samples), Source: hostSource(v, e.BaseURL), Budget: need}
 	fields := map[string]*tally{}
 	variants := map[string]*tally{}
 	var variantOrder []string
@@ -426,13 +475,39 @@ func scoreVendor(ctx context.Context, o Options, v *contract.Vendor, op *contrac
 	}
 	var cut []string
 	if budgeted > 0 {
-		cut = append(cut, fmt.Sprintf("the budget of %d billable calls (KONTRAK_MAX_BILLABLE) cut %d of %d samples: not sent, not scored", e.Budget.Max, budgeted, len(samples)))
+		cut = append(cut, fmt.Sprintf("the budget of %d billable calls (%s) cut %d of %d samples: not sent, not scored; KONTRAK_MAX_BILLABLE=%d would send them all", e.Budget.Max, need.MaxFrom, budgeted, len(samples), need.Calls))
 	}
 	if lost > 0 {
 		cut = append(cut, fmt.Sprintf("%d samples got no answer (%s)", lost, lostWhy))
 	}
 	vs.Cut = strings.Join(cut, "; ")
 	return vs, nil
+}
+
+// needOf is the budget n samples need: each sends op (or submit, then op up to polls times), and each
+// call of an operation that may be billed counts.
+func needOf(op, submit *contract.Operation, n, polls int) Need {
+	per := 0
+	if submit == nil {
+		if op.MaxBillable() {
+			per = 1
+		}
+	} else {
+		if submit.MaxBillable() {
+			per = 1
+		}
+		if op.MaxBillable() {
+			per += pollsOf(polls)
+		}
+	}
+	return Need{Calls: n * per, Samples: n, PerSample: per}
+}
+
+func pollsOf(polls int) int {
+	if polls <= 0 {
+		return 3
+	}
+	return polls
 }
 
 // hostSource names the base URL's host and its kind (contract.Vendor.HostKind).
@@ -477,10 +552,7 @@ func read(ctx context.Context, o Options, cl *client.Client, op, submit *contrac
 	if !ok || !isString || ref == "" || resp.Status/100 != 2 {
 		return nil, true, nil // the submit was refused: a failed read
 	}
-	polls, wait := o.Polls, o.PollWait
-	if polls <= 0 {
-		polls = 3
-	}
+	polls, wait := pollsOf(o.Polls), o.PollWait
 	if wait <= 0 {
 		wait = 2 * time.Second
 	}
@@ -495,6 +567,9 @@ func read(ctx context.Context, o Options, cl *client.Client, op, submit *contrac
 		}
 		if k, err := contract.Canonical(op, resp.Body); err == nil {
 			return k, true, nil
+		}
+		if op.Classify(resp.Status, resp.Body).Code != "" {
+			return nil, true, nil // a documented code is the result, final: a failed read, not one still pending
 		}
 		if attempt >= polls {
 			return nil, true, nil

@@ -21,7 +21,7 @@ func init() {
 	commands["scorecard"] = command{
 		synopsis: "[--vendors a,b] [--samples N] [--variants clean,blur,dark,glare,grayscale] [--golden DIR] [--format text|json|markdown|svg] [--out FILE]",
 		example:  "kontrak scorecard --samples 8 --format markdown",
-		summary:  "what each vendor configured for live mode reads right, how fast and at what cost: specimens of known identity (or --golden, a team's own set) sent under the live budget (KONTRAK_MAX_BILLABLE: --samples 8 is 40 calls a vendor), each answer's canonical KTP scored by field (exact share, character error rate) and variant; scores measured against kontrak serve say so",
+		summary:  "what each vendor configured for live mode reads right, how fast and at what cost: specimens of known identity (or --golden, a team's own set) sent under the live budget (KONTRAK_MAX_BILLABLE; said before anything is sent: --samples 8 is 40 billable calls a vendor; unset, exactly the need against a local host such as kontrak serve, the live default against a vendor's), each answer's canonical KTP scored by field (exact share, character error rate) and variant; scores measured against kontrak serve say so",
 		run:      runScorecard,
 	}
 }
@@ -50,7 +50,7 @@ func runScorecard(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	o := scorecard.Options{Contract: c, Getenv: os.Getenv, Samples: *samples, Golden: *golden}
+	o := scorecard.Options{Contract: c, Getenv: os.Getenv, Samples: *samples, Golden: *golden, Log: stderr}
 	if *vendors != "" {
 		o.Vendors = splitList(*vendors)
 	}
