@@ -27,8 +27,9 @@
 //     or documentation address;
 //   - a name (a JSON member, a parameter, a form field, a part, a header, a cookie, a file name without its
 //     short extension) the documents give, or a safe name: identifier-like (contract.SafeName), no token,
-//     not base64 of text, and holding no word of a personal value the exchange holds that is not a word of
-//     the documents ("kanarindah_score" when the holder is "RAHAYU KANARINDAH");
+//     not base64 of text, holding no word of a personal value the exchange holds that is not a word of
+//     the documents ("kanarindah_score" when the holder is "RAHAYU KANARINDAH"), and not an upper-case word
+//     that no vendor's documents use ("KANARINDAH" as a key is a name written as a KTP writes it);
 //   - free text at a documented place of free text (a vendor's message) that is one of the documents' texts
 //     or made only of the documents' words and HTTP's reason phrases;
 //   - a stand-in (below): redaction leaves its own output alone.
@@ -97,8 +98,10 @@
 // RedactFile, ScanFile and CheckFile stream a cassette (cassette.Split) and read every cassette go-vcr v4
 // reads. The comment block keeps only kontrak's provenance lines (# kontrak: key=value), each value by its
 // grammar (comment.go): the kind of provenance, the scenario (a safe name), the source URL (by the URL
-// policy), the recording date, the kind of host, and the note, which is kontrak's own words looked into by
-// the content rules and for the values the cassette holds at personal places; any other line is dropped
+// policy), the recording date, the kind of host, and the note: free text people write, which becomes a
+// digest marker when it holds an upper-case word no vendor's documents use (a name), and is otherwise
+// looked into by the content rules and for the values the cassette holds at personal places; any other
+// line is dropped
 // (CommentNote). A cassette written as JSON, in flow style, with anchors, or holding text go-vcr does not
 // read (a comment between interactions, an unknown key) is written again whole in go-vcr's own block
 // layout, its aliases written out, and its note says so (LayoutNote). The result is written to a temporary
