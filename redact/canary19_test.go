@@ -268,6 +268,14 @@ func canaries19(t testing.TB) []canary19 {
 		{"a gzip base64 value", okycFile, 0, func(t testing.TB, i *vcr.Interaction) {
 			setJSONAnswer(i, ekyc(`,"blob":"`+base64.StdEncoding.EncodeToString([]byte(compress(t, "gzip", personJSON)))+`"`))
 		}, []string{c19Name, c19NIK, c19Street}},
+		// Names that are values: a person's name, one upper-case word, as a key the documents do not give.
+		{"a one-word name as an undocumented member name", okycFile, 0, answer(ekyc(`,"` + c19Name + `":{"score":1}`)), []string{c19Name}},
+		{"a one-word name as a form field name", okycFile, 0, func(t testing.TB, i *vcr.Interaction) {
+			i.Request.Form.Set(c19Mother, "1")
+			i.Request.Body = i.Request.Form.Encode()
+			i.Request.ContentLength = int64(len(i.Request.Body))
+		}, []string{c19Mother}},
+		{"a one-word name as a query parameter name", okycFile, 0, requestURL(ekycURL + "?" + c19Name + "=1"), []string{c19Name}},
 		{"a URL-escaped JSON value", okycFile, 0, answer(ekyc(`,"state":"` + url.QueryEscape(personJSON) + `"`)), []string{c19Name, c19NIK, c19Street}},
 	}
 }
@@ -515,6 +523,7 @@ func TestCanaryFiles19(t *testing.T) {
 	}{
 		{"the cassette's comment", strings.Replace(string(good), "# kontrak: note=", "# holder "+c19Name+" nik "+c19NIK+"\n# kontrak: note=", 1), []string{c19Name, c19NIK}},
 		{"a provenance note quoting a person", strings.Replace(string(good), "# kontrak: note=", "# kontrak: note=for "+c19NIK+" ("+c19Email+", "+c19Phone+") ", 1), []string{c19NIK, c19Email, c19Phone}},
+		{"a one-word name in a hand-written note", strings.Replace(string(good), "# kontrak: note=", "# kontrak: note=for "+c19Name+"; ", 1), []string{c19Name}},
 		{"YAML anchors across interactions", `version: 2
 interactions:
     - id: 0

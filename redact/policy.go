@@ -286,7 +286,8 @@ func (v *view) documentedField(name string) bool {
 }
 
 // name is the policy of a name the documents do not give: kept when it is a safe name (identifier-like,
-// no token, no word of a personal value the exchange holds), else a stand-in name.
+// no token, no word of a personal value the exchange holds, not an upper-case word the documents do not
+// use: capsValue), else a stand-in name.
 func (v *view) name(s string) (string, []hit) {
 	if v.safeName(s) {
 		return s, nil
@@ -295,7 +296,7 @@ func (v *view) name(s string) (string, []hit) {
 }
 
 func (v *view) safeName(s string) bool {
-	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s)
+	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s) && !v.capsValue(s)
 }
 
 // base64Text: a name that is base64 (either alphabet, canonical) of JSON or of text: identifier-like to
@@ -1126,3 +1127,49 @@ func documentationNet(ip net.IP) bool {
 
 // parseMediaParams reads "type; k=v; …" (mime.ParseMediaType).
 func parseMediaParams(v string) (string, map[string]string, error) { return mime.ParseMediaType(v) }
+
+// capsValue reports whether s, a name or a word of a note, is written as a KTP writes its values: upper-case
+// letters only (three or more; no digit, '_' or '-', which make a code or an identifier), and no word of
+// the documents (the rules' Words, the operation's vocabulary, HTTP's reason phrases). "KANARINDAH" is
+// identifier-like to look at, but no API names a member so unless its documents do: it is taken for a
+// person's name used as a key or written into a note, and is not kept. A lower-case or mixed-case word is
+// left to the other rules (a value the exchange holds at a personal place, the name rules).
+func (v *view) capsValue(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	if n < 3 {
+		return false
+	}
+	w := strings.ToLower(s)
+	return !v.rs.words[w] && !v.vocab[w] && !httpWords[w] && !ownWords[w]
+}
+
+// ownWords are the words of the notes redaction itself writes (LayoutNote, CommentNote, the body notes),
+// lower case: a note kontrak wrote is never taken for a person's.
+var ownWords = func() map[string]bool {
+	out := map[string]bool{}
+	for _, t := range []string{LayoutNote, CommentNote, bomNote, notePhrases} {
+		for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			out[w] = true
+		}
+	}
+	return out
+}()
+
+// capsWords are the words of a text that capsValue takes for values: maximal runs of letters, digits, '_'
+// and '-', each tested whole (so a code such as SERVICE_BUSY is one run, not two words).
+func (v *view) capsWords(s string) bool {
+	for _, t := range strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-'
+	}) {
+		if v.capsValue(t) {
+			return true
+		}
+	}
+	return false
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // URLs are values too: the request's URL, and a URL found inside any value (a redirect, a callback, a link
@@ -102,6 +103,9 @@ func (v *view) url(raw string, request bool) (string, []hit) {
 				}
 			}
 			where := "query " + shownName(name)
+			if newName != name { // a name redaction replaces is never printed
+				where = "query (a name shaped " + wire.Shape(name) + ")"
+			}
 			l := leaf{side: sideRequest, place: inForm, name: name, value: value, str: true, ctx: kindOfName(sideRequest, name)}
 			var r string
 			var hs []hit
