@@ -30,7 +30,8 @@
 //     the configuration), else the scenario whose request.wrong names that secret. A request that passes
 //     gets a random token (crypto/rand), valid for x-kontrak-token.periodSecond's default or the request's
 //     own period within its bounds, set with its expiry (expiryUnit) at x-kontrak-token's pointers of the
-//     documented success.
+//     documented success. The server remembers at most Config.MaxTokens unexpired tokens (DefaultMaxTokens),
+//     forgetting expired ones as it issues new ones and, when full, the one nearest its expiry.
 //     Then the request against its documented request (x-kontrak-request): content type, a body that
 //     parses, unknown fields, field types — and, after rule 4, required fields and parameters and values
 //     (pattern, length, uri). Each violation gets the answer the spec gives its kind (a code, or a status
@@ -59,6 +60,9 @@
 //     before replay-only ones, shape scenarios first, then sandbox, then the others. The first match
 //     answers; none: x-kontrak-request.unmatched — the documented success where the spec says any valid
 //     input gets it, else the code it names; nothing (a fixture error) when it says nothing.
+//
+// A body is parsed once, and an image field's base64 decoded once, for every rule above that reads them
+// (the matcher of rule 6 included: recorder.RequestMatcher.LiveParsed).
 //
 // Each request logs one record through Config.Logger (log/slog; Config.Logf as a fallback): method,
 // path, status, operation and the rule that

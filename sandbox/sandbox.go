@@ -411,7 +411,7 @@ func (s *server) sandboxAnswer(d *opData, code *contract.SandboxCode) (*answer, 
 func (s *server) match(d *opData, q *request, withReplayOnly bool) *recorded {
 	if q.canon == nil {
 		// Canonicalised once for every candidate (and both calls of a request); the recordings were at load.
-		q.canon = d.vendor.match.Live(q.r, q.body)
+		q.canon = d.vendor.match.LiveParsed(q.r, q.body, q.parsedBody, q.parseErr, q.base64Image)
 	}
 	for _, rec := range d.recorded {
 		if !withReplayOnly && (rec.scenario == nil || rec.scenario.Live.ReplayOnly || rec.scenario.Operation != d.op.ID) {
