@@ -14,7 +14,8 @@
 // refused, not read; the walk does not recurse, so cost stays linear up to it.
 //
 // RedactFile, ScanFile and CheckFile stream a cassette (cassette.Split) and read every cassette go-vcr v4
-// reads: one written as JSON, in flow style or with anchors is rewritten by RedactFile whole in go-vcr's own
+// reads; RedactFile and ScanFile redact or scan its interactions on every core, a few per core in flight,
+// and write or report them in the file's order (parallel.go): one written as JSON, in flow style or with anchors is rewritten by RedactFile whole in go-vcr's own
 // block layout, its aliases written out, and its provenance note says the layout was normalised
 // (LayoutNote). Header names are compared case-insensitively throughout, as recorded in any spelling.
 //
