@@ -67,6 +67,8 @@ cassettes: ## (re)build the cassettes no live recording made, from the specs' ex
 	KONTRAK_MODE=derive $(GO) test -count=1 $(SUITES) $(if $(VENDOR),-args -ginkgo.label-filter=vendor:$(VENDOR))
 
 live: ## the same suites over real HTTP (VENDOR=x for one): reports/live.json, live-junit.xml; see README for the variables
+	@echo "live: KONTRAK_MAX_BILLABLE=$${KONTRAK_MAX_BILLABLE:-5} a vendor; a run of every scenario needs (kontrak budget):"; \
+	$(GO) run ./cmd/kontrak budget || exit 2
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/live.json $(REPORTS)/live-junit.xml
 	@KONTRAK_MODE=live KONTRAK_JUNIT=$(CURDIR)/$(REPORTS)/live-junit.xml $(GINKGO_RUN) --json-report=live.json \
 		--output-dir=$(REPORTS) $(SUITES); rc=$$?; \

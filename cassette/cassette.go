@@ -31,6 +31,24 @@ type Provenance struct {
 	Scenario string
 	// Note says more: which example, which table row.
 	Note string
+	// Host is, for a live recording, the kind of host it was recorded from (contract.Vendor.HostKind:
+	// documented, local, undocumented, unstated); empty in recordings made before kontrak said it.
+	Host string
+}
+
+// Evidence reports whether a live recording is evidence of the vendor: recorded from one of its documented
+// hosts, from a host of a vendor that documents none, or before kontrak labelled the host. A recording from
+// a local or another host (kontrak serve, a proxy) is not: it never replaces one that is without
+// KONTRAK_REPLACE_LIVE=1, and make cassettes derives over it.
+func (p Provenance) Evidence() bool {
+	if p.Kind != ProvenanceRecorded {
+		return false
+	}
+	switch p.Host {
+	case "", contract.HostDocumented, contract.HostUnstated:
+		return true
+	}
+	return false
 }
 
 // The kinds of provenance.
@@ -45,7 +63,7 @@ const provenancePrefix = "# kontrak: "
 // Header renders the provenance comment block.
 func (p Provenance) Header() []byte {
 	var b bytes.Buffer
-	for _, kv := range [][2]string{{"provenance", p.Kind}, {"scenario", p.Scenario}, {"source", p.Source}, {"recorded", p.Recorded}, {"note", p.Note}} {
+	for _, kv := range [][2]string{{"provenance", p.Kind}, {"scenario", p.Scenario}, {"source", p.Source}, {"recorded", p.Recorded}, {"host", p.Host}, {"note", p.Note}} {
 		if kv[1] != "" {
 			fmt.Fprintf(&b, "%s%s=%s\n", provenancePrefix, kv[0], wire.OneLine(kv[1]))
 		}
@@ -97,6 +115,8 @@ func ParseProvenance(data []byte) Provenance {
 			p.Scenario = v
 		case "note":
 			p.Note = v
+		case "host":
+			p.Host = v
 		}
 	}
 	return p

@@ -3,7 +3,11 @@
 // piece of vendor logic a document demands — ADVANCE's signed token — is driven by the spec's
 // x-kontrak-signature and x-kontrak-token data too: the client knows no field, header or code by name.
 //
-// A Client caches tokens until they expire and is safe for concurrent use.
+// A Client caches tokens until they expire and is safe for concurrent use. It keeps a base URL's path
+// prefix (https://host/prefix + the documented path). It follows a redirect only within the configured
+// origin, never round a loop nor past MaxRedirects (RedirectError says which): a vendor's credentials go
+// to the configured host and nowhere else. It reads at most MaxAnswerBytes of an answer
+// (AnswerTooLargeError beyond).
 package client
 
 import (
@@ -20,6 +24,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -164,16 +169,119 @@ func (c *Client) do(ctx context.Context, op *contract.Operation, req Request) (*
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	hresp, err := c.cfg.HTTP.Do(hreq.WithContext(ctx))
+	hresp, err := c.guarded(op).Do(hreq.WithContext(ctx))
 	if err != nil {
+		var re *RedirectError
+		if errors.As(err, &re) {
+			return nil, re // it names the operation, and holds no credential
+		}
 		return nil, fmt.Errorf("%s %s: %w", op.Name(), op.Route(), err)
 	}
 	defer hresp.Body.Close()
-	body, err := io.ReadAll(hresp.Body)
+	if hresp.ContentLength > MaxAnswerBytes {
+		return nil, &AnswerTooLargeError{Operation: op.Name(), Limit: MaxAnswerBytes, Length: hresp.ContentLength}
+	}
+	body, err := io.ReadAll(io.LimitReader(hresp.Body, MaxAnswerBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: reading the answer: %w", op.Name(), op.Route(), err)
 	}
+	if len(body) > MaxAnswerBytes {
+		return nil, &AnswerTooLargeError{Operation: op.Name(), Limit: MaxAnswerBytes, Length: -1}
+	}
 	return &Response{Operation: op, Method: hreq.Method, URL: hreq.URL.String(), Status: hresp.StatusCode, Header: hresp.Header, Body: body}, nil
+}
+
+// MaxAnswerBytes is the most of an answer a client reads (and a live run's transport lets through): 16 MiB.
+// Why a bound: an answer is read whole to be judged, so an unbounded one is unbounded memory (issue 21: 242
+// MB read in 5 s, 1.8 GB of RSS). Why 16 MiB: the largest documented answer is a few kilobytes of JSON —
+// an OCR result, at most with a cropped photo in base64, well under 1 MiB — so no answer a vendor documents
+// comes near it, while a runaway one is cut before it costs much. An answer over it is no answer: its
+// exchange is inconclusive (AnswerTooLargeError), never judged on what was read of it.
+const MaxAnswerBytes = 16 << 20
+
+// MaxRedirects is how many redirects a call follows, as net/http's own default: a longer chain is refused
+// and said (RedirectError), and a loop is told at its first repeat, before it spends a budget.
+const MaxRedirects = 10
+
+// AnswerTooLargeError is an answer over MaxAnswerBytes: refused unread when its Content-Length says so
+// (Length), else cut at the limit (Length -1).
+type AnswerTooLargeError struct {
+	Operation string
+	Limit     int64
+	Length    int64
+}
+
+func (e *AnswerTooLargeError) Error() string {
+	size := "more"
+	if e.Length >= 0 {
+		size = fmt.Sprintf("%d bytes (its Content-Length)", e.Length)
+	}
+	return fmt.Sprintf("%s: the answer is %s, over the %d MiB kontrak reads of an answer (client.MaxAnswerBytes): not read further", e.Operation, size, e.Limit>>20)
+}
+
+// RedirectError is a redirect a client did not follow: to another origin (scheme, host or port) than the
+// configured one — the credentials of a call go to the configured host only, and a redirect would carry
+// its headers and body elsewhere —, a loop, or a chain longer than MaxRedirects. The URLs it names carry
+// no query (a credential may travel there).
+type RedirectError struct {
+	Operation string
+	From, To  string
+	// Why is "another-host", "loop" or "too-many".
+	Why  string
+	Hops int
+}
+
+// The reasons of a RedirectError.
+const (
+	RedirectOtherHost = "another-host"
+	RedirectLoop      = "loop"
+	RedirectTooMany   = "too-many"
+)
+
+func (e *RedirectError) Error() string {
+	switch e.Why {
+	case RedirectOtherHost:
+		return fmt.Sprintf("%s: redirected from %s to another host, %s: not followed, so that no credential leaves the configured host (set the vendor's base URL to where it redirects, if that is the vendor)", e.Operation, e.From, e.To)
+	case RedirectLoop:
+		return fmt.Sprintf("%s: a redirect loop: %s redirects back to %s after %d redirects: not followed", e.Operation, e.From, e.To, e.Hops)
+	}
+	return fmt.Sprintf("%s: more than %d redirects (the last from %s to %s): not followed", e.Operation, MaxRedirects, e.From, e.To)
+}
+
+// guarded is the HTTP client of a call to op: the configured one, whose redirects are followed only
+// within the configured origin, never round a loop nor further than MaxRedirects (RedirectError).
+// net/http drops only Authorization and cookies on a redirect to another host; a vendor's own credential
+// headers (App-ID, X-Api-Key), query parameters and signed body would follow it.
+func (c *Client) guarded(op *contract.Operation) *http.Client {
+	hc := *c.cfg.HTTP
+	next := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first, last := via[0].URL, via[len(via)-1].URL
+		e := &RedirectError{Operation: op.Name(), From: bare(last), To: bare(req.URL), Hops: len(via)}
+		switch {
+		case req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host):
+			e.Why = RedirectOtherHost
+			return e
+		case slices.ContainsFunc(via, func(r *http.Request) bool { return r.URL.String() == req.URL.String() }):
+			e.Why = RedirectLoop
+			return e
+		case len(via) >= MaxRedirects:
+			e.Why = RedirectTooMany
+			return e
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+	return &hc
+}
+
+// bare is a URL without its query and fragment: what a message may show of it.
+func bare(u *url.URL) string {
+	cp := *u
+	cp.RawQuery, cp.Fragment, cp.User = "", "", nil
+	return cp.String()
 }
 
 func (c *Client) build(ctx context.Context, op *contract.Operation, req Request) (*http.Request, error) {

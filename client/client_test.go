@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -13,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -295,5 +297,139 @@ func TestTimeout(t *testing.T) {
 	_, err := cl.Do(context.Background(), client.Request{Operation: "idOcrGeneral", Image: png1x1})
 	if err == nil || !strings.Contains(err.Error(), "ekycpro idOcrGeneral POST /v1/id_ocr/general") || !strings.Contains(err.Error(), "deadline exceeded") {
 		t.Errorf("err = %v, want a deadline error naming the operation", err)
+	}
+}
+
+// A redirect to another host is not followed: the vendor's credential headers (App-ID, API-Key) would go
+// with it, as net/http drops only Authorization and cookies. The other host gets no request at all, and
+// the error says why and where, without the query.
+func TestRedirectToAnotherHostCarriesNoCredential(t *testing.T) {
+	c := load(t)
+	var other atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		other.Add(1)
+		io.WriteString(w, `{}`)
+	}))
+	defer elsewhere.Close()
+	for _, status := range []int{http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		vendor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, elsewhere.URL+r.URL.Path+"?token=x", status)
+		}))
+		cl := client.New(c.Vendor("verihubs"), client.Config{BaseURL: vendor.URL,
+			Credentials: map[string]string{"VERIHUBS_APP_ID": "app-canary", "VERIHUBS_API_KEY": "key-canary"}})
+		_, err := cl.Do(context.Background(), client.Request{Operation: "getExtractKtpAsyncResult", Fields: map[string]any{"reference_id": "r"}})
+		vendor.Close()
+		var re *client.RedirectError
+		if !errors.As(err, &re) || re.Why != client.RedirectOtherHost {
+			t.Fatalf("HTTP %d to another host: err = %v, want a RedirectError (another host)", status, err)
+		}
+		msg := err.Error()
+		for _, want := range []string{"verihubs getExtractKtpAsyncResult", "to another host, " + elsewhere.URL + "/ktp/id/extract-async/result", "not followed"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("HTTP %d: %q lacks %q", status, msg, want)
+			}
+		}
+		if strings.Contains(msg, "token=x") || strings.Contains(msg, "canary") {
+			t.Errorf("HTTP %d: the message shows a query or a credential: %s", status, msg)
+		}
+	}
+	if n := other.Load(); n != 0 {
+		t.Errorf("the other host got %d requests, want none", n)
+	}
+}
+
+// A redirect within the configured host is followed, credentials and all: it is the vendor's.
+func TestRedirectWithinTheHost(t *testing.T) {
+	c := load(t)
+	var gotKey string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v2/ktp/id/extract-async/result" {
+			http.Redirect(w, r, "/v2"+r.URL.Path+"?"+r.URL.RawQuery, http.StatusTemporaryRedirect)
+			return
+		}
+		gotKey = r.Header.Get("API-Key")
+		io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	cl := client.New(c.Vendor("verihubs"), client.Config{BaseURL: srv.URL, Credentials: map[string]string{"VERIHUBS_APP_ID": "app", "VERIHUBS_API_KEY": "key"}})
+	resp, err := cl.Do(context.Background(), client.Request{Operation: "getExtractKtpAsyncResult", Fields: map[string]any{"reference_id": "r"}})
+	if err != nil || resp.Status != 200 || gotKey != "key" {
+		t.Errorf("err %v, key %q: a redirect within the host must be followed with its credentials", err, gotKey)
+	}
+}
+
+// A redirect loop says so at its first repeat, and a chain longer than MaxRedirects is refused and said.
+func TestRedirectLoop(t *testing.T) {
+	c := load(t)
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := hits.Add(1)
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/chain/"):
+			http.Redirect(w, r, fmt.Sprintf("/chain/%d", n), http.StatusFound)
+		case r.URL.Path == "/b":
+			http.Redirect(w, r, "/v1/id_ocr/general", http.StatusTemporaryRedirect)
+		default:
+			http.Redirect(w, r, "/b", http.StatusTemporaryRedirect)
+		}
+	}))
+	defer srv.Close()
+	cl := client.New(c.Vendor("ekycpro"), client.Config{BaseURL: srv.URL, Credentials: map[string]string{"EKYCPRO_API_KEY": "k"}})
+	_, err := cl.Do(context.Background(), client.Request{Operation: "idOcrGeneral", Image: png1x1})
+	var re *client.RedirectError
+	if !errors.As(err, &re) || re.Why != client.RedirectLoop || !strings.Contains(err.Error(), "a redirect loop") {
+		t.Errorf("err = %v, want a redirect loop", err)
+	}
+	if n := hits.Load(); n != 2 {
+		t.Errorf("%d requests, want 2: the loop is told at its first repeat", n)
+	}
+	hits.Store(0)
+	chain := client.New(c.Vendor("ekycpro"), client.Config{BaseURL: srv.URL + "/chain/0", Credentials: map[string]string{"EKYCPRO_API_KEY": "k"}})
+	_, err = chain.Do(context.Background(), client.Request{Operation: "idOcrGeneral", Image: png1x1})
+	if !errors.As(err, &re) || re.Why != client.RedirectTooMany || !strings.Contains(err.Error(), fmt.Sprintf("more than %d redirects", client.MaxRedirects)) {
+		t.Errorf("err = %v, want too many redirects", err)
+	}
+}
+
+// An answer over MaxAnswerBytes is never read whole: refused unread when its Content-Length says so, cut
+// at the limit when it is chunked. The server counts what it managed to write.
+func TestAnswerCapped(t *testing.T) {
+	c := load(t)
+	for _, tc := range []struct {
+		reason  string
+		declare bool
+	}{
+		{"a declared length over the cap is refused unread", true},
+		{"a chunked answer is cut at the cap", false},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			var written atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				total := int64(4 * client.MaxAnswerBytes)
+				if tc.declare {
+					w.Header().Set("Content-Length", fmt.Sprint(total))
+				}
+				chunk := []byte(strings.Repeat("x", 64<<10))
+				for written.Load() < total {
+					n, err := w.Write(chunk)
+					written.Add(int64(n))
+					if err != nil {
+						return
+					}
+				}
+			}))
+			defer srv.Close()
+			cl := client.New(c.Vendor("ekycpro"), client.Config{BaseURL: srv.URL, Credentials: map[string]string{"EKYCPRO_API_KEY": "k"}})
+			_, err := cl.Do(context.Background(), client.Request{Operation: "idOcrGeneral", Image: png1x1})
+			var te *client.AnswerTooLargeError
+			if !errors.As(err, &te) || !strings.Contains(err.Error(), "over the 16 MiB kontrak reads of an answer") {
+				t.Fatalf("err = %v, want AnswerTooLargeError", err)
+			}
+			srv.CloseClientConnections()
+			srv.Close() // waits for the handler: written is final
+			if got := written.Load(); got >= 4*client.MaxAnswerBytes {
+				t.Errorf("the server wrote all %d bytes: the client read the answer whole", got)
+			}
+		})
 	}
 }

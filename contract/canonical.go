@@ -70,10 +70,30 @@ type CanonicalMap struct {
 	Mask   string               `yaml:"mask,omitempty" json:"mask,omitempty"`
 	Source Source               `yaml:"source" json:"source"`
 	Fields map[string]*FieldMap `yaml:"fields" json:"fields"`
+	// Failures are the documented answers of a read that failed, by kind (FailureKinds): the code of the
+	// operation's own table the vendor answers then. kontrak serve's OCR model fails a share of its reads
+	// with them (sandbox/ocrmodel.yaml names the kind), so that what a failed read costs is measured from
+	// the billing tables and not assumed.
+	Failures map[string]*Failure `yaml:"failures,omitempty" json:"failures,omitempty"`
 
 	// mapped are Fields in canonical field order, listed once at load (decodeCanonical): Check reads them
 	// on every success body.
 	mapped []mappedField
+}
+
+// FailureUnreadable is the kind of failure of an image the vendor cannot read: no card, no text, nothing
+// recognised on it.
+const FailureUnreadable = "unreadable"
+
+// FailureKinds are the kinds of failed read a CanonicalMap may name. They are kontrak's vocabulary, as
+// the canonical field names are; which code each vendor answers is each spec's.
+var FailureKinds = []string{FailureUnreadable}
+
+// Failure is the documented answer of one kind of failed read.
+type Failure struct {
+	// Code is the operation's code (x-kontrak-codes) of that failure.
+	Code   string `yaml:"code" json:"code"`
+	Source Source `yaml:"source" json:"source"`
 }
 
 type mappedField struct {
@@ -145,6 +165,7 @@ func canonicalFieldIndex(name string) (int, bool) {
 func decodeCanonical(n *yaml.Node, pointer string) (*CanonicalMap, error) {
 	if err := knownKeys(n, pointer, map[string]any{
 		"when": []string{"statuses", "code"}, "mask": nil, "source": []string{"page", "basis", "note"}, "fields": "fields",
+		"failures": nil,
 	}); err != nil {
 		return nil, err
 	}
@@ -180,8 +201,33 @@ func decodeCanonical(n *yaml.Node, pointer string) (*CanonicalMap, error) {
 			}
 		}
 	}
+	for _, kind := range slices.Sorted(maps.Keys(c.Failures)) {
+		p := pointer + "/failures/" + wire.Escape(kind)
+		if !slices.Contains(FailureKinds, kind) {
+			return nil, fmt.Errorf("%s: unknown kind of failure %q (known: %s)", p, kind, strings.Join(FailureKinds, ", "))
+		}
+		if f := c.Failures[kind]; f == nil || f.Code == "" {
+			return nil, fmt.Errorf("%s/code: a failure needs the code the vendor answers", p)
+		}
+	}
 	c.mapped = c.ordered()
 	return &c, nil
+}
+
+// checkFailures checks that every failure's code is a row of the operation's code table, and none is the
+// success's code.
+func (c *CanonicalMap) checkFailures(codes *CodeTable, pointer string) error {
+	for _, kind := range slices.Sorted(maps.Keys(c.Failures)) {
+		code := c.Failures[kind].Code
+		p := pointer + "/failures/" + wire.Escape(kind) + "/code"
+		if codes.Lookup(code) == nil {
+			return fmt.Errorf("%s: %q is not in the operation's code table (x-kontrak-codes)", p, code)
+		}
+		if code == c.When.Code {
+			return fmt.Errorf("%s: %q is the success's code", p, code)
+		}
+	}
+	return nil
 }
 
 func checkFieldMap(fm *FieldMap, p string, isDate bool) error {

@@ -264,6 +264,9 @@ func loadVendor(fsys fs.FS, file string, schemas *schemaSet) (*Vendor, error) {
 				if o.Canonical, err = decodeCanonical(n, ptr); err != nil {
 					return nil, ofail("%v", err)
 				}
+				if err := o.Canonical.checkFailures(&o.Codes, ptr); err != nil {
+					return nil, ofail("%v", err)
+				}
 			}
 			o.Extensions = map[string]any{}
 			if op.Extensions != nil {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/kontrak/kontrak/internal/wire"
 )
@@ -463,35 +462,65 @@ func (c *Contract) ServerPaths() []string {
 	return slices.Compact(out)
 }
 
+// ShownPath is a request path as a finding, a report or a log may print it: each segment that is not
+// identifier-like (SafeName, after its escapes are undone: "ktp%2F3174…" holds a NIK) given by its shape,
+// a query and a fragment dropped. A path that matched no documented route came from the input, and may
+// carry a NIK or a name; this is the one redaction of a place every printer of a path goes through.
+func ShownPath(p string) string {
+	p, _, _ = strings.Cut(p, "#")
+	p, _, _ = strings.Cut(p, "?")
+	segs := strings.Split(p, "/")
+	for n, seg := range segs {
+		if seg == "" {
+			continue
+		}
+		plain, err := url.PathUnescape(seg)
+		if err == nil && plain == seg && SafeName(seg) {
+			continue
+		}
+		if err != nil {
+			plain = seg
+		}
+		segs[n] = "(" + wire.Shape(plain) + ")"
+	}
+	return strings.Join(segs, "/")
+}
+
 // SafeName reports whether a name (a JSON member, a header, a query parameter, a path segment) is
 // identifier-like: ASCII letters, digits, '_', '-' and '.', starting with a letter or '_', at most 64
 // bytes, no run of more than three digits, no '.' twice in a row. Such a name names a field or a resource;
 // anything else (a number, a date, a NIK, words with spaces, an escape) may be a value, and is not shown
 // where personal data must not be: redaction replaces it, a report prints its shape.
 func SafeName(s string) bool {
-	if s == "" || len(s) > 64 {
+	if s == "" {
 		return false
 	}
-	c0 := s[0]
-	if !(c0 >= 'a' && c0 <= 'z' || c0 >= 'A' && c0 <= 'Z' || c0 == '_') {
+	if c0 := s[0]; !(c0 >= 'a' && c0 <= 'z' || c0 >= 'A' && c0 <= 'Z' || c0 == '_') {
+		return false
+	}
+	return shortWord(s, 3, func(i int) bool {
+		c := s[i]
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-' || c == '.' && (i == 0 || s[i-1] != '.')
+	})
+}
+
+// shortWord is the scanner SafeName and safeCode share: s is not empty, at most 64 bytes, and made of
+// ASCII digits, no run of more than maxDigits of them, and of the bytes allowed accepts (by index, for a
+// rule that looks at the byte before).
+func shortWord(s string, maxDigits int, allowed func(i int) bool) bool {
+	if s == "" || len(s) > 64 {
 		return false
 	}
 	run := 0
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
+		if c := s[i]; c >= '0' && c <= '9' {
 			run++
-			if run > 3 {
+			if run > maxDigits {
 				return false
 			}
 			continue
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == '-':
-		case c == '.':
-			if i > 0 && s[i-1] == '.' {
-				return false
-			}
-		default:
+		}
+		if !allowed(i) {
 			return false
 		}
 		run = 0
@@ -597,28 +626,12 @@ func (f Finding) Shaped() Finding {
 }
 
 // safeCode: a short text of words a code or a flag is written in (upper-case letters, digits, '_', '-',
-// '.', spaces between words), without a run of more than three digits: "INVALID PARAMETER", "4001".
+// '.', spaces between words), without a run of more than four digits: "INVALID PARAMETER", "4001".
 func safeCode(s string) bool {
-	if s == "" || len(s) > 64 || !utf8.ValidString(s) {
-		return false
-	}
-	run := 0
-	for i := 0; i < len(s); i++ {
+	return shortWord(s, 4, func(i int) bool {
 		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			run++
-			if run > 4 {
-				return false
-			}
-			continue
-		case c >= 'A' && c <= 'Z', c == '_', c == '-', c == '.', c == ' ':
-		default:
-			return false
-		}
-		run = 0
-	}
-	return true
+		return c >= 'A' && c <= 'Z' || c == '_' || c == '-' || c == '.' || c == ' '
+	})
 }
 
 // unquote undoes quoteValue's %q.

@@ -481,20 +481,16 @@ func (c *Contract) Operation(vendor, operation string) (*Operation, error) {
 // first, then the longest documented path the request path ends with (a base URL may carry a prefix, as
 // Kredibel's $vision may).
 func (c *Contract) Lookup(method, path string) (*Operation, bool) {
-	method = strings.ToUpper(method)
-	path = "/" + strings.Trim(path, "/")
+	exact := "/" + strings.Trim(path, "/")
 	var best *Operation
 	for _, v := range c.vendors {
-		for _, o := range v.Operations {
-			if o.Method != method {
-				continue
-			}
-			if o.Path == path {
-				return o, true
-			}
-			if strings.HasSuffix(path, o.Path) && (best == nil || len(o.Path) > len(best.Path)) {
-				best = o
-			}
+		o, ok := v.Lookup(method, path)
+		switch {
+		case !ok:
+		case o.Path == exact:
+			return o, true
+		case best == nil || len(o.Path) > len(best.Path):
+			best = o
 		}
 	}
 	return best, best != nil

@@ -2,9 +2,11 @@ package livedoc
 
 import (
 	"bufio"
+	"fmt"
 	"path/filepath"
 	"strings"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -79,4 +81,32 @@ func (p *page) provenance(s *scenario.Scenario) string {
 		}
 	}
 	return "unknown"
+}
+
+// CassetteProvenance says how many of the vendor's cassettes were recorded live and how many were derived
+// from the documents (copied from an example, derived from a table or a recipe), each cassette once, by
+// its `# kontrak: provenance=` line.
+func (p *page) CassetteProvenance() string {
+	seen := map[string]bool{}
+	live, documents, other := 0, 0, 0
+	for _, s := range p.F.Scenarios {
+		file := s.CassetteFile("cassettes")
+		if seen[file] {
+			continue
+		}
+		seen[file] = true
+		switch pr := p.provenance(s); {
+		case pr == cassette.ProvenanceRecorded:
+			live++
+		case pr == "no cassette" || pr == "unknown":
+			other++
+		default:
+			documents++
+		}
+	}
+	out := fmt.Sprintf("Of its %d cassettes, %d were recorded live from the vendor and %d derived from the documents", live+documents+other, live, documents)
+	if other > 0 {
+		out += fmt.Sprintf(" (%d scenarios have none, or one without a provenance line)", other)
+	}
+	return out + "."
 }

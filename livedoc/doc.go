@@ -19,6 +19,7 @@
 //
 // Every generated page opens with GeneratedMark. Diff, Check and Write compare a directory with the
 // generated files; Write rewrites only what changed, atomically, and removes only files that carry the mark
-// and that nothing generates any more. HandWritten names the one exception, docs/ARCHITECTURE.md, which is
-// written by people and which nothing here reads, writes or reports.
+// and that nothing generates any more. HandWritten names the exceptions: docs/ARCHITECTURE.md, written by
+// people; contract-changelog.md, written by `make changelog`; and scorecard.json, written by `kontrak
+// scorecard`, which vendors.md reads (its scores and their provenance) and nothing here writes or reports.
 package livedoc

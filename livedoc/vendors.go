@@ -1,12 +1,16 @@
 package livedoc
 
 import (
+	"io/fs"
 	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/go-json-experiment/json"
+
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/scorecard"
 	"github.com/kontrak/kontrak/selftest"
 )
 
@@ -159,4 +163,114 @@ func (ps index) SelftestScores() *table {
 		}
 	}
 	return t
+}
+
+// AtAGlance is the side-by-side of the operations that carry a KTP: how a reading is had (sync, or an
+// asynchronous flow's submit and result), how a call authenticates, whether a sandbox answers codes, the
+// image limits of the operation that takes the image, the codes by class and how many canonical fields
+// the answer maps. Every cell is read from the specs.
+func (ps across) AtAGlance() *table {
+	t := newTable("vendor", "operation", "flow", "auth", "sandbox codes", "image limits", "codes by class", "canonical fields")
+	for _, op := range ps.canonicalOps() {
+		v := op.Vendor
+		takes, flow := op, "synchronous"
+		for _, s := range v.Operations {
+			if f, err := s.Flow(); err == nil && f != nil && f.ResultOperation() == op {
+				takes, flow = s, "asynchronous: "+mdCode(s.ID)+" then "+mdCode(op.ID)
+			}
+		}
+		var auth []string
+		for _, sc := range takes.Security {
+			a := sc.Type
+			if sc.Scheme != "" {
+				a += " " + sc.Scheme
+			}
+			if sc.Header != "" {
+				a += " " + mdCode(sc.Header)
+			}
+			if sc.TokenOperation != "" {
+				a += " (token from " + mdCode(sc.TokenOperation) + ")"
+			}
+			auth = append(auth, a)
+		}
+		sandbox := 0
+		for _, o := range []*contract.Operation{takes, op} {
+			for _, sp := range o.Sandbox {
+				sandbox += len(sp.Codes)
+			}
+			if takes == op {
+				break
+			}
+		}
+		limits := "—"
+		if _, r := takes.ImageField(); r != nil {
+			var l []string
+			if len(r.Formats) > 0 {
+				l = append(l, strings.Join(r.Formats, ", "))
+			}
+			if r.MaxBytes > 0 {
+				l = append(l, "≤ "+docItoa(r.MaxBytes)+" bytes")
+			}
+			if r.MinWidth > 0 || r.MinHeight > 0 {
+				l = append(l, "≥ "+docItoa(r.MinWidth)+"×"+docItoa(r.MinHeight))
+			}
+			if r.MaxWidth > 0 || r.MaxHeight > 0 {
+				l = append(l, "≤ "+docItoa(r.MaxWidth)+"×"+docItoa(r.MaxHeight))
+			}
+			if r.Encoding != "" {
+				l = append(l, r.Encoding)
+			}
+			limits = strings.Join(l, "; ")
+		}
+		classes := map[string]int{}
+		for _, o := range []*contract.Operation{takes, op} {
+			for _, c := range o.Codes.Codes {
+				k := c.Class
+				if k == "" {
+					k = "outcome"
+				}
+				classes[k]++
+			}
+			if takes == op {
+				break
+			}
+		}
+		var cc []string
+		for _, k := range slices.Sorted(maps.Keys(classes)) {
+			cc = append(cc, k+" "+docItoa(classes[k]))
+		}
+		t.add(v.Name, mdCode(op.ID), flow, strings.Join(auth, "; "), docItoa(sandbox), limits, strings.Join(cc, ", "),
+			docItoa(len(op.Canonical.Fields))+" of "+docItoa(len(scorecard.CanonicalFields())))
+	}
+	return t
+}
+
+// scorecardFile is the last committed scorecard, from which docs/vendors.md shows the scores.
+const scorecardFile = "docs/scorecard.json"
+
+// Scorecard is the committed scorecard's provenance and tables, "" when none is committed.
+func (ps across) Scorecard() string {
+	if len(ps) == 0 {
+		return ""
+	}
+	b, err := fs.ReadFile(ps[0].FS, scorecardFile)
+	if err != nil {
+		return ""
+	}
+	var c scorecard.Card
+	if err := json.Unmarshal(b, &c); err != nil || c.Kind != scorecard.Kind {
+		return "`" + scorecardFile + "` is not a scorecard: run `kontrak scorecard --format json --out " + scorecardFile + "` again.\n"
+	}
+	samples := 0
+	for _, v := range c.Vendors {
+		samples = max(samples, v.Planned)
+	}
+	var out strings.Builder
+	out.WriteString("Provenance: measured against **" + c.Source + "**, " + c.MeasuredAt + ", on " + c.Set + ", " + docItoa(samples) +
+		" samples a vendor (`" + scorecardFile + "`, written by `kontrak scorecard --samples 8 --format json --out " + scorecardFile + "`).")
+	if c.Source == scorecard.SourceServe {
+		out.WriteString(" These numbers are kontrak serve's OCR error model (`sandbox/ocrmodel.yaml`) read back through each vendor's documented answer: they test the scorecard and the mappings, and say nothing of any vendor's accuracy.")
+	}
+	out.WriteString("\n\n" + scorecard.MarkdownTables(&c) + "\n")
+	return out.String()
 }

@@ -21,7 +21,8 @@
 //   - to the logger (WithLogger, log/slog), one record a finding, written with the request's context (so a
 //     handler can add its trace), at Warn for breaking and Info for a notice or a waived finding, with the
 //     finding's id, severity, vendor, operation, pointer, want and got — the got in the contract's words (a
-//     code, a type, a status, the shape of a value), never a value of personal data;
+//     code, a type, a status, the shape of a value), never a value of personal data, and never the
+//     request's path or query (which may hold a NIK);
 //   - to OpenTelemetry (WithMeterProvider; default the global provider, as otelhttp does — the monitor
 //     depends on the OpenTelemetry API only), four instruments of the meter ScopeName:
 //     kontrak.monitor.calls (counter; kontrak.vendor, kontrak.operation, kontrak.outcome = judged |

@@ -16,8 +16,10 @@ import (
 // go-vcr's reader skips (a comment between interactions, a key go-vcr does not know, another layout). The
 // comment block keeps the provenance lines kontrak writes, each value by its grammar: the kind of
 // provenance (one of three), the scenario (a safe name), the source page (a URL, whose host the documents
-// name), the recording date, and the note (kontrak's own words, looked into by the content rules and for
-// the values the cassette holds at personal places). Any other line of the block is dropped. The rest of
+// name), the recording date, the kind of host a recording was made from (one of contract.HostKind's
+// four), and the note (kontrak's own words: a digest marker when it holds an upper-case word the documents
+// do not use, else looked into by the content rules and for the values the cassette holds at personal
+// places). Any other line of the block is dropped. The rest of
 // the file is kept only as go-vcr's own writer writes its interactions: a cassette that holds more (a
 // comment, an unknown key) or another layout is written again, whole, and the note says so (LayoutNote).
 
@@ -102,7 +104,18 @@ func (v *view) provenanceValue(key, val string) (string, string) {
 			return val, ""
 		}
 		return out, hs[0].kind
+	case "host":
+		switch val {
+		case contract.HostDocumented, contract.HostLocal, contract.HostUndocumented, contract.HostUnstated:
+			return val, ""
+		}
+		return "", LeakComment
 	case "note":
+		// A note is free text people write: an upper-case word the documents do not use (a name, as a KTP
+		// writes it) makes the whole note a digest marker, as free text that is not the documents' is.
+		if v.capsWords(val) && !isDigest(val) {
+			return digest(val), LeakFreeText
+		}
 		out, hs := v.content(val, true)
 		if len(hs) == 0 {
 			return val, ""

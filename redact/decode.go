@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"strconv"
 	"strings"
@@ -213,45 +212,28 @@ func unframe(s string) (string, bool) {
 // wire, which reads zlib and raw deflate), br and zstd; identity is nothing. Its error says why, in words a
 // note can carry.
 func decodeContent(encoding string, body []byte) ([]byte, error) {
-	codings := strings.Split(encoding, ",")
-	for i := len(codings) - 1; i >= 0; i-- {
-		c := strings.ToLower(strings.TrimSpace(codings[i]))
-		var err error
-		switch c {
-		case "", "identity":
-			continue
-		case "gzip", "x-gzip", "deflate":
-			body, err = wire.DecodeContentEncoding(c, body)
-		case "br":
-			body, err = bounded(brotli.NewReader(bytes.NewReader(body)))
-		case "zstd":
-			var zr *zstd.Decoder
-			if zr, err = zstd.NewReader(bytes.NewReader(body), zstd.WithDecoderMaxMemory(wire.MaxDecodedBody), zstd.WithDecoderConcurrency(1)); err == nil {
-				body, err = bounded(zr)
-				zr.Close()
-			}
-		default:
-			return nil, fmt.Errorf("Content-Encoding %s is not one kontrak decodes", safeToken(c))
+	out, err := wire.DecodeContentEncodingWith(encoding, body, moreCodings)
+	if e := (*wire.EncodingError)(nil); errors.As(err, &e) {
+		if e.Unknown {
+			return nil, fmt.Errorf("Content-Encoding %s is not one kontrak decodes", safeToken(e.Coding))
 		}
-		if err != nil {
-			return nil, fmt.Errorf("Content-Encoding %s does not decode", c)
-		}
+		return nil, fmt.Errorf("Content-Encoding %s does not decode", e.Coding)
 	}
-	return body, nil
+	return out, err
 }
 
-var errTooLarge = errors.New("decodes to more than the bound")
-
-// bounded reads r to its end, up to wire.MaxDecodedBody.
-func bounded(r io.Reader) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, wire.MaxDecodedBody+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > wire.MaxDecodedBody {
-		return nil, errTooLarge
-	}
-	return b, nil
+// moreCodings are the codings redaction opens beyond wire's: br and zstd, each bounded by
+// wire.MaxDecodedBody.
+var moreCodings = wire.Decoders{
+	"br": func(body []byte) ([]byte, error) { return wire.ReadBounded(brotli.NewReader(bytes.NewReader(body))) },
+	"zstd": func(body []byte) ([]byte, error) {
+		zr, err := zstd.NewReader(bytes.NewReader(body), zstd.WithDecoderMaxMemory(wire.MaxDecodedBody), zstd.WithDecoderConcurrency(1))
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		return wire.ReadBounded(zr)
+	},
 }
 
 // safeToken is a header token as a note may print it: itself when it is a short token, else its shape.

@@ -12,7 +12,8 @@ import (
 )
 
 // Redact a recorded cassette in place by the rules the specs give (credentials, images, personal data
-// out), after the leak scan found what it holds; the scan names places and kinds, never values.
+// out), after the leak scan found what it holds; the scan names places and kinds, never values. A cassette
+// written by hand, not by go-vcr's writer, is also reported for its layout: redaction writes it anew.
 func ExampleRedactFile() {
 	c, err := contract.Load(kontrak.Files)
 	if err != nil {
@@ -52,6 +53,7 @@ interactions:
 	fmt.Println("leaks after:", len(leaks))
 	// Output:
 	// credential at header X-Api-Key in the request
+	// layout at the text outside its interactions (comments, keys or a layout go-vcr's writer does not write)
 	// redacted: true <nil>
 	// the key is still there: false
 	// leaks after: 0

@@ -22,8 +22,10 @@ import (
 // above it.
 
 // jsonVisit sees one scalar (place inJSON) or member name (place inJSONName) and its byte span in the body,
-// quotes included.
-type jsonVisit func(l leaf, start, end int)
+// quotes included. For a member name it answers whether the name is replaced: the value under a replaced
+// name takes its kind from the container above it, as it will when the stand-in name is read again (a
+// stand-in name has no rule), so that redacting twice is redacting once.
+type jsonVisit func(l leaf, start, end int) (replaced bool)
 
 // walkJSON reads body: valid is false when it is not exactly one JSON value (surrounding white space
 // allowed), deep is true when it nests deeper than MaxDepth before any other fault. visit is called for
@@ -52,8 +54,9 @@ func walkJSON(s side, body string, visit jsonVisit) (valid, deep bool) {
 	}
 	d := wire.NewJSONDecoder(bytes.NewReader(b))
 	var (
-		stack       []frame
-		ptr, schema []byte
+		stack        []frame
+		ptr, schema  []byte
+		nameReplaced bool // the member name just read is replaced (jsonVisit)
 	)
 	unquote := func(raw []byte, end int) (string, bool) {
 		start := end - len(raw)
@@ -70,7 +73,7 @@ func walkJSON(s side, body string, visit jsonVisit) (valid, deep bool) {
 		if len(stack) > 0 {
 			parent = stack[len(stack)-1].ctx
 		}
-		if !member {
+		if !member || nameReplaced {
 			return parent
 		}
 		if k := kindOf(name); k != "" && (parent != kindFreeText || k != kindFreeText) {
@@ -93,6 +96,7 @@ func walkJSON(s side, body string, visit jsonVisit) (valid, deep bool) {
 			continue
 		}
 		name, member := "", false
+		nameReplaced = false
 		if top := len(stack) - 1; top >= 0 {
 			f := &stack[top]
 			ptr = append(ptr[:f.mark], '/')
@@ -110,7 +114,7 @@ func walkJSON(s side, body string, visit jsonVisit) (valid, deep bool) {
 				member = true
 				ptr = appendEscaped(ptr, name)
 				schema = appendEscaped(schema, name)
-				visit(leaf{side: s, place: inJSONName, name: name, ptr: ptr, schema: schema, str: true, value: name,
+				nameReplaced = visit(leaf{side: s, place: inJSONName, name: name, ptr: ptr, schema: schema, str: true, value: name,
 					ctx: ctxOf(name, true)}, end-len(raw), end)
 				k = d.PeekKind()
 			} else {
@@ -163,10 +167,12 @@ func appendEscaped(b []byte, token string) []byte {
 func rewriteJSON(s side, body string, fn rewriteFunc) (out string, changed, valid, deep bool) {
 	var b strings.Builder
 	last := 0
-	valid, deep = walkJSON(s, body, func(l leaf, start, end int) {
+	valid, deep = walkJSON(s, body, func(l leaf, start, end int) bool {
 		nv, ok := fn(l)
 		if !ok {
-			return
+			// A dry run (the scan) writes nothing, and still says which names it would replace by
+			// the value it gives them: the kinds of what they hold depend on it (jsonVisit).
+			return l.place == inJSONName && nv != "" && nv != l.value
 		}
 		if !changed {
 			b.Grow(len(body) + len(body)/8) // stand-ins may be a little longer than what they replace
@@ -179,6 +185,7 @@ func rewriteJSON(s side, body string, fn rewriteFunc) (out string, changed, vali
 			b.WriteString(nv) // a literal is only ever replaced by a literal
 		}
 		last = end
+		return true
 	})
 	if !valid || !changed {
 		return body, false, valid, deep

@@ -48,11 +48,12 @@ func TestWalkJSONAsDecoder(t *testing.T) {
 		for _, s := range []side{sideRequest, sideAnswer} {
 			var got []leaf
 			var gotSpans [][2]int
-			valid, deep := walkJSON(s, body, func(l leaf, start, end int) {
+			valid, deep := walkJSON(s, body, func(l leaf, start, end int) bool {
 				l.ptr = []byte(string(l.ptr)) // the walker's buffers: valid only during the visit
 				l.schema = []byte(string(l.schema))
 				got = append(got, l)
 				gotSpans = append(gotSpans, [2]int{start, end})
+				return false
 			})
 			want, wantSpans, ok, wantDeep := decoderLeaves(s, body)
 			if ok && (!utf8.ValidString(body) || loneSurrogate(body)) {

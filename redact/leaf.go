@@ -146,7 +146,7 @@ func (l leaf) where() string {
 
 // shownName is a name as a leak's place may print it: itself when identifier-like, else its shape.
 func shownName(n string) string {
-	if contract.SafeName(n) || isHeaderToken(n) {
+	if contract.SafeName(n) { // a header token may hold a NIK ("X-Nik-3174…"): by its shape
 		return n
 	}
 	return "(a name shaped " + wire.Shape(n) + ")"
@@ -356,6 +356,21 @@ func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (st
 // rewritePairs rewrites the names and values of "k=v&k=v" text that fn replaces, leaving the others as they
 // are written. A pair that does not unescape is one value.
 func rewritePairs(text string, s side, namePlace, valuePlace place, fn rewriteFunc) (string, bool) {
+	return eachPair(text, func(name, value string) (string, string) {
+		if r, ok := fn(leaf{side: s, place: namePlace, name: name, value: name}); ok {
+			name = r
+		}
+		if r, ok := fn(leaf{side: s, place: valuePlace, name: name, value: value, ctx: kindOfName(s, name)}); ok {
+			value = r
+		}
+		return name, value
+	})
+}
+
+// eachPair rewrites "k=v&k=v" text pair by pair: f is given each name and value unescaped (a pair that
+// does not unescape as it is written) and returns them, changed or not; a changed one is escaped again,
+// the others stay as written. It reports whether anything changed.
+func eachPair(text string, f func(name, value string) (string, string)) (string, bool) {
 	pairs := strings.Split(text, "&")
 	changed := false
 	for n, p := range pairs {
@@ -369,11 +384,12 @@ func rewritePairs(text string, s side, namePlace, valuePlace place, fn rewriteFu
 			name, value = k, v
 		}
 		nk, nv := k, v
-		if r, ok := fn(leaf{side: s, place: namePlace, name: name, value: name}); ok && r != name {
-			nk, name = url.QueryEscape(r), r
+		newName, newValue := f(name, value)
+		if newName != name {
+			nk = url.QueryEscape(newName)
 		}
-		if r, ok := fn(leaf{side: s, place: valuePlace, name: name, value: value, ctx: kindOfName(s, name)}); ok && r != value {
-			nv = url.QueryEscape(r)
+		if newValue != value {
+			nv = url.QueryEscape(newValue)
 		}
 		if nk != k || nv != v {
 			pairs[n] = nk

@@ -648,13 +648,13 @@ func (k *knownValues) merge(o *knownValues) {
 }
 
 // holdsWord reports whether a name holds a word of a personal value the exchange holds ("rahayu_k" when
-// a name "Rahayu Kanarindah" is known).
-func (k *knownValues) holdsWord(name string) bool {
+// a name "Rahayu Kanarindah" is known), other than the words of except.
+func (k *knownValues) holdsWord(name string, except map[string]bool) bool {
 	if k == nil || len(k.words) == 0 {
 		return false
 	}
 	for _, w := range nameWords(name) {
-		if k.words[w] {
+		if k.words[w] && !except[w] {
 			return true
 		}
 	}

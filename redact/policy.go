@@ -68,6 +68,10 @@ type view struct {
 	segs  map[string]bool
 	known *knownValues
 	keep  func(string) bool
+	// vocab are the words of the operation's documents and of its documented member names: a name made
+	// of them ("full_name") is the documents' word, not a person's, even when a personal value the
+	// exchange holds ("HELLO NAME") shares it. It outlives priv in a nested view.
+	vocab map[string]bool
 	// depth counts the containers opened inside values (JSON in a string, base64 of JSON): past
 	// maxNesting, a value is not opened but replaced.
 	depth int
@@ -282,7 +286,8 @@ func (v *view) documentedField(name string) bool {
 }
 
 // name is the policy of a name the documents do not give: kept when it is a safe name (identifier-like,
-// no token, no word of a personal value the exchange holds), else a stand-in name.
+// no token, no word of a personal value the exchange holds, not an upper-case word the documents do not
+// use: capsValue), else a stand-in name.
 func (v *view) name(s string) (string, []hit) {
 	if v.safeName(s) {
 		return s, nil
@@ -291,7 +296,44 @@ func (v *view) name(s string) (string, []hit) {
 }
 
 func (v *view) safeName(s string) bool {
-	return contract.SafeName(s) && !isToken(s) && !v.known.holdsWord(s)
+	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s) && !v.capsValue(s)
+}
+
+// base64Text: a name that is base64 (either alphabet, canonical) of JSON or of text: identifier-like to
+// look at, a container to read ("eyJuIjoi…" is {"n":…}).
+func base64Text(s string) bool {
+	if len(s) < 8 || !base64Like(s) {
+		return false
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && (wire.LooksJSON(b) && utf8.Valid(b) || printableText(b)) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsPersonalWord: a name holds a word of a personal value the exchange holds that is not a word of
+// the documents (vocab).
+func (v *view) holdsPersonalWord(name string) bool {
+	return v.known.holdsWord(name, v.vocab)
+}
+
+// vocabularyOf is the words of a contract's documents (Privacy.Words) and of its documented member names,
+// lower case.
+func vocabularyOf(p *contract.Privacy) map[string]bool {
+	out := make(map[string]bool, len(p.Words)+len(p.Request)+len(p.Answer))
+	for w := range p.Words {
+		out[w] = true
+	}
+	for _, m := range []map[string]contract.Place{p.Request, p.Answer, p.Query, p.Headers} {
+		for ptr := range m {
+			for _, w := range nameWords(ptr) {
+				out[w] = true
+			}
+		}
+	}
+	return out
 }
 
 // isToken: a value the token rule takes for a secret (pii_rules.yaml token), or a JWT.
@@ -319,7 +361,7 @@ func (v *view) headerName(l leaf) (string, []hit) {
 	if v.knownHeader(l.side, n) {
 		return l.value, nil
 	}
-	if contract.SafeName(n) && !isToken(n) && !v.known.holdsWord(n) {
+	if contract.SafeName(n) && !isToken(n) && !v.holdsPersonalWord(n) {
 		return l.value, nil
 	}
 	if strings.HasPrefix(n, "X-Kontrak-") && len(n) == len("X-Kontrak-")+10 {
@@ -1085,3 +1127,49 @@ func documentationNet(ip net.IP) bool {
 
 // parseMediaParams reads "type; k=v; …" (mime.ParseMediaType).
 func parseMediaParams(v string) (string, map[string]string, error) { return mime.ParseMediaType(v) }
+
+// capsValue reports whether s, a name or a word of a note, is written as a KTP writes its values: upper-case
+// letters only (three or more; no digit, '_' or '-', which make a code or an identifier), and no word of
+// the documents (the rules' Words, the operation's vocabulary, HTTP's reason phrases). "KANARINDAH" is
+// identifier-like to look at, but no API names a member so unless its documents do: it is taken for a
+// person's name used as a key or written into a note, and is not kept. A lower-case or mixed-case word is
+// left to the other rules (a value the exchange holds at a personal place, the name rules).
+func (v *view) capsValue(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	if n < 3 {
+		return false
+	}
+	w := strings.ToLower(s)
+	return !v.rs.words[w] && !v.vocab[w] && !httpWords[w] && !ownWords[w]
+}
+
+// ownWords are the words of the notes redaction itself writes (LayoutNote, CommentNote, the body notes),
+// lower case: a note kontrak wrote is never taken for a person's.
+var ownWords = func() map[string]bool {
+	out := map[string]bool{}
+	for _, t := range []string{LayoutNote, CommentNote, bomNote, notePhrases} {
+		for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			out[w] = true
+		}
+	}
+	return out
+}()
+
+// capsWords are the words of a text that capsValue takes for values: maximal runs of letters, digits, '_'
+// and '-', each tested whole (so a code such as SERVICE_BUSY is one run, not two words).
+func (v *view) capsWords(s string) bool {
+	for _, t := range strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-'
+	}) {
+		if v.capsValue(t) {
+			return true
+		}
+	}
+	return false
+}

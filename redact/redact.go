@@ -47,6 +47,10 @@ type RedactRules struct {
 	// ServerPaths are the path prefixes of the documented servers (contract.ServerPaths): a URL keeps
 	// their segments.
 	ServerPaths []string
+	// Words are the words of every vendor's documents, lower case (contract.Privacy.Words, and the
+	// documented member names): an upper-case word that is none of them, standing alone as a name or in a
+	// cassette's note, is taken for a value written as a KTP writes it (a name), not for the documents'.
+	Words map[string]bool
 }
 
 // AnswerRules say where an operation's answer body (JSON) holds a secret or personal data.
@@ -349,6 +353,7 @@ type ruleSet struct {
 	hosts, serverSegs      map[string]bool
 	answerOf               func(method, path string) AnswerRules
 	privacyOf              func(method, path string) *contract.Privacy
+	words                  map[string]bool
 }
 
 // answerSet is AnswerRules ready for lookups.
@@ -360,7 +365,7 @@ type answerSet struct {
 func newRuleSet(r RedactRules) *ruleSet {
 	rs := &ruleSet{headers: map[string]bool{"Authorization": true, "Proxy-Authorization": true},
 		query: map[string]bool{}, fields: map[string]bool{}, hosts: map[string]bool{}, serverSegs: map[string]bool{},
-		answerOf: r.Answer, privacyOf: r.Privacy}
+		answerOf: r.Answer, privacyOf: r.Privacy, words: r.Words}
 	for _, h := range r.Headers {
 		rs.headers[textproto.CanonicalMIMEHeaderKey(h)] = true
 	}
@@ -396,6 +401,9 @@ func (rs *ruleSet) view(method, path string, keep func(string) bool) *view {
 	}
 	if rs.privacyOf != nil {
 		v.priv = rs.privacyOf(method, path)
+	}
+	if v.priv != nil {
+		v.vocab = vocabularyOf(v.priv)
 	}
 	if v.priv != nil && v.priv.Operation != nil {
 		v.segs = map[string]bool{}

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v4"
@@ -679,6 +680,13 @@ func TestRedactFileStreamsAsWhole(t *testing.T) {
 		// blocks stay and the comparison is of their bodies.
 		if u, err := url.Parse(cassette.ParseProvenance(data).Source); err == nil && u.Host != "" {
 			rules.Hosts = append(rules.Hosts, u.Host)
+		}
+		// And it uses the words of their notes (an upper-case word no document uses is taken for a name).
+		if rules.Words == nil {
+			rules.Words = map[string]bool{}
+		}
+		for _, w := range strings.FieldsFunc(strings.ToLower(cassette.ParseProvenance(data).Note), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			rules.Words[w] = true
 		}
 	}
 	for n, f := range files {

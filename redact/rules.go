@@ -7,8 +7,9 @@ import "github.com/kontrak/kontrak/contract"
 // fields; the timestamp of a signature is not a secret and stays, as it is needed to read the recording);
 // for each documented operation its privacy view (contract.Privacy: the documented places, which of them
 // are personal, the texts the documents give) and its answer's secret and personal-data pointers; the
-// hosts and server paths the documents name. A request of no documented operation gets no view: nothing
-// of it is kept but its structure. A cassette is redacted without knowing whose it is.
+// hosts and server paths the documents name; the words of every vendor's documents. A request of no
+// documented operation gets no view: nothing of it is kept but its structure. A cassette is redacted
+// without knowing whose it is.
 func RulesFor(c *contract.Contract) RedactRules {
 	s := c.Secrets()
 	return RedactRules{
@@ -31,7 +32,22 @@ func RulesFor(c *contract.Contract) RedactRules {
 		},
 		Hosts:       c.DocumentedHosts(),
 		ServerPaths: c.ServerPaths(),
+		Words:       documentsWords(c),
 	}
+}
+
+// documentsWords is the union over vendors of the words of their documents and of their documented member
+// names (a vendor's Privacy holds the words of all its operations).
+func documentsWords(c *contract.Contract) map[string]bool {
+	out := map[string]bool{}
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			for w := range vocabularyOf(c.Privacy(op)) {
+				out[w] = true
+			}
+		}
+	}
+	return out
 }
 
 // ScanRulesFor is RulesFor with the values the vendors' documents publish (contract.Published), which the

@@ -2,9 +2,11 @@ package redact
 
 import (
 	"fmt"
+	"strings"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/specimen"
 
 	"github.com/kontrak/kontrak/internal/wire"
@@ -69,13 +71,13 @@ func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) 
 	seen := map[[2]string]bool{}
 	// The walk writes back only what fn replaces, and this fn replaces nothing.
 	rewriteInteraction(i, func(l leaf) (string, bool) {
-		_, hits := v.leafPolicy(l)
+		nv, hits := v.leafPolicy(l)
 		for _, h := range hits {
 			if h.kind == "" {
 				continue
 			}
 			// A part of a leaf (a URL's query parameter, its host) is named by itself.
-			where := l.where()
+			where := v.where(l)
 			if h.where != "" {
 				where = h.where + " in the " + l.side.String()
 			}
@@ -87,6 +89,9 @@ func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) 
 			}
 			seen[key] = true
 			out = append(out, Leak{File: file, Interaction: i.ID, Kind: h.kind, Where: where})
+		}
+		if l.place == inJSONName {
+			return nv, false // nothing written; the walk learns whether the name would be replaced
 		}
 		return "", false
 	}, false)
@@ -118,4 +123,22 @@ func ScanFiles(files []string, r ScanRules) (out []Leak, err error) {
 		out = append(out, ls...)
 	}
 	return out, nil
+}
+
+// where is a leaf's place as a leak prints it (leaf.where), a name or pointer token that holds a word of a
+// personal value the exchange holds ("kanarindah_score" when "RAHAYU KANARINDAH" is the holder's name), or
+// that is an upper-case word the documents do not use (capsValue), given by its shape: such a name is
+// replaced by redaction, and never printed.
+func (v *view) where(l leaf) string {
+	w := l.where()
+	tokens := []string{l.name, l.part}
+	if l.place == inJSON || l.place == inJSONName {
+		tokens = append(tokens, strings.Split(string(l.ptr), "/")...)
+	}
+	for _, t := range tokens {
+		if t != "" && contract.SafeName(t) && (v.holdsPersonalWord(t) || v.capsValue(t)) {
+			w = strings.ReplaceAll(w, t, "(a name shaped "+wire.Shape(t)+")")
+		}
+	}
+	return w
 }

@@ -114,31 +114,25 @@ type harOut struct {
 	StartedDateTime string `json:"startedDateTime"`
 	Time            int    `json:"time"`
 	Request         struct {
-		Method      string   `json:"method"`
-		URL         string   `json:"url"`
-		HTTPVersion string   `json:"httpVersion"`
-		Cookies     []harNV  `json:"cookies"`
-		Headers     []harNV  `json:"headers"`
+		Method string `json:"method"`
+		URL    string `json:"url"`
+		harHead
 		QueryString []harNV  `json:"queryString"`
 		PostData    *harPost `json:"postData,omitempty"`
-		HeadersSize int      `json:"headersSize"`
-		BodySize    int      `json:"bodySize"`
+		harSizes
 	} `json:"request"`
 	Response struct {
-		Status      int     `json:"status"`
-		StatusText  string  `json:"statusText"`
-		HTTPVersion string  `json:"httpVersion"`
-		Cookies     []harNV `json:"cookies"`
-		Headers     []harNV `json:"headers"`
-		Content     struct {
+		Status     int    `json:"status"`
+		StatusText string `json:"statusText"`
+		harHead
+		Content struct {
 			Size     int    `json:"size"`
 			MimeType string `json:"mimeType"`
 			Text     string `json:"text,omitempty"`
 			Encoding string `json:"encoding,omitempty"`
 		} `json:"content"`
 		RedirectURL string `json:"redirectURL"`
-		HeadersSize int    `json:"headersSize"`
-		BodySize    int    `json:"bodySize"`
+		harSizes
 	} `json:"response"`
 	Cache   struct{} `json:"cache"`
 	Timings struct {
@@ -146,6 +140,19 @@ type harOut struct {
 		Wait    int `json:"wait"`
 		Receive int `json:"receive"`
 	} `json:"timings"`
+}
+
+// harHead and harSizes are the members a HAR request and response share, embedded where each stands in
+// both (encoding/json writes an embedded struct's fields at its place, so the output is unchanged).
+type harHead struct {
+	HTTPVersion string  `json:"httpVersion"`
+	Cookies     []harNV `json:"cookies"`
+	Headers     []harNV `json:"headers"`
+}
+
+type harSizes struct {
+	HeadersSize int `json:"headersSize"`
+	BodySize    int `json:"bodySize"`
 }
 
 type harPost struct {
@@ -358,4 +365,3 @@ func openError(file string, err error) error {
 	}
 	return fmt.Errorf("%s: cannot read: %v", file, err)
 }
-

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // URLs are values too: the request's URL, and a URL found inside any value (a redirect, a callback, a link
@@ -89,29 +90,22 @@ func (v *view) url(raw string, request bool) (string, []hit) {
 	}
 	out := prefix + strings.Join(segs, "/")
 	if hasQuery {
-		pairs := strings.Split(query, "&")
-		for n, p := range pairs {
-			if p == "" {
-				continue
-			}
-			k, val, hasValue := strings.Cut(p, "=")
-			name, err1 := url.QueryUnescape(k)
-			value, err2 := url.QueryUnescape(val)
-			if err1 != nil || err2 != nil {
-				name, value = k, val
-			}
-			nk, nv := k, val
+		q, _ := eachPair(query, func(name, value string) (string, string) {
+			newName := name
 			pl, documented := contract.Place{}, false
 			if request {
 				pl, documented = v.queryPlace(name)
 			}
 			if !documented && !v.rs.query[name] {
 				if r, hs := v.name(name); len(hs) > 0 {
-					nk = url.QueryEscape(r)
+					newName = r
 					add(LeakKey, "a query parameter name")
 				}
 			}
 			where := "query " + shownName(name)
+			if newName != name { // a name redaction replaces is never printed
+				where = "query (a name shaped " + wire.Shape(name) + ")"
+			}
 			l := leaf{side: sideRequest, place: inForm, name: name, value: value, str: true, ctx: kindOfName(sideRequest, name)}
 			var r string
 			var hs []hit
@@ -126,20 +120,12 @@ func (v *view) url(raw string, request bool) (string, []hit) {
 			default:
 				r, hs = v.undocumented(l)
 			}
-			if r != value {
-				nv = url.QueryEscape(r)
-			}
 			for _, h := range hs {
 				add(h.kind, where)
 			}
-			if nk != k || nv != val {
-				pairs[n] = nk
-				if hasValue || nv != val {
-					pairs[n] += "=" + nv
-				}
-			}
-		}
-		out += "?" + strings.Join(pairs, "&")
+			return newName, r
+		})
+		out += "?" + q
 	}
 	if hasFrag {
 		plain, err := url.PathUnescape(frag)

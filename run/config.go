@@ -21,10 +21,13 @@ const (
 	EnvWaivers   = "KONTRAK_WAIVERS"   // a waivers.yaml (make conformance WAIVERS=…): known drift accepted
 	EnvVendors   = "KONTRAK_VENDORS"   // vendors a live run must run, comma-separated (make VENDORS=…): missing credentials fail, not skip
 	EnvRequire   = "KONTRAK_REQUIRE"   // the former name of KONTRAK_VENDORS (make REQUIRE=…), still read
+	// EnvReplaceLive=1 lets a recording from a local or non-vendor host replace cassettes recorded live
+	// from the vendor (Staging.Finish refuses it otherwise).
+	EnvReplaceLive = "KONTRAK_REPLACE_LIVE"
 
 	EnvMaxBillable = "KONTRAK_MAX_BILLABLE" // billable calls a vendor's live run may make (default 5)
 	EnvRetries     = "KONTRAK_RETRIES"      // retries of a rate-limited call (default 2)
-	EnvMaxWait     = "KONTRAK_MAX_WAIT"     // the longest Retry-After honoured at once (default 30s)
+	EnvMaxWait     = "KONTRAK_MAX_WAIT"     // the longest Retry-After waited for (default 30s); a longer one is reported, not waited
 	EnvTimeout     = "KONTRAK_TIMEOUT"      // the timeout of every call (default 30s)
 )
 
@@ -52,6 +55,13 @@ func FromEnvironment(c *contract.Contract, root string, getenv func(string) stri
 		e.Strict = true
 	default:
 		return nil, fmt.Errorf("%s=%q: want 1 or 0", EnvStrict, v)
+	}
+	switch v := getenv(EnvReplaceLive); v {
+	case "", "0":
+	case "1":
+		e.ReplaceLive = true
+	default:
+		return nil, fmt.Errorf("%s=%q: want 1 or 0", EnvReplaceLive, v)
 	}
 	if path := getenv(EnvWaivers); path != "" {
 		if !filepath.IsAbs(path) {

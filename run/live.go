@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 )
 
@@ -58,7 +59,9 @@ func (b *Budget) Used() int {
 }
 
 // Retry is the retry policy of a live run: 429 answers and codes the tables mark with retryAfter are
-// retried after the Retry-After delay, at most Max times, never waiting longer than MaxWait at once.
+// retried after the Retry-After delay, at most Max times. A delay longer than MaxWait is not waited for
+// (nor cut short: a retry before it only meets the limit again): that answer stands, and a scenario it
+// fails is inconclusive, rate-limited, with the delay the vendor asked for (RateLimited).
 type Retry struct {
 	Max     int
 	MaxWait time.Duration
@@ -66,13 +69,81 @@ type Retry struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// liveTransport is the live side of a run: the budget before every call, and retries after the
-// vendor's delay. Each retry is a call, so it asks the budget too.
+// liveTransport is the live side of a run: the budget before every call, retries after the vendor's
+// delay, and the cap of an answer's bytes (client.MaxAnswerBytes: every reader above it, go-vcr's
+// recorder included, gets AnswerTooLargeError at the cap). Each retry is a call, so it asks the budget
+// too. A delay longer than Retry.MaxWait is not waited for: the rate-limited answer stands, and limited
+// says so (a scenario's transport is its own: one strategy open).
 type liveTransport struct {
 	next   http.RoundTripper
 	c      *contract.Contract
 	budget *Budget
 	retry  Retry
+
+	mu      sync.Mutex
+	limited *RateLimited
+}
+
+// RateLimited is a rate-limited answer whose delay was longer than the run may wait (KONTRAK_MAX_WAIT):
+// not retried, and proving nothing about the contract.
+type RateLimited struct {
+	Operation string
+	Status    int
+	// Header and Value are the delay as the vendor wrote it (Retry-After: 45); Wait is what it reads as.
+	Header, Value string
+	Wait, MaxWait time.Duration
+}
+
+func (r *RateLimited) String() string {
+	return fmt.Sprintf("inconclusive: rate-limited: %s answered HTTP %d asking to wait %v (%s: %s), longer than the %v a run waits (%s): not retried — run again later, or raise %s",
+		r.Operation, r.Status, r.Wait, r.Header, oneLine(r.Value), r.MaxWait, EnvMaxWait, EnvMaxWait)
+}
+
+// rateLimited is the rate-limited answer the transport gave up on, nil when none.
+func (t *liveTransport) rateLimited() *RateLimited {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.limited
+}
+
+// capAnswer refuses an answer whose declared length is over client.MaxAnswerBytes, unread, and cuts any
+// other at the cap.
+func capAnswer(op *contract.Operation, resp *http.Response) error {
+	name := "the answer"
+	if op != nil {
+		name = op.Name()
+	}
+	if resp.ContentLength > client.MaxAnswerBytes {
+		resp.Body.Close()
+		return &client.AnswerTooLargeError{Operation: name, Limit: client.MaxAnswerBytes, Length: resp.ContentLength}
+	}
+	resp.Body = &cappedBody{ReadCloser: resp.Body, left: client.MaxAnswerBytes, err: &client.AnswerTooLargeError{Operation: name, Limit: client.MaxAnswerBytes, Length: -1}}
+	return nil
+}
+
+// cappedBody reads at most left bytes of a body, then fails with err: a byte past the cap is never
+// handed on.
+type cappedBody struct {
+	io.ReadCloser
+	left int64
+	err  error
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, b.err
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.ReadCloser.Read(p)
+	if int64(n) > b.left {
+		keep := b.left
+		b.left = -1
+		return int(keep), b.err // the bytes up to the cap, and the error
+	}
+	b.left -= int64(n)
+	return n, err
 }
 
 func (t *liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -99,18 +170,30 @@ func (t *liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		wait, retry, err := t.retryAfter(op, resp)
+		if err := capAnswer(op, resp); err != nil {
+			return nil, err
+		}
+		wait, retry, header, err := t.retryAfter(op, resp)
 		if err != nil {
 			return nil, err // the answer did not come whole: never judged as if it had
 		}
 		if !retry || attempt >= t.retry.Max {
 			return resp, nil
 		}
+		if wait > t.retry.MaxWait {
+			// Retrying sooner than asked only meets the limit again (and spends the budget): the answer
+			// stands, and the run says it is rate-limited, and for how long, instead of timing out.
+			name := r.URL.Path
+			if op != nil {
+				name = op.Name()
+			}
+			t.mu.Lock()
+			t.limited = &RateLimited{Operation: name, Status: resp.StatusCode, Header: header, Value: resp.Header.Get(header), Wait: wait, MaxWait: t.retry.MaxWait}
+			t.mu.Unlock()
+			return resp, nil
+		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		if wait > t.retry.MaxWait {
-			wait = t.retry.MaxWait
-		}
 		sleep := t.retry.Sleep
 		if sleep == nil {
 			sleep = sleepCtx
@@ -121,16 +204,16 @@ func (t *liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 }
 
-// retryAfter reads whether an answer asks to be retried, and after how long: HTTP 429, or a code whose
-// row carries retryAfter. The response body is left readable.
-func (t *liveTransport) retryAfter(op *contract.Operation, resp *http.Response) (time.Duration, bool, error) {
+// retryAfter reads whether an answer asks to be retried, after how long, and the header that says so:
+// HTTP 429, or a code whose row carries retryAfter. The response body is left readable.
+func (t *liveTransport) retryAfter(op *contract.Operation, resp *http.Response) (time.Duration, bool, string, error) {
 	header := "Retry-After"
 	retry := resp.StatusCode == http.StatusTooManyRequests
 	if op != nil {
 		b, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if err != nil {
-			return 0, false, err
+			return 0, false, "", err
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		if row, ok := op.RetryRow(resp.StatusCode, b); ok {
@@ -141,9 +224,9 @@ func (t *liveTransport) retryAfter(op *contract.Operation, resp *http.Response) 
 		}
 	}
 	if !retry {
-		return 0, false, nil
+		return 0, false, "", nil
 	}
-	return ParseRetryAfter(resp.Header.Get(header), time.Now()), true, nil
+	return ParseRetryAfter(resp.Header.Get(header), time.Now()), true, header, nil
 }
 
 // ParseRetryAfter reads a Retry-After value: seconds ("10"), seconds with a unit as ADVANCE writes it
@@ -195,8 +278,13 @@ func Inconclusive(op *contract.Operation, status int, body []byte) bool {
 // a request the client could not build).
 func transportFailure(err error) string {
 	var budget *BudgetError
-	if errors.As(err, &budget) {
-		return ""
+	var redirect *client.RedirectError
+	var large *client.AnswerTooLargeError
+	switch {
+	case errors.As(err, &budget), errors.As(err, &redirect):
+		return "" // a failure of the configuration, said as it is (url.Error would pass as a net.Error)
+	case errors.As(err, &large):
+		return "inconclusive: " + oneLine(large.Error()) + ": an answer cut short proves nothing about the vendor's contract"
 	}
 	var ne net.Error
 	switch {
@@ -217,6 +305,10 @@ type Tally struct {
 	budgeted   int // scenarios the budget stopped: not run, not proved
 	broken     int // scenarios whose exchange did not complete (Result.Inconclusive)
 	budgetMax  int // the budget that stopped them
+
+	// Need, when set, is the budget a run of every scenario needs (NeedOf(…).Calls): what the run's
+	// messages name when the budget stopped a scenario, instead of a lower bound.
+	Need int
 }
 
 // Add counts a scenario's result. Auth scenarios expect a refusal: they prove the refusal, not the
@@ -299,8 +391,36 @@ func (t *Tally) brokenNote() string {
 }
 
 func (t *Tally) budgetNote() string {
-	return fmt.Sprintf("%d %s stopped by the budget of %d billable calls (they need KONTRAK_MAX_BILLABLE=%d at least)",
-		t.budgeted, map[bool]string{true: "scenario", false: "scenarios"}[t.budgeted == 1], t.budgetMax, t.budgetMax+t.budgeted)
+	return fmt.Sprintf("%d %s stopped by the budget of %d billable calls (%s=%s runs them all)",
+		t.budgeted, map[bool]string{true: "scenario", false: "scenarios"}[t.budgeted == 1], t.budgetMax, EnvMaxBillable, t.neededLocked())
+}
+
+// neededText is the KONTRAK_MAX_BILLABLE a run of every scenario needs: Need when it is known, else
+// NeededBudget's lower bound ("8 at least").
+func (t *Tally) neededText() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.neededLocked()
+}
+
+func (t *Tally) neededLocked() string {
+	if t.Need > t.budgetMax {
+		return fmt.Sprint(t.Need)
+	}
+	return fmt.Sprintf("%d at least", t.budgetMax+t.budgeted)
+}
+
+// Summary is the line a live run ends with when the budget stopped scenarios — how many of those it
+// reached were not run, and the budget that runs them all —, "" when it stopped none. A run the budget
+// cut may pass (what ran proved something); it never passes in silence.
+func (t *Tally) Summary(vendor string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.budgeted == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: the budget of %d billable calls skipped %d of %d scenarios: %s=%s runs them all (kontrak budget --vendor %s)",
+		vendor, t.budgetMax, t.budgeted, t.budgeted+t.ran, EnvMaxBillable, t.neededLocked(), vendor)
 }
 
 // Failed is how many scenarios failed.

@@ -8,13 +8,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/cassette"
+	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/run"
@@ -169,7 +173,7 @@ func TestLiveRetryAfter(t *testing.T) {
 		wantCode string
 	}{
 		{"SERVICE_BUSY in HTTP 200 then an answer", []func(http.ResponseWriter){busy(200, "10s"), noResult}, 2, 10, 2, []time.Duration{10 * time.Second}, "", "OCR_NO_RESULT"},
-		{"HTTP 429 twice then an answer; the wait is capped", []func(http.ResponseWriter){busy(429, "120"), busy(429, "1"), noResult}, 2, 10, 3, []time.Duration{30 * time.Second, time.Second}, "", "OCR_NO_RESULT"},
+		{"HTTP 429 twice then an answer", []func(http.ResponseWriter){busy(429, "2"), busy(429, "1"), noResult}, 2, 10, 3, []time.Duration{2 * time.Second, time.Second}, "", "OCR_NO_RESULT"},
 		{"retries are bounded: the last busy answer stands", []func(http.ResponseWriter){busy(429, "1")}, 1, 10, 2, []time.Duration{time.Second}, "", "SERVICE_BUSY"},
 		{"the budget stops a retry", []func(http.ResponseWriter){busy(429, "1"), noResult}, 2, 1, 1, []time.Duration{time.Second}, "budget of 1 billable calls spent", ""},
 	} {
@@ -270,8 +274,37 @@ func TestTallyBudgetStoppedEverything(t *testing.T) {
 		tally.Add(&run.Result{Scenario: s, Err: &run.BudgetError{Max: 0, Operation: "advance ocrKtpCheck"}})
 	}
 	err := tally.Verdict("advance")
-	if err == nil || !strings.Contains(err.Error(), "advance: the live run proved nothing: no scenario ran, 4 scenarios stopped by the budget of 0 billable calls (they need KONTRAK_MAX_BILLABLE=4 at least)") {
+	if err == nil || !strings.Contains(err.Error(), "advance: the live run proved nothing: no scenario ran, 4 scenarios stopped by the budget of 0 billable calls (KONTRAK_MAX_BILLABLE=4 at least runs them all)") {
 		t.Errorf("verdict %v", err)
+	}
+}
+
+// A run the budget cut says how many scenarios it skipped and the budget that runs them all: NeedOf's
+// figure, the one kontrak budget gives; it passes when what ran proved something, but never in silence.
+func TestTallyBudgetCutSaysSo(t *testing.T) {
+	c := load(t)
+	f, err := scenario.Load(root(t), c, "advance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	need := run.NeedOf(c, f, 2)
+	srv, _ := liveServer(t, noResult)
+	e := &run.Engine{Contract: c, Mode: run.Live, BaseURL: srv.URL, Budget: &run.Budget{Max: 1},
+		Credentials: map[string]string{"ADVANCE_ACCESS_KEY": "a", "ADVANCE_SECRET_KEY": "s"}}
+	tally := &run.Tally{Need: need.Calls}
+	s := advanceScenario(t, c, "ocr-no-result")
+	for i := 0; i < 3; i++ {
+		tally.Add(e.Run(context.Background(), s))
+	}
+	if err := tally.Verdict("advance"); err != nil {
+		t.Errorf("a run whose first scenario proved something: %v", err)
+	}
+	want := fmt.Sprintf("advance: the budget of 1 billable calls skipped 2 of 3 scenarios: KONTRAK_MAX_BILLABLE=%d runs them all (kontrak budget --vendor advance)", need.Calls)
+	if got := tally.Summary("advance"); got != want {
+		t.Errorf("summary\n got %q\nwant %q", got, want)
+	}
+	if got := (&run.Tally{}).Summary("advance"); got != "" {
+		t.Errorf("a run the budget did not cut: summary %q", got)
 	}
 }
 
@@ -541,6 +574,246 @@ func TestLiveTransportFailureIsInconclusive(t *testing.T) {
 			tally.Add(res)
 			if err := tally.Verdict("ekycpro"); err == nil || !strings.Contains(err.Error(), "did not complete") {
 				t.Errorf("a run of nothing but a transport failure: %v, want one that proved nothing and says why", err)
+			}
+		})
+	}
+}
+
+// A Retry-After longer than the run may wait is not waited for, nor retried early: the scenario is
+// inconclusive, rate-limited, with the delay the vendor asked for — not a deadline exceeded, not drift.
+// A scenario that expects the rate limit gets it and passes.
+func TestLiveRetryAfterBeyondMaxWait(t *testing.T) {
+	c := load(t)
+	for _, tc := range []struct {
+		reason, scenario, value string
+		inconclusive            bool
+	}{
+		{"seconds", "ocr-no-result", "120", true},
+		{"an HTTP date", "ocr-no-result", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat), true},
+		{"a scenario that expects the limit passes", "ocr-service-busy-429", "120", false},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			srv, calls := liveServer(t, busy(429, tc.value), noResult)
+			var waits []time.Duration
+			e := &run.Engine{Contract: c, Mode: run.Live, BaseURL: srv.URL,
+				Credentials: map[string]string{"ADVANCE_ACCESS_KEY": "a", "ADVANCE_SECRET_KEY": "s"}, Budget: &run.Budget{Max: 10},
+				Retry: run.Retry{Max: 2, MaxWait: 30 * time.Second, Sleep: func(_ context.Context, d time.Duration) error {
+					waits = append(waits, d)
+					return nil
+				}}}
+			s := scenarioNamed(t, c, "advance", tc.scenario, func(*scenario.Scenario) bool { return false })
+			res := e.Run(context.Background(), s)
+			if *calls != 1 || len(waits) != 0 {
+				t.Errorf("%d calls, waits %v: want one call and no wait", *calls, waits)
+			}
+			if !tc.inconclusive {
+				if res.Failed() || res.Inconclusive != "" {
+					t.Errorf("%s expects the limit: failed %v, inconclusive %q: %s", s.Name, res.Failed(), res.Inconclusive, res.Message())
+				}
+				return
+			}
+			if res.Failed() || !strings.Contains(res.Inconclusive, "rate-limited") || !strings.Contains(res.Inconclusive, "Retry-After: "+tc.value) ||
+				!strings.Contains(res.Inconclusive, "KONTRAK_MAX_WAIT") || strings.Contains(res.Inconclusive, "deadline") {
+				t.Errorf("failed %v, inconclusive %q: want rate-limited with its Retry-After", res.Failed(), res.Inconclusive)
+			}
+		})
+	}
+}
+
+// scenarioNamed is the vendor's scenario of that name, else the first that suits.
+func scenarioNamed(t *testing.T, c *contract.Contract, vendor, name string, suits func(*scenario.Scenario) bool) *scenario.Scenario {
+	t.Helper()
+	f, err := scenario.Load(root(t), c, vendor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f.Scenarios {
+		if s.Name == name {
+			return s
+		}
+	}
+	for _, s := range f.Scenarios {
+		if suits(s) {
+			return s
+		}
+	}
+	t.Fatalf("%s: no scenario %s", vendor, name)
+	return nil
+}
+
+// An answer over client.MaxAnswerBytes is never read whole in a live run or a recording: the scenario is
+// inconclusive and says the limit; a recording with it is not written.
+func TestLiveAnswerCapped(t *testing.T) {
+	c := load(t)
+	for _, mode := range []run.Mode{run.Live, run.Record} {
+		t.Run(string(mode), func(t *testing.T) {
+			var written atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				chunk := []byte(strings.Repeat(" ", 64<<10))
+				for written.Load() < 4*client.MaxAnswerBytes {
+					n, err := w.Write(chunk)
+					written.Add(int64(n))
+					if err != nil {
+						return
+					}
+				}
+			}))
+			dir := t.TempDir()
+			e := &run.Engine{Contract: c, Cassettes: dir, Mode: mode, BaseURL: srv.URL, Today: "2026-01-01",
+				Credentials: map[string]string{"EKYCPRO_API_KEY": "k"}}
+			s := scenarioNamed(t, c, "ekycpro", "success", func(*scenario.Scenario) bool { return false })
+			res := e.Run(context.Background(), s)
+			srv.CloseClientConnections()
+			srv.Close()
+			if res.Failed() || !strings.Contains(res.Inconclusive, "over the 16 MiB kontrak reads of an answer") {
+				t.Errorf("failed %v (%s), inconclusive %q: want inconclusive at the cap", res.Failed(), res.Message(), res.Inconclusive)
+			}
+			if got := written.Load(); got >= 4*client.MaxAnswerBytes {
+				t.Errorf("the server wrote all %d bytes: the answer was read whole", got)
+			}
+			if files, _ := filepath.Glob(filepath.Join(dir, "ekycpro", "*.yaml")); len(files) != 0 {
+				t.Errorf("a cut answer was recorded: %v", files)
+			}
+		})
+	}
+}
+
+// A redirect to another host, or round a loop, fails the scenario and says so: never a budget message,
+// never a credential sent elsewhere.
+func TestLiveRedirects(t *testing.T) {
+	c := load(t)
+	var other atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { other.Add(1) }))
+	defer elsewhere.Close()
+	for _, tc := range []struct {
+		reason, to, want string
+	}{
+		{"another host", elsewhere.URL, "to another host"},
+		{"a loop", "", "a redirect loop"},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, tc.to+r.URL.Path, http.StatusTemporaryRedirect)
+			}))
+			defer srv.Close()
+			e := &run.Engine{Contract: c, Mode: run.Live, BaseURL: srv.URL, Budget: &run.Budget{Max: 12},
+				Credentials: map[string]string{"EKYCPRO_API_KEY": "k"}}
+			res := e.Run(context.Background(), scenarioNamed(t, c, "ekycpro", "success", func(*scenario.Scenario) bool { return false }))
+			msg := res.Message()
+			if !res.Failed() || !strings.Contains(msg, tc.want) || strings.Contains(msg, "KONTRAK_MAX_BILLABLE") || res.Inconclusive != "" {
+				t.Errorf("failed %v, inconclusive %q: %s; want a failure that says %q", res.Failed(), res.Inconclusive, msg, tc.want)
+			}
+		})
+	}
+	if other.Load() != 0 {
+		t.Errorf("the other host got %d requests", other.Load())
+	}
+}
+
+// The staging directories killed runs left are removed at the next recording, and only those: one whose
+// run (on this host) no longer runs, one whose run cannot be asked and that is older than StaleStaging. A
+// running run's directory stays, however old; so does a young one whose run cannot be asked.
+func TestStaleStagingCleaned(t *testing.T) {
+	c := load(t)
+	f, _ := scenario.Load(root(t), c, "ekycpro")
+	dir := t.TempDir()
+	host, _ := os.Hostname()
+	// A process that ran and ended: its pid names no running process.
+	dead := exec.Command(os.Args[0], "-test.run=^$")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * run.StaleStaging)
+	mk := func(name, owner string, mtime time.Time) string {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Join(p, "ekycpro"), 0o755)
+		os.WriteFile(filepath.Join(p, "ekycpro", "success.yaml"), []byte("# staged\n"), 0o644)
+		if owner != "" {
+			os.WriteFile(filepath.Join(p, "kontrak-owner"), []byte(owner), 0o644)
+		}
+		os.Chtimes(p, mtime, mtime)
+		return p
+	}
+	killed := mk(".recording-ekycpro-killed", fmt.Sprintf("%d %s\n", dead.Process.Pid, host), time.Now())
+	orphan := mk(".recording-verihubs-orphan", "", old)
+	running := mk(".recording-advance-running", fmt.Sprintf("%d %s\n", os.Getpid(), host), old)
+	young := mk(".recording-kredibel-young", "", time.Now())
+	elsewhere := mk(".recording-kredibel-elsewhere", "1 another-host.invalid\n", time.Now())
+	st, err := run.NewStaging(dir, "ekycpro", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(st.Dir)
+	for _, p := range []string{killed, orphan} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s left behind", filepath.Base(p))
+		}
+	}
+	for _, p := range []string{running, young, elsewhere, st.Dir} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed: %v", filepath.Base(p), err)
+		}
+	}
+	joined := strings.Join(st.Cleaned, "\n")
+	if len(st.Cleaned) != 2 || !strings.Contains(joined, fmt.Sprintf("its run (pid %d) no longer runs", dead.Process.Pid)) || !strings.Contains(joined, "older than 24h0m0s") {
+		t.Errorf("Cleaned says:\n%s\nwant the two, each with why", joined)
+	}
+}
+
+// A recording from a local host (kontrak serve on loopback) is labelled so, and never replaces a cassette
+// recorded live from the vendor without KONTRAK_REPLACE_LIVE=1; it replaces a derived one, or one that is
+// itself local.
+func TestLocalRecordingNeverReplacesLive(t *testing.T) {
+	c := load(t)
+	f, _ := scenario.Load(root(t), c, "ekycpro")
+	live := 0
+	for _, s := range f.Scenarios {
+		if !s.Live.ReplayOnly {
+			live++
+		}
+	}
+	for _, tc := range []struct {
+		reason      string
+		old         cassette.Provenance
+		replaceLive bool
+		promote     bool
+	}{
+		{"a live recording from the vendor stays", cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: "2026-01-01"}, false, false},
+		{"unless KONTRAK_REPLACE_LIVE=1", cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: "2026-01-01", Host: contract.HostDocumented}, true, true},
+		{"a derived cassette is replaced", cassette.Provenance{Kind: cassette.ProvenanceDerived, Source: "https://example.invalid"}, false, true},
+		{"a local recording is replaced", cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: "2026-01-01", Host: contract.HostLocal}, false, true},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			dir := t.TempDir()
+			oldFile := filepath.Join(dir, "ekycpro", "success.yaml")
+			os.MkdirAll(filepath.Dir(oldFile), 0o755)
+			oldBytes := append(tc.old.Header(), "---\n"...)
+			os.WriteFile(oldFile, oldBytes, 0o644)
+			st, err := run.NewStaging(dir, "ekycpro", f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.Host, st.ReplaceLive = contract.HostLocal, tc.replaceLive
+			os.MkdirAll(filepath.Join(st.Dir, "ekycpro"), 0o755)
+			os.WriteFile(filepath.Join(st.Dir, "ekycpro", "success.yaml"), []byte("# kontrak: provenance=recorded-live\n# kontrak: host=local\n"), 0o644)
+			tally := &run.Tally{}
+			for i := 0; i < live; i++ {
+				tally.Add(&run.Result{Scenario: f.Scenarios[0]})
+			}
+			msg, err := st.Finish(tally)
+			got, _ := os.ReadFile(oldFile)
+			if tc.promote {
+				if err != nil || !strings.Contains(msg, "from a local host: their provenance says host=local") {
+					t.Errorf("Finish: %q, %v; want promoted and labelled", msg, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "would replace 1 cassettes recorded live from the vendor") || !strings.Contains(err.Error(), "KONTRAK_REPLACE_LIVE=1") {
+				t.Errorf("Finish: %v; want a refusal naming the flag", err)
+			}
+			if string(got) != string(oldBytes) {
+				t.Errorf("the live cassette was replaced: %q", got)
 			}
 		})
 	}

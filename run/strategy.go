@@ -33,6 +33,8 @@ type call struct {
 	v        *contract.Vendor
 	op       *contract.Operation
 	cassette string
+	// live is the scenario's live transport (live and record modes): what it gave up on.
+	live *liveTransport
 }
 
 func (e *Engine) strategy(c *call) (strategy, error) {
@@ -45,7 +47,7 @@ func (e *Engine) strategy(c *call) (strategy, error) {
 		return &record{}, nil
 	case Derive:
 		// A live recording is better evidence than anything derived: keep it, and just replay it.
-		if _, prov, err := cassette.Load(c.cassette); err == nil && prov.Kind == cassette.ProvenanceRecorded {
+		if _, prov, err := cassette.Load(c.cassette); err == nil && prov.Evidence() {
 			return &replay{}, nil
 		}
 		return &derive{}, nil
@@ -65,7 +67,8 @@ func (r *replay) open(c *call, cap *capture) (*client.Client, error) {
 type live struct{}
 
 func (live) open(c *call, cap *capture) (*client.Client, error) {
-	cap.next = c.e.liveTransport()
+	c.live = c.e.liveTransport()
+	cap.next = c.live
 	if c.e.Client != nil {
 		return c.e.Client.WithTransport(cap), nil
 	}
@@ -79,8 +82,9 @@ type record struct{ onCassette }
 
 func (r *record) open(c *call, cap *capture) (*client.Client, error) {
 	e := c.e
-	opts := []recorder.Option{recorder.WithMode(recorder.ModeRecord), recorder.WithRealTransport(e.liveTransport()),
-		recorder.WithProvenance(cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: e.Today, Scenario: c.s.Name})}
+	c.live = e.liveTransport()
+	opts := []recorder.Option{recorder.WithMode(recorder.ModeRecord), recorder.WithRealTransport(c.live),
+		recorder.WithProvenance(cassette.Provenance{Kind: cassette.ProvenanceRecorded, Recorded: e.Today, Scenario: c.s.Name, Host: c.v.HostKind(e.baseURL(c.v))})}
 	if e.Redact != nil {
 		opts = append(opts, recorder.WithRedactor(redact.Redactor(*e.Redact)))
 	}
@@ -152,6 +156,15 @@ func (o *onCassette) close(ok bool) error {
 
 // newClient is a client of v whose requests go through rt.
 func (e *Engine) newClient(v *contract.Vendor, rt http.RoundTripper, tweak func(*client.Config)) *client.Client {
+	cfg := client.Config{BaseURL: e.baseURL(v), Credentials: e.credentials(v), HTTP: &http.Client{Transport: rt}, Timeout: e.Timeout}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	return client.New(v, cfg)
+}
+
+// baseURL is where the run sends v's requests: the configured base URL, else the first documented server.
+func (e *Engine) baseURL(v *contract.Vendor) string {
 	base := e.BaseURL
 	if base == "" && len(v.Servers) > 0 {
 		base = v.Servers[0].URL
@@ -159,11 +172,7 @@ func (e *Engine) newClient(v *contract.Vendor, rt http.RoundTripper, tweak func(
 	if base == "" {
 		base = "https://" + v.ID + ".kontrak.invalid" // Kredibel documents no host: any will do offline
 	}
-	cfg := client.Config{BaseURL: base, Credentials: e.credentials(v), HTTP: &http.Client{Transport: rt}, Timeout: e.Timeout}
-	if tweak != nil {
-		tweak(&cfg)
-	}
-	return client.New(v, cfg)
+	return base
 }
 
 func (e *Engine) credentials(v *contract.Vendor) map[string]string {
@@ -178,10 +187,26 @@ func (e *Engine) credentials(v *contract.Vendor) map[string]string {
 	return out
 }
 
-func (e *Engine) liveTransport() http.RoundTripper {
+func (e *Engine) liveTransport() *liveTransport {
 	t := e.Transport
 	if t == nil {
 		t = http.DefaultTransport
 	}
 	return &liveTransport{next: t, c: e.Contract, budget: e.Budget, retry: e.Retry}
+}
+
+// LiveClient is a client of v for callers beyond the scenarios (kontrak scorecard) that reaches the vendor
+// as a live run does: the engine's base URL, credentials, timeout and shared client (its token), every
+// call asking the Budget before it is sent and rate limits retried by Retry. observe, when not nil, wraps
+// the live transport (a capture, a timer): it sees every call, the budget's refusals included.
+func (e *Engine) LiveClient(v *contract.Vendor, observe func(next http.RoundTripper) http.RoundTripper) *client.Client {
+	var rt http.RoundTripper = e.liveTransport()
+	if observe != nil {
+		rt = observe(rt)
+	}
+	if e.Client != nil && e.Client.Vendor() == v {
+		return e.Client.WithTransport(rt)
+	}
+	// The configured credentials, never replay's placeholders, whatever the engine's mode.
+	return e.newClient(v, rt, func(c *client.Config) { c.Credentials = e.Credentials })
 }

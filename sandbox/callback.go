@@ -23,9 +23,9 @@ import (
 //
 // Bounded: at most Callbacks.Workers POSTs are in flight (one connection each: the client allows no more
 // per host), and at most Callbacks.Queue wait for a worker; a callback beyond that is dropped and logged.
-// A receiver that never answers holds a worker for callbackTimeout an attempt, never a file descriptor
-// more. Retry policy: callbackAttempts attempts, each bounded by callbackTimeout, retried after a network
-// error or a 5xx, after callbackBackoff then twice that; any other answer (2xx, 3xx, 4xx) is final, and a
+// A receiver that never answers holds a worker for CallbackTimeout an attempt, never a file descriptor
+// more. Retry policy: CallbackAttempts attempts, each bounded by CallbackTimeout, retried after a network
+// error or a 5xx, after CallbackBackoff then twice that; any other answer (2xx, 3xx, 4xx) is final, and a
 // redirect is not followed. Nothing of it delays or changes the submit's answer, which is sent first.
 //
 // Where: a receiver on a loopback address, over https (its certificate trusted by Callbacks.RootCAs, else
@@ -54,9 +54,9 @@ type Callbacks struct {
 const (
 	DefaultCallbackWorkers = 4
 	DefaultCallbackQueue   = 64
-	callbackAttempts       = 3
-	callbackBackoff        = 200 * time.Millisecond
-	callbackTimeout        = 5 * time.Second
+	CallbackAttempts       = 3
+	CallbackBackoff        = 200 * time.Millisecond
+	CallbackTimeout        = 5 * time.Second
 )
 
 // callbackJob is one callback to post.
@@ -88,9 +88,9 @@ func newCallbackQueue(s *server, cfg Callbacks) *callbackQueue {
 	if client == nil {
 		client = &http.Client{
 			Transport: &http.Transport{
-				DialContext:         (&net.Dialer{Timeout: callbackTimeout}).DialContext,
+				DialContext:         (&net.Dialer{Timeout: CallbackTimeout}).DialContext,
 				TLSClientConfig:     &tls.Config{RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12},
-				TLSHandshakeTimeout: callbackTimeout,
+				TLSHandshakeTimeout: CallbackTimeout,
 				MaxConnsPerHost:     cfg.Workers,
 				MaxIdleConnsPerHost: cfg.Workers,
 				IdleConnTimeout:     30 * time.Second,
@@ -189,8 +189,8 @@ func (q *callbackQueue) deliver(job callbackJob) {
 			user, pass, _ = strings.Cut(s.cfg.Credentials[sc.Env], ":")
 		}
 	}
-	for attempt := 1; attempt <= callbackAttempts; attempt++ {
-		ctx, cancel := context.WithTimeout(context.Background(), callbackTimeout)
+	for attempt := 1; attempt <= CallbackAttempts; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), CallbackTimeout)
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, job.target, bytes.NewReader(job.body))
 		if err != nil {
 			cancel()
@@ -212,14 +212,14 @@ func (q *callbackQueue) deliver(job callbackJob) {
 			s.note("kontrak serve: %s: callback to %s answered %d (attempt %d)", cb.Name(), u.Host, status, attempt)
 			return
 		}
-		s.note("kontrak serve: %s: callback to %s failed (attempt %d of %d): status %d, %v", cb.Name(), u.Host, attempt, callbackAttempts, status, err)
-		if attempt == callbackAttempts {
+		s.note("kontrak serve: %s: callback to %s failed (attempt %d of %d): status %d, %v", cb.Name(), u.Host, attempt, CallbackAttempts, status, err)
+		if attempt == CallbackAttempts {
 			return
 		}
 		select {
 		case <-q.done:
 			return
-		case <-time.After(callbackBackoff << (attempt - 1)):
+		case <-time.After(CallbackBackoff << (attempt - 1)):
 		}
 	}
 }

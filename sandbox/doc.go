@@ -60,6 +60,22 @@
 //     before replay-only ones, shape scenarios first, then sandbox, then the others. The first match
 //     answers; none: x-kontrak-request.unmatched — the documented success where the spec says any valid
 //     input gets it, else the code it names; nothing (a fixture error) when it says nothing.
+//  7. Specimens (reader.go). When the answer of rules 1 to 6 is the documented success of an operation that
+//     maps a KTP (x-kontrak-canonical), and the request's image is one of kontrak's marked specimens
+//     (specimen.ReadMark: a JPEG comment segment or a PNG tEXt chunk naming the identity's seed and the
+//     variant, written by specimen.RenderMarked), the success's canonical fields — every place
+//     x-kontrak-canonical maps them to, dates in their notation, joined values joined — carry the
+//     identity's values as serve's OCR error model reads them (ocrmodel.yaml: per variant, a permille of
+//     characters misread as their look-alike, drawn from SHA-256 of seed, variant, field and index, so
+//     that the same specimen reads the same on every run; clean reads nearly perfectly, blur far worse).
+//     A share of a variant's reads (ocrmodel.yaml failures, drawn from SHA-256 of seed and variant) fails
+//     outright: it is answered as the operation's documented code of that kind of failure, which the spec
+//     names (x-kontrak-canonical.failures: the code of an unreadable image), so that what a failed read
+//     costs is the billing tables' and not assumed; an operation that names none reads the card.
+//     A flow's submit remembers the specimen, and its result (and callback) answers the reading. A
+//     variant the model does not list (no-card) is answered as an unmarked image. This is kontrak's model
+//     of a card reader, for `kontrak scorecard` on loopback, never a vendor's measured behaviour: such an
+//     answer carries the header Kontrak-Reader (ReaderHeader), which names the model.
 //
 // A body is parsed once, and an image field's base64 decoded once, for every rule above that reads them
 // (the matcher of rule 6 included: recorder.RequestMatcher.LiveParsed).

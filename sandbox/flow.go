@@ -9,6 +9,7 @@ import (
 
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
+	"github.com/kontrak/kontrak/specimen"
 )
 
 // The asynchronous flow (x-kontrak-flow, Verihubs' submit and result): an accepted submit answers an id
@@ -53,6 +54,7 @@ type submission struct {
 	op     *contract.Operation // the result operation
 	id     string
 	result string
+	mark   *specimen.Mark // the marked specimen submitted, read by rule 7 into the success; nil: none
 }
 
 func newFlows(max int) (*flows, error) {
@@ -67,23 +69,23 @@ func newFlows(max int) (*flows, error) {
 }
 
 // issue remembers a submission under a fresh id.
-func (f *flows) issue(op *contract.Operation, result string) submission {
+func (f *flows) issue(op *contract.Operation, result string, mk *specimen.Mark) submission {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.next++
-	sub := submission{op: op, id: fmt.Sprintf("kontrak-%s-%d", f.run, f.next), result: result}
+	sub := submission{op: op, id: fmt.Sprintf("kontrak-%s-%d", f.run, f.next), result: result, mark: mk}
 	f.keep(sub)
 	return sub
 }
 
 // claim remembers a submission under the client's own id; false when that id is already taken.
-func (f *flows) claim(op *contract.Operation, id, result string) (submission, bool) {
+func (f *flows) claim(op *contract.Operation, id, result string, mk *specimen.Mark) (submission, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, taken := f.entries[flowKey{op, id}]; taken {
 		return submission{}, false
 	}
-	sub := submission{op: op, id: id, result: result}
+	sub := submission{op: op, id: id, result: result, mark: mk}
 	f.keep(sub)
 	return sub, true
 }
@@ -108,16 +110,16 @@ func (f *flows) lookup(op *contract.Operation, id string) (submission, bool) {
 // submit finishes an accepted answer of a flow's submit: the id it names is one this server issued (or
 // the client's own), and the submission is remembered with the result it gets. Any other answer, of any
 // other operation, is returned as it is, with no submission.
-func (s *server) submit(d *opData, q *request, a *answer, why string) (*answer, string, *submission) {
+func (s *server) submit(d *opData, q *request, a *answer, why string, mk *specimen.Mark) (*answer, string, *submission) {
 	if d.flow == nil || a.status/100 != 2 {
 		return a, why, nil
 	}
-	return s.remember(d, a, why, s.resultOf(d, q), q.field)
+	return s.remember(d, a, why, s.resultOf(d, q), q.field, mk)
 }
 
 // remember issues the id of an accepted submit whose result is result, and sets it in the answer. field
 // reads the request's own fields (the client's id); nil when there are none to read.
-func (s *server) remember(d *opData, a *answer, why, result string, field func(string) (string, bool)) (*answer, string, *submission) {
+func (s *server) remember(d *opData, a *answer, why, result string, field func(string) (string, bool), mk *specimen.Mark) (*answer, string, *submission) {
 	f := d.flow
 	resultOp := f.ResultOperation()
 	var sub submission
@@ -129,7 +131,7 @@ func (s *server) remember(d *opData, a *answer, why, result string, field func(s
 	}
 	if own != "" {
 		var ok bool
-		if sub, ok = s.flows.claim(resultOp, own, result); !ok {
+		if sub, ok = s.flows.claim(resultOp, own, result, mk); !ok {
 			ea, from := s.codeAnswer(d, f.ID.Exists)
 			if f.ID.Exists == "" || ea == nil {
 				return nil, "flow: the request names an id already used, and x-kontrak-flow says no code for it", nil
@@ -137,7 +139,7 @@ func (s *server) remember(d *opData, a *answer, why, result string, field func(s
 			return ea, fmt.Sprintf("flow: %s names an id already used (%s): %s", f.ID.Field, f.ID.Exists, from), nil
 		}
 	} else {
-		sub = s.flows.issue(resultOp, result)
+		sub = s.flows.issue(resultOp, result, mk)
 	}
 	doc, err := wire.DecodeJSON(a.body)
 	if err == nil {
@@ -212,6 +214,9 @@ func (s *server) result(d *opData, q *request) (*answer, string, bool) {
 
 // resultAnswer is the result operation's answer of a submission.
 func (s *server) resultAnswer(d *opData, sub submission) (*answer, string) {
+	if sub.result == "" && sub.mark != nil && d.op.Canonical != nil {
+		return s.readSpecimen(d, d.success, sub.mark) // reader.go: rule 7
+	}
 	if sub.result == "" {
 		return d.success, "the documented success (" + d.successFrom + ")"
 	}

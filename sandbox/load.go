@@ -118,7 +118,7 @@ func (s *server) load(v *contract.Vendor) error {
 		index[sc] = i
 	}
 	for _, op := range v.Operations {
-		d := &opData{op: op, vendor: vd, index: index, maxBody: bodyLimit(op)}
+		d := &opData{op: op, vendor: vd, index: index, maxBody: BodyLimit(op)}
 		for _, sc := range f.Scenarios {
 			if sc.Operation == op.ID {
 				d.scenarios = append(d.scenarios, sc)

@@ -107,7 +107,7 @@ func (s *server) onDemand(w http.ResponseWriter, r *http.Request, d *opData, ask
 				result = d.flow.ResultCode(code.Result, fields)
 			}
 		}
-		a, why, sub = s.remember(d, a, why, result, nil)
+		a, why, sub = s.remember(d, a, why, result, nil, nil)
 		if a == nil {
 			s.fixtureError(w, r, http.StatusInternalServerError, "kontrak serve: "+why)
 			return

@@ -43,6 +43,8 @@ type Config struct {
 	MaxTokens int
 	// Callbacks bound and configure the callbacks of accepted submits (callback.go).
 	Callbacks Callbacks
+	// OCRModel reads kontrak's marked specimens (rule 7, reader.go); nil is DefaultOCRModel.
+	OCRModel *OCRModel
 }
 
 type server struct {
@@ -165,7 +167,14 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fixtureError(w, r, http.StatusInternalServerError, fmt.Sprintf("kontrak serve: %s has no answer in the data (%s)", op.Name(), why))
 		return
 	}
-	a, why, sub := s.submit(d, q, a, why) // flow.go: a fresh id, the result it will answer
+	mk, isSpecimen := marked(op, q)
+	if isSpecimen && a == d.success && op.Canonical != nil {
+		a, why = s.readSpecimen(d, a, mk) // reader.go: rule 7
+	}
+	if !isSpecimen || a.status/100 != 2 {
+		mk = nil
+	}
+	a, why, sub := s.submit(d, q, a, why, mk) // flow.go: a fresh id, the result it will answer
 	s.send(w, r, op, a, why)
 	s.callbacks(op, q, sub) // callback.go
 }

@@ -15,13 +15,13 @@ import (
 
 // Body limits. An operation's limit is read from its documented image limit (x-kontrak-image.maxBytes):
 // the encoded size of the largest documented image (base64 is 4/3 of the bytes), half again as much for
-// the form escaping of base64 and the rest of the body, and bodyMargin. An operation with no documented
-// limit takes defaultBodyLimit: no documented request without an image comes near it. The margins are the
+// the form escaping of base64 and the rest of the body, and BodyMargin. An operation with no documented
+// limit takes DefaultBodyLimit: no documented request without an image comes near it. The margins are the
 // server's own bounds, not a vendor's fact; what a body over the limit gets is the vendor's
 // (x-kontrak-request's bodySize, else the image's size code; 413 only where the spec says neither).
 const (
-	bodyMargin       = 64 << 10
-	defaultBodyLimit = 1 << 20
+	BodyMargin       = 64 << 10
+	DefaultBodyLimit = 1 << 20
 )
 
 // Limits bound what the server reads and holds, whatever its clients send. A zero field takes its Default.
@@ -67,17 +67,17 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// bodyLimit is an operation's largest accepted body.
-func bodyLimit(op *contract.Operation) int64 {
+// BodyLimit is an operation's largest accepted body (see DefaultBodyLimit and BodyMargin).
+func BodyLimit(op *contract.Operation) int64 {
 	_, rules := op.ImageField()
 	if rules == nil || rules.MaxBytes <= 0 {
-		return defaultBodyLimit
+		return DefaultBodyLimit
 	}
 	n := int64(rules.MaxBytes)
 	if rules.Encoding == "base64" {
 		n = (n + 2) / 3 * 4
 	}
-	return n*3/2 + bodyMargin
+	return n*3/2 + BodyMargin
 }
 
 // Timeouts bound a connection of the server NewServer builds (net/http.Server's fields of the same names).
@@ -204,7 +204,7 @@ func (s *server) sizeAnswer(d *opData) (*answer, string) {
 	if _, rules := d.op.ImageField(); rules != nil && rules.Violations[ruleSize] != "" {
 		code := rules.Violations[ruleSize]
 		a, from := s.codeAnswer(d, code)
-		return a, fmt.Sprintf("body over %d bytes (%s): %s", bodyLimit(d.op), code, from)
+		return a, fmt.Sprintf("body over %d bytes (%s): %s", BodyLimit(d.op), code, from)
 	}
 	return nil, ""
 }

@@ -89,5 +89,18 @@
 // (BenchmarkRender), of which the text is about 8 ms; the first render of a process also decodes the atlas
 // (about 10 ms; 1.3 MB held for the process). Memory is 4 bytes a pixel for the scene and the card, plus the
 // encoded output; Render refuses more than MaxPixels. PNG is uncompressed, about 3 bytes a pixel (2 MB at
-// 1024×640): use JPEG where only the content matters, PNG where a large or lossless file is the point.
+// 1024×640): use JPEG where only the content matters, PNG where a large or lossless file is the point.//
+// # Marked specimens
+//
+// RenderMarked(seed, v, f, w, h) is Render of NewIdentity(seed), marked with its seed and variant
+// (AddMark): a JPEG carries the mark in a comment segment (COM, FF FE) right after its start of image, a
+// PNG in a tEXt chunk of keyword "kontrak-specimen" right after its IHDR; the text is "v1 variant=<v>
+// seed=<seed>" (a JPEG's comment begins with the keyword and a space). ReadMark reads it back from the
+// bytes alone, without decoding a pixel. This is how kontrak serve recognises its own specimens (the
+// scorecard's): deterministic, free, and exact. A table of render hashes was the other way: serve would
+// have to render every seed a scorecard may send (about 40 ms each) and would still not know a seed it
+// never rendered. The mark leaves Render's own bytes alone (cassettes match images by hash: none
+// changes), no decoder draws it, and a vendor ignores it; it tells a vendor nothing but a synthetic seed.
+// Truth(id) is what the card prints, under the canonical record's field names: what a reading is scored
+// against.
 package specimen

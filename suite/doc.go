@@ -11,7 +11,9 @@
 // The environment is read here, once, through package run (KONTRAK_MODE, KONTRAK_CASSETTES, KONTRAK_STRICT
 // and the live variables); each spec runs its scenario through the engine and attaches the run's Entry as
 // a report entry for `kontrak report`. In live and record modes one AfterSuite finishes every vendor's run:
-// it promotes or discards the recording, and fails a run that proved nothing. A vendor without its
+// it says how many scenarios the budget skipped and the budget that runs them all, promotes or discards
+// the recording, and fails a run that proved nothing. A recording says, before it starts, which stale
+// staging directories it removed and when it comes from a local or non-vendor host. A vendor without its
 // credentials is skipped with one line naming the missing variables.
 //
 // The four vendors are one test binary, ./suites (linking is most of a suite's cost); --label-filter

@@ -3,6 +3,7 @@ package suite
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	gm "github.com/onsi/gomega"
 
 	kontrak "github.com/kontrak/kontrak"
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/report"
 	"github.com/kontrak/kontrak/run"
@@ -121,6 +123,8 @@ func (r *vendorRun) setup(c *contract.Contract) {
 	if r.live() {
 		if r.missing = run.MissingEnv(r.v, os.Getenv); len(r.missing) == 0 {
 			r.err = r.engine.ConfigureLive(r.v, os.Getenv)
+			// What a run the budget cuts names: the budget of every scenario, as kontrak budget gives it.
+			r.tally.Need = run.NeedOf(c, r.file, r.engine.Retry.Max).Calls
 		}
 	}
 }
@@ -133,6 +137,14 @@ func (r *vendorRun) staging() error {
 			return
 		}
 		if r.stage, r.stageErr = run.NewStaging(r.engine.Cassettes, r.vendor, r.file); r.stageErr == nil {
+			for _, line := range r.stage.Cleaned {
+				say(line)
+			}
+			r.stage.Host, r.stage.ReplaceLive = r.v.HostKind(r.engine.BaseURL), r.engine.ReplaceLive
+			if !(cassette.Provenance{Kind: cassette.ProvenanceRecorded, Host: r.stage.Host}).Evidence() {
+				say(fmt.Sprintf("%s: recording from a %s host (%s): the cassettes will say host=%s, and replace none recorded live from the vendor unless %s=1",
+					r.vendor, r.stage.Host, hostOf(r.engine.BaseURL), r.stage.Host, run.EnvReplaceLive))
+			}
 			r.engine.Cassettes = r.stage.Dir
 			r.stage.Check = run.ScanStaged(r.engine.Contract) // a redacted recording that scans dirty is not promoted
 		}
@@ -146,10 +158,12 @@ func (r *vendorRun) finish() string {
 		return ""
 	}
 	var failures []string
+	if msg := r.tally.Summary(r.vendor); msg != "" {
+		say(msg)
+	}
 	if r.stage != nil {
 		msg, err := r.stage.Finish(&r.tally)
-		g.GinkgoWriter.Println(msg)
-		fmt.Println(msg)
+		say(msg)
 		if err != nil {
 			failures = append(failures, err.Error())
 		}
@@ -231,6 +245,20 @@ func (r *vendorRun) declareScenario(s *scenario.Scenario) {
 			g.Fail(fmt.Sprintf("%s:%d: %s", file, line, res.Message()))
 		}
 	})
+}
+
+// say is a line of a live run's own: in Ginkgo's report and on the terminal, whatever the verbosity.
+func say(line string) {
+	g.GinkgoWriter.Println(line)
+	fmt.Println(line)
+}
+
+// hostOf is a base URL's host, for a message (its path and query may hold anything).
+func hostOf(base string) string {
+	if u, err := url.Parse(base); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "no host"
 }
 
 // noVendorRan is why a live run fails when no vendor's scenarios began: each vendor was skipped for its

@@ -347,6 +347,65 @@ func TestCanaryRecording(t *testing.T) {
 	}
 }
 
+// A recording made through a base URL with a path prefix (Kredibel's documented shape: serve mounted
+// under /kontrak/vision, which answers nothing outside it) keeps the prefix on the wire, says it came
+// from a local host, and replays: every vendor's live scenarios pass in replay, through the documented
+// servers, from those cassettes alone.
+func TestRecordThroughPrefixReplays(t *testing.T) {
+	c, root := setup(t)
+	const prefix = "/kontrak/vision"
+	var outside atomic.Int32
+	srv := serve(t, c, root, filepath.Join(root, "cassettes"), func(h http.Handler) http.Handler {
+		mounted := http.StripPrefix(prefix, h)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(r.URL.Path, prefix+"/") {
+				outside.Add(1)
+				http.NotFound(w, r)
+				return
+			}
+			mounted.ServeHTTP(w, r)
+		})
+	})
+	var extra []string
+	for _, v := range c.Vendors() {
+		extra = append(extra, v.Env.BaseURL+"="+srv.URL+prefix)
+	}
+	recorded := t.TempDir()
+	o := runAll(t, c, root, liveEnv(c, srv, "record", append(extra, "KONTRAK_CASSETTES="+recorded)...))
+	for name, msg := range o.failed {
+		t.Errorf("%s failed while recording through %s:\n%s", name, prefix, msg)
+	}
+	if n := outside.Load(); n != 0 {
+		t.Errorf("%d requests left out the base URL's prefix", n)
+	}
+	live, _ := liveScenarios(t, c, root)
+	files := yamlFiles(t, recorded)
+	if len(files) != len(live) {
+		t.Fatalf("%d cassettes recorded, want %d", len(files), len(live))
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		if !bytes.Contains(b, []byte(prefix+"/")) {
+			t.Errorf("%s: no request went through %s", f, prefix)
+		}
+		_, prov, err := cassette.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prov.Host != contract.HostLocal || prov.Evidence() {
+			t.Errorf("%s: provenance host %q, want %s (a recording from loopback is no evidence of the vendor)", f, prov.Host, contract.HostLocal)
+		}
+	}
+	// make conformance: replay, no base URL, the documented servers.
+	o = runAll(t, c, root, mapEnv("KONTRAK_MODE=replay", "KONTRAK_CASSETTES="+recorded, "KONTRAK_SKIP_REPLAY_ONLY=1"))
+	for name, msg := range o.failed {
+		t.Errorf("%s: recorded through %s, does not replay:\n%s", name, prefix, msg)
+	}
+	if len(o.passes) != len(live) {
+		t.Errorf("%d scenarios passed in replay, want every live one: %d", len(o.passes), len(live))
+	}
+}
+
 func mapEnv(kv ...string) func(string) string {
 	env := map[string]string{}
 	for _, x := range kv {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/report"
+	"github.com/kontrak/kontrak/scorecard"
 	"github.com/kontrak/kontrak/specdiff"
 )
 
@@ -43,6 +44,7 @@ var formatMatrix = []formatUse{
 	{"scan", "the leaks found", scanReport.Name()},
 	{"version", "the versions and the contract", versionReport.Name()},
 	{"budget", "the billable calls a recording needs", budgetReport.Name()},
+	{"scorecard", "the scores of each vendor's readings", scorecard.Report.Name()},
 }
 
 // formatsOf lists the formats a command takes in each of its uses, for its --format help.

@@ -8,6 +8,7 @@ import (
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/livedoc"
+	"github.com/kontrak/kontrak/sandbox"
 )
 
 // The README's tables whose truth is data are written from the data, between markers:
@@ -24,7 +25,47 @@ func readmeSections(c *contract.Contract) []livedoc.Section {
 		{Name: "findings", Render: func() string { return findingTable(c) }},
 		{Name: "credentials", Render: func() string { return credentialTable(c) }},
 		{Name: "refusals", Render: func() string { return refusalTable(c) }},
+		{Name: "serve-bounds", Render: func() string { return serveBounds(c) }},
 	}
+}
+
+// serveBounds is what bounds `kontrak serve`, from where each bound lives: sandbox's limits, timeouts and
+// callback policy, and each operation's body limit as sandbox.BodyLimit reads it from the spec.
+func serveBounds(c *contract.Contract) string {
+	var b strings.Builder
+	b.WriteString("| bound | value |\n|---|---|\n")
+	row := func(what, val string) { fmt.Fprintf(&b, "| %s | %s |\n", what, val) }
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			if op.RequestContentType == "" {
+				continue
+			}
+			row(fmt.Sprintf("body of %s %s", v.ID, op.ID), size(sandbox.BodyLimit(op)))
+		}
+	}
+	row("body of an operation without a documented image limit", size(sandbox.DefaultBodyLimit))
+	row("request body bytes held at once, every request together", size(sandbox.DefaultHeldBytes))
+	row("a refused body read and discarded before the answer (longer: answered, connection closed)", size(sandbox.DefaultDiscard))
+	row("JSON values, form fields or multipart parts of a body", fmt.Sprint(sandbox.DefaultFields))
+	row("JSON nesting", fmt.Sprint(sandbox.DefaultDepth))
+	t := sandbox.DefaultTimeouts()
+	row("connection timeouts: read-header, read, write, idle", fmt.Sprintf("%v, %v, %v, %v", t.ReadHeader, t.Read, t.Write, t.Idle))
+	row("callbacks posted at once (workers)", fmt.Sprint(sandbox.DefaultCallbackWorkers))
+	row("callbacks waiting for a worker (queue; beyond it dropped and logged)", fmt.Sprint(sandbox.DefaultCallbackQueue))
+	row("callback attempts (after a network error or a 5xx; any other answer is final, no redirect followed)", fmt.Sprint(sandbox.CallbackAttempts))
+	row("callback attempt timeout; backoff before the 2nd and 3rd attempt", fmt.Sprintf("%v; %v then %v", sandbox.CallbackTimeout, sandbox.CallbackBackoff, 2*sandbox.CallbackBackoff))
+	return b.String()
+}
+
+// size is a byte count in the unit that reads best.
+func size(n int64) string {
+	switch {
+	case n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB (%d bytes)", n>>10, n)
+	}
+	return fmt.Sprintf("%d bytes (%.1f MiB)", n, float64(n)/(1<<20))
 }
 
 func exitTable() string {

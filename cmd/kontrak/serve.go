@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,6 +47,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	cassettes := fs.String("cassettes", "", "the cassette directory (default: cassettes/ of the repository)")
 	root := fs.String("root", "", "the repository, for suites/<vendor>/scenarios.yaml (default: the one around the working directory)")
 	allowRemote := fs.Bool("allow-remote", false, "listen on an address other hosts reach (the sandbox accepts test credentials)")
+	callbackHTTP := fs.Bool("callback-http", false, "post callbacks over plain http to a loopback receiver (the spec documents https only)")
+	callbackCA := fs.String("callback-ca", "", "a PEM file of the certificates an https callback receiver is trusted by (default: the system's roots, SSL_CERT_FILE)")
 	logFormat := fs.String("log", "text", "the per-request log on stderr: text, json or off")
 	def := sandbox.DefaultTimeouts()
 	readTimeout := fs.Duration("read-timeout", def.Read, "the longest a request (headers and body) may take to arrive")
@@ -97,8 +100,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 			}
 		}
 	}
+	cb := sandbox.Callbacks{AllowRemote: *allowRemote, HTTP: *callbackHTTP}
+	if *callbackCA != "" {
+		pem, err := os.ReadFile(*callbackCA)
+		if err != nil {
+			return usagef("--callback-ca %s: %v", *callbackCA, unwrapOp(err))
+		}
+		cb.RootCAs = x509.NewCertPool()
+		if !cb.RootCAs.AppendCertsFromPEM(pem) {
+			return usagef("--callback-ca %s: no PEM certificate in it", *callbackCA)
+		}
+	}
 	h, err := sandbox.New(c, sandbox.Config{Cassettes: *cassettes, Root: *root, Credentials: creds, Now: time.Now, Logger: logger,
-		Callbacks: sandbox.Callbacks{AllowRemote: *allowRemote}})
+		Callbacks: cb})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,31 @@ const MaxDecodedBody = 16 << 20
 // encoding it does not know, or a body that does not decode, is an error naming the encoding.
 // deflate is read as zlib (RFC 9110) and, failing that, as the raw deflate some servers send.
 func DecodeContentEncoding(encoding string, body []byte) ([]byte, error) {
+	return DecodeContentEncodingWith(encoding, body, nil)
+}
+
+// Decoders are further content codings a caller decodes (redaction adds br and zstd), each reading its
+// body within MaxDecodedBody (ReadBounded).
+type Decoders map[string]func(body []byte) ([]byte, error)
+
+// EncodingError is a content coding that is not known (Unknown) or whose body does not decode (Err).
+type EncodingError struct {
+	Coding  string
+	Unknown bool
+	Err     error
+}
+
+func (e *EncodingError) Error() string {
+	if e.Unknown {
+		return fmt.Sprintf("content encoding %q: not one kontrak decodes (gzip, deflate, identity)", e.Coding)
+	}
+	return fmt.Sprintf("content encoding %q: %v", e.Coding, e.Err)
+}
+
+func (e *EncodingError) Unwrap() error { return e.Err }
+
+// DecodeContentEncodingWith is DecodeContentEncoding with more codings; the error is an *EncodingError.
+func DecodeContentEncodingWith(encoding string, body []byte, more Decoders) ([]byte, error) {
 	codings := strings.Split(encoding, ",")
 	for i := len(codings) - 1; i >= 0; i-- {
 		c := strings.ToLower(strings.TrimSpace(codings[i]))
@@ -35,10 +60,14 @@ func DecodeContentEncoding(encoding string, body []byte) ([]byte, error) {
 			}
 			body, err = inflate(body)
 		default:
-			return nil, fmt.Errorf("content encoding %q: not one kontrak decodes (gzip, deflate, identity)", c)
+			f, ok := more[c]
+			if !ok {
+				return nil, &EncodingError{Coding: c, Unknown: true}
+			}
+			body, err = f(body)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("content encoding %q: %v", c, err)
+			return nil, &EncodingError{Coding: c, Err: err}
 		}
 	}
 	return body, nil
@@ -63,7 +92,7 @@ func gunzip(body []byte) ([]byte, error) {
 	} else if err = zr.Reset(src); err != nil {
 		return nil, err // a reader whose Reset failed is not put back
 	}
-	out, err := readBounded(zr)
+	out, err := ReadBounded(zr)
 	gzipPool.Put(zr)
 	return out, err
 }
@@ -79,7 +108,7 @@ func unzlib(body []byte) ([]byte, error) {
 	} else if err = zr.(zlib.Resetter).Reset(src, nil); err != nil {
 		return nil, err
 	}
-	out, err := readBounded(zr)
+	out, err := ReadBounded(zr)
 	zlibPool.Put(zr)
 	return out, err
 }
@@ -92,12 +121,13 @@ func inflate(body []byte) ([]byte, error) {
 	} else if err := zr.(flate.Resetter).Reset(src, nil); err != nil {
 		return nil, err
 	}
-	out, err := readBounded(zr)
+	out, err := ReadBounded(zr)
 	flatePool.Put(zr)
 	return out, err
 }
 
-func readBounded(r io.Reader) ([]byte, error) {
+// ReadBounded reads r to its end, up to MaxDecodedBody: more is an error.
+func ReadBounded(r io.Reader) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxDecodedBody+1))
 	if err != nil {
 		return nil, err

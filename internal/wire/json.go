@@ -246,40 +246,26 @@ type JSONMember struct {
 // values: a log line is read once, and only the fields a reader uses are decoded. A name given twice is
 // given twice. The error is a *JSONError; an array or a scalar is "not a JSON object".
 func JSONMembers(b []byte) ([]JSONMember, error) {
-	l := newLexer(b)
-	defer l.release()
-	d := &l.dec
-	if k := d.PeekKind(); k != '{' {
-		if err := CheckJSON(b); err != nil {
-			return nil, err
-		}
-		return nil, &JSONError{Offset: int64(len(b) - len(bytes.TrimLeft(b, " \t\r\n"))), Reason: "not a JSON object"}
-	}
-	if _, err := d.ReadToken(); err != nil {
-		return nil, refused(b, err)
-	}
 	out := make([]JSONMember, 0, 8)
-	for d.PeekKind() != '}' {
+	err := cutContainer(b, '{', "not a JSON object", func(d *jsontext.Decoder) error {
 		raw, err := d.ReadValue() // the name
 		if err != nil {
-			return nil, refused(b, err)
+			return err
 		}
 		name, ok := JSONString(raw)
 		if !ok {
-			return nil, refused(b, errors.New("a member name is not a string"))
+			return errors.New("a member name is not a string")
 		}
 		v, err := d.ReadValue()
 		if err != nil {
-			return nil, refused(b, err)
+			return err
 		}
 		end := d.InputOffset()
 		out = append(out, JSONMember{Name: name, Value: b[end-int64(len(v)) : end : end]})
-	}
-	if _, err := d.ReadToken(); err != nil {
-		return nil, refused(b, err)
-	}
-	if err := trailing(b, d.InputOffset()); err != nil {
-		return nil, refused(b, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -287,34 +273,51 @@ func JSONMembers(b []byte) ([]JSONMember, error) {
 // JSONElements cuts b, which must be exactly one JSON array, into its elements without decoding them,
 // as JSONMembers cuts an object. The error is a *JSONError; anything else is "not a JSON array".
 func JSONElements(b []byte) ([][]byte, error) {
-	l := newLexer(b)
-	defer l.release()
-	d := &l.dec
-	if k := d.PeekKind(); k != '[' {
-		if err := CheckJSON(b); err != nil {
-			return nil, err
-		}
-		return nil, &JSONError{Offset: int64(len(b) - len(bytes.TrimLeft(b, " \t\r\n"))), Reason: "not a JSON array"}
-	}
-	if _, err := d.ReadToken(); err != nil {
-		return nil, refused(b, err)
-	}
 	out := make([][]byte, 0, 4)
-	for d.PeekKind() != ']' {
+	err := cutContainer(b, '[', "not a JSON array", func(d *jsontext.Decoder) error {
 		v, err := d.ReadValue()
 		if err != nil {
-			return nil, refused(b, err)
+			return err
 		}
 		end := d.InputOffset()
 		out = append(out, b[end-int64(len(v)):end:end])
-	}
-	if _, err := d.ReadToken(); err != nil {
-		return nil, refused(b, err)
-	}
-	if err := trailing(b, d.InputOffset()); err != nil {
-		return nil, refused(b, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// cutContainer reads b, which must be exactly one JSON object ('{') or array ('['), calling each at every
+// member or element until the container closes; anything else is the error not (after CheckJSON has said
+// what is wrong with b, if anything).
+func cutContainer(b []byte, open byte, not string, each func(d *jsontext.Decoder) error) error {
+	l := newLexer(b)
+	defer l.release()
+	d := &l.dec
+	if k := d.PeekKind(); k != jsontext.Kind(open) {
+		if err := CheckJSON(b); err != nil {
+			return err
+		}
+		return &JSONError{Offset: int64(len(b) - len(bytes.TrimLeft(b, " \t\r\n"))), Reason: not}
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return refused(b, err)
+	}
+	close := jsontext.Kind(open + 2) // '{'+2 is '}', '['+2 is ']'
+	for d.PeekKind() != close {
+		if err := each(d); err != nil {
+			return refused(b, err)
+		}
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return refused(b, err)
+	}
+	if err := trailing(b, d.InputOffset()); err != nil {
+		return refused(b, err)
+	}
+	return nil
 }
 
 // JSONScalar is one string, number, true, false or null of a text WalkJSON reads.

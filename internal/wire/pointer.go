@@ -76,20 +76,8 @@ func Get(doc any, ptr string) (any, bool) {
 	}
 	cur := doc
 	for _, t := range tokens {
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[t]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			n, ok := index(t, len(c))
-			if !ok {
-				return nil, false
-			}
-			cur = c[n]
-		default:
+		var ok bool
+		if cur, ok = step(cur, t); !ok {
 			return nil, false
 		}
 	}
@@ -101,20 +89,8 @@ func walk(doc any, rest string) (any, bool) {
 	node := doc
 	for {
 		token, more, cut := strings.Cut(rest, "/")
-		switch c := node.(type) {
-		case map[string]any:
-			v, ok := c[token]
-			if !ok {
-				return nil, false
-			}
-			node = v
-		case []any:
-			n, ok := index(token, len(c))
-			if !ok {
-				return nil, false
-			}
-			node = c[n]
-		default:
+		var ok bool
+		if node, ok = step(node, token); !ok {
 			return nil, false
 		}
 		if !cut {
@@ -122,6 +98,22 @@ func walk(doc any, rest string) (any, bool) {
 		}
 		rest = more
 	}
+}
+
+// step is one token of a pointer: a member of an object, or an index of an array.
+func step(node any, token string) (any, bool) {
+	switch c := node.(type) {
+	case map[string]any:
+		v, ok := c[token]
+		return v, ok
+	case []any:
+		n, ok := index(token, len(c))
+		if !ok {
+			return nil, false
+		}
+		return c[n], true
+	}
+	return nil, false
 }
 
 // Set writes value at ptr in doc and returns the document (a new one when ptr is "", or when doc is nil
