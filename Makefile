@@ -48,7 +48,9 @@ lint: ## gofmt, go vet, actionlint on .github/workflows/ and the workflow's rule
 	$(GO) test -count=1 -run '^TestWorkflow' ./cmd/kontrak
 
 # make bench runs every package's benchmarks (contract's Check vs Decode per vendor and Load, the sandbox's
-# p50/p99, the monitor's transport, redaction, rendering, strict JSON), then traffic's big ones at one pass
+# p50/p99, each vendor's image request against a bare loopback call (x-loopback, server-B/op) and a
+# generate-token call after 1k and 100k tokens (x-1k), the monitor's transport, redaction, scan and redact of
+# a 10k cassette against its check (x-check, peak heap), rendering, strict JSON), then traffic's big ones at one pass
 # each (their sizes are the work): BenchmarkTraffic (interactions/s, cost in decodes, peak heap, per shape
 # and size) and BenchmarkMemory200MB, which fails when checking a 200 MB log takes more than 64 MiB of heap.
 BENCH_ONCE = ^Benchmark(Traffic|Memory200MB)$$

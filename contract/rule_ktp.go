@@ -232,8 +232,7 @@ func (c *checker) successOnFailure(doc any) {
 			if r.Status != strings.ToUpper(key) || r.schema == nil {
 				continue
 			}
-			vs, err := r.schema.validate(doc)
-			if err != nil || len(vs) > 0 {
+			if ok, err := r.schema.conforms(doc); err != nil || !ok {
 				continue
 			}
 			c.add(SuccessBodyOnErrorStatus, "", "", "a success body with HTTP "+strings.Join(o.Canonical.When.Statuses, " or "),

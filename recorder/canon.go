@@ -64,6 +64,28 @@ func (rm *RequestMatcher) Live(r *http.Request, body []byte) *CanonicalRequest {
 	return rm.m.liveBody(r, body, nil)
 }
 
+// LiveParsed is Live for a caller that has already parsed the body, so that a request's body is
+// decoded once whatever reads it (issue 24: the sandbox decoded each OCR body twice). parsed and
+// parseErr are wire.ParseBody of body by r's Content-Type; a parse by another media type (the caller
+// read a body without a Content-Type as JSON) is not used, and the body is parsed here as Live does.
+// base64Image answers wire.Base64Image for a string the caller has decoded already (its image), nil for
+// none. Nothing of parsed is changed.
+func (rm *RequestMatcher) LiveParsed(r *http.Request, body []byte, parsed wire.Body, parseErr error, base64Image func(string) ([]byte, bool)) *CanonicalRequest {
+	m := rm.m
+	c := &CanonicalRequest{method: r.Method, path: m.path(r.Method, r.URL.Path), query: m.query(r.URL.RawQuery)}
+	c.media, _ = wire.ContentType(r.Header)
+	if parsed.Media != c.media {
+		return rm.Live(r, body)
+	}
+	text := canonText
+	if base64Image != nil {
+		text = func(s string) string { return canonTextWith(s, base64Image) }
+	}
+	c.tree, c.ok = m.fromParsed(parsed, parseErr, text)
+	c.text = &bodyText{raw: body}
+	return c
+}
+
 // Recorded canonicalises a recorded request.
 func (rm *RequestMatcher) Recorded(i vcr.Request) *CanonicalRequest { return rm.m.recorded(i) }
 

@@ -179,6 +179,58 @@ func (m *matcher) canonJSON(v any) any {
 	return v
 }
 
+// fromParsed is structured of a body the caller has parsed (wire.ParseBody), text the canonical form of
+// its strings. The caller's values are copied where structured would change them in place.
+func (m *matcher) fromParsed(b wire.Body, err error, text func(string) string) (any, bool) {
+	switch {
+	case wire.IsJSONMedia(b.Media):
+		if !b.IsJSON {
+			return nil, false
+		}
+		return m.canonJSONCopy(b.JSON, text), true
+	case b.Media == wire.MediaForm:
+		if err != nil {
+			return nil, false
+		}
+		v := make(url.Values, len(b.Form))
+		for k, vs := range b.Form {
+			if !m.ignoredFields[k] {
+				v[k] = vs
+			}
+		}
+		return valuesTree(v, text), true
+	case b.Media == wire.MediaMultipart:
+		if err != nil {
+			return nil, false
+		}
+		return m.partsTree(b.Parts, text), true
+	}
+	return nil, false
+}
+
+// canonJSONCopy is canonJSON into new maps and slices, v untouched.
+func (m *matcher) canonJSONCopy(v any, text func(string) string) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			if !m.ignoredFields[k] {
+				out[k] = m.canonJSONCopy(x, text)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i := range v {
+			out[i] = m.canonJSONCopy(v[i], text)
+		}
+		return out
+	case string:
+		return text(v)
+	}
+	return v
+}
+
 // multipart reads a multipart/form-data body into form name → content. A file part is content, whatever
 // its type: it compares by hash (or by the hash its descriptor names, in a redacted cassette).
 func (m *matcher) multipart(boundary string, b []byte) (any, bool) {
@@ -186,6 +238,11 @@ func (m *matcher) multipart(boundary string, b []byte) (any, bool) {
 	if err != nil {
 		return nil, false
 	}
+	return m.partsTree(ps, canonText), true
+}
+
+// partsTree is the canonical tree of multipart parts: form name → content, a file part by its hash.
+func (m *matcher) partsTree(ps []wire.Part, text func(string) string) any {
 	parts := url.Values{}
 	for _, p := range ps {
 		if m.ignoredFields[p.Name] {
@@ -195,21 +252,24 @@ func (m *matcher) multipart(boundary string, b []byte) (any, bool) {
 			parts[p.Name] = append(parts[p.Name], canonFile(p.Data))
 			continue
 		}
-		parts[p.Name] = append(parts[p.Name], canonText(string(p.Data)))
+		parts[p.Name] = append(parts[p.Name], text(string(p.Data)))
 	}
-	return valuesTree(parts, func(s string) string { return s }), true
+	return valuesTree(parts, func(s string) string { return s })
 }
 
 // canonText is the canonical form of a text value: an image (its descriptor, its bytes, or its base64)
 // becomes "sha256:<hex>", anything else stays itself.
-func canonText(s string) string {
+func canonText(s string) string { return canonTextWith(s, wire.Base64Image) }
+
+// canonTextWith is canonText with the base64 image decoder given: one that remembers what it decoded.
+func canonTextWith(s string, base64Image func(string) ([]byte, bool)) string {
 	if sha, ok := cassette.ParseImageDescriptor(s); ok {
 		return "sha256:" + sha
 	}
 	if wire.IsImageString(s) {
 		return cassette.ImageHash([]byte(s))
 	}
-	if b, ok := wire.Base64Image(s); ok {
+	if b, ok := base64Image(s); ok {
 		return cassette.ImageHash(b)
 	}
 	return s

@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kontrak/kontrak/cassette"
+	"github.com/kontrak/kontrak/internal/wire"
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
@@ -209,6 +211,19 @@ func TestMatcher(t *testing.T) {
 			}
 			if got := rm.Match(rm.Live(r, body), rm.Recorded(tc.rec)); got != tc.want {
 				t.Fatalf("RequestMatcher disagrees with explain: %v, want %v", got, tc.want)
+			}
+			// A body the caller parsed (the sandbox) gives the same answer, and its parse is left as it was;
+			// so does one whose images the caller decoded already.
+			parsed, perr := wire.ParseBody(r.Header.Get("Content-Type"), body)
+			before := fmt.Sprint(parsed.JSON, parsed.Form)
+			memo := func(s string) ([]byte, bool) { d, _, ok := wire.DecodeBase64(s); return wire.Base64ImageFrom(s, d, ok) }
+			for _, decoder := range []func(string) ([]byte, bool){nil, memo} {
+				if got := rm.Match(rm.LiveParsed(r, body, parsed, perr, decoder), rm.Recorded(tc.rec)); got != tc.want {
+					t.Fatalf("LiveParsed disagrees with explain: %v, want %v", got, tc.want)
+				}
+			}
+			if after := fmt.Sprint(parsed.JSON, parsed.Form); after != before {
+				t.Fatalf("LiveParsed changed the caller's parse: %s, was %s", after, before)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package redact
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -251,29 +250,17 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	normalised := false
 	lc := newLayoutCheck()
 	known := &knownValues{}
-	err = cassette.Split(io.TeeReader(br, lc.file), func(item cassette.Item) error {
-		i, err := item.Decode()
-		if err != nil {
-			return err
-		}
-		normalised = normalised || item.Whole
-		before, err := cassette.MarshalItem(i)
-		if err != nil {
-			return err
-		}
-		lc.item(before)
-		k, err := rs.redact(i)
-		if err != nil {
-			return &redactError{i.ID, err}
-		}
-		known.merge(k)
-		after, err := cassette.MarshalItem(i)
-		if err != nil {
-			return err
-		}
-		changed = changed || !bytes.Equal(before, after)
-		notes = append(notes, decodedNotes(&vcr.Cassette{Interactions: []*vcr.Interaction{i}})...)
-		_, err = bw.Write(after)
+	// Each interaction is decoded, redacted and written out on any core; the results are taken, and the
+	// file written, in order (parallel.go).
+	err = forEachInOrder(io.TeeReader(br, lc.file), func(item cassette.Item) (redactedItem, error) {
+		return redactItem(rs, item)
+	}, func(x redactedItem) error {
+		normalised = normalised || x.whole
+		lc.item(x.before)
+		known.merge(x.known)
+		changed = changed || x.changed
+		notes = append(notes, x.notes...)
+		_, err := bw.Write(x.after)
 		return err
 	})
 	var re *redactError

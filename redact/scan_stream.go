@@ -14,8 +14,8 @@ import (
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
-// ScanFile scans one cassette file as Scan does, streamed interaction by interaction by cassette.Read: for
-// go-vcr's own layout its memory is bounded by the largest interaction and the leaks found, not by the file
+// ScanFile scans one cassette file as Scan does, streamed interaction by interaction by cassette.Split
+// and scanned on every core (forEachInOrder), the leaks in the file's order: for go-vcr's own layout its memory is bounded by the largest interaction and the leaks found, not by the file
 // (go-vcr's loader holds the YAML tree of the whole file); any other layout go-vcr reads (JSON, anchors) is
 // read too, decoded whole up to cassette.MaxWholeBytes. Its error is one line naming the file; nothing is
 // scanned of a file that does not read to its end, and no leak of it is returned.
@@ -46,15 +46,28 @@ func ScanReader(file string, in io.Reader, r ScanRules) ([]Leak, error) {
 	}
 	lc := newLayoutCheck()
 	known := &knownValues{}
-	err = cassette.Read(io.TeeReader(br, lc.file), func(_ int, i *vcr.Interaction) error {
+	// Each interaction is decoded, written as go-vcr writes it (for the layout check) and scanned on any
+	// core; the results are taken in order (parallel.go).
+	type scanned struct {
+		canon []byte
+		leaks []Leak
+		known *knownValues
+	}
+	err = forEachInOrder(io.TeeReader(br, lc.file), func(item cassette.Item) (scanned, error) {
+		i, err := item.Decode()
+		if err != nil {
+			return scanned{}, err
+		}
 		b, err := cassette.MarshalItem(i)
 		if err != nil {
-			return err
+			return scanned{}, err
 		}
-		lc.item(b)
 		ls, k := scanInteraction(rs, r, file, i)
-		known.merge(k)
-		out = append(out, ls...)
+		return scanned{b, ls, k}, nil
+	}, func(s scanned) error {
+		lc.item(s.canon)
+		known.merge(s.known)
+		out = append(out, s.leaks...)
 		return nil
 	})
 	if err != nil {

@@ -30,7 +30,8 @@
 //     the configuration), else the scenario whose request.wrong names that secret. A request that passes
 //     gets a random token (crypto/rand), valid for x-kontrak-token.periodSecond's default or the request's
 //     own period within its bounds, set with its expiry (expiryUnit) at x-kontrak-token's pointers of the
-//     documented success.
+//     documented success. The server remembers at most Config.MaxTokens unexpired tokens (DefaultMaxTokens),
+//     forgetting expired ones as it issues new ones and, when full, the one nearest its expiry.
 //     Then the request against its documented request (x-kontrak-request): content type, a body that
 //     parses, unknown fields, field types — and, after rule 4, required fields and parameters and values
 //     (pattern, length, uri). Each violation gets the answer the spec gives its kind (a code, or a status
@@ -75,6 +76,9 @@
 //     variant the model does not list (no-card) is answered as an unmarked image. This is kontrak's model
 //     of a card reader, for `kontrak scorecard` on loopback, never a vendor's measured behaviour: such an
 //     answer carries the header Kontrak-Reader (ReaderHeader), which names the model.
+//
+// A body is parsed once, and an image field's base64 decoded once, for every rule above that reads them
+// (the matcher of rule 6 included: recorder.RequestMatcher.LiveParsed).
 //
 // Each request logs one record through Config.Logger (log/slog; Config.Logf as a fallback): method,
 // path, status, operation and the rule that

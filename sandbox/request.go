@@ -29,6 +29,38 @@ type request struct {
 	overBounds string
 	// canon is the request as the cassette matcher compares it, made on the first match.
 	canon *recorder.CanonicalRequest
+	// parsedBody and parseErr are wire.ParseBody of the body, kept for the matcher: the body is decoded
+	// once, whatever rules read it (issue 24).
+	parsedBody wire.Body
+	parseErr   error
+	// b64 is the image field's base64 decoded, for every rule that reads it (the image rule, the sandbox
+	// rule, the matcher's hash): decoded once (issue 24 measured three decodes of every OCR request).
+	b64 *decoded
+}
+
+// decoded is wire.DecodeBase64 of text.
+type decoded struct {
+	text string
+	data []byte
+	ok   bool
+}
+
+// decodeBase64 is wire.DecodeBase64(text), decoded once a request. Comparing text with the one decoded
+// is cheap: it is the same string of the parsed body, and Go compares a string with itself by pointer.
+func (q *request) decodeBase64(text string) ([]byte, bool) {
+	if q.b64 == nil || q.b64.text != text {
+		b, _, ok := wire.DecodeBase64(text)
+		q.b64 = &decoded{text: text, data: b, ok: ok}
+	}
+	return q.b64.data, q.b64.ok
+}
+
+// base64Image is wire.Base64Image for the matcher, from the decode the rules made when s is the image.
+func (q *request) base64Image(s string) ([]byte, bool) {
+	if q.b64 != nil && q.b64.text == s {
+		return wire.Base64ImageFrom(s, q.b64.data, q.b64.ok)
+	}
+	return wire.Base64Image(s)
 }
 
 // part is a multipart part: a file part's bytes are content, a value part's are text.
@@ -54,6 +86,7 @@ func (q *request) read(body []byte, lim Limits) {
 		return
 	}
 	b, err := wire.ParseBody(ct, body)
+	q.parsedBody, q.parseErr = b, err
 	q.media = b.Media
 	switch {
 	case b.IsJSON:
@@ -92,7 +125,7 @@ func (q *request) picture(op *contract.Operation) bool {
 	case im.isText && rules.URLAccepted && isURL(im.text):
 		return true
 	case im.isText && rules.Encoding == "base64":
-		b, _, ok := wire.DecodeBase64(im.text)
+		b, ok := q.decodeBase64(im.text)
 		return ok && wire.ImageFormat(b) != ""
 	}
 	return wire.ImageFormat(im.data) != ""

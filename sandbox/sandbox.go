@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -39,6 +38,9 @@ type Config struct {
 	// MaxFlows bounds the submissions of an asynchronous flow the server remembers (flow.go); the oldest
 	// is forgotten first. Zero is DefaultMaxFlows.
 	MaxFlows int
+	// MaxTokens bounds the unexpired tokens the server remembers (tokens.go); when it is full the token
+	// nearest its expiry is forgotten first. Zero is DefaultMaxTokens.
+	MaxTokens int
 	// Callbacks bound and configure the callbacks of accepted submits (callback.go).
 	Callbacks Callbacks
 	// OCRModel reads kontrak's marked specimens (rule 7, reader.go); nil is DefaultOCRModel.
@@ -53,15 +55,12 @@ type server struct {
 	answers map[*scenario.Scenario]*answer
 	byName  map[string]*scenario.Scenario // vendor/name
 
-	mu     sync.Mutex
-	tokens map[tokenKey]time.Time // issued tokens and their expiry
+	tokens *tokenStore // issued tokens and their expiry (tokens.go)
 
 	held  *semaphore.Weighted // request body bytes held at once (Limits.HeldBytes)
 	flows *flows              // the submissions of asynchronous flows (flow.go)
 	cb    *callbackQueue      // callbacks waiting for a worker (callback.go)
 }
-
-type tokenKey struct{ operation, token string }
 
 // Sandbox is the local sandbox of every vendor: an http.Handler (one for all of them, since their paths
 // do not collide) that also lists the answers it gives on demand (Outcomes).
@@ -99,7 +98,7 @@ func New(c *contract.Contract, cfg Config) (_ *Sandbox, err error) {
 		ops:     map[*contract.Operation]*opData{},
 		answers: map[*scenario.Scenario]*answer{},
 		byName:  map[string]*scenario.Scenario{},
-		tokens:  map[tokenKey]time.Time{},
+		tokens:  newTokenStore(cfg.MaxTokens),
 		held:    semaphore.NewWeighted(lim.HeldBytes),
 	}
 	if s.flows, err = newFlows(cfg.MaxFlows); err != nil {
@@ -421,7 +420,7 @@ func (s *server) sandboxAnswer(d *opData, code *contract.SandboxCode) (*answer, 
 func (s *server) match(d *opData, q *request, withReplayOnly bool) *recorded {
 	if q.canon == nil {
 		// Canonicalised once for every candidate (and both calls of a request); the recordings were at load.
-		q.canon = d.vendor.match.Live(q.r, q.body)
+		q.canon = d.vendor.match.LiveParsed(q.r, q.body, q.parsedBody, q.parseErr, q.base64Image)
 	}
 	for _, rec := range d.recorded {
 		if !withReplayOnly && (rec.scenario == nil || rec.scenario.Live.ReplayOnly || rec.scenario.Operation != d.op.ID) {

@@ -145,26 +145,13 @@ func newToken() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// keepToken remembers an issued token, and forgets the expired ones.
+// keepToken remembers an issued token (tokens.go).
 func (s *server) keepToken(op, tok string, expires, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k, exp := range s.tokens {
-		if !now.Before(exp) {
-			delete(s.tokens, k)
-		}
-	}
-	s.tokens[tokenKey{op, tok}] = expires
+	s.tokens.keep(op, tok, expires, now)
 }
 
 // validToken reports whether tok was issued by the token operation op and has not expired.
-func (s *server) validToken(op, tok string) bool {
-	now := s.cfg.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	exp, ok := s.tokens[tokenKey{op, tok}]
-	return ok && now.Before(exp)
-}
+func (s *server) validToken(op, tok string) bool { return s.tokens.valid(op, tok, s.cfg.Now()) }
 
 // tokenAnswer is the documented success with the token and its expiry at x-kontrak-token's pointers.
 func tokenAnswer(op *contract.Operation, success *answer, tok string, expires time.Time) (*answer, error) {

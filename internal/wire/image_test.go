@@ -152,10 +152,17 @@ func FuzzDecodeBase64(f *testing.F) {
 	f.Add("data:image/png;base64,iVBORw0KGgo=")
 	f.Add("data:;base64,")
 	f.Add("/9j/4AAQSkZJRgABAQ!!NOT~BASE64~~=")
+	f.Add(" \n" + base64.URLEncoding.EncodeToString(encoded(f, "gif", 3, 2)))
+	f.Add(base64.RawStdEncoding.EncodeToString(encoded(f, "jpeg", 4, 4)))
 	f.Fuzz(func(t *testing.T, s string) {
 		d, _, dok := DecodeBase64(s)
-		if b, ok := Base64Image(s); ok && (!dok || !bytes.Equal(b, d)) {
+		b, ok := Base64Image(s)
+		if ok && (!dok || !bytes.Equal(b, d)) {
 			t.Fatalf("Base64Image found an image DecodeBase64 does not decode the same")
+		}
+		// Base64ImageFrom gives Base64Image's answer from DecodeBase64's (the sandbox decodes once).
+		if fb, fok := Base64ImageFrom(s, d, dok); fok != ok || !bytes.Equal(fb, b) {
+			t.Fatalf("Base64ImageFrom = %v, Base64Image = %v", fok, ok)
 		}
 	})
 }
