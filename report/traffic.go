@@ -234,12 +234,8 @@ func (t *Traffic) Billed() int {
 // DecodeTraffic reads a report written by the json traffic format; anything else is a one-line error.
 func DecodeTraffic(r io.Reader) (*Traffic, error) {
 	var t Traffic
-	b, err := io.ReadAll(r)
-	if err != nil {
+	if err := readJSON(r, &t, wire.UnmarshalJSONKnown, "kontrak traffic report"); err != nil {
 		return nil, err
-	}
-	if err := wire.UnmarshalJSONKnown(b, &t); err != nil {
-		return nil, fmt.Errorf("not a kontrak traffic report: %v", err)
 	}
 	if t.Kind != TrafficKind {
 		return nil, fmt.Errorf("not a kontrak traffic report: kind %q, want %q", t.Kind, TrafficKind)
