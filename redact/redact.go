@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/textproto"
 	"net/url"
 	"os"
@@ -224,11 +223,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	defer wire.Recovered(file, &err)
 	in, err := os.Open(file)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return false, fmt.Errorf("%s: cannot read cassette: %v", file, err)
+		return false, fmt.Errorf("%s: cannot read cassette: %v", file, wire.FileReason(err))
 	}
 	defer in.Close()
 	br := bufio.NewReaderSize(in, 64<<10)

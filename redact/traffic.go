@@ -10,11 +10,12 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -163,7 +164,7 @@ type harPost struct {
 
 func harHeaders(h http.Header) []harNV {
 	out := []harNV{}
-	for _, k := range sortedKeys(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			out = append(out, harNV{Name: k, Value: v})
 		}
@@ -359,9 +360,5 @@ func CheckTraffic(file string, f traffic.Format) error {
 }
 
 func openError(file string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("%s: cannot read: %v", file, err)
+	return fmt.Errorf("%s: cannot read: %v", file, wire.FileReason(err))
 }

@@ -2,10 +2,8 @@ package report
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"slices"
 
@@ -257,11 +255,7 @@ func ReadTrafficReports(paths []string) (*Traffic, error) {
 	for _, p := range paths {
 		in, err := os.Open(p)
 		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return nil, fmt.Errorf("cannot read %s: %v", p, err)
+			return nil, fmt.Errorf("cannot read %s: %v", p, wire.FileReason(err))
 		}
 		t, err := DecodeTraffic(in)
 		in.Close()
