@@ -371,21 +371,9 @@ type answerSet struct {
 }
 
 func newRuleSet(r RedactRules) *ruleSet {
-	rs := &ruleSet{headers: map[string]bool{"Authorization": true, "Proxy-Authorization": true},
-		query: map[string]bool{}, fields: map[string]bool{}, hosts: map[string]bool{}, serverSegs: map[string]bool{},
+	rs := &ruleSet{headers: wire.SetOf(append([]string{"Authorization", "Proxy-Authorization"}, r.Headers...), textproto.CanonicalMIMEHeaderKey),
+		query: wire.SetOf(r.Query, nil), fields: wire.SetOf(r.BodyFields, nil), hosts: wire.SetOf(r.Hosts, strings.ToLower), serverSegs: map[string]bool{},
 		answerOf: r.Answer, privacyOf: r.Privacy, words: r.Words}
-	for _, h := range r.Headers {
-		rs.headers[textproto.CanonicalMIMEHeaderKey(h)] = true
-	}
-	for _, q := range r.Query {
-		rs.query[q] = true
-	}
-	for _, f := range r.BodyFields {
-		rs.fields[f] = true
-	}
-	for _, h := range r.Hosts {
-		rs.hosts[strings.ToLower(h)] = true
-	}
 	for _, p := range r.ServerPaths {
 		for _, s := range strings.Split(p, "/") {
 			if s != "" {
