@@ -196,7 +196,7 @@ func (t *liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 		sleep := t.retry.Sleep
 		if sleep == nil {
-			sleep = sleepCtx
+			sleep = Sleep
 		}
 		if err := sleep(r.Context(), wait); err != nil {
 			return nil, err
@@ -248,7 +248,8 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 	return time.Second
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx is done (its error): the pause between retries of a live call.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -369,18 +370,21 @@ func (t *Tally) NeededBudget() int {
 	return t.budgetMax + t.budgeted
 }
 
-// Broken is how many scenarios did not complete (Result.Inconclusive).
-func (t *Tally) Broken() int {
+// locked reads one count of t under its lock.
+func locked(t *Tally, n *int) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.broken
+	return *n
+}
+
+// Broken is how many scenarios did not complete (Result.Inconclusive).
+func (t *Tally) Broken() int {
+	return locked(t, &t.broken)
 }
 
 // Budgeted is how many scenarios the budget stopped.
 func (t *Tally) Budgeted() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.budgeted
+	return locked(t, &t.budgeted)
 }
 
 func (t *Tally) brokenNote() string {
@@ -425,14 +429,10 @@ func (t *Tally) Summary(vendor string) string {
 
 // Failed is how many scenarios failed.
 func (t *Tally) Failed() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.failed
+	return locked(t, &t.failed)
 }
 
 // Ran is how many scenarios ran (budget refusals aside).
 func (t *Tally) Ran() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.ran
+	return locked(t, &t.ran)
 }

@@ -558,7 +558,7 @@ func read(ctx context.Context, o Options, cl *client.Client, op, submit *contrac
 	}
 	sleep := o.Sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = krun.Sleep
 	}
 	for attempt := 1; ; attempt++ {
 		resp, err := cl.Do(ctx, client.Request{Operation: op.ID, Fields: map[string]any{f.ID.Parameter: ref}})
@@ -577,17 +577,6 @@ func read(ctx context.Context, o Options, cl *client.Client, op, submit *contrac
 		if err := sleep(ctx, wait); err != nil {
 			return nil, false, err
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 
