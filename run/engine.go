@@ -1,10 +1,8 @@
 package run
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -348,12 +346,10 @@ func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, rerr := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if rerr != nil {
-		return nil, rerr
+	body, err := wire.BufferBody(&resp.Body)
+	if err != nil {
+		return nil, err
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	c.mu.Lock()
 	c.got = append(c.got, contract.Exchange{ID: len(c.got), Method: r.Method, URL: r.URL.String(), Path: r.URL.Path,
 		RequestHeader: r.Header, Status: resp.StatusCode, Header: resp.Header, Body: body})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Budget counts the calls of a live run that may be billed, from the billing tables, before each call:
@@ -210,12 +211,10 @@ func (t *liveTransport) retryAfter(op *contract.Operation, resp *http.Response) 
 	header := "Retry-After"
 	retry := resp.StatusCode == http.StatusTooManyRequests
 	if op != nil {
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		b, err := wire.BufferBody(&resp.Body)
 		if err != nil {
 			return 0, false, "", err
 		}
-		resp.Body = io.NopCloser(bytes.NewReader(b))
 		if row, ok := op.RetryRow(resp.StatusCode, b); ok {
 			retry = true
 			if row.RetryAfter.Header != "" {

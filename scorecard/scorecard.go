@@ -1,7 +1,6 @@
 package scorecard
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	krun "github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/specimen"
@@ -343,12 +343,10 @@ func (ob *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body, err := wire.BufferBody(&resp.Body)
 	if err != nil {
 		return nil, err
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	ob.mu.Lock()
 	defer ob.mu.Unlock()
 	if op, ok := ob.c.Lookup(r.Method, r.URL.Path); ok && op.Classify(resp.StatusCode, body).Billable {

@@ -100,3 +100,15 @@ func ParseMultipart(boundary string, body []byte) ([]Part, error) {
 		parts = append(parts, Part{Header: p.Header, Name: p.FormName(), FileName: p.FileName(), Raw: raw, Data: data})
 	}
 }
+
+// BufferBody reads *body whole, closes it and puts a reader of the same bytes in its place: for a
+// transport that looks at an answer and passes it on unchanged. On a read error *body is left closed.
+func BufferBody(body *io.ReadCloser) ([]byte, error) {
+	b, err := io.ReadAll(*body)
+	(*body).Close()
+	if err != nil {
+		return nil, err
+	}
+	*body = io.NopCloser(bytes.NewReader(b))
+	return b, nil
+}

@@ -3,11 +3,14 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"mime/multipart"
 	"net/textproto"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -132,3 +135,27 @@ func FuzzParseBody(f *testing.F) {
 		}
 	})
 }
+
+func TestBufferBody(t *testing.T) {
+	rc := &closeCounter{Reader: strings.NewReader(`{"a":1}`)}
+	body := io.ReadCloser(rc)
+	b, err := BufferBody(&body)
+	if err != nil || string(b) != `{"a":1}` || rc.closed != 1 {
+		t.Fatalf("BufferBody = %q, %v, closed %d times; want the body, nil, closed once", b, err, rc.closed)
+	}
+	again, _ := io.ReadAll(body)
+	if string(again) != `{"a":1}` {
+		t.Errorf("the body put back reads %q, want the same bytes", again)
+	}
+	failing := io.ReadCloser(&closeCounter{Reader: iotest.ErrReader(errors.New("cut"))})
+	if _, err := BufferBody(&failing); err == nil || failing.(*closeCounter).closed != 1 {
+		t.Errorf("a body that fails to read: err %v, closed %d times; want the error, closed once", err, failing.(*closeCounter).closed)
+	}
+}
+
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
