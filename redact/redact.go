@@ -9,7 +9,6 @@ import (
 	"net/textproto"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -231,14 +230,11 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("%s: cannot read cassette: %v", file, err)
 	}
-	body, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.redacting")
+	body, done, err := scratch(file)
 	if err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, err
 	}
-	defer func() {
-		body.Close()
-		os.Remove(body.Name())
-	}()
+	defer done()
 	bw := bufio.NewWriterSize(body, 64<<10)
 	bw.WriteString(cassette.Header)
 	rs := newRuleSet(r)
@@ -293,7 +289,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		return false, nil
 	}
 	if err := bw.Flush(); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	if normalised {
 		notes = append(notes, LayoutNote)
@@ -302,7 +298,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		head = cassette.AddNote(head, notes)
 	}
 	if _, err := body.Seek(0, io.SeekStart); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	if err := wire.WriteFileAtomicFrom(file, 0o644, func(w io.Writer) error {
 		if _, err := w.Write(head); err != nil {
@@ -311,7 +307,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		_, err := io.Copy(w, body)
 		return err
 	}); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	return true, nil
 }

@@ -342,11 +342,7 @@ type capture struct {
 }
 
 func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := c.next.RoundTrip(r)
-	if err != nil {
-		return nil, err
-	}
-	body, err := wire.BufferBody(&resp.Body)
+	resp, body, err := wire.RoundTripWhole(c.next, r)
 	if err != nil {
 		return nil, err
 	}

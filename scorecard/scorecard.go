@@ -339,11 +339,7 @@ type observer struct {
 }
 
 func (ob *observer) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := ob.next.RoundTrip(r)
-	if err != nil {
-		return nil, err
-	}
-	body, err := wire.BufferBody(&resp.Body)
+	resp, body, err := wire.RoundTripWhole(ob.next, r)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"mime/quotedprintable"
+	"net/http"
 	"net/textproto"
 	"net/url"
 	"strings"
@@ -111,4 +112,18 @@ func BufferBody(body *io.ReadCloser) ([]byte, error) {
 	}
 	*body = io.NopCloser(bytes.NewReader(b))
 	return b, nil
+}
+
+// RoundTripWhole sends r through next and reads the answer's body whole (BufferBody): for a transport
+// that looks at each answer and passes it on unchanged.
+func RoundTripWhole(next http.RoundTripper, r *http.Request) (*http.Response, []byte, error) {
+	resp, err := next.RoundTrip(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := BufferBody(&resp.Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, body, nil
 }

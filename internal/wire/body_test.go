@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"net/textproto"
 	"net/url"
 	"strings"
@@ -159,3 +161,20 @@ type closeCounter struct {
 }
 
 func (c *closeCounter) Close() error { c.closed++; return nil }
+
+func TestRoundTripWhole(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "answer") }))
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	resp, body, err := RoundTripWhole(http.DefaultTransport, req)
+	if err != nil || string(body) != "answer" {
+		t.Fatalf("RoundTripWhole = %q, %v; want the answer", body, err)
+	}
+	if again, _ := io.ReadAll(resp.Body); string(again) != "answer" {
+		t.Errorf("the answer passed on reads %q, want it unchanged", again)
+	}
+	req, _ = http.NewRequest(http.MethodGet, "http://127.0.0.1:0/", nil)
+	if _, _, err := RoundTripWhole(http.DefaultTransport, req); err == nil {
+		t.Error("a transport error is lost")
+	}
+}
