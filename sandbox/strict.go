@@ -64,7 +64,7 @@ func (s *server) validateBody(d *opData, q *request) *violation {
 			if p == nil {
 				continue
 			}
-			if types := schemaTypes(p); len(types) > 0 && !slices.Contains(types, jsonType(q.json[name])) &&
+			if types := contract.SchemaTypes(p); len(types) > 0 && !slices.Contains(types, jsonType(q.json[name])) &&
 				!(slices.Contains(types, "number") && jsonType(q.json[name]) == "integer") {
 				if v := first(violation{kind: "type", field: name, typ: types[0]}); v != nil {
 					return v
@@ -266,23 +266,6 @@ func templateAnswer(va *contract.ViolationAnswer, v *violation) (*answer, error)
 		return nil, err
 	}
 	return &answer{status: va.Status, header: http.Header{"Content-Type": {"application/json"}}, body: body}, nil
-}
-
-// schemaTypes lists a property's JSON Schema types ("string", or [string, integer]).
-func schemaTypes(p map[string]any) []string {
-	switch t := p["type"].(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 // jsonType names a decoded JSON value's type as JSON Schema does; a number without fraction or exponent is
