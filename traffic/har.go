@@ -88,11 +88,7 @@ func ReadHAR(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) erro
 // read whole, checked, and copied out for a worker to decode. The file must be one JSON object and nothing
 // more: data after it (a second HAR, garbage) is an error with its byte offset, not a file read as if whole.
 func splitHAR(r io.Reader, lim Limits, fn func(record) error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("HAR: unreadable (internal error: %v)", p)
-		}
-	}()
+	defer unreadable("HAR", &err)
 	s := newHARStream(r)
 	d := s.dec
 	s.allow(nameMax)

@@ -37,11 +37,7 @@ func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) e
 
 // splitNDJSON cuts JSON lines into records, one a line; each record decodes its own copy of the line.
 func splitNDJSON(r io.Reader, lim Limits, fn func(record) error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("NDJSON: unreadable (internal error: %v)", p)
-		}
-	}()
+	defer unreadable("NDJSON", &err)
 	br := buffered(r)
 	var line []byte
 	for lineNo, i := 1, 0; ; lineNo++ {
