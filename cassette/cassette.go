@@ -60,12 +60,24 @@ const (
 
 const provenancePrefix = "# kontrak: "
 
+// provenanceField is a key of the provenance block and the field it sets.
+type provenanceField struct {
+	key   string
+	value *string
+}
+
+// fields are the block's keys, in the order Header writes them: one list for the writer and the reader.
+func (p *Provenance) fields() []provenanceField {
+	return []provenanceField{{"provenance", &p.Kind}, {"scenario", &p.Scenario}, {"source", &p.Source},
+		{"recorded", &p.Recorded}, {"host", &p.Host}, {"note", &p.Note}}
+}
+
 // Header renders the provenance comment block.
 func (p Provenance) Header() []byte {
 	var b bytes.Buffer
-	for _, kv := range [][2]string{{"provenance", p.Kind}, {"scenario", p.Scenario}, {"source", p.Source}, {"recorded", p.Recorded}, {"host", p.Host}, {"note", p.Note}} {
-		if kv[1] != "" {
-			fmt.Fprintf(&b, "%s%s=%s\n", provenancePrefix, kv[0], wire.OneLine(kv[1]))
+	for _, f := range p.fields() {
+		if *f.value != "" {
+			fmt.Fprintf(&b, "%s%s=%s\n", provenancePrefix, f.key, wire.OneLine(*f.value))
 		}
 	}
 	return b.Bytes()
@@ -104,19 +116,10 @@ func ParseProvenance(data []byte) Provenance {
 			continue
 		}
 		k, v, _ := strings.Cut(kv, "=")
-		switch k {
-		case "provenance":
-			p.Kind = v
-		case "source":
-			p.Source = v
-		case "recorded":
-			p.Recorded = v
-		case "scenario":
-			p.Scenario = v
-		case "note":
-			p.Note = v
-		case "host":
-			p.Host = v
+		for _, f := range p.fields() {
+			if f.key == k {
+				*f.value = v
+			}
 		}
 	}
 	return p

@@ -1,6 +1,9 @@
 package contract
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Outcome of an answer, as the tables read it.
 type Classification struct {
@@ -83,7 +86,7 @@ func (o *Operation) RetryRow(status int, body []byte) (*Code, bool) {
 	}
 	if ra := row.RetryAfter; len(ra.Messages) > 0 {
 		msg, _ := lookupString(doc, o.Codes.MessagePointer)
-		if o.Codes.MessagePointer == "" || !contains(ra.Messages, msg) {
+		if o.Codes.MessagePointer == "" || !slices.Contains(ra.Messages, msg) {
 			return nil, false
 		}
 	}
@@ -112,5 +115,5 @@ func (t *CodeTable) SameCode(want, got, message string) bool {
 		return true
 	}
 	a, b := t.Lookup(want), t.Lookup(got)
-	return a != nil && b != nil && message != "" && contains(a.Messages, message) && contains(b.Messages, message)
+	return a != nil && b != nil && message != "" && slices.Contains(a.Messages, message) && slices.Contains(b.Messages, message)
 }

@@ -377,21 +377,11 @@ func requestPlaces(s map[string]any, ptr string, out map[string]Place, depth int
 	}
 }
 
+// schemaTypes are a schema's types, sorted: a place's types compare as sets.
 func schemaTypes(s map[string]any) []string {
-	switch t := s["type"].(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if str, ok := x.(string); ok {
-				out = append(out, str)
-			}
-		}
-		slices.Sort(out)
-		return out
-	}
-	return nil
+	t := SchemaTypes(s)
+	slices.Sort(t)
+	return t
 }
 
 func union(a, b []string) []string {

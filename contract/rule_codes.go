@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -27,7 +28,7 @@ func (c *checker) codesStage() {
 				row.statusesEvidence(), code, c.status)
 		}
 		if row != nil && len(row.Messages) > 0 && !row.MessagesOpen && o.Codes.MessagePointer != "" {
-			if msg, ok := lookupString(doc, o.Codes.MessagePointer); ok && !contains(row.Messages, msg) {
+			if msg, ok := lookupString(doc, o.Codes.MessagePointer); ok && !slices.Contains(row.Messages, msg) {
 				c.add(MessageChanged, "", o.Codes.MessagePointer, quoteList(row.Messages), textShape(msg), from(row.Source), code)
 			}
 		}
@@ -68,7 +69,7 @@ func (c *checker) codesStage() {
 	default:
 		return // an undocumented code: nothing to compare the flag with
 	}
-	if !contains(accepted, flag) {
+	if !slices.Contains(accepted, flag) {
 		c.add(BillingFlagMismatch, "", o.Billing.Pointer, strings.Join(accepted, " or "), flag, src, why, strings.Join(accepted, "/"), flag)
 	}
 }

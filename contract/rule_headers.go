@@ -3,6 +3,7 @@ package contract
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +59,7 @@ func (c *checker) headersStage() {
 				msg, _ := lookupString(doc, c.op.Codes.MessagePointer)
 				// required where the documents show the delay: every answer of the code, or only those of
 				// its messages that carry one
-				required := len(ra.Messages) == 0 || c.op.Codes.MessagePointer != "" && contains(ra.Messages, msg)
+				required := len(ra.Messages) == 0 || c.op.Codes.MessagePointer != "" && slices.Contains(ra.Messages, msg)
 				note(ra.Header, required, ra.Example, from(row.Source))
 			}
 		}

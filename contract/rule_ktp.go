@@ -14,7 +14,6 @@ import (
 // itself says so (a value outside a vocabulary set, an unknown province, a NIK that disagrees with the date
 // of birth or the gender, two fields of one answer that disagree).
 
-// semantic runs every semantic rule on a JSON body.
 // ktpStage runs every semantic rule on a JSON body.
 func (c *checker) ktpStage() {
 	if !c.isJSON {

@@ -14,6 +14,24 @@ import (
 	"github.com/xeipuuv/gojsonschema"
 )
 
+// SchemaTypes lists a schema's JSON Schema types as it writes them, in its order ("string", or [string,
+// integer]); nil when it names none.
+func SchemaTypes(s map[string]any) []string {
+	switch t := s["type"].(type) {
+	case string:
+		return []string{t}
+	case []any:
+		var out []string
+		for _, x := range t {
+			if str, ok := x.(string); ok {
+				out = append(out, str)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 // DateFormats are the date notations a schema may name in "format", with the Go layout that checks them.
 // They are notations, not vendor facts: which field uses which is said by the schemas.
 var DateFormats = map[string]string{

@@ -54,15 +54,6 @@ func lookupValue(doc any, pointer string) (any, bool) {
 	return wire.Get(doc, pointer)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func quoteValue(v any) string {
 	s := fmt.Sprint(v)
 	if len(s) > 80 {

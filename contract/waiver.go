@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -246,7 +247,7 @@ func (ws *Waivers) Problems(vendors ...string) []Problem {
 	defer ws.mu.Unlock()
 	var out []Problem
 	for _, w := range ws.List {
-		if len(vendors) > 0 && !contains(vendors, w.Vendor) {
+		if len(vendors) > 0 && !slices.Contains(vendors, w.Vendor) {
 			continue
 		}
 		switch {

@@ -131,11 +131,7 @@ func Diff(dir string, files []File) (Stale, error) {
 
 // readError is "cannot read NAME: reason", naming the file once.
 func readError(name string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("cannot read %s: %v", name, err)
+	return fmt.Errorf("cannot read %s: %v", name, wire.FileReason(err))
 }
 
 // Check writes nothing: it prints one line a stale file of dir (shown is dir as the user should read it)

@@ -72,17 +72,8 @@ func (m *matcher) path(method, path string) string {
 }
 
 func newMatcher(o MatchOptions) *matcher {
-	m := &matcher{ignoredHeaders: map[string]bool{}, ignoredFields: map[string]bool{}, ignoredQuery: map[string]bool{}, route: o.Route}
-	for _, h := range o.IgnoredHeaders {
-		m.ignoredHeaders[textproto.CanonicalMIMEHeaderKey(h)] = true
-	}
-	for _, f := range o.IgnoredFields {
-		m.ignoredFields[f] = true
-	}
-	for _, q := range o.IgnoredQuery {
-		m.ignoredQuery[q] = true
-	}
-	return m
+	return &matcher{ignoredHeaders: wire.SetOf(o.IgnoredHeaders, textproto.CanonicalMIMEHeaderKey),
+		ignoredFields: wire.SetOf(o.IgnoredFields, nil), ignoredQuery: wire.SetOf(o.IgnoredQuery, nil), route: o.Route}
 }
 
 func pointerOrRoot(p string) string {

@@ -2,9 +2,10 @@ package redact
 
 import (
 	"fmt"
+	"maps"
 	"net/textproto"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -220,15 +221,6 @@ func rewriteList(s side, list []string, fn rewriteFunc) []string {
 	return list
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // rewriteHeaders walks a header map: each name (a name fn replaces moves its values to the new name, as
 // recorded in its spelling otherwise), then each value under its canonical name. The map is returned, the
 // same one unless a name changed.
@@ -236,7 +228,7 @@ func rewriteHeaders(s side, h map[string][]string, namePlace, valuePlace place, 
 	if len(h) == 0 {
 		return h
 	}
-	for _, k := range sortedKeys(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		name := textproto.CanonicalMIMEHeaderKey(k)
 		if nn, ok := fn(leaf{side: s, place: namePlace, name: name, value: k}); ok && nn != k {
 			h[nn] = append(h[nn], h[k]...)
@@ -255,7 +247,7 @@ func rewriteHeaders(s side, h map[string][]string, namePlace, valuePlace place, 
 
 // rewriteForm walks go-vcr's recorded Form: its names, then its values.
 func rewriteForm(f url.Values, fn rewriteFunc) url.Values {
-	for _, k := range sortedKeys(f) {
+	for _, k := range slices.Sorted(maps.Keys(f)) {
 		if nk, ok := fn(leaf{side: sideRequest, place: inRecordedFormName, name: k, value: k}); ok && nk != k {
 			f[nk] = append(f[nk], f[k]...)
 			delete(f, k)
@@ -435,7 +427,7 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 	var b strings.Builder
 	for _, p := range parts {
 		b.WriteString("--" + boundary + "\r\n")
-		for _, k := range sortedKeys(p.Header) {
+		for _, k := range slices.Sorted(maps.Keys(p.Header)) {
 			for _, v := range p.Header[k] {
 				b.WriteString(k + ": " + v + "\r\n")
 			}
@@ -496,7 +488,7 @@ func rewritePartHeaders(s side, p *wire.Part, fn rewriteFunc) bool {
 			}
 		}
 	}
-	for _, k := range sortedKeys(p.Header) {
+	for _, k := range slices.Sorted(maps.Keys(p.Header)) {
 		if k == "Content-Disposition" {
 			continue
 		}

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/textproto"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -223,11 +221,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	defer wire.Recovered(file, &err)
 	in, err := os.Open(file)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return false, fmt.Errorf("%s: cannot read cassette: %v", file, err)
+		return false, fmt.Errorf("%s: cannot read cassette: %v", file, wire.FileReason(err))
 	}
 	defer in.Close()
 	br := bufio.NewReaderSize(in, 64<<10)
@@ -235,14 +229,11 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("%s: cannot read cassette: %v", file, err)
 	}
-	body, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.redacting")
+	body, done, err := scratch(file)
 	if err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, err
 	}
-	defer func() {
-		body.Close()
-		os.Remove(body.Name())
-	}()
+	defer done()
 	bw := bufio.NewWriterSize(body, 64<<10)
 	bw.WriteString(cassette.Header)
 	rs := newRuleSet(r)
@@ -285,7 +276,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		return false, nil
 	}
 	if err := bw.Flush(); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	if normalised {
 		notes = append(notes, LayoutNote)
@@ -294,7 +285,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		head = cassette.AddNote(head, notes)
 	}
 	if _, err := body.Seek(0, io.SeekStart); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	if err := wire.WriteFileAtomicFrom(file, 0o644, func(w io.Writer) error {
 		if _, err := w.Write(head); err != nil {
@@ -303,7 +294,7 @@ func RedactFile(file string, r RedactRules) (changed bool, err error) {
 		_, err := io.Copy(w, body)
 		return err
 	}); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	return true, nil
 }
@@ -363,21 +354,9 @@ type answerSet struct {
 }
 
 func newRuleSet(r RedactRules) *ruleSet {
-	rs := &ruleSet{headers: map[string]bool{"Authorization": true, "Proxy-Authorization": true},
-		query: map[string]bool{}, fields: map[string]bool{}, hosts: map[string]bool{}, serverSegs: map[string]bool{},
+	rs := &ruleSet{headers: wire.SetOf(append([]string{"Authorization", "Proxy-Authorization"}, r.Headers...), textproto.CanonicalMIMEHeaderKey),
+		query: wire.SetOf(r.Query, nil), fields: wire.SetOf(r.BodyFields, nil), hosts: wire.SetOf(r.Hosts, strings.ToLower), serverSegs: map[string]bool{},
 		answerOf: r.Answer, privacyOf: r.Privacy, words: r.Words}
-	for _, h := range r.Headers {
-		rs.headers[textproto.CanonicalMIMEHeaderKey(h)] = true
-	}
-	for _, q := range r.Query {
-		rs.query[q] = true
-	}
-	for _, f := range r.BodyFields {
-		rs.fields[f] = true
-	}
-	for _, h := range r.Hosts {
-		rs.hosts[strings.ToLower(h)] = true
-	}
 	for _, p := range r.ServerPaths {
 		for _, s := range strings.Split(p, "/") {
 			if s != "" {

@@ -10,11 +10,12 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -163,7 +164,7 @@ type harPost struct {
 
 func harHeaders(h http.Header) []harNV {
 	out := []harNV{}
-	for _, k := range sortedKeys(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			out = append(out, harNV{Name: k, Value: v})
 		}
@@ -252,14 +253,11 @@ func RedactTraffic(file string, f traffic.Format, r RedactRules) (changed bool, 
 		return false, openError(file, err)
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.redacting")
+	tmp, done, err := scratch(file)
 	if err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, err
 	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
+	defer done()
 	orig, out := sha256.New(), sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(tmp, out), 64<<10)
 	tw := newTrafficWriter(bw, f)
@@ -284,22 +282,22 @@ func RedactTraffic(file string, f traffic.Format, r RedactRules) (changed bool, 
 		return false, fmt.Errorf("%s: %s", file, wire.OneLine(err.Error()))
 	}
 	if err := tw.close(); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	if err := bw.Flush(); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	if bytes.Equal(orig.Sum(nil), out.Sum(nil)) {
 		return false, nil
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	if err := wire.WriteFileAtomicFrom(file, 0o644, func(w io.Writer) error {
 		_, err := io.Copy(w, tmp)
 		return err
 	}); err != nil {
-		return false, fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+		return false, notRedacted(file, err)
 	}
 	return true, nil
 }
@@ -358,10 +356,24 @@ func CheckTraffic(file string, f traffic.Format) error {
 	return nil
 }
 
-func openError(file string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
+// notRedacted is the error of a redaction that stopped before the file was replaced.
+func notRedacted(file string, err error) error {
+	return fmt.Errorf("%s: not redacted, the file is left as it was: %v", file, err)
+}
+
+// scratch is a temporary file beside file, for the redacted copy before it replaces file; done closes
+// and removes it.
+func scratch(file string) (f *os.File, done func(), err error) {
+	f, err = os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.redacting")
+	if err != nil {
+		return nil, nil, notRedacted(file, err)
 	}
-	return fmt.Errorf("%s: cannot read: %v", file, err)
+	return f, func() {
+		f.Close()
+		os.Remove(f.Name())
+	}, nil
+}
+
+func openError(file string, err error) error {
+	return fmt.Errorf("%s: cannot read: %v", file, wire.FileReason(err))
 }

@@ -26,8 +26,8 @@
 //
 // A kind is a Kind value (SummaryReport renders a *Summary, TrafficReport a *Traffic). Lookup(kind,
 // format) finds a format; the error of an unknown one lists the formats of that kind, and Formats(kind)
-// lists them for help. Adding a format is one file: a function that renders the kind's value and a
-// Register call in the file's init, plus its golden file under testdata/.
+// lists them for help. Adding a format is a function that renders the kind's value, its Register row in
+// format.go's table, and its golden file under testdata/.
 //
 // The kinds of the command line's own reports (kontrak diff's, selftest's, scan's, version's) are declared
 // where they are rendered, with NewKind, so that one registry holds every command's formats; FormatsOf

@@ -9,8 +9,8 @@ import (
 )
 
 // Kind is a kind of report, and R the value its formats render: one registry holds the formats of every
-// kind, keyed by (kind, format). A new format of a kind is one Register call in its file's init; a new
-// kind is one Kind value here and a Register call a format.
+// kind, keyed by (kind, format). A new format of a kind is one Register call (report's own: in the table
+// below); a new kind is one Kind value here and a Register call a format.
 type Kind[R any] struct {
 	name string
 	// prepare readies a value before any format of the kind renders it (nil: nothing to do).
@@ -27,6 +27,19 @@ var (
 	// TrafficReport is the drift report of a body of traffic: a *Traffic.
 	TrafficReport = Kind[*Traffic]{name: "traffic", prepare: (*Traffic).ready}
 )
+
+// The formats of report's own kinds, one row a format. Adding one is a function that renders the kind's
+// value, its row here and its golden file under testdata/.
+func init() {
+	Register(SummaryReport, "text", formatText)
+	Register(SummaryReport, "json", formatJSON)
+	Register(SummaryReport, "markdown", formatMarkdown)
+	Register(SummaryReport, "github", formatGitHub)
+	Register(SummaryReport, "junit", formatJUnit)
+	Register(TrafficReport, "text", trafficText)
+	Register(TrafficReport, "json", trafficJSON)
+	Register(TrafficReport, "markdown", trafficMarkdown)
+}
 
 // NewKind declares a kind of report rendered outside this package (kontrak diff's, selftest's, scan's,
 // version's), so that the one registry holds the formats of every command. Its name must be unique.

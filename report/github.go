@@ -6,8 +6,6 @@ import (
 	"strings"
 )
 
-func init() { Register(SummaryReport, "github", formatGitHub) }
-
 // formatGitHub prints GitHub Actions workflow commands: one ::error a failure, pointing at the line of
 // the scenario that failed (file=suites/<vendor>/scenarios.yaml,line=N), one ::warning a waived finding,
 // and a ::notice with the verdict. Paths are as the Summary has them: make them relative to the

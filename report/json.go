@@ -8,8 +8,6 @@ import (
 	"github.com/kontrak/kontrak/internal/wire"
 )
 
-func init() { Register(SummaryReport, "json", formatJSON) }
-
 // formatJSON writes the Summary itself, indented; Decode reads it back.
 func formatJSON(w io.Writer, s *Summary) error {
 	enc := json.NewEncoder(w)
@@ -20,12 +18,20 @@ func formatJSON(w io.Writer, s *Summary) error {
 // Decode reads a Summary written by the json format.
 func Decode(r io.Reader) (*Summary, error) {
 	var s Summary
-	b, err := io.ReadAll(r)
-	if err != nil {
+	if err := readJSON(r, &s, wire.UnmarshalJSONKnown, "kontrak summary"); err != nil {
 		return nil, err
 	}
-	if err := wire.UnmarshalJSONKnown(b, &s); err != nil {
-		return nil, fmt.Errorf("not a kontrak summary: %v", err)
-	}
 	return &s, nil
+}
+
+// readJSON reads all of r into v with unmarshal; a body unmarshal refuses is "not a what: why".
+func readJSON(r io.Reader, v any, unmarshal func([]byte, any) error, what string) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := unmarshal(b, v); err != nil {
+		return fmt.Errorf("not a %s: %v", what, err)
+	}
+	return nil
 }

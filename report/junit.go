@@ -7,8 +7,6 @@ import (
 	"strings"
 )
 
-func init() { Register(SummaryReport, "junit", formatJUnit) }
-
 // The JUnit XML that CI systems read (the Jenkins/Surefire dialect): one testsuite a vendor, one
 // testcase a spec. A testcase's file and line are the scenario's (suites/<vendor>/scenarios.yaml:N), its
 // classname vendor.operation; a waived finding is written in system-out, not as a failure.

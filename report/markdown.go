@@ -8,8 +8,6 @@ import (
 	"github.com/kontrak/kontrak/internal/wire"
 )
 
-func init() { Register(SummaryReport, "markdown", formatMarkdown) }
-
 // formatMarkdown is the report for a pull request comment or $GITHUB_STEP_SUMMARY: the verdict, the
 // table, then per vendor its failures (scenario, where it is written, cassette and interaction, rule,
 // pointer, want vs got, source), its waived findings, its skips with their reason, and its billing.

@@ -71,12 +71,8 @@ func (s *ginkgoSpec) entry() (*Entry, error) {
 // is wrong with the report, without the file's name: the caller knows it.
 func Read(r io.Reader) (*Summary, error) {
 	var reports []ginkgoReport
-	b, err := io.ReadAll(r)
-	if err != nil {
+	if err := readJSON(r, &reports, wire.UnmarshalJSON, "Ginkgo JSON report"); err != nil {
 		return nil, err
-	}
-	if err := wire.UnmarshalJSON(b, &reports); err != nil {
-		return nil, fmt.Errorf("not a Ginkgo JSON report: %v", err)
 	}
 	return summarise(reports)
 }

@@ -8,8 +8,6 @@ import (
 	"text/tabwriter"
 )
 
-func init() { Register(SummaryReport, "text", formatText) }
-
 // formatText is the table `make conformance` prints, then one FAIL line a problem and one SKIP line a
 // skipped spec that is not a scenario (a vendor without credentials, live), after one WAIVED line a
 // waived finding and one BILLING line a live vendor (its budget used, and what the vendor billed). Scenario skips (replay-only

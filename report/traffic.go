@@ -2,10 +2,8 @@ package report
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"slices"
 
@@ -234,12 +232,8 @@ func (t *Traffic) Billed() int {
 // DecodeTraffic reads a report written by the json traffic format; anything else is a one-line error.
 func DecodeTraffic(r io.Reader) (*Traffic, error) {
 	var t Traffic
-	b, err := io.ReadAll(r)
-	if err != nil {
+	if err := readJSON(r, &t, wire.UnmarshalJSONKnown, "kontrak traffic report"); err != nil {
 		return nil, err
-	}
-	if err := wire.UnmarshalJSONKnown(b, &t); err != nil {
-		return nil, fmt.Errorf("not a kontrak traffic report: %v", err)
 	}
 	if t.Kind != TrafficKind {
 		return nil, fmt.Errorf("not a kontrak traffic report: kind %q, want %q", t.Kind, TrafficKind)
@@ -261,11 +255,7 @@ func ReadTrafficReports(paths []string) (*Traffic, error) {
 	for _, p := range paths {
 		in, err := os.Open(p)
 		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return nil, fmt.Errorf("cannot read %s: %v", p, err)
+			return nil, fmt.Errorf("cannot read %s: %v", p, wire.FileReason(err))
 		}
 		t, err := DecodeTraffic(in)
 		in.Close()

@@ -12,12 +12,6 @@ import (
 	"github.com/kontrak/kontrak/internal/wire"
 )
 
-func init() {
-	Register(TrafficReport, "text", trafficText)
-	Register(TrafficReport, "json", trafficJSON)
-	Register(TrafficReport, "markdown", trafficMarkdown)
-}
-
 // ready is what every format of a traffic report relies on: its kind marked, and empty lists written as
 // [] rather than null.
 func (t *Traffic) ready() {

@@ -49,25 +49,17 @@ func FromEnvironment(c *contract.Contract, root string, getenv func(string) stri
 		cassettes = filepath.Join(root, "cassettes")
 	}
 	e := &Engine{Contract: c, Cassettes: cassettes, Root: root, Mode: mode, Today: today.UTC().Format(time.DateOnly), Redact: redactRules(c)}
-	switch v := getenv(EnvStrict); v {
-	case "", "0":
-	case "1":
-		e.Strict = true
-	default:
-		return nil, fmt.Errorf("%s=%q: want 1 or 0", EnvStrict, v)
+	var err error
+	if e.Strict, err = envFlag(getenv, EnvStrict); err != nil {
+		return nil, err
 	}
-	switch v := getenv(EnvReplaceLive); v {
-	case "", "0":
-	case "1":
-		e.ReplaceLive = true
-	default:
-		return nil, fmt.Errorf("%s=%q: want 1 or 0", EnvReplaceLive, v)
+	if e.ReplaceLive, err = envFlag(getenv, EnvReplaceLive); err != nil {
+		return nil, err
 	}
 	if path := getenv(EnvWaivers); path != "" {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(root, path) // a path is the repository's, wherever the suite runs
 		}
-		var err error
 		if e.Waivers, err = contract.LoadWaivers(path); err != nil {
 			return nil, fmt.Errorf("%s: %v", EnvWaivers, err)
 		}
@@ -138,6 +130,18 @@ func MissingEnv(v *contract.Vendor, getenv func(string) string) []string {
 	}
 	sort.Strings(missing)
 	return missing
+}
+
+// envFlag reads a switch: 1 on, 0 or unset off.
+func envFlag(getenv func(string) string, name string) (bool, error) {
+	switch v := getenv(name); v {
+	case "", "0":
+		return false, nil
+	case "1":
+		return true, nil
+	default:
+		return false, fmt.Errorf("%s=%q: want 1 or 0", name, v)
+	}
 }
 
 func envInt(getenv func(string) string, name string, def int) (int, error) {

@@ -1,10 +1,8 @@
 package run
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -344,16 +342,10 @@ type capture struct {
 }
 
 func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := c.next.RoundTrip(r)
+	resp, body, err := wire.RoundTripWhole(c.next, r)
 	if err != nil {
 		return nil, err
 	}
-	body, rerr := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if rerr != nil {
-		return nil, rerr
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	c.mu.Lock()
 	c.got = append(c.got, contract.Exchange{ID: len(c.got), Method: r.Method, URL: r.URL.String(), Path: r.URL.Path,
 		RequestHeader: r.Header, Status: resp.StatusCode, Header: resp.Header, Body: body})

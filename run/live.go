@@ -16,6 +16,7 @@ import (
 
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Budget counts the calls of a live run that may be billed, from the billing tables, before each call:
@@ -196,7 +197,7 @@ func (t *liveTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 		sleep := t.retry.Sleep
 		if sleep == nil {
-			sleep = sleepCtx
+			sleep = Sleep
 		}
 		if err := sleep(r.Context(), wait); err != nil {
 			return nil, err
@@ -210,12 +211,10 @@ func (t *liveTransport) retryAfter(op *contract.Operation, resp *http.Response) 
 	header := "Retry-After"
 	retry := resp.StatusCode == http.StatusTooManyRequests
 	if op != nil {
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		b, err := wire.BufferBody(&resp.Body)
 		if err != nil {
 			return 0, false, "", err
 		}
-		resp.Body = io.NopCloser(bytes.NewReader(b))
 		if row, ok := op.RetryRow(resp.StatusCode, b); ok {
 			retry = true
 			if row.RetryAfter.Header != "" {
@@ -248,7 +247,8 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 	return time.Second
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx is done (its error): the pause between retries of a live call.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -369,18 +369,21 @@ func (t *Tally) NeededBudget() int {
 	return t.budgetMax + t.budgeted
 }
 
-// Broken is how many scenarios did not complete (Result.Inconclusive).
-func (t *Tally) Broken() int {
+// locked reads one count of t under its lock.
+func locked(t *Tally, n *int) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.broken
+	return *n
+}
+
+// Broken is how many scenarios did not complete (Result.Inconclusive).
+func (t *Tally) Broken() int {
+	return locked(t, &t.broken)
 }
 
 // Budgeted is how many scenarios the budget stopped.
 func (t *Tally) Budgeted() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.budgeted
+	return locked(t, &t.budgeted)
 }
 
 func (t *Tally) brokenNote() string {
@@ -425,14 +428,10 @@ func (t *Tally) Summary(vendor string) string {
 
 // Failed is how many scenarios failed.
 func (t *Tally) Failed() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.failed
+	return locked(t, &t.failed)
 }
 
 // Ran is how many scenarios ran (budget refusals aside).
 func (t *Tally) Ran() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.ran
+	return locked(t, &t.ran)
 }

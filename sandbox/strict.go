@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -63,7 +64,7 @@ func (s *server) validateBody(d *opData, q *request) *violation {
 			if p == nil {
 				continue
 			}
-			if types := schemaTypes(p); len(types) > 0 && !slices.Contains(types, jsonType(q.json[name])) &&
+			if types := contract.SchemaTypes(p); len(types) > 0 && !slices.Contains(types, jsonType(q.json[name])) &&
 				!(slices.Contains(types, "number") && jsonType(q.json[name]) == "integer") {
 				if v := first(violation{kind: "type", field: name, typ: types[0]}); v != nil {
 					return v
@@ -267,23 +268,6 @@ func templateAnswer(va *contract.ViolationAnswer, v *violation) (*answer, error)
 	return &answer{status: va.Status, header: http.Header{"Content-Type": {"application/json"}}, body: body}, nil
 }
 
-// schemaTypes lists a property's JSON Schema types ("string", or [string, integer]).
-func schemaTypes(p map[string]any) []string {
-	switch t := p["type"].(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
 // jsonType names a decoded JSON value's type as JSON Schema does; a number without fraction or exponent is
 // an integer.
 func jsonType(v any) string {
@@ -307,11 +291,4 @@ func jsonType(v any) string {
 	return "unknown"
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -78,11 +78,7 @@ func MarkdownTables(c *Card) string {
 		fmt.Fprintf(&b, "| %s | `%s` | %d of %d | %d | %d (%d) | %d / %d ms | %s |\n", v.Vendor, v.Operation, v.Samples, v.Planned,
 			v.Billed, len(v.Failed), v.FailedBilled, v.LatencyMs.P50, v.LatencyMs.P95, mdCell(src))
 	}
-	b.WriteString("\nExact share (and character error rate) by field:\n\n| field |")
-	for _, v := range c.Vendors {
-		b.WriteString(" " + v.Vendor + " |")
-	}
-	b.WriteString("\n|---|" + strings.Repeat("---|", len(c.Vendors)) + "\n")
+	vendorColumns(&b, "Exact share (and character error rate) by field", "field", c)
 	for _, name := range fieldOrder(c) {
 		b.WriteString("| " + name + " |")
 		for _, v := range c.Vendors {
@@ -94,11 +90,7 @@ func MarkdownTables(c *Card) string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\nExact share of every field, by variant:\n\n| variant |")
-	for _, v := range c.Vendors {
-		b.WriteString(" " + v.Vendor + " |")
-	}
-	b.WriteString("\n|---|" + strings.Repeat("---|", len(c.Vendors)) + "\n")
+	vendorColumns(&b, "Exact share of every field, by variant", "variant", c)
 	for _, name := range variantOrder(c) {
 		b.WriteString("| " + name + " |")
 		for _, v := range c.Vendors {
@@ -203,4 +195,14 @@ func heat(x float64) string {
 		r = 230 - (t-255)*150/255
 	}
 	return fmt.Sprintf("#%02x%02x%02x", r, g, 90)
+}
+
+// vendorColumns opens a Markdown table under its title: one row a name (its column headed first), one
+// column a vendor.
+func vendorColumns(b *strings.Builder, title, first string, c *Card) {
+	b.WriteString("\n" + title + ":\n\n| " + first + " |")
+	for _, v := range c.Vendors {
+		b.WriteString(" " + v.Vendor + " |")
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---|", len(c.Vendors)) + "\n")
 }

@@ -1,7 +1,6 @@
 package scorecard
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	krun "github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/sandbox"
 	"github.com/kontrak/kontrak/specimen"
@@ -377,16 +377,10 @@ type observer struct {
 }
 
 func (ob *observer) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := ob.next.RoundTrip(r)
+	resp, body, err := wire.RoundTripWhole(ob.next, r)
 	if err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	ob.mu.Lock()
 	defer ob.mu.Unlock()
 	if op, ok := ob.c.Lookup(r.Method, r.URL.Path); ok && op.Classify(resp.StatusCode, body).Billable {
@@ -596,7 +590,7 @@ func read(ctx context.Context, o Options, cl *client.Client, op, submit *contrac
 	}
 	sleep := o.Sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = krun.Sleep
 	}
 	for attempt := 1; ; attempt++ {
 		resp, err := cl.Do(ctx, client.Request{Operation: op.ID, Fields: map[string]any{f.ID.Parameter: ref}})
@@ -615,17 +609,6 @@ func read(ctx context.Context, o Options, cl *client.Client, op, submit *contrac
 		if err := sleep(ctx, wait); err != nil {
 			return nil, false, err
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

@@ -106,6 +106,14 @@ func decodeEach(fn func(int, *contract.Exchange) error) func(record) error {
 	}
 }
 
+// unreadable, deferred by a reader of a whole format, turns a panic into the reader's error:
+// "FORMAT: unreadable (internal error: …)".
+func unreadable(format string, err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("%s: unreadable (internal error: %v)", format, p)
+	}
+}
+
 // decodeSafe decodes a record; a panic inside becomes an error naming the interaction.
 func (rec record) decodeSafe() (ex *contract.Exchange, err error) {
 	defer func() {

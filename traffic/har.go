@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,11 +89,7 @@ func ReadHAR(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) erro
 // read whole, checked, and copied out for a worker to decode. The file must be one JSON object and nothing
 // more: data after it (a second HAR, garbage) is an error with its byte offset, not a file read as if whole.
 func splitHAR(r io.Reader, lim Limits, fn func(record) error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("HAR: unreadable (internal error: %v)", p)
-		}
-	}()
+	defer unreadable("HAR", &err)
 	s := newHARStream(r)
 	d := s.dec
 	s.allow(nameMax)
@@ -382,17 +379,27 @@ func decodeText(text, encoding string, lim Limits) ([]byte, error) {
 	if len(text) > lim.max()*4/3+4 {
 		return nil, fmt.Errorf("body over the limit of %d bytes", lim.max())
 	}
-	switch strings.ToLower(encoding) {
-	case "":
-		return []byte(text), nil
-	case "base64":
-		b, err := base64.StdEncoding.DecodeString(text)
-		if err != nil {
-			return nil, fmt.Errorf("base64: %v", err)
-		}
-		return b, nil
+	b, known, err := decodeEncoded(text, encoding, "")
+	if !known {
+		return nil, fmt.Errorf("unknown encoding %q", encoding)
 	}
-	return nil, fmt.Errorf("unknown encoding %q", encoding)
+	return b, err
+}
+
+// decodeEncoded is s as its encoding (any case) writes it: s itself under one of the plain encodings,
+// decoded under base64; known is false for any other encoding.
+func decodeEncoded(s, encoding string, plain ...string) (b []byte, known bool, err error) {
+	e := strings.ToLower(encoding)
+	if slices.Contains(plain, e) {
+		return []byte(s), true, nil
+	}
+	if e != "base64" {
+		return nil, false, nil
+	}
+	if b, err = base64.StdEncoding.DecodeString(s); err != nil {
+		return nil, true, fmt.Errorf("base64: %v", err)
+	}
+	return b, true, nil
 }
 
 // rebuildParams writes a request body from HAR params: multipart when the mime type says so, else a form.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -157,7 +158,7 @@ func loadFields(data []byte) (FieldTable, fieldNames, error) {
 		dst, known := parts[p.Part]
 		switch {
 		case !known:
-			return fail("parts[%d]: unknown part %q (known: %s)", i, p.Part, strings.Join(sortedKeys(parts), ", "))
+			return fail("parts[%d]: unknown part %q (known: %s)", i, p.Part, strings.Join(slices.Sorted(maps.Keys(parts)), ", "))
 		case seen[p.Part]:
 			return fail("parts[%d]: part %s is given twice", i, p.Part)
 		case p.Label == "" || p.Reads == "" || p.Absent == "":
@@ -187,21 +188,12 @@ func loadFields(data []byte) (FieldTable, fieldNames, error) {
 			}
 		}
 	}
-	for _, k := range sortedKeys(parts) {
+	for _, k := range slices.Sorted(maps.Keys(parts)) {
 		if !seen[k] {
 			return fail("no part %s: every part the reader reads needs its names", k)
 		}
 	}
 	return t, f, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // fieldName checks a name: plain, or one dot between two plain names (a field of a nested object).

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -37,11 +36,7 @@ func ReadNDJSON(r io.Reader, lim Limits, fn func(i int, ex *contract.Exchange) e
 
 // splitNDJSON cuts JSON lines into records, one a line; each record decodes its own copy of the line.
 func splitNDJSON(r io.Reader, lim Limits, fn func(record) error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("NDJSON: unreadable (internal error: %v)", p)
-		}
-	}()
+	defer unreadable("NDJSON", &err)
 	br := buffered(r)
 	var line []byte
 	for lineNo, i := 1, 0; ; lineNo++ {
@@ -394,17 +389,11 @@ func bodyOf(v []byte, encoding string) ([]byte, error) {
 	if !ok {
 		return nil, errors.New("not a string")
 	}
-	switch strings.ToLower(encoding) {
-	case "", "text", "utf-8", "utf8":
-		return []byte(s), nil
-	case "base64":
-		b, err := base64.StdEncoding.DecodeString(s)
-		if err != nil {
-			return nil, fmt.Errorf("base64: %v", err)
-		}
-		return b, nil
+	b, known, err := decodeEncoded(s, encoding, "", "text", "utf-8", "utf8")
+	if !known {
+		return nil, fmt.Errorf("unknown body encoding %q", encoding)
 	}
-	return nil, fmt.Errorf("unknown body encoding %q", encoding)
+	return b, err
 }
 
 // timeOf reads an RFC 3339 string, a common-log-format time (nginx's $time_local), or a Unix time in

@@ -1,34 +1,14 @@
 package main
 
 import (
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	"github.com/kontrak/kontrak/report"
 	krun "github.com/kontrak/kontrak/run"
 	"github.com/kontrak/kontrak/scenario"
 )
-
-func init() {
-	commands["budget"] = command{
-		synopsis: "[--vendor V] [--format text|json]",
-		example:  "kontrak budget --vendor verihubs",
-		summary:  "the billable calls a full live run or recording of each vendor needs (KONTRAK_MAX_BILLABLE), from its scenarios and billing tables, retries (KONTRAK_RETRIES) included; with --vendor, text is the number alone",
-		run:      runBudget,
-	}
-	report.Register(budgetReport, "text", budgetText)
-	report.Register(budgetReport, "json", func(w io.Writer, b *budgetOutput) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(b)
-	})
-}
-
-var budgetReport = report.NewKind[*budgetOutput]("budget")
 
 type budgetOutput struct {
 	// One is set when --vendor named a vendor: text prints its number alone, for a script.
@@ -49,18 +29,9 @@ func budgetText(w io.Writer, b *budgetOutput) error {
 }
 
 func runBudget(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("budget", flag.ContinueOnError)
+	fs := newFlags("budget")
 	vendor := fs.String("vendor", "", "one vendor (default: every vendor)")
-	format := addFormatFlag(fs, "budget")
-	addSpecsFlag(fs)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("budget takes no arguments, got %q", rest[0])
-	}
-	render, err := lookupFormat(budgetReport, "budget", *format)
+	_, render, err := parseReporting(fs, budgetReport, args, noArgs)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,15 +11,6 @@ import (
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/report"
 )
-
-func init() {
-	commands["check"] = command{
-		synopsis: "[--vendor V --operation OP --status N] [--strict] [--waivers FILE] [--format F] [--input F] [--report] [--specs DIR] FILE...|-",
-		example:  "kontrak check cassettes/advance/ocr-no-result.yaml",
-		summary:  "check a response body (--vendor --operation --status FILE|-), or traffic: go-vcr cassettes, HAR files, NDJSON logs (FILE...|-)",
-		run:      runCheck,
-	}
-}
 
 // verdictJSON is the verdict of one checked answer (its --format json object), as report lists it.
 type verdictJSON = report.Verdict
@@ -38,7 +28,7 @@ func verdict(fs []contract.Finding, inconclusive string) string {
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs := newFlags("check")
 	vendor := fs.String("vendor", "", "vendor id (body mode)")
 	operation := fs.String("operation", "", "operationId (body mode)")
 	status := fs.String("status", "", "HTTP status of the answer (body mode)")

@@ -2,17 +2,16 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/report"
 	"github.com/kontrak/kontrak/traffic"
 )
@@ -66,11 +65,7 @@ func checkTraffic(c *contract.Contract, named *report.Contract, files []string, 
 			in.Open = func() (io.ReadCloser, error) {
 				rc, err := os.Open(name)
 				if err != nil {
-					var pe *fs.PathError
-					if errors.As(err, &pe) {
-						err = pe.Err
-					}
-					return nil, fmt.Errorf("cannot read %s: %v", kindOf(form, name), err)
+					return nil, fmt.Errorf("cannot read %s: %v", kindOf(form, name), wire.FileReason(err))
 				}
 				return rc, nil
 			}

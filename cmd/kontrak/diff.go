@@ -9,28 +9,10 @@ import (
 	"github.com/kontrak/kontrak/specdiff"
 )
 
-func init() {
-	commands["diff"] = command{
-		synopsis: "[--format text|json|markdown] [--cassettes] OLD NEW",
-		example:  "kontrak diff git:main:specs/advance.yaml specs/advance.yaml",
-		summary:  "compare two versions of a vendor spec (FILE or git:REV:path): operations, statuses, schemas, x-kontrak tables; exit 1 when a change breaks a client",
-		run:      runDiff,
-	}
-}
-
 func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	format := addFormatFlag(fs, "diff")
-	addSpecsFlag(fs)
+	fs := newFlags("diff")
 	cassettes := fs.Bool("cassettes", false, "re-judge the committed cassettes of the vendor (cassettes/<vendor>/) under both versions and list those whose verdict changes")
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 2 {
-		return usagef("want two specs, OLD and NEW (a file, or git:REV:path), got %d arguments", len(rest))
-	}
-	render, err := lookupFormat(diffReport, "diff", *format)
+	rest, render, err := parseReporting(fs, diffReport, args, twoSpecs)
 	if err != nil {
 		return err
 	}
@@ -72,6 +54,14 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	if r.Breaking() {
 		return errDrift
+	}
+	return nil
+}
+
+// twoSpecs is diff's rule: OLD and NEW.
+func twoSpecs(_ *flag.FlagSet, rest []string) error {
+	if len(rest) != 2 {
+		return usagef("want two specs, OLD and NEW (a file, or git:REV:path), got %d arguments", len(rest))
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,25 +10,12 @@ import (
 	"github.com/kontrak/kontrak/scenario"
 )
 
-func init() {
-	commands["docs"] = command{
-		synopsis: "[--out DIR] [--check]",
-		example:  "kontrak docs --check",
-		summary:  "generate the living documentation (docs/: one page a vendor and an index) from specs/ and the scenarios, and the README's generated tables; --check: exit 1 when one is stale",
-		run:      runDocs,
-	}
-}
-
 func runDocs(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("docs", flag.ContinueOnError)
+	fs := newFlags("docs")
 	out := fs.String("out", "", "the directory to write (default: docs/ at the repository root)")
 	check := fs.Bool("check", false, "write nothing; exit 1 naming every stale file")
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
+	if _, err := parseArgs(fs, args, noArgs); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("docs takes no arguments, got %q", rest[0])
 	}
 	root, err := scenario.Root()
 	if err != nil {

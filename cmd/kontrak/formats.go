@@ -18,12 +18,38 @@ var (
 	selftestReport = report.NewKind[*selftestOutput]("selftest")
 	scanReport     = report.NewKind[*scanOutput]("scan")
 	versionReport  = report.NewKind[*versionOutput]("version")
+	budgetReport   = report.NewKind[*budgetOutput]("budget")
 )
 
 func init() {
+	registerTextJSON(selftestReport, selftestText)
+	registerTextJSON(scanReport, scanText)
+	registerTextJSON(versionReport, versionText)
+	registerTextJSON(budgetReport, budgetText)
 	for _, f := range specdiff.Formats {
 		report.Register(diffReport, f, func(w io.Writer, r *specdiff.Report) error { return specdiff.Write(w, f, r) })
 	}
+}
+
+// registerTextJSON gives a kind of report its text format and the json one: the value, indented, HTML
+// not escaped (writeJSON).
+func registerTextJSON[R any](k report.Kind[R], text report.Formatter[R]) {
+	report.Register(k, "text", text)
+	report.Register(k, "json", func(w io.Writer, v R) error { return writeJSON(w, v) })
+}
+
+// parseReporting is the start of a command that renders one kind of report: it gives fs --format (of
+// kind k) and --specs, parses args, holds them to rule, then finds the format asked for — in that order,
+// so that a wrong argument is said before a wrong format.
+func parseReporting[R any](fs *flag.FlagSet, k report.Kind[R], args []string, rule argRule) ([]string, report.Formatter[R], error) {
+	format := addFormatFlag(fs, fs.Name())
+	addSpecsFlag(fs)
+	rest, err := parseArgs(fs, args, rule)
+	if err != nil {
+		return nil, nil, err
+	}
+	render, err := lookupFormat(k, fs.Name(), *format)
+	return rest, render, err
 }
 
 // formatUse is one row of the matrix: a command, when it renders a kind of report, and that kind.

@@ -60,8 +60,6 @@ type command struct {
 	run      func(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 }
 
-var commands = map[string]command{}
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
@@ -156,6 +154,29 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
+}
+
+// newFlags is a command's flag set, named for the command (its messages and --format help name it).
+func newFlags(command string) *flag.FlagSet { return flag.NewFlagSet(command, flag.ContinueOnError) }
+
+// argRule holds a command's positional arguments to what it takes (nil: any, the command says).
+type argRule func(fs *flag.FlagSet, rest []string) error
+
+// noArgs is the rule of a command that takes flags only.
+func noArgs(fs *flag.FlagSet, rest []string) error {
+	if len(rest) > 0 {
+		return usagef("%s takes no arguments, got %q", fs.Name(), rest[0])
+	}
+	return nil
+}
+
+// parseArgs parses a command's flags and holds its positional arguments to rule.
+func parseArgs(fs *flag.FlagSet, args []string, rule argRule) ([]string, error) {
+	rest, err := parseInterspersed(fs, args)
+	if err == nil && rule != nil {
+		err = rule(fs, rest)
+	}
+	return rest, err
 }
 
 // parseInterspersed parses flags wherever they stand among the positional arguments.

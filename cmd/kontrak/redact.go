@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -9,22 +8,12 @@ import (
 	"github.com/kontrak/kontrak/traffic"
 )
 
-func init() {
-	commands["redact"] = command{
-		synopsis: "FILE...",
-		example:  "kontrak redact cassettes/verihubs/recorded.yaml",
-		summary:  "redact go-vcr cassettes, HAR files and NDJSON logs in place: only what the contract documents as safe is kept (FILE...)",
-		run:      runRedact,
-	}
-}
-
 // runRedact redacts each file in place, by the rules the specs give (redact.RulesFor): a cassette, a HAR
 // file or an NDJSON log, as its name or first bytes say (traffic.Detect). Every input is read and parsed
 // before any is written, so an unreadable one (exit 2) leaves all of them as they were. A changed file is
 // replaced in one rename and named on stdout; an unchanged one is not written.
 func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
-	fs := flag.NewFlagSet("redact", flag.ContinueOnError)
-	files, err := parseInterspersed(fs, args)
+	files, err := parseInterspersed(newFlags("redact"), args)
 	if err != nil {
 		return err
 	}

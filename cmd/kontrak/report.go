@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,17 +8,8 @@ import (
 	"github.com/kontrak/kontrak/report"
 )
 
-func init() {
-	commands["report"] = command{
-		synopsis: "[--format F] [--root DIR] REPORT.json",
-		example:  "kontrak report --format markdown reports/report.json",
-		summary:  "summarise a suite run's Ginkgo JSON report (reports/report.json): per vendor, scenarios, drift, notices, billed calls (--format: kontrak help lists them)",
-		run:      runReport,
-	}
-}
-
 func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs := newFlags("report")
 	format := addFormatFlag(fs, "report")
 	merge := fs.Bool("merge", false, "merge traffic drift reports (kontrak check --report --format json) of shards of a log into one")
 	root := fs.String("root", ".", "the repository: paths under it are reported relative to it")

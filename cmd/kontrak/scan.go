@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,17 +14,6 @@ import (
 	"github.com/kontrak/kontrak/report"
 	"github.com/kontrak/kontrak/traffic"
 )
-
-func init() {
-	commands["scan"] = command{
-		synopsis: "PATH...|- [--format text|json] [--specs DIR]",
-		example:  "kontrak scan cassettes",
-		summary:  "scan cassettes, HAR files and NDJSON logs for what redaction would not keep: credentials, personal data, anything the contract does not allow (PATH...: files or directories; - reads one input from stdin, told by its bytes)",
-		run:      runScan,
-	}
-	report.Register(scanReport, "text", scanText)
-	report.Register(scanReport, "json", func(w io.Writer, o *scanOutput) error { return writeJSON(w, o) })
-}
 
 // scanOutput is what a scan found (its json object): the verdict ("clean", or "leak": exit 1), the
 // contract whose rules it scanned by, the cassettes read and those skipped, and each leak — a place and a
@@ -75,14 +63,7 @@ func scanText(w io.Writer, o *scanOutput) error {
 // (and says how many on stderr). Every cassette is read to its end before anything is printed: an
 // unreadable one is exit 2 with nothing half-said. "-" is one cassette read from stdin.
 func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("scan", flag.ContinueOnError)
-	format := addFormatFlag(flags, "scan")
-	addSpecsFlag(flags)
-	paths, err := parseInterspersed(flags, args)
-	if err != nil {
-		return err
-	}
-	render, err := lookupFormat(scanReport, "scan", *format)
+	paths, render, err := parseReporting(newFlags("scan"), scanReport, args, nil)
 	if err != nil {
 		return err
 	}

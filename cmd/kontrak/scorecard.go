@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,32 +16,14 @@ import (
 	"github.com/kontrak/kontrak/specimen"
 )
 
-func init() {
-	commands["scorecard"] = command{
-		synopsis: "[--vendors a,b] [--samples N] [--variants clean,blur,dark,glare,grayscale] [--golden DIR] [--format text|json|markdown|svg] [--out FILE]",
-		example:  "kontrak scorecard --samples 8 --format markdown",
-		summary:  "what each vendor configured for live mode reads right, how fast and at what cost: specimens of known identity (or --golden, a team's own set) sent under the live budget (KONTRAK_MAX_BILLABLE; said before anything is sent: --samples 8 is 40 billable calls a vendor; unset, exactly the need against a local host such as kontrak serve, the live default against a vendor's), each answer's canonical KTP scored by field (exact share, character error rate) and variant; scores measured against kontrak serve say so",
-		run:      runScorecard,
-	}
-}
-
 func runScorecard(args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("scorecard", flag.ContinueOnError)
+	fs := newFlags("scorecard")
 	vendors := fs.String("vendors", "", "vendors to score, comma-separated (default: every vendor configured for live mode)")
 	samples := fs.Int("samples", 8, "synthetic identities, each sent in every variant")
 	variants := fs.String("variants", "", "specimen variants, comma-separated (default: clean,blur,dark,glare,grayscale)")
 	golden := fs.String("golden", "", "a directory holding truth.yaml and its images: a team's own set, scored instead of specimens")
 	out := fs.String("out", "", "write the scorecard to this file (default: standard output)")
-	format := addFormatFlag(fs, "scorecard")
-	addSpecsFlag(fs)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("scorecard takes no arguments, got %q", rest[0])
-	}
-	render, err := lookupFormat(scorecard.Report, "scorecard", *format)
+	_, render, err := parseReporting(fs, scorecard.Report, args, noArgs)
 	if err != nil {
 		return err
 	}

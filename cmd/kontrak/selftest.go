@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -9,17 +8,6 @@ import (
 	"github.com/kontrak/kontrak/report"
 	"github.com/kontrak/kontrak/selftest"
 )
-
-func init() {
-	commands["selftest"] = command{
-		synopsis: "[--vendor V] [--format text|json] [--specs DIR]",
-		example:  "kontrak selftest --vendor advance",
-		summary:  "mutate every documented example and report each mutant the contract misses, each harmless variant it flags, and a score per operation; exit 1 on either",
-		run:      runSelftest,
-	}
-	report.Register(selftestReport, "text", selftestText)
-	report.Register(selftestReport, "json", func(w io.Writer, o *selftestOutput) error { return writeJSON(w, o) })
-}
 
 // selftestOutput is selftest's report: the selftest.Result, the contract it mutated, and the verdict
 // (drift: a mutant survived or a harmless variant was flagged).
@@ -52,18 +40,9 @@ func selftestText(w io.Writer, o *selftestOutput) error {
 }
 
 func runSelftest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("selftest", flag.ContinueOnError)
+	fs := newFlags("selftest")
 	vendor := fs.String("vendor", "", "one vendor id (default: all)")
-	format := addFormatFlag(fs, "selftest")
-	addSpecsFlag(fs)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("selftest takes no arguments, got %q", rest[0])
-	}
-	render, err := lookupFormat(selftestReport, "selftest", *format)
+	_, render, err := parseReporting(fs, selftestReport, args, noArgs)
 	if err != nil {
 		return err
 	}

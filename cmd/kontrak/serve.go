@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,15 +20,6 @@ import (
 	"github.com/kontrak/kontrak/scenario"
 )
 
-func init() {
-	commands["serve"] = command{
-		synopsis: "[flags]",
-		example:  "kontrak serve --addr 127.0.0.1:8080 --log json",
-		summary:  "serve a local sandbox of every vendor on one port, from the specs and cassettes ([--addr 127.0.0.1:8080] [--cassettes DIR])",
-		run:      runServe,
-	}
-}
-
 // shutdownGrace bounds how long a stopping server waits for the requests in flight.
 const shutdownGrace = 10 * time.Second
 
@@ -42,7 +32,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 // serve runs the sandbox until ctx is done (SIGINT or SIGTERM), then shuts it down gracefully. ready, when
 // set, is told the listening address once requests are accepted.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(net.Addr)) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := newFlags("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "the address to listen on (loopback unless --allow-remote)")
 	cassettes := fs.String("cassettes", "", "the cassette directory (default: cassettes/ of the repository)")
 	root := fs.String("root", "", "the repository, for suites/<vendor>/scenarios.yaml (default: the one around the working directory)")

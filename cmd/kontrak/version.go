@@ -1,29 +1,12 @@
 package main
 
 import (
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"runtime/debug"
 
 	"github.com/kontrak/kontrak/report"
 )
-
-func init() {
-	commands["version"] = command{
-		synopsis: "[--format text|json] [--specs DIR]",
-		example:  "kontrak version --format json",
-		summary:  "the module version (from the build info), the Go version, the contract judged by (embedded, or a directory, and its digest) and each vendor spec's info.version",
-		run:      runVersion,
-	}
-	report.Register(versionReport, "text", versionText)
-	report.Register(versionReport, "json", func(w io.Writer, v *versionOutput) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	})
-}
 
 // versionOutput is what kontrak version says (its json object).
 type versionOutput struct {
@@ -83,17 +66,7 @@ func moduleVersion(bi *debug.BuildInfo, ok bool) string {
 }
 
 func runVersion(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	format := addFormatFlag(fs, "version")
-	addSpecsFlag(fs)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("version takes no arguments")
-	}
-	render, err := lookupFormat(versionReport, "version", *format)
+	_, render, err := parseReporting(newFlags("version"), versionReport, args, noArgs)
 	if err != nil {
 		return err
 	}

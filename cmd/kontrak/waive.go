@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,15 +13,6 @@ import (
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
 )
-
-func init() {
-	commands["waive"] = command{
-		synopsis: "--vendor V --operation OP --finding ID --pointer P --reason TEXT (--ticket T | --link URL) [--days N | --expires YYYY-MM-DD] [--file waivers.yaml]",
-		example:  `kontrak waive --vendor advance --operation ocrKtpCheck --finding billing-flag-mismatch --pointer /pricingStrategy --reason "ADVANCE bills this image error" --ticket SUP-1234`,
-		summary:  "write a waiver of one finding (as check reports it: vendor, operation, id, pointer) into waivers.yaml, with its reason, its ticket or link and an expiry (default 30 days)",
-		run:      runWaive,
-	}
-}
 
 // defaultWaiverDays is how long a waiver holds unless said otherwise: long enough for a vendor to answer
 // a ticket, short enough that an accepted drift is looked at again.
@@ -35,7 +25,7 @@ var today = func() time.Time { return time.Now().UTC() }
 // read it: the vendor, operation and finding id exist, the pointer is a JSON Pointer, a ticket or link says
 // where the drift is tracked. The file is rewritten in one rename, or left untouched.
 func runWaive(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("waive", flag.ContinueOnError)
+	fs := newFlags("waive")
 	vendor := fs.String("vendor", "", "vendor id of the finding")
 	operation := fs.String("operation", "", "operationId of the finding")
 	finding := fs.String("finding", "", "the finding id (kontrak check prints it)")
@@ -52,12 +42,8 @@ func runWaive(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	expires := fs.String("expires", "", "the last day the waiver holds, YYYY-MM-DD (instead of --days)")
 	file := fs.String("file", "waivers.yaml", "the waivers file to add to (created when missing)")
 	addSpecsFlag(fs)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
+	if _, err := parseArgs(fs, args, noArgs); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("waive takes no arguments, got %q", rest[0])
 	}
 	for _, req := range []struct{ flag, value string }{{"--vendor", *vendor}, {"--operation", *operation}, {"--finding", *finding}, {"--reason", *reason}} {
 		if strings.TrimSpace(req.value) == "" {

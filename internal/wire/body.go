@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"mime/quotedprintable"
+	"net/http"
 	"net/textproto"
 	"net/url"
 	"strings"
@@ -99,4 +100,30 @@ func ParseMultipart(boundary string, body []byte) ([]Part, error) {
 		}
 		parts = append(parts, Part{Header: p.Header, Name: p.FormName(), FileName: p.FileName(), Raw: raw, Data: data})
 	}
+}
+
+// BufferBody reads *body whole, closes it and puts a reader of the same bytes in its place: for a
+// transport that looks at an answer and passes it on unchanged. On a read error *body is left closed.
+func BufferBody(body *io.ReadCloser) ([]byte, error) {
+	b, err := io.ReadAll(*body)
+	(*body).Close()
+	if err != nil {
+		return nil, err
+	}
+	*body = io.NopCloser(bytes.NewReader(b))
+	return b, nil
+}
+
+// RoundTripWhole sends r through next and reads the answer's body whole (BufferBody): for a transport
+// that looks at each answer and passes it on unchanged.
+func RoundTripWhole(next http.RoundTripper, r *http.Request) (*http.Response, []byte, error) {
+	resp, err := next.RoundTrip(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := BufferBody(&resp.Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, body, nil
 }

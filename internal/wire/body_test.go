@@ -3,11 +3,16 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"net/textproto"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -131,4 +136,45 @@ func FuzzParseBody(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestBufferBody(t *testing.T) {
+	rc := &closeCounter{Reader: strings.NewReader(`{"a":1}`)}
+	body := io.ReadCloser(rc)
+	b, err := BufferBody(&body)
+	if err != nil || string(b) != `{"a":1}` || rc.closed != 1 {
+		t.Fatalf("BufferBody = %q, %v, closed %d times; want the body, nil, closed once", b, err, rc.closed)
+	}
+	again, _ := io.ReadAll(body)
+	if string(again) != `{"a":1}` {
+		t.Errorf("the body put back reads %q, want the same bytes", again)
+	}
+	failing := io.ReadCloser(&closeCounter{Reader: iotest.ErrReader(errors.New("cut"))})
+	if _, err := BufferBody(&failing); err == nil || failing.(*closeCounter).closed != 1 {
+		t.Errorf("a body that fails to read: err %v, closed %d times; want the error, closed once", err, failing.(*closeCounter).closed)
+	}
+}
+
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+func TestRoundTripWhole(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "answer") }))
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	resp, body, err := RoundTripWhole(http.DefaultTransport, req)
+	if err != nil || string(body) != "answer" {
+		t.Fatalf("RoundTripWhole = %q, %v; want the answer", body, err)
+	}
+	if again, _ := io.ReadAll(resp.Body); string(again) != "answer" {
+		t.Errorf("the answer passed on reads %q, want it unchanged", again)
+	}
+	req, _ = http.NewRequest(http.MethodGet, "http://127.0.0.1:0/", nil)
+	if _, _, err := RoundTripWhole(http.DefaultTransport, req); err == nil {
+		t.Error("a transport error is lost")
+	}
 }

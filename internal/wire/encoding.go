@@ -52,13 +52,13 @@ func DecodeContentEncodingWith(encoding string, body []byte, more Decoders) ([]b
 		case "", "identity":
 			continue
 		case "gzip", "x-gzip":
-			body, err = gunzip(body)
+			body, err = gzipCoding.decode(body)
 		case "deflate":
-			if out, zerr := unzlib(body); zerr == nil {
+			if out, zerr := zlibCoding.decode(body); zerr == nil {
 				body = out
 				continue
 			}
-			body, err = inflate(body)
+			body, err = flateCoding.decode(body)
 		default:
 			f, ok := more[c]
 			if !ok {
@@ -76,53 +76,34 @@ func DecodeContentEncodingWith(encoding string, body []byte, more Decoders) ([]b
 // The decompressors are pooled: each holds tables and a 32 KiB window that a log of a million gzip
 // answers would otherwise allocate a million times.
 var (
-	gzipPool  sync.Pool // *gzip.Reader
-	zlibPool  sync.Pool // io.ReadCloser that is a zlib.Resetter
-	flatePool sync.Pool // io.ReadCloser that is a flate.Resetter
+	gzipCoding = decompressor[*gzip.Reader]{open: gzip.NewReader, reset: (*gzip.Reader).Reset}
+	zlibCoding = decompressor[io.ReadCloser]{open: zlib.NewReader,
+		reset: func(r io.ReadCloser, src io.Reader) error { return r.(zlib.Resetter).Reset(src, nil) }}
+	flateCoding = decompressor[io.ReadCloser]{open: func(src io.Reader) (io.ReadCloser, error) { return flate.NewReader(src), nil },
+		reset: func(r io.ReadCloser, src io.Reader) error { return r.(flate.Resetter).Reset(src, nil) }}
 )
 
-func gunzip(body []byte) ([]byte, error) {
+// decompressor is one pooled coding: open makes a reader of it, reset readies a pooled one for new input.
+type decompressor[R io.Reader] struct {
+	pool  sync.Pool // R
+	open  func(io.Reader) (R, error)
+	reset func(R, io.Reader) error
+}
+
+// decode is body decoded, up to MaxDecodedBody (ReadBounded).
+func (d *decompressor[R]) decode(body []byte) ([]byte, error) {
 	src := bytes.NewReader(body)
-	zr, _ := gzipPool.Get().(*gzip.Reader)
-	var err error
-	if zr == nil {
-		if zr, err = gzip.NewReader(src); err != nil {
+	zr, pooled := d.pool.Get().(R)
+	if !pooled {
+		var err error
+		if zr, err = d.open(src); err != nil {
 			return nil, err
 		}
-	} else if err = zr.Reset(src); err != nil {
+	} else if err := d.reset(zr, src); err != nil {
 		return nil, err // a reader whose Reset failed is not put back
 	}
 	out, err := ReadBounded(zr)
-	gzipPool.Put(zr)
-	return out, err
-}
-
-func unzlib(body []byte) ([]byte, error) {
-	src := bytes.NewReader(body)
-	zr, _ := zlibPool.Get().(io.ReadCloser)
-	var err error
-	if zr == nil {
-		if zr, err = zlib.NewReader(src); err != nil {
-			return nil, err
-		}
-	} else if err = zr.(zlib.Resetter).Reset(src, nil); err != nil {
-		return nil, err
-	}
-	out, err := ReadBounded(zr)
-	zlibPool.Put(zr)
-	return out, err
-}
-
-func inflate(body []byte) ([]byte, error) {
-	src := bytes.NewReader(body)
-	zr, _ := flatePool.Get().(io.ReadCloser)
-	if zr == nil {
-		zr = flate.NewReader(src)
-	} else if err := zr.(flate.Resetter).Reset(src, nil); err != nil {
-		return nil, err
-	}
-	out, err := ReadBounded(zr)
-	flatePool.Put(zr)
+	d.pool.Put(zr)
 	return out, err
 }
 

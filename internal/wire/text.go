@@ -59,3 +59,16 @@ func MarkdownCell(s string) string {
 	}
 	return b.String()
 }
+
+// SetOf is the set of items, each as key writes it (nil: as it is): a list of names made ready for
+// lookups, as the matcher and redaction both need.
+func SetOf(items []string, key func(string) string) map[string]bool {
+	set := make(map[string]bool, len(items))
+	for _, it := range items {
+		if key != nil {
+			it = key(it)
+		}
+		set[it] = true
+	}
+	return set
+}

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -59,4 +60,18 @@ func bareCellPipe(s string) int {
 		}
 	}
 	return -1
+}
+
+func TestSetOf(t *testing.T) {
+	got := SetOf([]string{"X-Api-Key", "x-request-id", "X-Api-Key"}, strings.ToLower)
+	want := map[string]bool{"x-api-key": true, "x-request-id": true}
+	if !maps.Equal(got, want) {
+		t.Errorf("SetOf with a key = %v, want %v", got, want)
+	}
+	if got := SetOf([]string{"/a", "/b"}, nil); !maps.Equal(got, map[string]bool{"/a": true, "/b": true}) {
+		t.Errorf("SetOf as it is = %v", got)
+	}
+	if got := SetOf(nil, nil); got == nil || len(got) != 0 {
+		t.Errorf("SetOf(nil) = %#v, want an empty set ready for lookups", got)
+	}
 }

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kontrak/kontrak/scorecard"
 	"github.com/kontrak/kontrak/specimen"
 )
 
@@ -128,32 +129,13 @@ func nikScore(nik, text string) float64 {
 			best = longest.String()
 		}
 	}
-	d := lev([]byte(nik), []byte(best))
+	d := scorecard.Levenshtein(nik, best) // by rune: a non-ASCII digit the OCR read counts once
 	return max(0, 1-float64(d)/float64(len(nik)))
 }
 
-func lev(a, b []byte) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // fuzzy is the least edit distance between a and any stretch of text (semi-global alignment: the stretch
-// may start and end anywhere).
+// may start and end anywhere). Levenshtein's recurrence with a row 0 of zeros and the least of the last
+// row: scorecard.Levenshtein aligns whole strings only.
 func fuzzy(a, text []byte) int {
 	prev := make([]int, len(text)+1) // row 0: zero, a match may start anywhere
 	cur := make([]int, len(text)+1)
