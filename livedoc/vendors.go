@@ -10,7 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/kontrak/kontrak/contract"
-	"github.com/kontrak/kontrak/scorecard"
+	"github.com/kontrak/kontrak/scorecard/card"
 	"github.com/kontrak/kontrak/selftest"
 )
 
@@ -240,7 +240,7 @@ func (ps across) AtAGlance() *table {
 			cc = append(cc, k+" "+docItoa(classes[k]))
 		}
 		t.add(v.Name, mdCode(op.ID), flow, strings.Join(auth, "; "), docItoa(sandbox), limits, strings.Join(cc, ", "),
-			docItoa(len(op.Canonical.Fields))+" of "+docItoa(len(scorecard.CanonicalFields())))
+			docItoa(len(op.Canonical.Fields))+" of "+docItoa(len(card.CanonicalFields())))
 	}
 	return t
 }
@@ -257,8 +257,8 @@ func (ps across) Scorecard() string {
 	if err != nil {
 		return ""
 	}
-	var c scorecard.Card
-	if err := json.Unmarshal(b, &c); err != nil || c.Kind != scorecard.Kind {
+	var c card.Card
+	if err := json.Unmarshal(b, &c); err != nil || c.Kind != card.Kind {
 		return "`" + scorecardFile + "` is not a scorecard: run `kontrak scorecard --format json --out " + scorecardFile + "` again.\n"
 	}
 	samples := 0
@@ -268,9 +268,9 @@ func (ps across) Scorecard() string {
 	var out strings.Builder
 	out.WriteString("Provenance: measured against **" + c.Source + "**, " + c.MeasuredAt + ", on " + c.Set + ", " + docItoa(samples) +
 		" samples a vendor (`" + scorecardFile + "`, written by `kontrak scorecard --samples 8 --format json --out " + scorecardFile + "`).")
-	if c.Source == scorecard.SourceServe {
+	if c.Source == card.SourceServe {
 		out.WriteString(" These numbers are kontrak serve's OCR error model (`sandbox/ocrmodel.yaml`) read back through each vendor's documented answer: they test the scorecard and the mappings, and say nothing of any vendor's accuracy.")
 	}
-	out.WriteString("\n\n" + scorecard.MarkdownTables(&c) + "\n")
+	out.WriteString("\n\n" + card.MarkdownTables(&c) + "\n")
 	return out.String()
 }

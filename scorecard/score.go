@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/scorecard/card"
 )
 
 // Normalize is the form two values are compared in: upper case; every character that is neither a letter
@@ -91,14 +92,7 @@ func fieldsOf(k *contract.KTP) map[string]string {
 }
 
 // CanonicalFields lists contract.KTP's field names in its order: the fields a scorecard may score.
-func CanonicalFields() []string {
-	rt := reflect.TypeOf(contract.KTP{})
-	out := make([]string, rt.NumField())
-	for i := range out {
-		out[i] = strings.Split(rt.Field(i).Tag.Get("json"), ",")[0]
-	}
-	return out
-}
+func CanonicalFields() []string { return card.CanonicalFields() }
 
 // isoDate reads a date in one of the notations a truth file may use (contract.DateFormats, and
 // yyyy-mm-dd) and writes it yyyy-mm-dd; false when it is none of them.

@@ -1,4 +1,4 @@
-package scorecard
+package card
 
 import (
 	"encoding/json"
