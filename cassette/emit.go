@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -268,7 +269,7 @@ const (
 // resolvesToStr answers, for printable ASCII, what the YAML resolver makes of s written plain, as far as
 // this writer needs to know: the resolver looks at s only when its first byte is a sign, a digit, a dot
 // or one of yYnNtTfFoO~< (resolveTable), and then reads it as a number only if every byte could be part
-// of one (a time, a hex, an infinity or NaN that strconv reads).
+// of one (a time, a hex, an infinity or NaN that strconv reads); of those, only digits are answered here.
 func resolvesToStr(s string) int {
 	switch s {
 	case "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "~":
@@ -282,6 +283,11 @@ func resolvesToStr(s string) int {
 			if !numberByte[s[i]] {
 				return resolveStr
 			}
+		}
+		// Digits, signed or not, are an int, or past int64 and uint64 a float (a Retry-After header).
+		d := strings.TrimLeft(s[:1], "+-") + s[1:]
+		if d != "" && strings.Trim(d, "0123456789") == "" {
+			return resolveNotStr
 		}
 		return resolveOther
 	}
