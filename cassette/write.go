@@ -21,6 +21,14 @@ const Header = "---\nversion: 2\ninteractions:\n"
 // MarshalItem writes one interaction as Marshal writes it inside a cassette: the item of a
 // cassette of that one interaction, as the emitter indents it there.
 func MarshalItem(i *vcr.Interaction) ([]byte, error) {
+	if b, ok := fastMarshalItem(i); ok {
+		return b, nil
+	}
+	return yamlMarshalItem(i)
+}
+
+// yamlMarshalItem is MarshalItem by the YAML encoder itself.
+func yamlMarshalItem(i *vcr.Interaction) ([]byte, error) {
 	doc, err := yaml.Marshal(&vcr.Cassette{Version: vcr.CassetteFormatVersion, Interactions: []*vcr.Interaction{i}})
 	if err != nil {
 		return nil, err
