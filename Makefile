@@ -24,7 +24,7 @@ SUITES   = ./suites
 SELECT   = $(if $(VENDOR),--label-filter=vendor:$(VENDOR))
 GINKGO_RUN = $(GINKGO) --trimpath --keep-going --succinct --no-color $(SELECT)
 
-.PHONY: help conformance test lint lint-specs bench fuzz cassettes live record docs
+.PHONY: help conformance test lint lint-specs bench loadtest fuzz cassettes live record docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -121,3 +121,19 @@ lint-specs: ## Spectral (spectral:oas) and Redocly (recommended) over specs/*.ya
 		npm install --prefix $(TOOLS) --no-save --no-audit --no-fund @stoplight/spectral-cli@$(SPECTRAL_VERSION) @redocly/cli@$(REDOCLY_VERSION)
 	$(TOOLS)/node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity warn specs/*.yaml
 	$(TOOLS)/node_modules/.bin/redocly lint --config redocly.yaml --max-problems 1000 specs/*.yaml
+
+# kontrak serve against Prism (`prism mock`, the reference mock of the same specs) side by side: each vendor's
+# documented image request (a ~100 KB synthetic JPEG) over LOAD_FLAGS' connections (default 8 and 32), the
+# two servers in turn, interleaved rounds, medians of req/s, p50, p99, CPU a request, RSS and the ratio
+# (cmd/kontrak-load says how). Prism is pinned and installed into .tools/prism with npm, apart from
+# lint-specs' tools (an npm install prunes what it was not asked for). Not part of make test: it needs npm
+# once and minutes of every core. LOAD_FLAGS='--vendors kredibel --rounds 5 --duration 20s' narrows or widens it.
+PRISM_VERSION := 5.14.2
+PRISM := $(TOOLS)/prism/node_modules/.bin/prism
+LOAD_FLAGS ?=
+loadtest: ## kontrak serve against Prism (pinned, npm into .tools/): each vendor's image request, req/s, p50, p99, serve/Prism
+	@test "$$($(PRISM) --version 2>/dev/null)" = "$(PRISM_VERSION)" || \
+		npm install --prefix $(TOOLS)/prism --no-save --no-audit --no-fund @stoplight/prism-cli@$(PRISM_VERSION)
+	$(GO) build -o $(TMPDIR)/kontrak-loadtest ./cmd/kontrak
+	$(GO) run ./cmd/kontrak-load --kontrak $(TMPDIR)/kontrak-loadtest --prism $(PRISM) $(LOAD_FLAGS); rc=$$?; \
+		rm -f $(TMPDIR)/kontrak-loadtest; exit $$rc

@@ -136,7 +136,7 @@ func (m *matcher) structured(mediaType string, params map[string]string, b []byt
 		}
 		return m.canonJSON(v), true
 	case mediaType == wire.MediaForm:
-		v, err := url.ParseQuery(string(b))
+		v, err := wire.ParseForm(string(b))
 		if err != nil {
 			return nil, false
 		}

@@ -51,7 +51,7 @@ func ParseBody(contentType string, body []byte) (Body, error) {
 		b.JSON, err = DecodeJSON(body)
 		b.IsJSON = err == nil
 	case media == MediaForm:
-		b.Form, err = url.ParseQuery(string(body))
+		b.Form, err = ParseForm(string(body))
 	case media == MediaMultipart:
 		b.Parts, err = ParseMultipart(Boundary(params, body), body)
 	}

@@ -1,10 +1,11 @@
 // Package wire holds the one copy of each small protocol helper kontrak needs: the one JSON lexer, what a
-// JSON media type is, RFC 6901 JSON Pointers, reading a body by its media type (JSON, form, multipart
-// form-data) or whole and put back for a transport that passes it on (BufferBody, RoundTripWhole), images
-// in base64, sniffing an image and reading its dimensions, writing a file atomically, the epoch units
-// (seconds, milliseconds) the vendors' documents use, header maps as recorded (HeaderValue,
-// case-insensitive), a panic turned into a one-line error (Recovered), and text on one line (OneLine) or
-// in one cell of a Markdown table (MarkdownCell), and a list as a set (SetOf).
+// JSON media type is, RFC 6901 JSON Pointers, reading a body by its media type (JSON, form — ParseForm,
+// url.ParseQuery's answer with a faster unescape of long values — multipart form-data) or whole and put
+// back for a transport that passes it on (BufferBody, RoundTripWhole), images in base64, sniffing an image
+// and reading its dimensions, writing a file atomically, the epoch units (seconds, milliseconds) the
+// vendors' documents use, header maps as recorded (HeaderValue, case-insensitive), a panic turned into a
+// one-line error (Recovered), and text on one line (OneLine) or in one cell of a Markdown table
+// (MarkdownCell), and a list as a set (SetOf).
 //
 // Every other package asks here, so that one question has one answer everywhere: "is this JSON?" is
 // IsJSONMedia (a declared type), LooksJSON (a body without one) and CheckJSON (the text itself); "is this

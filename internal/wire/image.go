@@ -114,8 +114,12 @@ var base64Chars = func() (t [256]bool) {
 	return t
 }()
 
+// stripSpace drops white space from s. It looks for each of the four bytes with strings.IndexByte (SIMD)
+// rather than once with strings.ContainsAny (a table lookup a byte): on a 170 KB base64 image the four
+// scans cost a tenth of the one (cmd/kontrak-load's profile of serve under a Kredibel OCR POST).
 func stripSpace(s string) string {
-	if !strings.ContainsAny(s, " \t\r\n") {
+	if strings.IndexByte(s, ' ') < 0 && strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 &&
+		strings.IndexByte(s, '\t') < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
