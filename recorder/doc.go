@@ -15,16 +15,11 @@
 //     recorded nothing, whose save failed (a redactor, a hook, the disk) or that was never stopped leaves
 //     the cassette byte for byte as it was. Redaction plugs in with WithRedactor, which runs just before
 //     the save.
-//   - The request matcher (NewMatcher) compares method, URL path and query, the media type of
-//     Content-Type, and the body by content: JSON bodies as JSON, forms as forms, multipart bodies part by
-//     part whatever the boundary, images by the sha256 of their bytes. The host is not compared, nor any
-//     other header: credentials never take part in a match. Fields, query parameters and headers named by
-//     the caller are ignored; VendorMatchOptions names them from a vendor's spec, the one builder that
-//     replay and `kontrak serve` share (pass it with WithMatchOptions). Both compare canonical forms
-//     (CanonicalRequest): a request is parsed and its images hashed once, not once per candidate; serve
-//     holds them itself (RequestMatcher), replay's go-vcr hook caches them. A redacted image
-//     (cassette.ImageDescriptor) matches the image it describes.
+//   - Requests are matched by package match (match.NewMatcher's rules: method, path, query, media type and
+//     the body by content, images by hash, credentials never); WithMatchOptions passes what a match
+//     ignores, match.ForVendor of the cassette's vendor, the one builder that replay and `kontrak serve`
+//     share. A miss is explained by place, never by value (match.Matcher.Explain).
 //
 // The package never imports a vendor package or a suite, and knows no vendor fact: header and field names
-// arrive as options, from the specs (VendorMatchOptions reads them from a contract.Vendor).
+// arrive as options, from the specs.
 package recorder

@@ -11,6 +11,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // synthPNG draws a w×h PNG at test time: no real image is ever committed. odd changes one pixel, for the
@@ -95,4 +97,28 @@ func untouchable(t *testing.T) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+// liveReq is a live request, built afresh for each use since a request's body is read once.
+type liveReq struct {
+	method, url, contentType, body string
+	headers                        []string
+}
+
+func (l liveReq) build(t testing.TB) *http.Request {
+	return newRequest(t, l.method, l.url, l.contentType, l.body, l.headers...)
+}
+
+// recorded is a recorded request as a cassette holds it.
+func recorded(method, url, contentType, body string, headers ...string) vcr.Request {
+	h := http.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		h.Set(headers[i], headers[i+1])
+	}
+	return vcr.Request{Method: method, URL: url, Headers: h, Body: body}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/internal/wire"
+	"github.com/kontrak/kontrak/match"
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	govcr "gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 )
@@ -75,7 +76,7 @@ type config struct {
 	mode      Mode
 	real      http.RoundTripper
 	prov      cassette.Provenance
-	match     MatchOptions
+	match     match.Options
 	hooks     []hook
 	redactors []HookFunc
 }
@@ -94,12 +95,12 @@ func WithRealTransport(rt http.RoundTripper) Option { return func(c *config) { c
 // cassette.ProvenanceRecorded on today's date (UTC).
 func WithProvenance(p cassette.Provenance) Option { return func(c *config) { c.prov = p } }
 
-// WithIgnoredHeaders names headers that never take part in a match (see MatchOptions.IgnoredHeaders).
+// WithIgnoredHeaders names headers that never take part in a match (see match.Options.IgnoredHeaders).
 func WithIgnoredHeaders(names ...string) Option {
 	return func(c *config) { c.match.IgnoredHeaders = append(c.match.IgnoredHeaders, names...) }
 }
 
-// WithIgnoredFields names body fields never compared (see MatchOptions.IgnoredFields).
+// WithIgnoredFields names body fields never compared (see match.Options.IgnoredFields).
 func WithIgnoredFields(names ...string) Option {
 	return func(c *config) { c.match.IgnoredFields = append(c.match.IgnoredFields, names...) }
 }
@@ -108,6 +109,19 @@ func WithIgnoredFields(names ...string) Option {
 // MissError's URL, since a query parameter that varies from run to run is often a credential.
 func WithIgnoredQuery(names ...string) Option {
 	return func(c *config) { c.match.IgnoredQuery = append(c.match.IgnoredQuery, names...) }
+}
+
+// WithMatchOptions adds what a match ignores (see match.Options), such as match.ForVendor of the
+// cassette's vendor.
+func WithMatchOptions(o match.Options) Option {
+	return func(c *config) {
+		c.match.IgnoredHeaders = append(c.match.IgnoredHeaders, o.IgnoredHeaders...)
+		c.match.IgnoredFields = append(c.match.IgnoredFields, o.IgnoredFields...)
+		c.match.IgnoredQuery = append(c.match.IgnoredQuery, o.IgnoredQuery...)
+		if o.Route != nil {
+			c.match.Route = o.Route
+		}
+	}
 }
 
 // WithHook adds a go-vcr hook, run at the stage kind names.
@@ -130,7 +144,7 @@ type Recorder struct {
 	file    string
 	mode    Mode
 	real    http.RoundTripper
-	matcher *matcher
+	matcher *match.Matcher
 	client  *http.Client
 
 	vcr      *govcr.Recorder // nil in ModeLive
@@ -158,12 +172,12 @@ func New(file string, opts ...Option) (_ *Recorder, err error) {
 	if cfg.real == nil {
 		cfg.real = http.DefaultTransport
 	}
-	r := &Recorder{file: file, mode: cfg.mode, real: cfg.real, matcher: newMatcher(cfg.match)}
+	r := &Recorder{file: file, mode: cfg.mode, real: cfg.real, matcher: match.New(cfg.match)}
 	r.client = &http.Client{Transport: r}
 
 	vopts := []govcr.Option{
 		govcr.WithRealTransport(cfg.real),
-		govcr.WithMatcher(r.matcher.match),
+		govcr.WithMatcher(r.matcher.Match),
 		govcr.WithSkipRequestLatency(true),
 	}
 	for _, h := range cfg.hooks {
@@ -327,7 +341,7 @@ func (e *MissError) Unwrap() error { return vcr.ErrInteractionNotFound }
 func (r *Recorder) miss(req *http.Request) error {
 	e := &MissError{Method: req.Method, URL: r.displayURL(req.URL), File: r.file}
 	for _, i := range r.cassette.Interactions {
-		if r.matcher.explain(req, i.Request) == "" {
+		if r.matcher.Explain(req, i.Request) == "" {
 			e.Reason = fmt.Sprintf("interaction %d matches but was already replayed: a cassette answers each request once", i.ID)
 			return e
 		}
@@ -335,7 +349,7 @@ func (r *Recorder) miss(req *http.Request) error {
 	for _, i := range r.cassette.Interactions {
 		u, err := url.Parse(i.Request.URL)
 		if err == nil && i.Request.Method == req.Method && u.Path == req.URL.Path {
-			e.Reason = fmt.Sprintf("interaction %d: %s", i.ID, r.matcher.explain(req, i.Request))
+			e.Reason = fmt.Sprintf("interaction %d: %s", i.ID, r.matcher.Explain(req, i.Request))
 			return e
 		}
 	}
@@ -345,11 +359,11 @@ func (r *Recorder) miss(req *http.Request) error {
 
 func (r *Recorder) displayURL(u *url.URL) string {
 	c := *u
-	if c.RawQuery != "" && len(r.matcher.ignoredQuery) > 0 {
+	if c.RawQuery != "" && r.matcher.HasIgnoredQuery() {
 		q := c.Query()
 		masked := false
 		for k := range q {
-			if r.matcher.ignoredQuery[k] {
+			if r.matcher.IgnoresQuery(k) {
 				q.Set(k, "REDACTED")
 				masked = true
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/internal/wire"
+	"github.com/kontrak/kontrak/match"
 	"github.com/kontrak/kontrak/recorder"
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
@@ -161,7 +162,7 @@ func TestCanaries(t *testing.T) {
 			}
 			// Replay: the request a client sends again (the recorded one) still matches the redacted
 			// interaction, with the credentials ignored as the vendors' match options ignore them.
-			m := recorder.NewRequestMatcher(recorder.MatchOptions{IgnoredHeaders: []string{"Authorization", "Cookie"}, IgnoredQuery: []string{"key", "api_key"}})
+			m := match.NewRequestMatcher(match.Options{IgnoredHeaders: []string{"Authorization", "Cookie"}, IgnoredQuery: []string{"key", "api_key"}})
 			live := newRequest(t, orig.Request.Method, orig.Request.URL, wire.HeaderValue(orig.Request.Headers, "Content-Type"), orig.Request.Body)
 			if why := m.Explain(m.Live(live, []byte(orig.Request.Body)), m.Recorded(out.Request)); why != "" && !strings.Contains(tc.class, "image URL") && !strings.Contains(tc.class, "token") &&
 				!strings.Contains(tc.class, "URL path") {

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/match"
 	"go.yaml.in/yaml/v4"
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
@@ -144,8 +144,8 @@ func do(t *testing.T, c *http.Client, req *http.Request) (int, string, error) {
 }
 
 // explain says why a live request does not match a recorded one, as replay's matcher would.
-func explain(o recorder.MatchOptions, r *http.Request, body []byte, rec vcr.Request) string {
-	m := recorder.NewRequestMatcher(o)
+func explain(o match.Options, r *http.Request, body []byte, rec vcr.Request) string {
+	m := match.NewRequestMatcher(o)
 	return m.Explain(m.Live(r, body), m.Recorded(rec))
 }
 

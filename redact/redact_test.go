@@ -27,6 +27,7 @@ import (
 
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/match"
 	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/specimen"
 )
@@ -462,10 +463,10 @@ func TestRecordRedactedReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := recorder.MatchOptions{IgnoredHeaders: testRules().Headers, IgnoredFields: testRules().BodyFields, IgnoredQuery: testRules().Query}
-	match := recorder.NewMatcher(opts)
+	opts := match.Options{IgnoredHeaders: testRules().Headers, IgnoredFields: testRules().BodyFields, IgnoredQuery: testRules().Query}
+	matches := match.NewMatcher(opts)
 	for n, l := range reqs {
-		if !match(l.build(t), c.Interactions[n].Request) {
+		if !matches(l.build(t), c.Interactions[n].Request) {
 			t.Errorf("live request %d does not match its redacted interaction: %s", n, explain(opts, l.build(t), []byte(l.body), c.Interactions[n].Request))
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/client"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/match"
 	"github.com/kontrak/kontrak/recorder"
 	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/scenario"
@@ -133,7 +134,7 @@ type onCassette struct{ rec *recorder.Recorder }
 
 func (o *onCassette) start(c *call, cap *capture, tweak func(*client.Config), opts ...recorder.Option) (*client.Client, error) {
 	writes := c.e.Mode != Replay
-	opts = append([]recorder.Option{recorder.WithMatchOptions(recorder.VendorMatchOptions(c.v))}, opts...)
+	opts = append([]recorder.Option{recorder.WithMatchOptions(match.ForVendor(c.v))}, opts...)
 	if writes {
 		if err := os.MkdirAll(filepath.Dir(c.cassette), 0o755); err != nil {
 			return nil, err

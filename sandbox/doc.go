@@ -52,7 +52,7 @@
 //     request recorded exactly as it is answers as recorded, so that a code does not hide a payload error
 //     recorded with it; otherwise the scenario with that sandbox value, a refusing outcome winning over an
 //     accepting one when several parameters carry codes.
-//  6. Cassettes. The request is matched (recorder.NewRequestMatcher of recorder.VendorMatchOptions, the
+//  6. Cassettes. The request is matched (match.NewRequestMatcher of match.ForVendor, the
 //     comparison replay makes; each recording canonicalised once at load, the request once for all of
 //     them: credential headers and query parameters and signature fields
 //     ignored, images by hash, the path compared as recorded whatever the prefix) against every
@@ -78,7 +78,7 @@
 //     answer carries the header Kontrak-Reader (ReaderHeader), which names the model.
 //
 // A body is parsed once, and an image field's base64 decoded once, for every rule above that reads them
-// (the matcher of rule 6 included: recorder.RequestMatcher.LiveParsed).
+// (the matcher of rule 6 included: match.RequestMatcher.LiveParsed).
 //
 // Each request logs one record through Config.Logger (log/slog; Config.Logf as a fallback): method,
 // path, status, operation and the rule that

@@ -15,7 +15,7 @@ import (
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/match"
 	"github.com/kontrak/kontrak/scenario"
 )
 
@@ -34,7 +34,7 @@ type recorded struct {
 	rank     rank
 	path     string // the recorded URL path (a base URL may carry a prefix)
 	req      vcr.Request
-	canon    *recorder.CanonicalRequest // req as the matcher compares it, made once at load
+	canon    *match.CanonicalRequest // req as the matcher compares it, made once at load
 	ans      *answer
 }
 
@@ -78,7 +78,7 @@ func rankOf(s *scenario.Scenario, index int, op *contract.Operation) rank {
 // vendorData is what the server knows of a vendor.
 type vendorData struct {
 	v     *contract.Vendor
-	match *recorder.RequestMatcher
+	match *match.RequestMatcher
 }
 
 // opData is what the server knows of an operation: its scenarios with their answers and every recorded
@@ -109,7 +109,7 @@ func (s *server) load(v *contract.Vendor) error {
 	if err != nil {
 		return err
 	}
-	vd := &vendorData{v: v, match: recorder.NewRequestMatcher(recorder.VendorMatchOptions(v))}
+	vd := &vendorData{v: v, match: match.NewRequestMatcher(match.ForVendor(v))}
 	byName := map[string]*scenario.Scenario{}
 	index := map[*scenario.Scenario]int{}
 	for i, sc := range f.Scenarios {

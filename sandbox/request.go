@@ -9,7 +9,7 @@ import (
 
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
-	"github.com/kontrak/kontrak/recorder"
+	"github.com/kontrak/kontrak/match"
 )
 
 // request is an incoming request with its body read once and parsed by its media type, so that every
@@ -28,7 +28,7 @@ type request struct {
 	// Limits allow (bounds.go).
 	overBounds string
 	// canon is the request as the cassette matcher compares it, made on the first match.
-	canon *recorder.CanonicalRequest
+	canon *match.CanonicalRequest
 	// parsedBody and parseErr are wire.ParseBody of the body, kept for the matcher: the body is decoded
 	// once, whatever rules read it (issue 24).
 	parsedBody wire.Body

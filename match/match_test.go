@@ -1,10 +1,9 @@
-package recorder
+package match
 
 import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -18,33 +17,10 @@ const (
 	liveBase = "http://127.0.0.1:8080"
 	recBase  = "https://api.example.invalid"
 	jsonType = "application/json"
-	formType = "application/x-www-form-urlencoded"
 )
 
-// recorded is a recorded request as a cassette holds it.
-func recorded(method, url, contentType, body string, headers ...string) vcr.Request {
-	h := http.Header{}
-	if contentType != "" {
-		h.Set("Content-Type", contentType)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		h.Set(headers[i], headers[i+1])
-	}
-	return vcr.Request{Method: method, URL: url, Headers: h, Body: body}
-}
-
-// liveReq is a live request, built afresh for each use since a request's body is read once.
-type liveReq struct {
-	method, url, contentType, body string
-	headers                        []string
-}
-
-func (l liveReq) build(t testing.TB) *http.Request {
-	return newRequest(t, l.method, l.url, l.contentType, l.body, l.headers...)
-}
-
-func matchOptions() MatchOptions {
-	return MatchOptions{
+func matchOptions() Options {
+	return Options{
 		IgnoredHeaders: []string{"X-Api-Key"},
 		IgnoredFields:  []string{"timestamp", "signature"},
 		IgnoredQuery:   []string{"ts"},
@@ -189,8 +165,8 @@ func TestMatcher(t *testing.T) {
 			liveReq{method: "PUT", url: liveBase + "/v1/raw", contentType: "text/plain", body: "a b"}, recorded("PUT", recBase+"/v1/raw", "text/plain", "a  b"), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := newMatcher(matchOptions())
-			if got := m.explain(tc.live.build(t), tc.rec); (got == "") != tc.want {
+			m := New(matchOptions())
+			if got := m.Explain(tc.live.build(t), tc.rec); (got == "") != tc.want {
 				t.Fatalf("match = %v, want %v (%s); explain: %q", got == "", tc.want, tc.reason, got)
 			}
 			if got := NewMatcher(matchOptions())(tc.live.build(t), tc.rec); got != tc.want {
@@ -232,7 +208,7 @@ func TestMatcher(t *testing.T) {
 // The go-vcr hook canonicalises a live request once for all the interactions it is tried against; a
 // request whose body, URL or Content-Type changed since is read again.
 func TestMatcherCacheFollowsTheRequest(t *testing.T) {
-	m := NewMatcher(MatchOptions{})
+	m := NewMatcher(Options{})
 	rec := recorded("POST", recBase+"/v1/j?a=1", jsonType, `{"a":1}`)
 	req := newRequest(t, "POST", liveBase+"/v1/j?a=1", jsonType, `{"a":1}`)
 	if !m(req, rec) || !m(req, rec) {
@@ -289,7 +265,7 @@ func TestMatcherExplains(t *testing.T) {
 			"content type differs: application/x-www-form-urlencoded, recorded application/json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := newMatcher(matchOptions()).explain(tc.live.build(t), tc.rec)
+			got := New(matchOptions()).Explain(tc.live.build(t), tc.rec)
 			if got != tc.want {
 				t.Fatalf("%s\ngot  %q\nwant %q", tc.reason, got, tc.want)
 			}
@@ -300,7 +276,7 @@ func TestMatcherExplains(t *testing.T) {
 func TestMatcherLeavesBodyWhole(t *testing.T) {
 	body := `{"b":1,"a":2}`
 	req := newRequest(t, "POST", liveBase+"/v1/j", jsonType, body)
-	m := NewMatcher(MatchOptions{})
+	m := NewMatcher(Options{})
 	for range 2 { // the matcher runs once per interaction: the second run must see the whole body too
 		if !m(req, recorded("POST", recBase+"/v1/j", jsonType, `{"a":2,"b":1}`)) {
 			t.Fatal("no match")

@@ -1,4 +1,4 @@
-package recorder
+package match
 
 import (
 	"encoding/json"
@@ -15,17 +15,17 @@ import (
 	"github.com/kontrak/kontrak/contract"
 )
 
-// TestVendorMatchOptions checks the builder against the specs themselves: every credential a security
+// TestForVendor checks the builder against the specs themselves: every credential a security
 // scheme names and every signature input is ignored, each name once, and a request that differs from the
 // recorded one only there still matches, while one that differs elsewhere does not.
-func TestVendorMatchOptions(t *testing.T) {
+func TestForVendor(t *testing.T) {
 	c, err := contract.Load(kontrak.Files)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range c.Vendors() {
 		t.Run(v.ID, func(t *testing.T) {
-			o := VendorMatchOptions(v)
+			o := ForVendor(v)
 			for _, l := range [][]string{o.IgnoredHeaders, o.IgnoredQuery, o.IgnoredFields} {
 				if !slices.IsSorted(l) || len(slices.Compact(slices.Clone(l))) != len(l) {
 					t.Errorf("%v: want sorted, each name once", l)
@@ -93,7 +93,7 @@ func TestVendorMatchStripsPrefix(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range c.Vendors() {
-		m := NewMatcher(VendorMatchOptions(v))
+		m := NewMatcher(ForVendor(v))
 		for _, op := range v.Operations {
 			for _, tc := range []struct {
 				live, recorded string

@@ -1,4 +1,4 @@
-package recorder
+package match
 
 import (
 	"bytes"
@@ -14,9 +14,9 @@ import (
 	"github.com/kontrak/kontrak/internal/wire"
 )
 
-// MatchOptions names what a match ignores. The names come from the specs (a security scheme's header, a
+// Options names what a match ignores. The names come from the specs (a security scheme's header, a
 // field the document calls a timestamp or a signature): the package itself knows none.
-type MatchOptions struct {
+type Options struct {
 	// IgnoredHeaders are headers that never take part in a match. Headers other than Content-Type are not
 	// compared at all; naming a credential header here keeps it out of any comparison a later version adds,
 	// and naming Content-Type turns that comparison off too.
@@ -53,9 +53,11 @@ type MatchOptions struct {
 //
 // Each request is canonicalised once (see RequestMatcher): the live one once for all the candidates
 // go-vcr tries it against, each recorded one once for all the live requests it is tried against.
-func NewMatcher(o MatchOptions) vcr.MatcherFunc { return newMatcher(o).match }
+func NewMatcher(o Options) vcr.MatcherFunc { return New(o).Match }
 
-type matcher struct {
+// Matcher is the matcher NewMatcher returns, for a caller that also asks why a request does not match
+// (Explain) and which query parameters it ignores (IgnoresQuery): the recorder's replay.
+type Matcher struct {
 	ignoredHeaders map[string]bool // canonical header keys
 	ignoredFields  map[string]bool
 	ignoredQuery   map[string]bool
@@ -64,17 +66,24 @@ type matcher struct {
 }
 
 // path is the URL path a match compares: the route's, when there is one.
-func (m *matcher) path(method, path string) string {
+func (m *Matcher) path(method, path string) string {
 	if m.route == nil {
 		return path
 	}
 	return m.route(method, path)
 }
 
-func newMatcher(o MatchOptions) *matcher {
-	return &matcher{ignoredHeaders: wire.SetOf(o.IgnoredHeaders, textproto.CanonicalMIMEHeaderKey),
+// New is the matcher of o (see NewMatcher for what it compares).
+func New(o Options) *Matcher {
+	return &Matcher{ignoredHeaders: wire.SetOf(o.IgnoredHeaders, textproto.CanonicalMIMEHeaderKey),
 		ignoredFields: wire.SetOf(o.IgnoredFields, nil), ignoredQuery: wire.SetOf(o.IgnoredQuery, nil), route: o.Route}
 }
+
+// IgnoresQuery reports whether the query parameter name never takes part in a match.
+func (m *Matcher) IgnoresQuery(name string) bool { return m.ignoredQuery[name] }
+
+// HasIgnoredQuery reports whether any query parameter is ignored.
+func (m *Matcher) HasIgnoredQuery() bool { return len(m.ignoredQuery) > 0 }
 
 func pointerOrRoot(p string) string {
 	if p == "" {
@@ -114,7 +123,7 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // query is a query's canonical form; an unparsable query compares as its raw text.
-func (m *matcher) query(raw string) any {
+func (m *Matcher) query(raw string) any {
 	v, err := url.ParseQuery(raw)
 	if err != nil {
 		return raw
@@ -127,7 +136,7 @@ func (m *matcher) query(raw string) any {
 
 // structured parses a body by its media type into the canonical tree compared by firstDiff. ok is false
 // for a type it does not structure, or a body that is not what its type says.
-func (m *matcher) structured(mediaType string, params map[string]string, b []byte) (tree any, ok bool) {
+func (m *Matcher) structured(mediaType string, params map[string]string, b []byte) (tree any, ok bool) {
 	switch {
 	case wire.IsJSONMedia(mediaType):
 		v, err := wire.DecodeJSON(b) // numbers compare as written: no float rounding of ids
@@ -150,7 +159,7 @@ func (m *matcher) structured(mediaType string, params map[string]string, b []byt
 	return nil, false
 }
 
-func (m *matcher) canonJSON(v any) any {
+func (m *Matcher) canonJSON(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
@@ -172,7 +181,7 @@ func (m *matcher) canonJSON(v any) any {
 
 // fromParsed is structured of a body the caller has parsed (wire.ParseBody), text the canonical form of
 // its strings. The caller's values are copied where structured would change them in place.
-func (m *matcher) fromParsed(b wire.Body, err error, text func(string) string) (any, bool) {
+func (m *Matcher) fromParsed(b wire.Body, err error, text func(string) string) (any, bool) {
 	switch {
 	case wire.IsJSONMedia(b.Media):
 		if !b.IsJSON {
@@ -200,7 +209,7 @@ func (m *matcher) fromParsed(b wire.Body, err error, text func(string) string) (
 }
 
 // canonJSONCopy is canonJSON into new maps and slices, v untouched.
-func (m *matcher) canonJSONCopy(v any, text func(string) string) any {
+func (m *Matcher) canonJSONCopy(v any, text func(string) string) any {
 	switch v := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(v))
@@ -224,7 +233,7 @@ func (m *matcher) canonJSONCopy(v any, text func(string) string) any {
 
 // multipart reads a multipart/form-data body into form name → content. A file part is content, whatever
 // its type: it compares by hash (or by the hash its descriptor names, in a redacted cassette).
-func (m *matcher) multipart(boundary string, b []byte) (any, bool) {
+func (m *Matcher) multipart(boundary string, b []byte) (any, bool) {
 	ps, err := wire.ParseMultipart(boundary, b)
 	if err != nil {
 		return nil, false
@@ -233,7 +242,7 @@ func (m *matcher) multipart(boundary string, b []byte) (any, bool) {
 }
 
 // partsTree is the canonical tree of multipart parts: form name → content, a file part by its hash.
-func (m *matcher) partsTree(ps []wire.Part, text func(string) string) any {
+func (m *Matcher) partsTree(ps []wire.Part, text func(string) string) any {
 	parts := url.Values{}
 	for _, p := range ps {
 		if m.ignoredFields[p.Name] {

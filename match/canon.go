@@ -1,4 +1,4 @@
-package recorder
+package match
 
 import (
 	"bytes"
@@ -54,10 +54,10 @@ func (c *CanonicalRequest) WithPath(path string) *CanonicalRequest {
 
 // RequestMatcher is NewMatcher's matcher for a caller that keeps requests in their canonical form: the
 // sandbox canonicalises its recordings when it loads them and each incoming request once.
-type RequestMatcher struct{ m *matcher }
+type RequestMatcher struct{ m *Matcher }
 
 // NewRequestMatcher is NewMatcher with the canonical forms in the caller's hands.
-func NewRequestMatcher(o MatchOptions) *RequestMatcher { return &RequestMatcher{newMatcher(o)} }
+func NewRequestMatcher(o Options) *RequestMatcher { return &RequestMatcher{New(o)} }
 
 // Live canonicalises a live request whose body the caller has read: body. r.Body is not read.
 func (rm *RequestMatcher) Live(r *http.Request, body []byte) *CanonicalRequest {
@@ -100,12 +100,12 @@ func (rm *RequestMatcher) Explain(live, rec *CanonicalRequest) string { return r
 
 // live canonicalises a live request, reading its body and putting it back whole for whoever reads it
 // next.
-func (m *matcher) live(r *http.Request) *CanonicalRequest {
+func (m *Matcher) live(r *http.Request) *CanonicalRequest {
 	body, err := readBody(r)
 	return m.liveBody(r, body, err)
 }
 
-func (m *matcher) liveBody(r *http.Request, body []byte, bodyErr error) *CanonicalRequest {
+func (m *Matcher) liveBody(r *http.Request, body []byte, bodyErr error) *CanonicalRequest {
 	c := &CanonicalRequest{method: r.Method, path: m.path(r.Method, r.URL.Path), query: m.query(r.URL.RawQuery)}
 	var params map[string]string
 	c.media, params = wire.ContentType(r.Header)
@@ -118,7 +118,7 @@ func (m *matcher) liveBody(r *http.Request, body []byte, bodyErr error) *Canonic
 	return c
 }
 
-func (m *matcher) recorded(i vcr.Request) *CanonicalRequest {
+func (m *Matcher) recorded(i vcr.Request) *CanonicalRequest {
 	c := &CanonicalRequest{method: i.Method}
 	u, err := url.Parse(i.URL)
 	if err != nil {
@@ -135,7 +135,7 @@ func (m *matcher) recorded(i vcr.Request) *CanonicalRequest {
 }
 
 // compare is explain on canonical forms, its checks in the same order.
-func (m *matcher) compare(l, r *CanonicalRequest) string {
+func (m *Matcher) compare(l, r *CanonicalRequest) string {
 	if l.method != r.method {
 		return "method differs"
 	}
@@ -166,10 +166,11 @@ func (m *matcher) compare(l, r *CanonicalRequest) string {
 }
 
 // match is the go-vcr hook: explain through the cache.
-func (m *matcher) match(r *http.Request, i vcr.Request) bool { return m.explain(r, i) == "" }
+// Match reports whether the live request r matches the recorded request i: go-vcr's MatcherFunc.
+func (m *Matcher) Match(r *http.Request, i vcr.Request) bool { return m.Explain(r, i) == "" }
 
-// explain says where r differs from the recorded request i, or "" when they match.
-func (m *matcher) explain(r *http.Request, i vcr.Request) string {
+// Explain says where r differs from the recorded request i, or "" when they match.
+func (m *Matcher) Explain(r *http.Request, i vcr.Request) string {
 	return m.compare(m.cache.live(m, r), m.cache.recorded(m, i))
 }
 
@@ -194,7 +195,7 @@ type recordedKey struct{ method, url, contentType, body string }
 // that matches against ever new recorded requests gets them canonicalised each time, not a growing map.
 const maxCachedRecorded = 4096
 
-func (cc *canonCache) live(m *matcher, r *http.Request) *CanonicalRequest {
+func (cc *canonCache) live(m *Matcher, r *http.Request) *CanonicalRequest {
 	where, ct := r.Method+" "+r.URL.Path+"?"+r.URL.RawQuery, wire.HeaderValue(r.Header, "Content-Type")
 	rb, _ := r.Body.(*rereadBody)
 	cc.mu.Lock()
@@ -212,7 +213,7 @@ func (cc *canonCache) live(m *matcher, r *http.Request) *CanonicalRequest {
 	return c
 }
 
-func (cc *canonCache) recorded(m *matcher, i vcr.Request) *CanonicalRequest {
+func (cc *canonCache) recorded(m *Matcher, i vcr.Request) *CanonicalRequest {
 	k := recordedKey{i.Method, i.URL, wire.HeaderValue(i.Headers, "Content-Type"), i.Body}
 	cc.mu.Lock()
 	c, ok := cc.rec[k]
