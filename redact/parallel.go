@@ -2,14 +2,12 @@ package redact
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
-	"runtime"
-	"sync"
 
 	"github.com/kontrak/kontrak/cassette"
+	"github.com/kontrak/kontrak/internal/ordered"
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
@@ -20,99 +18,13 @@ import (
 // hash, the file written) are those of one pass in order.
 //
 // Why: issue 24 measured scan at 5.6× and redact at 20× a check of the same 100k-interaction cassette, each
-// on one goroutine. What it costs: at most 4 items a worker are held, read and not yet done, so memory
-// stays bounded by the largest items, not the file. The first error in item order wins, and the items after
-// it are not handed to done; a panic in work is an error naming the item. An error of the stream itself
-// (after its last good item) is returned when no item before it failed, as a sequential pass returns it.
+// on one goroutine. ordered.Run is the driver (memory bounded by the items in flight, the first error in
+// item order winning, an error of the stream itself returned when no item before it failed); a panic in
+// work is an error naming the item.
 func forEachInOrder[R any](in io.Reader, work func(cassette.Item) (R, error), done func(R) error) error {
-	workers := runtime.GOMAXPROCS(0)
-	inFlight := 4 * workers
-	type job struct {
-		seq  int
-		item cassette.Item
-	}
-	type result struct {
-		seq int
-		r   R
-		err error
-	}
-	jobs := make(chan job)
-	results := make(chan result, inFlight)
-	tokens := make(chan struct{}, inFlight) // items read and not yet handed to done
-	stop := make(chan struct{})
-	var stopOnce sync.Once
-	halt := func() { stopOnce.Do(func() { close(stop) }) }
-
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				r, err := safeWork(work, j.item)
-				results <- result{j.seq, r, err}
-			}
-		}()
-	}
-	var splitErr error
-	go func() {
-		defer close(jobs)
-		seq := 0
-		err := cassette.Split(in, func(item cassette.Item) error {
-			select {
-			case tokens <- struct{}{}:
-			case <-stop:
-				return errHalted
-			}
-			select {
-			case jobs <- job{seq, item}:
-			case <-stop:
-				return errHalted
-			}
-			seq++
-			return nil
-		})
-		if err != nil && !errors.Is(err, errHalted) {
-			splitErr = err
-		}
-	}()
-	// results closes after every worker is done, and they are done after jobs closes: splitErr is set.
-	go func() { wg.Wait(); close(results) }()
-
-	pending := map[int]result{}
-	next := 0
-	var first error
-	for r := range results {
-		pending[r.seq] = r
-		for {
-			p, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			<-tokens
-			if first != nil {
-				continue
-			}
-			if p.err != nil {
-				first = p.err
-				halt()
-				continue
-			}
-			if err := done(p.r); err != nil {
-				first = err
-				halt()
-			}
-		}
-	}
-	if first != nil {
-		return first
-	}
-	return splitErr
+	return ordered.Run(0, func(emit func(cassette.Item) error) error { return cassette.Split(in, emit) },
+		func(_ int, item cassette.Item) (R, error) { return safeWork(work, item) }, done)
 }
-
-var errHalted = errors.New("redact: halted")
 
 // safeWork is work with a panic turned into an error, as cassette.Split turns one in its callback.
 func safeWork[R any](work func(cassette.Item) (R, error), item cassette.Item) (r R, err error) {

@@ -1,14 +1,13 @@
 package traffic
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/ordered"
 	"github.com/kontrak/kontrak/report"
 )
 
@@ -78,109 +77,50 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 		input string
 		rec   record
 	}
-	type result struct {
-		seq int64
-		v   *Verdict // nil: an error
-		err error
-	}
-	inFlight := 4 * workers
-	jobs := make(chan job, inFlight)
-	results := make(chan result, inFlight)
-	tokens := make(chan struct{}, inFlight) // bounds jobs read but not yet collected
-	stop := make(chan struct{})
-	var stopOnce sync.Once
-	halt := func() { stopOnce.Do(func() { close(stop) }) }
-
 	aggs := make([]*aggregate, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
+	for w := range aggs {
 		aggs[w] = newAggregate()
-		wg.Add(1)
-		go func(agg *aggregate) {
-			defer wg.Done()
-			for j := range jobs {
-				ex, err := j.rec.decodeSafe()
-				if err != nil {
-					results <- result{j.seq, nil, fmt.Errorf("%s: %w", j.input, err)}
-					continue
-				}
-				v, err := judge(c, j.input, j.rec.index, ex, opts.Judge)
-				if err == nil && v.Operation == nil && opts.StrictRoutes {
-					err = &UnroutedError{j.input, j.rec.index, ex.Method, ex.Path}
-				}
-				if err == nil {
-					agg.add(j.seq, j.input, j.rec.index, ex, v)
-				}
-				results <- result{j.seq, v, err}
-			}
-		}(aggs[w])
 	}
-
-	var readErr error
 	var read int64
-	go func() {
-		defer close(jobs)
+	produce := func(emit func(job) error) error {
 		for _, in := range inputs {
 			err := readInput(in, opts.Limits, func(rec record) error {
-				select {
-				case tokens <- struct{}{}:
-				case <-stop:
-					return errStopped
-				}
-				select {
-				case jobs <- job{read, in.Name, rec}:
-				case <-stop:
-					return errStopped
+				if err := emit(job{read, in.Name, rec}); err != nil {
+					return err
 				}
 				read++
 				return nil
 			})
 			if err != nil {
-				if !errors.Is(err, errStopped) {
-					readErr = err
-				}
-				halt()
-				return
+				return err
 			}
 		}
-	}()
-	go func() { wg.Wait(); close(results) }()
-
-	// Collect in input order: Each sees verdicts in order; the first error by input order wins.
-	pending := map[int64]result{}
-	var next int64
-	var firstErr error
-	for r := range results {
-		pending[r.seq] = r
-		for {
-			p, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			<-tokens
-			if firstErr != nil {
-				continue
-			}
-			if p.err != nil {
-				firstErr = p.err
-				halt()
-				continue
-			}
-			if p.v != nil && opts.Each != nil {
-				if err := opts.Each(*p.v); err != nil {
-					firstErr = err
-					halt()
-				}
-			}
+		return nil
+	}
+	work := func(w int, j job) (*Verdict, error) {
+		ex, err := j.rec.decodeSafe()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", j.input, err)
 		}
+		v, err := judge(c, j.input, j.rec.index, ex, opts.Judge)
+		if err == nil && v.Operation == nil && opts.StrictRoutes {
+			err = &UnroutedError{j.input, j.rec.index, ex.Method, ex.Path}
+		}
+		if err != nil {
+			return nil, err
+		}
+		aggs[w].add(j.seq, j.input, j.rec.index, ex, v)
+		return v, nil
 	}
-	if firstErr == nil {
-		firstErr = readErr
+	// Each sees verdicts in input order; the first error by input order wins (ordered.Run).
+	done := func(v *Verdict) error {
+		if v != nil && opts.Each != nil {
+			return opts.Each(*v)
+		}
+		return nil
 	}
-	if firstErr != nil {
-		return nil, firstErr
+	if err := ordered.Run(workers, produce, work, done); err != nil {
+		return nil, err
 	}
 	t := &report.Traffic{Kind: report.TrafficKind}
 	for _, in := range inputs {
@@ -193,8 +133,6 @@ func Check(c *contract.Contract, inputs []Input, opts Options) (*report.Traffic,
 	return t, nil
 }
 
-var errStopped = errors.New("stopped")
-
 func readInput(in Input, lim Limits, fn func(record) error) error {
 	rc, err := in.Open()
 	if err != nil {
@@ -202,7 +140,7 @@ func readInput(in Input, lim Limits, fn func(record) error) error {
 	}
 	defer rc.Close()
 	err = split(rc, in.Name, in.Format, lim, fn)
-	if err != nil && !errors.Is(err, errStopped) {
+	if err != nil && !ordered.Halted(err) {
 		return fmt.Errorf("%s: %w", in.Name, err)
 	}
 	return err
