@@ -1,10 +1,8 @@
 package redact
 
 import (
-	"crypto/sha256"
 	"fmt"
-	"hash"
-	"io"
+	"hash/maphash"
 	"regexp"
 	"strings"
 
@@ -127,13 +125,19 @@ func (v *view) provenanceValue(key, val string) (string, string) {
 
 // layoutCheck hashes what a cassette's file holds after its comment block and what go-vcr's writer makes
 // of the interactions read from it, so that a file holding anything else is told without holding either.
+// The hash is maphash with a seed drawn for the process: the two sides are only compared with each other,
+// never stored, and no file can be made to collide with a seed it cannot know; it reads ten times faster
+// than sha256, which was the largest single cost of a scan after the walk (issue 24).
 type layoutCheck struct {
-	file, canon hash.Hash
+	file, canon *maphash.Hash
 }
 
 func newLayoutCheck() *layoutCheck {
-	l := &layoutCheck{file: sha256.New(), canon: sha256.New()}
-	io.WriteString(l.canon, cassette.Header)
+	seed := maphash.MakeSeed()
+	l := &layoutCheck{file: &maphash.Hash{}, canon: &maphash.Hash{}}
+	l.file.SetSeed(seed)
+	l.canon.SetSeed(seed)
+	l.canon.WriteString(cassette.Header)
 	return l
 }
 
@@ -141,4 +145,4 @@ func newLayoutCheck() *layoutCheck {
 func (l *layoutCheck) item(b []byte) { l.canon.Write(b) }
 
 // canonical reports whether the file is exactly what go-vcr's writer writes of its interactions.
-func (l *layoutCheck) canonical() bool { return string(l.file.Sum(nil)) == string(l.canon.Sum(nil)) }
+func (l *layoutCheck) canonical() bool { return l.file.Sum64() == l.canon.Sum64() }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
@@ -111,12 +110,7 @@ func checkTraffic(c *contract.Contract, named *report.Contract, files []string, 
 			return each(v)
 		}
 	}
-	if os.Getenv("GOGC") == "" {
-		// The live heap of a traffic check is a few MB (the interactions in flight): the collector's
-		// default pace spends a fifth of the time on it. A quarter of that pace keeps the heap far
-		// under the 200 MB bound (BenchmarkTraffic reports it). GOGC, when set, is the user's to choose.
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
-	}
+	defer streamingPace()()
 	t, err := traffic.Check(c, inputs, topts)
 	if err != nil {
 		return usageError{err.Error()}

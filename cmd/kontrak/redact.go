@@ -20,6 +20,7 @@ func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	if len(files) == 0 {
 		return usagef("no input: give the cassettes, HAR files or NDJSON logs to redact in place")
 	}
+	defer streamingPace()()
 	// The check before anything is written streams each file (redact.CheckFile, redact.CheckTraffic); the
 	// redaction itself holds one interaction at a time, writing the file whole again.
 	formats := make([]traffic.Format, len(files))

@@ -70,6 +70,7 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(paths) == 0 {
 		return usagef("no input: give cassette files or directories to scan, or - for stdin")
 	}
+	defer streamingPace()()
 	var files, skipped []string
 	fromStdin := false
 	var others []string
