@@ -41,7 +41,7 @@ func (s *server) validateBody(d *opData, q *request) *violation {
 		return nil
 	}
 	want, _ := wire.MediaType(op.RequestContentType)
-	if q.media != want && !(q.media == "" && want == "application/json" && wire.LooksJSON(q.body)) {
+	if q.media != want {
 		if v := first(violation{kind: "contentType"}); v != nil {
 			return v
 		}
