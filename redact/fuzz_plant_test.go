@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -245,7 +246,13 @@ func FuzzPlantedFlagged(f *testing.F) {
 			if dump(t, i) == before {
 				continue // the place does not exist in this exchange (a form field of a JSON request)
 			}
-			ls := scan1(i, scan)
+			ls := scan1(cloneDeep(t, i), scan)
+			rewalkAlways = true
+			walked := scan1(i, scan)
+			rewalkAlways = false
+			if !slices.Equal(ls, walked) {
+				t.Fatalf("the scan's tape found %v, a second walk %v", ls, walked)
+			}
 			if len(ls) == 0 {
 				t.Fatalf("marker %q at place %d (encoding %d) not flagged:\n%s", m.value, choices[k]%plantPlaces, choices[k+1], dump(t, i))
 			}

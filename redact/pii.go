@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -163,24 +164,21 @@ func nameWords(name string) []string {
 // cassette repeats the same few hundred names: so the answer is remembered by side and name, up to
 // maxKnownNames of them (a body of millions of distinct names is still answered, just not remembered).
 // Why: issue 24 measured the matcher, which splits the name and builds a map of its words each time, at
-// 23% of a scan's CPU; a remembered answer is one map read under a read lock, with no allocation.
+// 23% of a scan's CPU; a remembered answer is one lock-free map read, with no allocation.
 func kindOfName(s side, name string) string {
 	if name == "" {
 		return ""
 	}
 	k := nameKey{s, name}
-	nameKinds.mu.RLock()
-	kind, ok := nameKinds.m[k]
-	nameKinds.mu.RUnlock()
-	if ok {
-		return kind
+	if kind, ok := nameKinds.m.Load(k); ok {
+		return kind.(string)
 	}
-	kind = matchName(s, name)
-	nameKinds.mu.Lock()
-	if len(nameKinds.m) < maxKnownNames {
-		nameKinds.m[k] = kind
+	kind := matchName(s, name)
+	if nameKinds.n.Load() < maxKnownNames {
+		if _, loaded := nameKinds.m.LoadOrStore(k, kind); !loaded {
+			nameKinds.n.Add(1)
+		}
 	}
-	nameKinds.mu.Unlock()
 	return kind
 }
 
@@ -192,11 +190,13 @@ type nameKey struct {
 	name string
 }
 
-// nameKinds are kindOfName's answers (the rules are fixed at init: an answer never changes).
-var nameKinds = struct {
-	mu sync.RWMutex
-	m  map[nameKey]string
-}{m: map[nameKey]string{}}
+// nameKinds are kindOfName's answers (the rules are fixed at init: an answer never changes), n their
+// number. A sync.Map: the names of a vendor's exchanges are few and read on every core for every leaf, and
+// a read of a sync.Map takes no lock (a read lock's shared counter was a scan's most contended word).
+var nameKinds struct {
+	m sync.Map // nameKey → string
+	n atomic.Int64
+}
 
 // matchName is kindOfName without the memory: the rules of pii_rules.yaml against the name's words.
 func matchName(s side, name string) string {

@@ -149,44 +149,49 @@ const RedactionHeader = "X-Kontrak-Redaction"
 func (v *view) knownValues(i *vcr.Interaction) *knownValues {
 	k := &knownValues{}
 	rewriteInteraction(i, func(l leaf) (string, bool) {
-		switch l.place {
-		case inURL:
-			v.knownInURL(k, l.value)
-			return "", false
-		case inHeader:
-			if v.rs.headers[l.name] || l.ctx == kindCredential || v.isSecretHeader(l.side, l.name) {
-				k.add(kindCredential, l.value)
-				if _, tok, ok := strings.Cut(l.value, " "); ok {
-					k.add(kindCredential, tok)
-				}
-			}
-			return "", false
-		case inJSON, inForm, inPartText, inRecordedForm:
-		default:
-			return "", false
-		}
-		if l.place == inJSON && !l.str {
-			return "", false
-		}
-		kind := l.ctx
-		if l.place == inJSON {
-			if pl, ok := v.place(l); ok && pl.Kind != "" {
-				kind = pl.Kind
-				if pl.Kind == contract.PlaceSecret {
-					kind = kindCredential
-				}
-			}
-		}
-		if v.rs.credential(l) {
-			kind = kindCredential
-		}
-		switch kind {
-		case specimen.KindName, specimen.KindAddress, specimen.KindPlace, kindCredential:
-			k.add(kind, l.value)
-		}
+		v.knownLeaf(k, l)
 		return "", false
 	}, false)
 	return k
+}
+
+// knownLeaf adds to k what one leaf holds that names the holder or is a credential (knownValues).
+func (v *view) knownLeaf(k *knownValues, l leaf) {
+	switch l.place {
+	case inURL:
+		v.knownInURL(k, l.value)
+		return
+	case inHeader:
+		if v.rs.headers[l.name] || l.ctx == kindCredential || v.isSecretHeader(l.side, l.name) {
+			k.add(kindCredential, l.value)
+			if _, tok, ok := strings.Cut(l.value, " "); ok {
+				k.add(kindCredential, tok)
+			}
+		}
+		return
+	case inJSON, inForm, inPartText, inRecordedForm:
+	default:
+		return
+	}
+	if l.place == inJSON && !l.str {
+		return
+	}
+	kind := l.ctx
+	if l.place == inJSON {
+		if pl, ok := v.place(l); ok && pl.Kind != "" {
+			kind = pl.Kind
+			if pl.Kind == contract.PlaceSecret {
+				kind = kindCredential
+			}
+		}
+	}
+	if v.rs.credential(l) {
+		kind = kindCredential
+	}
+	switch kind {
+	case specimen.KindName, specimen.KindAddress, specimen.KindPlace, kindCredential:
+		k.add(kind, l.value)
+	}
 }
 
 // knownInURL adds the credentials of a URL's query.

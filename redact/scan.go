@@ -3,6 +3,7 @@ package redact
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
@@ -67,10 +68,22 @@ func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) 
 	}
 	public := func(v string) bool { return r.Public != nil && r.Public(method, path, v) }
 	v := rs.view(method, path, public)
-	v.known = v.knownValues(i)
-	seen := map[[2]string]bool{}
-	// The walk writes back only what fn replaces, and this fn replaces nothing.
+	// One walk learns the values another place may echo (knownValues) and keeps the leaves on a tape;
+	// the judging then reads the tape instead of decoding every body again. The leaves of a walk that
+	// writes nothing are the same whatever it answers, but for a JSON member name the judging would
+	// replace (the values under it take their kind from the container above: jsonVisit): at the first
+	// such name the interaction is walked again, judging as it goes.
+	t := tapes.Get().(*leafTape)
+	defer t.release()
+	k := &knownValues{}
 	rewriteInteraction(i, func(l leaf) (string, bool) {
+		v.knownLeaf(k, l)
+		t.keep(l)
+		return "", false
+	}, false)
+	v.known = k
+	seen := map[[2]string]bool{}
+	judge := func(l leaf) (string, bool) {
 		nv, hits := v.leafPolicy(l)
 		for _, h := range hits {
 			if h.kind == "" {
@@ -94,8 +107,60 @@ func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) 
 			return nv, false // nothing written; the walk learns whether the name would be replaced
 		}
 		return "", false
-	}, false)
+	}
+	rewalk := rewalkAlways
+	for _, l := range t.leaves {
+		if rewalk {
+			break
+		}
+		if nv, _ := judge(l); l.place == inJSONName && nv != "" && nv != l.value {
+			rewalk = true
+		}
+	}
+	if rewalk {
+		out, seen = nil, map[[2]string]bool{}
+		rewriteInteraction(i, judge, false)
+	}
 	return out, v.known
+}
+
+// rewalkAlways makes every scan walk an interaction a second time, judging as it goes, as it does at a
+// replaced member name: the tests hold the tape to that walk (FuzzPlantedFlagged, TestTapeIsTheWalk).
+var rewalkAlways bool
+
+// leafTape keeps the leaves of one walk, their pointers copied into one arena (a walker's buffers are
+// valid only while its function sees the leaf): the scan's second look at an interaction reads it
+// instead of walking again. Tapes are reused through a pool; a tape that grew past a large interaction is
+// dropped rather than kept.
+type leafTape struct {
+	leaves []leaf
+	arena  []byte
+}
+
+var tapes = sync.Pool{New: func() any { return &leafTape{} }}
+
+func (t *leafTape) keep(l leaf) {
+	l.ptr, l.schema = t.copy(l.ptr), t.copy(l.schema)
+	t.leaves = append(t.leaves, l)
+}
+
+// copy appends b to the arena: the slices already handed out keep the array they were cut from.
+func (t *leafTape) copy(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	start := len(t.arena)
+	t.arena = append(t.arena, b...)
+	return t.arena[start:len(t.arena):len(t.arena)]
+}
+
+func (t *leafTape) release() {
+	if cap(t.leaves) > 1<<14 || cap(t.arena) > 1<<20 {
+		return
+	}
+	clear(t.leaves) // no string of the interaction is held past it
+	t.leaves, t.arena = t.leaves[:0], t.arena[:0]
+	tapes.Put(t)
 }
 
 // reportKind is the kind of leak a personal-data kind is reported as, or "" for none: its own, but a place

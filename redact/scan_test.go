@@ -2,8 +2,10 @@ package redact
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -151,5 +153,41 @@ func TestLeakString(t *testing.T) {
 	l := Leak{File: "cassettes/x/y.yaml", Interaction: 3, Kind: "nik", Where: "/data/nik in the answer"}
 	if got, want := l.String(), "cassettes/x/y.yaml#3: nik at /data/nik in the answer"; got != want {
 		t.Fatalf("%q, want %q", got, want)
+	}
+}
+
+// TestTapeIsTheWalk: on every committed cassette, and on each with the canaries of issue 19 planted, the
+// scan reading its tape of leaves finds what a second walk of each interaction finds.
+func TestTapeIsTheWalk(t *testing.T) {
+	_, scan := rules19(t)
+	compare := func(name string, i *vcr.Interaction) {
+		t.Helper()
+		tape := scan1(cloneDeep(t, i), scan)
+		rewalkAlways = true
+		walked := scan1(cloneDeep(t, i), scan)
+		rewalkAlways = false
+		if !slices.Equal(tape, walked) {
+			t.Errorf("%s: the tape found %v, a second walk %v", name, tape, walked)
+		}
+	}
+	for _, f := range committedCassettes(t) {
+		c, _, err := cassette.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range c.Interactions {
+			compare(fmt.Sprintf("%s#%d", f, i.ID), i)
+		}
+	}
+	n := 0
+	for _, tc := range canaries19(t) {
+		i := base(t, tc.file, tc.n)
+		compare(tc.file, i)
+		tc.plant(t, i)
+		compare(tc.class, i)
+		n++
+	}
+	if n < 40 {
+		t.Fatalf("only %d canaries", n)
 	}
 }
