@@ -299,14 +299,15 @@ func (v *view) safeName(s string) bool {
 	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s) && !v.capsValue(s)
 }
 
-// base64Text: a name that is base64 (either alphabet, canonical) of JSON or of text: identifier-like to
-// look at, a container to read ("eyJuIjoi…" is {"n":…}).
+// base64Text: a name that is base64 (either alphabet, canonical) of JSON, of text or of digits (a NIK, a
+// phone number, a date: "Mzg1Mjk2…" is 3852 96…): identifier-like to look at, a container to read
+// ("eyJuIjoi…" is {"n":…}).
 func base64Text(s string) bool {
 	if len(s) < 8 || !base64Like(s) {
 		return false
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && (wire.LooksJSON(b) && utf8.Valid(b) || printableText(b)) {
+		if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && (wire.LooksJSON(b) && utf8.Valid(b) || printableText(b) || numberText(b)) {
 			return true
 		}
 	}
@@ -1034,6 +1035,24 @@ func base64Like(s string) bool {
 		}
 	}
 	return true
+}
+
+// numberText: at least six printable ASCII characters, digits the most of them: a NIK, a phone number or a
+// date, written in base64 to look like a name (FuzzPlantedRedacted found one as a URL's fragment).
+func numberText(b []byte) bool {
+	if len(b) < 6 {
+		return false
+	}
+	digits := 0
+	for _, c := range b {
+		switch {
+		case c < 0x20 || c > 0x7e:
+			return false
+		case c >= '0' && c <= '9':
+			digits++
+		}
+	}
+	return digits*2 > len(b)
 }
 
 // printableText: UTF-8 text of at least six characters, letters among them, no control characters but
