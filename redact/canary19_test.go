@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"io"
@@ -404,6 +405,7 @@ func decodeStored(h http.Header, body string) string {
 
 var (
 	b64RunRE = regexp.MustCompile(`[A-Za-z0-9+/_-]{8,}={0,2}`)
+	b32RunRE = regexp.MustCompile(`[A-Z2-7]{8,}=*`)
 	hexRunRE = regexp.MustCompile(`(?i)(?:[0-9a-f]{2}){8,}`)
 	uEscRE   = regexp.MustCompile(`\\u[0-9a-fA-F]{4}`)
 	byteArRE = regexp.MustCompile(`\[(?:\s*[0-9]{1,3}\s*,){7,}\s*[0-9]{1,3}\s*\]`)
@@ -455,6 +457,11 @@ func survivesDepth(s, canary string, depth int) bool {
 				}
 			}
 		}
+		for _, run := range b32RunRE.FindAllString(f, -1) {
+			if b, err := base32.StdEncoding.DecodeString(run); err == nil {
+				inner = append(inner, string(b))
+			}
+		}
 		for _, run := range hexRunRE.FindAllString(f, -1) {
 			if b, err := hex.DecodeString(run); err == nil {
 				inner = append(inner, string(b))
@@ -495,6 +502,7 @@ func TestSurvives(t *testing.T) {
 		{"URL-escaped twice", url.QueryEscape(url.QueryEscape(`{"n":"` + c19Name + `"}`))},
 		{"base64 of JSON", b64(`{"n":"` + c19Name + `"}`)},
 		{"hex", hex.EncodeToString([]byte(c19Name))},
+		{"base32", base32.StdEncoding.EncodeToString([]byte(`{"n":"` + c19Name + `"}`))},
 		{"JSON \\u escapes", `\u004b\u0041NARINDAH`},
 		{"UTF-16", utf16LE(c19Name)},
 		{"full width", "ＫＡＮＡＲＩＮＤＡＨ"},

@@ -3,7 +3,9 @@ package redact
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base32"
 	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"slices"
@@ -90,7 +92,26 @@ func encode(v string, choice byte) string {
 			v = base64.StdEncoding.EncodeToString([]byte(`{"n":` + strconv.Quote(v) + `}`))
 		}
 	}
+	// The two high bits: an outer hex or base32 layer (3 names the marker by its base64, nameOf).
+	switch choice >> 6 {
+	case 1:
+		v = hex.EncodeToString([]byte(v))
+	case 2:
+		v = base32.StdEncoding.EncodeToString([]byte(v))
+	}
 	return v
+}
+
+// nameOf is the marker as a name of something (a header, a query parameter, a cookie, a JSON member): as
+// it is, or (the two high bits of the choice) in hex, or in base64 that looks like an identifier.
+func nameOf(m marker, choice byte) string {
+	switch choice >> 6 {
+	case 1:
+		return hex.EncodeToString([]byte(m.asName()))
+	case 3:
+		return base64.RawURLEncoding.EncodeToString([]byte(m.asName()))
+	}
+	return m.asName()
 }
 
 const plantPlaces = 16
@@ -98,8 +119,8 @@ const plantPlaces = 16
 // plant puts a marker at place p of an exchange, its value through the encodings of enc.
 func plant(i *vcr.Interaction, m marker, p, enc byte) {
 	val := encode(m.value, enc)
-	name := m.asName()
-	if !m.nik {
+	name := nameOf(m, enc)
+	if strings.Contains(name, " ") {
 		// A header or cookie name holds no space: a name there would be identifier-like, and kept.
 		switch p % plantPlaces {
 		case 2:
@@ -188,6 +209,8 @@ func plantSeeds(f *testing.F) {
 	for p := range plantPlaces {
 		f.Add(byte(p), []byte{byte(p), byte(p * 9)}, []byte("kanari"))
 		f.Add(byte(p+1), []byte{byte(p*2 + 1), byte(p + 3), byte(p + 5), byte(p * 7)}, []byte{1, 2, 3})
+		// The outer layers and the encoded names: hex, base32, a name in identifier-like base64.
+		f.Add(byte(p+2), []byte{byte(p), 0x40, byte(p), 0x80 | 3, byte(p), 0xC0, byte(p), 0xC0 | 1}, []byte{byte(p), 7})
 	}
 }
 
