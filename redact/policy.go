@@ -2,6 +2,7 @@ package redact
 
 import (
 	"crypto/sha256"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/binary"
 	"mime"
@@ -299,15 +300,28 @@ func (v *view) safeName(s string) bool {
 	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s) && !v.capsValue(s)
 }
 
-// base64Text: a name that is base64 (either alphabet, canonical) of JSON, of text or of digits (a NIK, a
-// phone number, a date: "Mzg1Mjk2…" is 3852 96…): identifier-like to look at, a container to read
-// ("eyJuIjoi…" is {"n":…}).
-func base64Text(s string) bool {
-	if len(s) < 8 || !base64Like(s) {
+// base64Text: a name that is base64 (either alphabet) or base32 (either alphabet), canonical, of JSON, of
+// text or of digits (a NIK, a phone number, a date: "Mzg1Mjk2…" is 3852 96…): identifier-like to look at,
+// a container to read ("eyJuIjoi…" is {"n":…}). What it holds is read again, so that base32 of base64 of
+// a NIK is told too (FuzzPlantedFlagged found one as a URL's fragment).
+func base64Text(s string) bool { return encodedText(s, 0) }
+
+func encodedText(s string, depth int) bool {
+	if len(s) < 8 || depth > 2 {
 		return false
 	}
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && (wire.LooksJSON(b) && utf8.Valid(b) || printableText(b) || numberText(b)) {
+	holds := func(b []byte) bool {
+		return wire.LooksJSON(b) && utf8.Valid(b) || printableText(b) || numberText(b) || encodedText(string(b), depth+1)
+	}
+	if base64Like(s) {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+			if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && holds(b) {
+				return true
+			}
+		}
+	}
+	for _, enc := range []*base32.Encoding{base32.StdEncoding, base32.HexEncoding, base32.StdEncoding.WithPadding(base32.NoPadding), base32.HexEncoding.WithPadding(base32.NoPadding)} {
+		if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && holds(b) {
 			return true
 		}
 	}
