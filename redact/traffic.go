@@ -23,6 +23,7 @@ import (
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/ordered"
 	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/traffic"
 )
@@ -81,19 +82,26 @@ func (t *trafficWriter) put(b []byte) {
 
 // write writes one interaction (the exchange's time beside it).
 func (t *trafficWriter) write(i *vcr.Interaction, at time.Time) {
-	var b []byte
-	var err error
-	if t.f == traffic.HAR {
-		if t.n > 0 {
-			t.put([]byte(","))
-		}
-		b, err = json.Marshal(harEntryOf(i, at))
-	} else {
-		b, err = json.Marshal(ndjsonLineOf(i, at))
-		b = append(b, '\n')
-	}
+	b, err := t.render(i, at)
 	if err != nil && t.err == nil {
 		t.err = err
+	}
+	t.item(b)
+}
+
+// render is an interaction as write writes it, apart from the separators: the work of a worker.
+func (t *trafficWriter) render(i *vcr.Interaction, at time.Time) ([]byte, error) {
+	if t.f == traffic.HAR {
+		return json.Marshal(harEntryOf(i, at))
+	}
+	b, err := json.Marshal(ndjsonLineOf(i, at))
+	return append(b, '\n'), err
+}
+
+// item writes one rendered interaction, after the separator a HAR entry takes.
+func (t *trafficWriter) item(b []byte) {
+	if t.f == traffic.HAR && t.n > 0 {
+		t.put([]byte(","))
 	}
 	t.put(b)
 	t.n++
@@ -262,16 +270,19 @@ func RedactTraffic(file string, f traffic.Format, r RedactRules) (changed bool, 
 	bw := bufio.NewWriterSize(io.MultiWriter(tmp, out), 64<<10)
 	tw := newTrafficWriter(bw, f)
 	rs := newRuleSet(r)
-	err = traffic.Read(io.TeeReader(in, orig), file, f, traffic.Limits{}, func(n int, ex *contract.Exchange) error {
+	// Each exchange is decoded, redacted and rendered on any core; written in order (internal/ordered).
+	err = eachExchange(io.TeeReader(in, orig), file, f, func(n int, ex *contract.Exchange) ([]byte, error) {
 		i := interactionOf(n, ex)
 		if _, err := rs.redact(i); err != nil {
-			return &redactError{n, err}
+			return nil, &redactError{n, err}
 		}
 		if f == traffic.NDJSON && len(ex.Header) == 0 {
 			// A log line that carries no answer headers gets none: the contract would judge them.
 			wire.DeleteHeader(i.Response.Headers, RedactionHeader)
 		}
-		tw.write(i, ex.Time)
+		return tw.render(i, ex.Time)
+	}, func(b []byte) error {
+		tw.item(b)
 		return nil
 	})
 	var re *redactError
@@ -322,11 +333,20 @@ func ScanTraffic(file string, f traffic.Format, r ScanRules) (out []Leak, err er
 	rs := newRuleSet(r.RedactRules)
 	orig, canon := sha256.New(), sha256.New()
 	tw := newTrafficWriter(canon, f)
-	err = traffic.Read(io.TeeReader(in, orig), file, f, traffic.Limits{}, func(n int, ex *contract.Exchange) error {
-		i := interactionOf(n, ex)
-		tw.write(interactionOf(n, ex), ex.Time)
-		ls, _ := scanInteraction(rs, r, file, i)
-		out = append(out, ls...)
+	type scanned struct {
+		canon []byte
+		leaks []Leak
+	}
+	err = eachExchange(io.TeeReader(in, orig), file, f, func(n int, ex *contract.Exchange) (scanned, error) {
+		b, err := tw.render(interactionOf(n, ex), ex.Time)
+		if err != nil {
+			return scanned{}, err
+		}
+		ls, _ := scanInteraction(rs, r, file, interactionOf(n, ex))
+		return scanned{b, ls}, nil
+	}, func(s scanned) error {
+		tw.item(s.canon)
+		out = append(out, s.leaks...)
 		return nil
 	})
 	if err != nil {
@@ -338,6 +358,27 @@ func ScanTraffic(file string, f traffic.Format, r ScanRules) (out []Leak, err er
 			Where: "the file outside its exchanges (what kontrak does not read of it: pages, timings, comments, other fields)"})
 	}
 	return out, nil
+}
+
+// eachExchange is the streaming driver of a HAR file's or an NDJSON log's scan and redaction, as
+// forEachInOrder is a cassette's: traffic.Split cuts the input on one goroutine, work decodes and handles
+// each exchange on any core, and done gets the results in input order (internal/ordered). A panic in work
+// is an error naming the exchange.
+func eachExchange[R any](in io.Reader, file string, f traffic.Format, work func(int, *contract.Exchange) (R, error), done func(R) error) error {
+	return ordered.Run(0, func(emit func(traffic.Record) error) error {
+		return traffic.Split(in, file, f, traffic.Limits{}, emit)
+	}, func(_ int, rec traffic.Record) (r R, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("interaction %d: unreadable (internal error: %v)", rec.Index(), p)
+			}
+		}()
+		ex, err := rec.Decode()
+		if err != nil {
+			return r, err
+		}
+		return work(rec.Index(), ex)
+	}, done)
 }
 
 func sameSum(a, b hash.Hash) bool { return bytes.Equal(a.Sum(nil), b.Sum(nil)) }

@@ -87,6 +87,23 @@ func Read(r io.Reader, name string, f Format, lim Limits, fn func(i int, ex *con
 	return split(r, name, f, lim, decodeEach(fn))
 }
 
+// Record is one exchange of an input as Split cut it, not yet decoded: Decode reads it on any goroutine
+// (records share nothing with the reader or each other), so that a caller decodes on every core, as Check
+// does, and keeps its results in order (internal/ordered).
+type Record struct{ rec record }
+
+// Index is the record's place in its input, 0-based.
+func (r Record) Index() int { return r.rec.index }
+
+// Decode reads the record; its error names the interaction, a panic inside included.
+func (r Record) Decode() (*contract.Exchange, error) { return r.rec.decodeSafe() }
+
+// Split cuts one input into records in its format (detected when Auto), in input order, as Read reads it
+// without decoding: an error of fn stops the cut and is returned as is; other errors name the index.
+func Split(r io.Reader, name string, f Format, lim Limits, fn func(Record) error) error {
+	return split(r, name, f, lim, func(rec record) error { return fn(Record{rec}) })
+}
+
 // A record is one interaction of an input as its reader cut it, not yet decoded: decode reads it, on any
 // goroutine (records share nothing with the reader or each other). Check decodes on its workers, so that
 // the reader only cuts the input (a line or bracket scan) and the decoding runs on every core.
