@@ -11,6 +11,7 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/internal/wire"
 )
@@ -321,6 +322,14 @@ func dropChunked(te []string) []string {
 func rewriteBody(s side, h map[string][]string, body string, fn rewriteFunc) (string, bool) {
 	if body == "" {
 		return body, false
+	}
+	if isDigest(body) {
+		// A body redaction replaced whole (one it could not read under its Content-Encoding) is the
+		// marker, whatever its type says: read as a form, its "bytes=…" would be a field (FuzzRedactBody).
+		return fn(leaf{side: s, place: inBody, value: body})
+	}
+	if _, ok := cassette.ParseImageDescriptor(body); ok {
+		return fn(leaf{side: s, place: inBody, value: body})
 	}
 	mt, params := wire.ContentType(h)
 	multi := strings.HasPrefix(mt, "multipart/")
