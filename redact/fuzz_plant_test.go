@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -114,7 +115,7 @@ func nameOf(m marker, choice byte) string {
 	return m.asName()
 }
 
-const plantPlaces = 16
+const plantPlaces = 19
 
 // plant puts a marker at place p of an exchange, its value through the encodings of enc.
 func plant(i *vcr.Interaction, m marker, p, enc byte) {
@@ -191,6 +192,25 @@ func plant(i *vcr.Interaction, m marker, p, enc byte) {
 		i.Response.Headers.Add("Set-Cookie", "theme=dark; Path=/, sid="+url.QueryEscape(val)+"; Path=/; HttpOnly")
 	case 15:
 		i.Response.Headers.Add("Location", "https://api.example.com/next?state="+url.QueryEscape(val))
+	case 16, 17, 18:
+		// A part added to a multipart request: its file name, its form name or a header of its own.
+		_, params, err := mime.ParseMediaType(i.Request.Headers.Get("Content-Type"))
+		end := "--" + params["boundary"] + "--"
+		if err != nil || params["boundary"] == "" || !strings.Contains(i.Request.Body, end) {
+			return
+		}
+		disposition, header := `form-data; name="note"; filename="note.txt"`, ""
+		switch p % plantPlaces {
+		case 16:
+			disposition = `form-data; name="note"; filename="` + strings.ReplaceAll(val, `"`, "") + `.txt"`
+		case 17:
+			disposition = `form-data; name="` + strings.ReplaceAll(name, `"`, "") + `"`
+		case 18:
+			header = "X-Note: " + strings.NewReplacer("\r", "", "\n", "").Replace(val) + "\r\n"
+		}
+		part := "--" + params["boundary"] + "\r\nContent-Disposition: " + disposition + "\r\n" + header + "\r\nsynthetic\r\n"
+		i.Request.Body = strings.Replace(i.Request.Body, end, part+end, 1)
+		i.Request.ContentLength = int64(len(i.Request.Body))
 	}
 }
 
@@ -206,6 +226,9 @@ func plantAll(i *vcr.Interaction, choices []byte, seed []byte) []marker {
 }
 
 func plantSeeds(f *testing.F) {
+	// A multipart request's own parts: a file name, a form name, a part header (ADVANCE.AI's upload).
+	f.Add(byte(1), []byte{16, 1, 17, 0, 18, 0x41}, []byte("multipart"))
+	f.Add(byte(1), []byte{17, 0xC0, 16, 0x80, 18, 3}, []byte{9, 9})
 	for p := range plantPlaces {
 		f.Add(byte(p), []byte{byte(p), byte(p * 9)}, []byte("kanari"))
 		f.Add(byte(p+1), []byte{byte(p*2 + 1), byte(p + 3), byte(p + 5), byte(p * 7)}, []byte{1, 2, 3})

@@ -190,10 +190,11 @@ func ScanFiles(files []string, r ScanRules) (out []Leak, err error) {
 	return out, nil
 }
 
-// where is a leaf's place as a leak prints it (leaf.where), a name or pointer token that holds a word of a
-// personal value the exchange holds ("kanarindah_score" when "RAHAYU KANARINDAH" is the holder's name), or
-// that is an upper-case word the documents do not use (capsValue), given by its shape: such a name is
-// replaced by redaction, and never printed.
+// where is a leaf's place as a leak prints it (leaf.where), a name or pointer token that redaction would
+// replace (safeName: one that holds a word of a personal value the exchange holds, "kanarindah_score"
+// when "RAHAYU KANARINDAH" is the holder's name, an upper-case word the documents do not use, a token, or
+// text in base64 or base32) given by its shape: never printed (FuzzPlantedFlagged found a part name in
+// base64 printed).
 func (v *view) where(l leaf) string {
 	w := l.where()
 	tokens := []string{l.name, l.part}
@@ -201,7 +202,7 @@ func (v *view) where(l leaf) string {
 		tokens = append(tokens, strings.Split(string(l.ptr), "/")...)
 	}
 	for _, t := range tokens {
-		if t != "" && contract.SafeName(t) && (v.holdsPersonalWord(t) || v.capsValue(t)) {
+		if t != "" && contract.SafeName(t) && !v.safeName(t) {
 			w = strings.ReplaceAll(w, t, "(a name shaped "+wire.Shape(t)+")")
 		}
 	}
