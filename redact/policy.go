@@ -1123,17 +1123,21 @@ func (v *view) allowedHost(name string) bool {
 	}
 	for _, suffix := range []string{".localhost", ".invalid", ".test", ".example", ".example.com", ".example.net", ".example.org"} {
 		if strings.HasSuffix(n, suffix) {
-			return labelsSafe(strings.TrimSuffix(n, suffix))
+			labels := strings.TrimSuffix(n, suffix)
+			if orig := strings.Trim(name, "[]."); len(orig) == len(n) {
+				labels = orig[:len(labels)] // as written: a token is told by its mixed case
+			}
+			return v.labelsSafe(labels)
 		}
 	}
 	return n == "example.com" || n == "example.net" || n == "example.org"
 }
 
-// labelsSafe: every label of a host under a reserved name is a safe name (a host under .invalid may still
-// be named after a person).
-func labelsSafe(s string) bool {
+// labelsSafe: every label of a host under a reserved name is a safe name, as a name elsewhere is (a host
+// under .invalid may still be named after a person, or carry a token or a NIK in hex).
+func (v *view) labelsSafe(s string) bool {
 	for _, l := range strings.Split(s, ".") {
-		if l != "" && !contract.SafeName(l) {
+		if l != "" && !v.safeName(l) {
 			return false
 		}
 	}
