@@ -241,5 +241,16 @@ func safeToken(s string) string {
 	if isHeaderToken(s) && len(s) <= 32 {
 		return s
 	}
-	return wire.Shape(s)
+	// By its shape, at most 32 characters, with what a note cannot hold (parentheses, separators: noteRE)
+	// as '?': a coding named ";0(0" made a note the scan then read as text of the vendor's (FuzzRedactBody).
+	shape := []rune(wire.Shape(s))
+	if len(shape) > 32 {
+		shape = append(shape[:32], '…')
+	}
+	for n, r := range shape {
+		if r != '…' && !(r < 0x80 && isHeaderToken(string(r))) {
+			shape[n] = '?'
+		}
+	}
+	return string(shape)
 }
