@@ -8,7 +8,8 @@
 //
 // Every value of an exchange is a leaf (leaf.go): the method, the URL and each of its parts, the host, the
 // status line, every header and trailer name and value, every cookie, every JSON member name and scalar,
-// every form field and multipart part (its name, file name, headers, content), a whole body that is none
+// every form field and multipart part (its name, file name, headers, content; the text around the parts,
+// a preamble or an epilogue, which no reader reads, is never kept), a whole body that is none
 // of these, and the cassette's own comment block. Names are values too. For each leaf policy.go asks one
 // question of the operation's privacy view (contract.Privacy, through RulesFor; a request of no documented
 // operation gets none, and keeps nothing but its structure): is this a documented place, and is it not
@@ -18,10 +19,11 @@
 //     flags, booleans, scores, ids), a documented query parameter or request header, or a response header
 //     the spec names (a 16-digit number there still becomes a synthetic NIK); at a personal place of a
 //     closed set (a religion, a gender), a value of the set;
-//   - the protocol headers whose grammar is checked rather than their content (Content-Type and its short
-//     parameters, Content-Length, Content-Encoding, Transfer-Encoding, Accept, Accept-Encoding,
-//     Retry-After), a status line that is the code and its standard reason, a method and protocol of their
-//     grammar;
+//   - the protocol headers whose grammar is checked rather than their content (Content-Type and Accept: a
+//     registered top-level type, a subtype and parameters that are safe names or short tokens holding no
+//     NIK, phone, e-mail, encoded text or upper-case name, a charset IANA registers, a random boundary;
+//     Content-Length, Content-Encoding, Transfer-Encoding, Accept-Encoding, Retry-After), a status line
+//     that is the code and its standard reason, a method and protocol of their grammar;
 //   - the documented route: a path segment the operation's path or a server's prefix gives, or a safe name;
 //     a host the documents name, a reserved name (localhost, *.invalid, *.test, example.com…) or a loopback
 //     or documentation address;

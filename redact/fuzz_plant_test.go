@@ -115,7 +115,7 @@ func nameOf(m marker, choice byte) string {
 	return m.asName()
 }
 
-const plantPlaces = 19
+const plantPlaces = 22
 
 // plant puts a marker at place p of an exchange, its value through the encodings of enc.
 func plant(i *vcr.Interaction, m marker, p, enc byte) {
@@ -211,6 +211,27 @@ func plant(i *vcr.Interaction, m marker, p, enc byte) {
 		part := "--" + params["boundary"] + "\r\nContent-Disposition: " + disposition + "\r\n" + header + "\r\nsynthetic\r\n"
 		i.Request.Body = strings.Replace(i.Request.Body, end, part+end, 1)
 		i.Request.ContentLength = int64(len(i.Request.Body))
+	case 19:
+		// A parameter of the answer's media type, or the value as its subtype.
+		if ct := i.Response.Headers.Get("Content-Type"); ct != "" && enc%2 == 0 {
+			i.Response.Headers.Set("Content-Type", ct+"; profile="+val)
+		} else {
+			i.Response.Headers.Set("Content-Type", "application/"+strings.ReplaceAll(name, " ", "-"))
+		}
+	case 20:
+		// The text of a multipart request outside its parts: a preamble or an epilogue.
+		_, params, err := mime.ParseMediaType(i.Request.Headers.Get("Content-Type"))
+		if err != nil || params["boundary"] == "" || !strings.Contains(i.Request.Body, "--"+params["boundary"]+"--") {
+			return
+		}
+		if enc%2 == 0 {
+			i.Request.Body = val + "\r\n" + i.Request.Body
+		} else {
+			i.Request.Body += val + "\r\n"
+		}
+		i.Request.ContentLength = int64(len(i.Request.Body))
+	case 21:
+		i.Request.Headers.Set("Accept", "application/json, text/"+strings.ReplaceAll(name, " ", "-")+";q=0.5")
 	}
 }
 

@@ -59,6 +59,7 @@ const (
 	inPartHeader                    // another header of a multipart part
 	inPartText                      // a multipart part without a file name
 	inPartFile                      // a multipart file part
+	inPartFrame                     // the text of a multipart body outside its parts (preamble, epilogue)
 	inBody                          // a whole body that is none of the above
 )
 
@@ -140,6 +141,8 @@ func (l leaf) where() string {
 		w = "a header of multipart part " + shownName(l.part)
 	case inPartText, inPartFile:
 		w = "multipart part " + name
+	case inPartFrame:
+		w = "the text around the multipart parts"
 	case inBody:
 		w = "body"
 	}
@@ -413,6 +416,13 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 	if err != nil {
 		return body, false, false
 	}
+	// The preamble and the epilogue, which every reader skips, are text no contract names: judged as one
+	// leaf, and not written again when it is replaced (FuzzPlantedNDJSON found an epilogue kept).
+	if frame := multipartFrame(boundary, body); strings.TrimSpace(frame) != "" {
+		if nv, ok := fn(leaf{side: s, place: inPartFrame, value: frame}); ok && nv != frame {
+			changed = true
+		}
+	}
 	for n := range parts {
 		p := &parts[n]
 		if rewritePartHeaders(s, p, fn) {
@@ -447,6 +457,19 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 	}
 	b.WriteString("--" + boundary + "--\r\n")
 	return b.String(), true, true
+}
+
+// multipartFrame is the text of a multipart body before its first delimiter and after its close
+// delimiter, together.
+func multipartFrame(boundary, body string) string {
+	var frame string
+	if i := strings.Index(body, "--"+boundary); i > 0 {
+		frame = body[:i]
+	}
+	if j := strings.LastIndex(body, "--"+boundary+"--"); j >= 0 {
+		frame += body[j+len(boundary)+4:]
+	}
+	return frame
 }
 
 // rewritePartHeaders walks a part's headers: the form name and the file name of its Content-Disposition,

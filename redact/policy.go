@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"mime"
 	"net"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/ianaindex"
 
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
@@ -213,6 +216,13 @@ func (v *view) leafPolicy(l leaf) (string, []hit) {
 		}
 		// The matcher takes a descriptor for the file it describes, whatever its bytes.
 		return cassette.ImageDescriptor([]byte(val)), one(kind)
+	case inPartFrame:
+		// Nothing a reader reads: not kept.
+		kind := contentKind(val)
+		if kind == "" {
+			kind = LeakUndocumented
+		}
+		return "", one(kind)
 	case inBody:
 		return v.body(l)
 	}
@@ -325,6 +335,10 @@ func encodedText(s string, depth int) bool {
 			return true
 		}
 	}
+	// Hex of text: a media type's parameter can carry it (FuzzPlantedRedacted).
+	if b, err := hex.DecodeString(s); err == nil && holds(b) {
+		return true
+	}
 	return false
 }
 
@@ -413,7 +427,7 @@ func (v *view) header(l leaf) (string, []hit) {
 		}
 		return Redacted, one(LeakCredential)
 	}
-	if protocolValue(n, val) {
+	if v.protocolValue(n, val) {
 		return val, nil
 	}
 	if l.side == sideAnswer && n == redactionHeaderKey && isRedactionNote(val) {
@@ -432,17 +446,17 @@ func (v *view) header(l leaf) (string, []hit) {
 var redactionHeaderKey = textproto.CanonicalMIMEHeaderKey(RedactionHeader)
 
 // protocolValue: a value of a protocol header in its grammar.
-func protocolValue(n, val string) bool {
+func (v *view) protocolValue(n, val string) bool {
 	switch n {
 	case "Content-Type":
-		return mediaTypeOK(val)
+		return v.mediaTypeOK(val)
 	case "Content-Length":
 		_, err := strconv.ParseUint(strings.TrimSpace(val), 10, 63)
 		return err == nil
 	case "Content-Encoding", "Transfer-Encoding", "Accept-Encoding":
 		return tokenList(val)
 	case "Accept":
-		return acceptOK(val)
+		return v.acceptOK(val)
 	case "Retry-After":
 		return retryAfterOK(val)
 	}
@@ -479,29 +493,72 @@ func (v *view) replaceText(val, kind string) (string, []hit) {
 	return digest(val), one(kind)
 }
 
-func mediaTypeOK(s string) bool {
-	_, params, err := mime.ParseMediaType(s)
+// mediaTypeOK: a media type as its grammar has it, with nothing else riding in it: a registered top-level
+// type (or "*"), a subtype whose words ("vnd.api", "json" of "vnd.api+json") are safe names, parameter
+// names that are safe names and values that hold no token, NIK, phone, e-mail, encoded text or personal
+// word. mime.ParseMediaType alone takes any token for a type, so hex or base32 of a name passed as one
+// (FuzzPlantedNDJSON found it in a Content-Type and an Accept). A boundary is structure (random, and
+// needed to read the body) and is judged only for what it must not hold.
+func (v *view) mediaTypeOK(s string) bool {
+	mt, params, err := mime.ParseMediaType(s)
 	if err != nil {
 		return false
 	}
-	for k, p := range params {
-		if k == "boundary" { // structure of the body: random, and needed to read it
-			continue
+	typ, sub, ok := strings.Cut(mt, "/")
+	if !ok || !topLevelTypes[typ] {
+		return false
+	}
+	if sub != "*" {
+		// The subtype as written (ParseMediaType lowers it, and so base64 of a name with it): safe names,
+		// and no upper-case word the documents lack.
+		raw, _, _ := strings.Cut(s, ";")
+		_, rawSub, _ := strings.Cut(raw, "/")
+		rawSub = strings.TrimSpace(rawSub)
+		for _, w := range strings.Split(rawSub, "+") {
+			if !v.safeName(w) {
+				return false
+			}
 		}
-		if !isHeaderToken(p) || len(p) > 40 {
+		if v.capsParts(rawSub) {
+			return false
+		}
+	}
+	for k, p := range params {
+		if !v.safeName(k) || v.holdsPersonalWord(p) || base64Text(p) {
+			return false
+		}
+		switch kind := contentKind(p); {
+		case k == "boundary":
+			// Random by design ("----WebKitFormBoundary7MA4YWxkTrZu0gW" is a token): no NIK, phone or e-mail.
+			if kind != "" && kind != LeakToken || len(p) > 70 {
+				return false
+			}
+		case k == "charset" && kind == "" && knownCharset(p):
+			// A name IANA registers ("ISO-8859-1"), whatever its case.
+		case kind != "" || !isHeaderToken(p) || len(p) > 40 || v.capsParts(p):
 			return false
 		}
 	}
 	return true
 }
 
-func acceptOK(s string) bool {
+// knownCharset: a charset name IANA registers (or one of its aliases).
+func knownCharset(s string) bool {
+	_, err := ianaindex.IANA.Encoding(strings.Trim(s, `"' `))
+	return err == nil
+}
+
+// topLevelTypes are the registered top-level media types (IANA, RFC 6838), and "*" of an Accept.
+var topLevelTypes = map[string]bool{"application": true, "audio": true, "example": true, "font": true, "haptics": true,
+	"image": true, "message": true, "model": true, "multipart": true, "text": true, "video": true, "*": true}
+
+func (v *view) acceptOK(s string) bool {
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
-		if !mediaTypeOK(part) {
+		if !v.mediaTypeOK(part) {
 			return false
 		}
 	}
@@ -664,7 +721,7 @@ func (v *view) partHeader(l leaf) (string, []hit) {
 	}
 	switch textproto.CanonicalMIMEHeaderKey(l.name) {
 	case "Content-Type":
-		if mediaTypeOK(val) {
+		if v.mediaTypeOK(val) {
 			return val, nil
 		}
 	case "Content-Transfer-Encoding":
@@ -1184,6 +1241,17 @@ func (v *view) capsValue(s string) bool {
 	}
 	w := strings.ToLower(s)
 	return !v.rs.words[w] && !v.vocab[w] && !httpWords[w] && !ownWords[w]
+}
+
+// capsParts: a part of a token, between its separators ("+", "-", ".", "_"), is a capsValue: a media
+// type's subtype or parameter spelling a name ("RAHAYU-KNR…") as a token can.
+func (v *view) capsParts(s string) bool {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == '+' || r == '-' || r == '.' || r == '_' }) {
+		if v.capsValue(strings.TrimSpace(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownWords are the words of the notes redaction itself writes (LayoutNote, CommentNote, the body notes),

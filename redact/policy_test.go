@@ -42,3 +42,41 @@ func TestStandInsAreSafeNames(t *testing.T) {
 		}
 	}
 }
+
+// TestMediaTypes: a Content-Type or Accept value is kept in its grammar only when nothing rides in it:
+// registered top-level types, subtypes and parameters of safe names, charsets IANA registers, random
+// boundaries; hex, base32 or base64 of a name, a NIK or an upper-case name as a subtype or a parameter is
+// not kept (FuzzPlantedNDJSON and FuzzPlantedRedacted found them kept).
+func TestMediaTypes(t *testing.T) {
+	v := newRuleSet(testRules()).view("GET", "/v1/status", nil)
+	for _, tc := range []struct {
+		value string
+		keep  bool
+	}{
+		{"application/json", true},
+		{"application/json; charset=utf-8", true},
+		{"text/plain;charset=UTF-8", true},
+		{"text/html; charset=ISO-8859-1", true},
+		{"application/problem+json", true},
+		{"application/vnd.api+json", true},
+		{"application/x-www-form-urlencoded", true},
+		{"multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW", true},
+		{"multipart/form-data; boundary=kontrak-derived-cassette", true},
+		{"image/jpeg", true},
+		{"*/*", true},
+		{hex.EncodeToString([]byte("RAHAYU KNRABCDEF")), false},                             // a bare token, no subtype
+		{"application/json; profile=" + hex.EncodeToString([]byte("RAHAYU KNRABC")), false}, // hex of a name
+		{"text/plain; profile=3174051201900003", false},                                     // a NIK
+		{"application/RAHAYU-KNRABCDEF", false},                                             // an upper-case name
+		{"text/UkFIQVlVIEtOUlZFVktUS1o", false},                                             // base64 of a name
+		{"madeup/json", false},                                                              // no registered type
+		{"multipart/form-data; boundary=3174051201900003", false},                           // a NIK as the boundary
+	} {
+		if got := v.mediaTypeOK(tc.value); got != tc.keep {
+			t.Errorf("Content-Type %q: kept %v, want %v", tc.value, got, tc.keep)
+		}
+		if got := v.acceptOK(tc.value + ", */*;q=0.1"); got != tc.keep {
+			t.Errorf("Accept %q: kept %v, want %v", tc.value, got, tc.keep)
+		}
+	}
+}
