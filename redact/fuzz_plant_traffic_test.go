@@ -11,21 +11,31 @@ import (
 	"testing"
 	"time"
 
+	"go.yaml.in/yaml/v4"
+
 	"github.com/kontrak/kontrak/traffic"
 )
 
-// The generative proof of issue 19 for HAR files and NDJSON logs: the planted fuzzers above plant in an
-// exchange; these plant in the file itself, at any place of its JSON a fuzzer's bytes choose (a member
+// The generative proof of issue 19 for HAR files, NDJSON logs and cassette files: the planted fuzzers of
+// fuzz_plant_test.go plant in an exchange; these plant in the file itself, at any place of its JSON a fuzzer's bytes choose (a member
 // added to any object, a string replaced, an element added to any array), where a browser, a proxy or a
 // log shipper may put what no rule names: a page title, a comment, an `_initiator` stack, a log line's
 // `user`. Whatever the place, `redact` either writes a file in which the marker survives in no decoded
 // form and which scans clean, or refuses with one line and leaves the file as it was; `scan` either finds
 // a leak (never printing the marker) or refuses.
 
-// trafficBase is a clean exchange written as RedactTraffic writes it, one file a format.
+// trafficBase is a clean exchange written as RedactTraffic writes it, one file a format; a cassette is
+// the committed file itself.
 func trafficBase(t testing.TB, f traffic.Format, which byte) []byte {
 	t.Helper()
 	b := plantBases[int(which)%len(plantBases)]
+	if f == traffic.Cassette {
+		data, err := os.ReadFile(filepath.Join("..", "cassettes", b.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
 	var buf bytes.Buffer
 	tw := newTrafficWriter(&buf, f)
 	tw.write(base(t, b.file, b.n), time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
@@ -95,6 +105,16 @@ func plantJSON(doc any, m marker, choice []byte) any {
 func plantTraffic(t testing.TB, f traffic.Format, file []byte, m marker, choice []byte) []byte {
 	t.Helper()
 	var doc any
+	if f == traffic.Cassette {
+		if err := yaml.Unmarshal(file, &doc); err != nil {
+			t.Fatal(err)
+		}
+		out, err := yaml.Marshal(plantJSON(doc, m, choice))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
 	if err := json.Unmarshal(file, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +128,21 @@ func plantTraffic(t testing.TB, f traffic.Format, file []byte, m marker, choice 
 	return out
 }
 
+// scanAny and redactAny are the scan and redaction of a file of the format.
+func scanAny(name string, format traffic.Format, r ScanRules) ([]Leak, error) {
+	if format == traffic.Cassette {
+		return ScanFile(name, r)
+	}
+	return ScanTraffic(name, format, r)
+}
+
+func redactAny(name string, format traffic.Format, r RedactRules) (bool, error) {
+	if format == traffic.Cassette {
+		return RedactFile(name, r)
+	}
+	return RedactTraffic(name, format, r)
+}
+
 func fuzzPlantedTraffic(f *testing.F, format traffic.Format) {
 	for p := range 24 {
 		f.Add(byte(p), []byte{byte(p * 37), byte(p), byte(p + 1), byte(p * 3), 0, 1, byte(p)}, []byte("kanari"))
@@ -118,9 +153,9 @@ func fuzzPlantedTraffic(f *testing.F, format traffic.Format) {
 	for n := range plantBases {
 		bases[n] = trafficBase(f, format, byte(n))
 		dir := f.TempDir()
-		name := filepath.Join(dir, "clean")
+		name := filepath.Join(dir, "clean.yaml")
 		os.WriteFile(name, bases[n], 0o644)
-		if ls, err := ScanTraffic(name, format, scan); err != nil || len(ls) > 0 {
+		if ls, err := scanAny(name, format, scan); err != nil || len(ls) > 0 {
 			f.Fatalf("the clean %s of %s scans dirty: %v %v", format, plantBases[n].file, ls, err)
 		}
 	}
@@ -128,12 +163,12 @@ func fuzzPlantedTraffic(f *testing.F, format traffic.Format) {
 		m := markerOf(append([]byte{which}, seed...), int(which))
 		planted := plantTraffic(t, format, bases[int(which)%len(bases)], m, choice)
 		dir := t.TempDir()
-		name := filepath.Join(dir, "planted")
+		name := filepath.Join(dir, "planted.yaml")
 		if err := os.WriteFile(name, planted, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		// The scan finds it, or refuses to read the file; it never prints the marker.
-		ls, err := ScanTraffic(name, format, scan)
+		ls, err := scanAny(name, format, scan)
 		switch {
 		case err != nil:
 			if strings.Contains(err.Error(), "\n") {
@@ -151,7 +186,7 @@ func fuzzPlantedTraffic(f *testing.F, format traffic.Format) {
 			}
 		}
 		// Redaction removes it in every decoded form, or refuses and writes nothing.
-		if _, err := RedactTraffic(name, format, rules); err != nil {
+		if _, err := redactAny(name, format, rules); err != nil {
 			if strings.Contains(err.Error(), "\n") || survives(err.Error(), m.needle()) {
 				t.Fatalf("redaction's error is not one line without the marker: %q", err)
 			}
@@ -167,11 +202,11 @@ func fuzzPlantedTraffic(f *testing.F, format traffic.Format) {
 		if survives(string(out), m.needle()) {
 			t.Fatalf("marker %q survives redaction at %s:\nplanted: %s\nredacted: %s", m.value, survivesAt(t, out, m.needle()), planted, out)
 		}
-		if ls, err := ScanTraffic(name, format, scan); err != nil || len(ls) > 0 {
+		if ls, err := scanAny(name, format, scan); err != nil || len(ls) > 0 {
 			t.Fatalf("the redacted file scans dirty: %v %v\n%s", ls, err, out)
 		}
 		once := slices.Clone(out)
-		if _, err := RedactTraffic(name, format, rules); err != nil {
+		if _, err := redactAny(name, format, rules); err != nil {
 			t.Fatal(err)
 		}
 		if again, _ := os.ReadFile(name); !bytes.Equal(again, once) {
@@ -183,14 +218,18 @@ func fuzzPlantedTraffic(f *testing.F, format traffic.Format) {
 // FuzzPlantedHAR plants a marker anywhere in a HAR file of a clean exchange (see above).
 func FuzzPlantedHAR(f *testing.F) { fuzzPlantedTraffic(f, traffic.HAR) }
 
+// FuzzPlantedCassetteFile plants a marker anywhere in the YAML of a committed cassette (see above): in a
+// field go-vcr has and no rule names (request_uri, remote_addr, a duration), or one it does not have.
+func FuzzPlantedCassetteFile(f *testing.F) { fuzzPlantedTraffic(f, traffic.Cassette) }
+
 // FuzzPlantedNDJSON plants a marker anywhere in an NDJSON line of a clean exchange (see above).
 func FuzzPlantedNDJSON(f *testing.F) { fuzzPlantedTraffic(f, traffic.NDJSON) }
 
-// survivesAt names the JSON path of a redacted file where the marker survives.
+// survivesAt names the path of a redacted file (JSON or YAML) where the marker survives.
 func survivesAt(t testing.TB, file []byte, needle string) string {
 	var doc any
-	if err := json.Unmarshal(file, &doc); err != nil {
-		return "(the file is not one JSON value)"
+	if err := yaml.Unmarshal(file, &doc); err != nil { // JSON is YAML
+		return "(the file does not parse)"
 	}
 	var at func(v any, path string) string
 	at = func(v any, path string) string {
