@@ -25,13 +25,17 @@ type ScanRules struct {
 // Leak is one place a cassette holds what it must not. It says where, never what.
 type Leak struct {
 	File        string
-	Interaction int
+	Interaction int    // the interaction's id (a HAR entry's or a log line's index); -1 for the file as a whole
 	Kind        string // credential, token, nik, name, address, date, place, text, image, undocumented, key, url, free-text, unread, …
 	Where       string // "header X-Api-Key in the request", "/data/nik in the answer", "multipart part ocrImage in the request"
 }
 
-// String is the line kontrak scan prints: "FILE#INTERACTION: KIND at WHERE".
+// String is the line kontrak scan prints: "FILE#INTERACTION: KIND at WHERE", or "FILE: KIND at WHERE" for
+// the file as a whole.
 func (l Leak) String() string {
+	if l.Interaction < 0 { // the file as a whole, outside its interactions
+		return fmt.Sprintf("%s: %s at %s", l.File, l.Kind, l.Where)
+	}
 	return fmt.Sprintf("%s#%d: %s at %s", l.File, l.Interaction, l.Kind, l.Where)
 }
 

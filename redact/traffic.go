@@ -354,10 +354,18 @@ func ScanTraffic(file string, f traffic.Format, r ScanRules) (out []Leak, err er
 	}
 	tw.close()
 	if !sameSum(orig, canon) {
-		out = append(out, Leak{File: file, Interaction: -1, Kind: LeakLayout,
-			Where: "the file outside its exchanges (what kontrak does not read of it: pages, timings, comments, other fields)"})
+		out = append(out, Leak{File: file, Interaction: -1, Kind: LeakLayout, Where: unreadOf(f)})
 	}
 	return out, nil
+}
+
+// unreadOf is the place of a layout leak of a HAR file or an NDJSON log: what RedactTraffic does not
+// write again of it.
+func unreadOf(f traffic.Format) string {
+	if f == traffic.NDJSON {
+		return "the log outside its exchanges (what kontrak does not read of it: fields of a line it does not read, their order and spacing, blank lines)"
+	}
+	return "the file outside its exchanges (what kontrak does not read of it: pages, timings, comments, custom fields, the creator)"
 }
 
 // eachExchange is the streaming driver of a HAR file's or an NDJSON log's scan and redaction, as
