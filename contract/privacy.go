@@ -452,6 +452,16 @@ func (c *Contract) ServerPaths() []string {
 	return slices.Compact(out)
 }
 
+// ShownName is a name that came from the input (a header's, a member's, a coding's) as an error, a
+// finding or a leak may print it: itself when identifier-like (SafeName) and no encoded text, else its
+// shape, since it may be the very value that leaks ("X-Nik-3174…", a person's name as a key, its base64).
+func ShownName(n string) string {
+	if SafeName(n) && !wire.EncodedText(n) {
+		return n
+	}
+	return "(a name shaped " + wire.Shape(n) + ")"
+}
+
 // ShownPath is a request path as a finding, a report or a log may print it: each segment that is not
 // identifier-like (SafeName, after its escapes are undone: "ktp%2F3174…" holds a NIK) given by its shape,
 // a query and a fragment dropped. A path that matched no documented route came from the input, and may

@@ -190,7 +190,7 @@ func imageOf(s string) ([]byte, bool) {
 				return b, true
 			}
 		}
-		if base64Like(s) {
+		if wire.Base64Like(s) {
 			if b, _, ok := wire.DecodeBase64(s); ok && otherImage(b) {
 				return b, true
 			}

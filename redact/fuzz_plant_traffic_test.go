@@ -78,7 +78,9 @@ func plantJSON(doc any, m marker, choice []byte) any {
 				return x
 			}
 			if next()%2 == 0 {
-				x["x_"+strings.ReplaceAll(strings.ToLower(name), " ", "_")] = true
+				// The name as it is: a person's name with its space, a NIK, or encoded (an identifier-like
+				// word no other place holds is a name, and kept: see plant).
+				x[name] = true
 			} else {
 				x["note"] = val
 			}

@@ -93,7 +93,7 @@ type leaf struct {
 // the very value that leaks.
 func (l leaf) where() string {
 	var w string
-	name := shownName(l.name)
+	name := contract.ShownName(l.name)
 	switch l.place {
 	case inMethod:
 		w = "method"
@@ -136,9 +136,9 @@ func (l leaf) where() string {
 	case inPartName:
 		w = "a multipart part name"
 	case inPartFileName:
-		w = "the file name of multipart part " + shownName(l.part)
+		w = "the file name of multipart part " + contract.ShownName(l.part)
 	case inPartHeader:
-		w = "a header of multipart part " + shownName(l.part)
+		w = "a header of multipart part " + contract.ShownName(l.part)
 	case inPartText, inPartFile:
 		w = "multipart part " + name
 	case inPartFrame:
@@ -147,14 +147,6 @@ func (l leaf) where() string {
 		w = "body"
 	}
 	return w + " in the " + l.side.String()
-}
-
-// shownName is a name as a leak's place may print it: itself when identifier-like, else its shape.
-func shownName(n string) string {
-	if contract.SafeName(n) { // a header token may hold a NIK ("X-Nik-3174…"): by its shape
-		return n
-	}
-	return "(a name shaped " + wire.Shape(n) + ")"
 }
 
 // shownPointer is a JSON Pointer as a leak's place prints it: "body" for the root, each token that is

@@ -2,10 +2,8 @@ package redact
 
 import (
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
 	"mime"
 	"net"
 	"net/http"
@@ -310,37 +308,9 @@ func (v *view) safeName(s string) bool {
 	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s) && !v.capsValue(s)
 }
 
-// base64Text: a name that is base64 (either alphabet) or base32 (either alphabet), canonical, of JSON, of
-// text or of digits (a NIK, a phone number, a date: "Mzg1Mjk2…" is 3852 96…): identifier-like to look at,
-// a container to read ("eyJuIjoi…" is {"n":…}). What it holds is read again, so that base32 of base64 of
-// a NIK is told too (FuzzPlantedFlagged found one as a URL's fragment).
-func base64Text(s string) bool { return encodedText(s, 0) }
-
-func encodedText(s string, depth int) bool {
-	if len(s) < 8 || depth > 2 {
-		return false
-	}
-	holds := func(b []byte) bool {
-		return wire.LooksJSON(b) && utf8.Valid(b) || printableText(b) || numberText(b) || encodedText(string(b), depth+1)
-	}
-	if base64Like(s) {
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-			if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && holds(b) {
-				return true
-			}
-		}
-	}
-	for _, enc := range []*base32.Encoding{base32.StdEncoding, base32.HexEncoding, base32.StdEncoding.WithPadding(base32.NoPadding), base32.HexEncoding.WithPadding(base32.NoPadding)} {
-		if b, err := enc.DecodeString(s); err == nil && enc.EncodeToString(b) == s && holds(b) {
-			return true
-		}
-	}
-	// Hex of text: a media type's parameter can carry it (FuzzPlantedRedacted).
-	if b, err := hex.DecodeString(s); err == nil && holds(b) {
-		return true
-	}
-	return false
-}
+// base64Text: a name that is base64, base32 or hex of text, JSON or digits (wire.EncodedText): identifier-
+// like to look at, a container to read.
+func base64Text(s string) bool { return wire.EncodedText(s) }
 
 // holdsPersonalWord: a name holds a word of a personal value the exchange holds that is not a word of
 // the documents (vocab).
@@ -1069,7 +1039,7 @@ func (v *view) rewriteText(s side, text string) (string, []hit) {
 // base64Container opens base64 (either alphabet, padded or not) that decodes to JSON or to text, and
 // writes the redacted content back in the same base64.
 func (v *view) base64Container(val string) (string, []hit, bool) {
-	if len(val) < 8 || !base64Like(val) {
+	if len(val) < 8 || !wire.Base64Like(val) {
 		return "", nil, false
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
@@ -1088,7 +1058,7 @@ func (v *view) base64Container(val string) (string, []hit, bool) {
 		switch {
 		case wire.LooksJSON(b) && utf8.Valid(b):
 			out, hs = inner.nested(leaf{}, text, false)
-		case printableText(b):
+		case wire.PrintableText(b):
 			out, hs = inner.undocumented(leaf{value: text, str: true})
 		default:
 			return "", nil, false
@@ -1096,54 +1066,6 @@ func (v *view) base64Container(val string) (string, []hit, bool) {
 		return enc.EncodeToString([]byte(out)), hs, true
 	}
 	return "", nil, false
-}
-
-func base64Like(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_' || c == '=') {
-			return false
-		}
-	}
-	return true
-}
-
-// numberText: at least six printable ASCII characters, digits the most of them: a NIK, a phone number or a
-// date, written in base64 to look like a name (FuzzPlantedRedacted found one as a URL's fragment).
-func numberText(b []byte) bool {
-	if len(b) < 6 {
-		return false
-	}
-	digits := 0
-	for _, c := range b {
-		switch {
-		case c < 0x20 || c > 0x7e:
-			return false
-		case c >= '0' && c <= '9':
-			digits++
-		}
-	}
-	return digits*2 > len(b)
-}
-
-// printableText: UTF-8 text of at least six characters, letters among them, no control characters but
-// white space: what a base64 string that hides a name or an address decodes to, and what random bytes
-// almost never do.
-func printableText(b []byte) bool {
-	if len(b) < 6 || !utf8.Valid(b) {
-		return false
-	}
-	letters := 0
-	for _, r := range string(b) {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
-			return false
-		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
-			letters++
-		}
-	}
-	return letters*2 >= utf8.RuneCount(b)
 }
 
 // host keeps a host the documents name (a vendor's server or documentation site), a reserved name

@@ -102,7 +102,7 @@ func (v *view) url(raw string, request bool) (string, []hit) {
 					add(LeakKey, "a query parameter name")
 				}
 			}
-			where := "query " + shownName(name)
+			where := "query " + contract.ShownName(name)
 			if newName != name { // a name redaction replaces is never printed
 				where = "query (a name shaped " + wire.Shape(name) + ")"
 			}

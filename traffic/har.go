@@ -116,7 +116,7 @@ func splitHAR(r io.Reader, lim Limits, fn func(record) error) (err error) {
 		if name != "log" {
 			// A value outside the entries (pages, creator, comments) is small, or is refused at this bound.
 			if err := s.skip(lim.max()); err != nil {
-				return fmt.Errorf("HAR: %s: %v", wire.OneLine(name), err)
+				return fmt.Errorf("HAR: %s: %v", contract.ShownName(name), err)
 			}
 			continue
 		}
@@ -165,7 +165,7 @@ func readLog(s *harStream, lim Limits, fn func(record) error) error {
 		}
 		if name := tok.String(); name != "entries" {
 			if err := s.skip(lim.max()); err != nil {
-				return fmt.Errorf("HAR: log.%s: %v", wire.OneLine(name), err)
+				return fmt.Errorf("HAR: log.%s: %v", contract.ShownName(name), err)
 			}
 			continue
 		}
@@ -381,7 +381,7 @@ func decodeText(text, encoding string, lim Limits) ([]byte, error) {
 	}
 	b, known, err := decodeEncoded(text, encoding, "")
 	if !known {
-		return nil, fmt.Errorf("unknown encoding %q", encoding)
+		return nil, fmt.Errorf("unknown encoding %s", contract.ShownName(encoding))
 	}
 	return b, err
 }

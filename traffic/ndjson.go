@@ -329,7 +329,7 @@ func headersOf(v []byte) (http.Header, error) {
 			if len(raw) > 0 && raw[0] == '[' {
 				vs, ok := stringsOf(raw)
 				if !ok {
-					return nil, fmt.Errorf("header %s: not strings", k)
+					return nil, fmt.Errorf("header %s: not strings", contract.ShownName(k))
 				}
 				for _, s := range vs {
 					h.Add(k, s)
@@ -340,7 +340,7 @@ func headersOf(v []byte) (http.Header, error) {
 			if !isNull(raw) {
 				var ok bool
 				if s, ok = wire.JSONString(raw); !ok {
-					return nil, fmt.Errorf("header %s: not a string", k)
+					return nil, fmt.Errorf("header %s: not a string", contract.ShownName(k))
 				}
 			}
 			h.Add(k, s)
@@ -391,7 +391,7 @@ func bodyOf(v []byte, encoding string) ([]byte, error) {
 	}
 	b, known, err := decodeEncoded(s, encoding, "", "text", "utf-8", "utf8")
 	if !known {
-		return nil, fmt.Errorf("unknown body encoding %q", encoding)
+		return nil, fmt.Errorf("unknown body encoding %s", contract.ShownName(encoding))
 	}
 	return b, err
 }

@@ -265,6 +265,12 @@ func TestReadErrorsNameThePlace(t *testing.T) {
 		{"NDJSON bad status", `{"method":"GET","url":"/a","status":"teapot"}`, NDJSON, "line 1: field status: not an HTTP status"},
 		{"NDJSON bad headers", `{"method":"GET","url":"/a","status":200,"headers":3}`, NDJSON, "line 1: field headers: headers are neither an object nor an array"},
 		{"NDJSON no method", `{"url":"/a","status":200}`, NDJSON, "line 1: no method or url"},
+		// A name from the input is printed by its shape when it is no safe name or is encoded text: it may
+		// be the very value that leaks (FuzzPlantedNDJSON found a header's name in the error).
+		{"NDJSON header named by a NIK", `{"method":"GET","url":"/a","status":200,"headers":{"X-Nik-3174051201900003":1}}`, NDJSON, "line 1: field headers: header (a name shaped A-Aaa-9999999999999999): not a string"},
+		{"NDJSON header named in base64", `{"method":"GET","url":"/a","status":200,"headers":{"UkFIQVlVIEtOUkFCQ0RFRg":[1]}}`, NDJSON, "line 1: field headers: header (a name shaped AaAAAAaAAAaAAaAAA9AAAa): not strings"},
+		{"NDJSON encoding", `{"method":"GET","url":"/a","status":200,"response_body":"x","response_body_encoding":"3174051201900003"}`, NDJSON, "unknown body encoding (a name shaped 9999999999999999)"},
+		{"HAR member named by a name", `{"log":{"entries":[],"SITI AMINAH":[1,}}`, HAR, "HAR: log.(a name shaped AAAA AAAAAA): not JSON"},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			_, err := Check(c, []Input{{Name: "in", Format: tc.f, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(tc.in)), nil }}}, Options{})
