@@ -170,7 +170,7 @@ func ReadFile(file string) ([]byte, error) {
 func parse(file string, data []byte) (*vcr.Cassette, Provenance, error) {
 	c, err := vcr.LoadWithFS(strings.TrimSuffix(file, ".yaml"), fileFS{file, data})
 	if err != nil && !errors.Is(err, vcr.ErrUnsupportedCassetteFormat) {
-		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: %s", file, wire.OneLine(err.Error()))
+		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: %s", file, wire.OneLine(wire.ShapeQuoted(err.Error())))
 	}
 	// go-vcr presets the version before it reads the file, so an empty file or any mapping passes as an
 	// empty cassette; and its own version error names the version it wants, not the one it found.

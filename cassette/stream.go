@@ -85,7 +85,7 @@ func (item Item) Decode() (it *vcr.Interaction, err error) {
 	it = item.it
 	if item.doc != nil {
 		if it, err = decodeItem(item.doc); err != nil {
-			return nil, fmt.Errorf("interaction %d (line %d): %s", item.Index, item.Line, wire.OneLine(err.Error()))
+			return nil, fmt.Errorf("interaction %d (line %d): %s", item.Index, item.Line, wire.OneLine(wire.ShapeQuoted(err.Error())))
 		}
 	}
 	if it == nil {
@@ -477,7 +477,7 @@ func (s *cassetteStream) finish() error {
 	// no document holds, to tell a missing one.
 	doc := vcr.Cassette{Version: math.MinInt}
 	if err := yaml.Unmarshal(s.rest.Bytes(), &doc); err != nil {
-		return fmt.Errorf("not a go-vcr v4 cassette: %s", s.fileLines(wire.OneLine(err.Error())))
+		return fmt.Errorf("not a go-vcr v4 cassette: %s", s.fileLines(wire.OneLine(wire.ShapeQuoted(err.Error()))))
 	}
 	switch {
 	case doc.Version == math.MinInt:
@@ -550,7 +550,12 @@ func deref(n *yaml.Node) *yaml.Node {
 func ExchangeOf(i *vcr.Interaction) (contract.Exchange, error) {
 	u, err := url.Parse(i.Request.URL)
 	if err != nil {
-		return contract.Exchange{}, fmt.Errorf("bad URL: %v", err)
+		// url.Error quotes the whole URL, which may hold a NIK or a name: only what is wrong with it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return contract.Exchange{}, fmt.Errorf("bad URL: %s", wire.ShapeQuoted(err.Error()))
 	}
 	return contract.Exchange{
 		ID: i.ID, Method: i.Request.Method, URL: i.Request.URL, Path: u.Path,

@@ -65,7 +65,7 @@ func redactItem(rs *ruleSet, item cassette.Item) (redactedItem, error) {
 		return redactedItem{}, err
 	}
 	if x.known, err = rs.redact(i); err != nil {
-		return redactedItem{}, &redactError{i.ID, err}
+		return redactedItem{}, newRedactError(i.ID, err)
 	}
 	if x.after, err = cassette.MarshalItem(i); err != nil {
 		return redactedItem{}, err

@@ -324,6 +324,15 @@ type redactError struct {
 
 func (e *redactError) Error() string { return e.err.Error() }
 
+// newRedactError is a Redactor error of interaction id for a caller that names the interaction itself
+// (RedactFile, RedactTraffic): without the "interaction N: " a Redactor error opens with.
+func newRedactError(id int, err error) *redactError {
+	if rest, ok := strings.CutPrefix(err.Error(), fmt.Sprintf("interaction %d: ", id)); ok {
+		err = errors.New(rest)
+	}
+	return &redactError{id, err}
+}
+
 // decodedNotes lists what redaction undid to read each body (RedactionHeader), in order.
 func decodedNotes(c *vcr.Cassette) []string {
 	var notes []string

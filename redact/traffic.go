@@ -274,7 +274,7 @@ func RedactTraffic(file string, f traffic.Format, r RedactRules) (changed bool, 
 	err = eachExchange(io.TeeReader(in, orig), file, f, func(n int, ex *contract.Exchange) ([]byte, error) {
 		i := interactionOf(n, ex)
 		if _, err := rs.redact(i); err != nil {
-			return nil, &redactError{n, err}
+			return nil, newRedactError(n, err)
 		}
 		if f == traffic.NDJSON && len(ex.Header) == 0 {
 			// A log line that carries no answer headers gets none: the contract would judge them.

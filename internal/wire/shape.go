@@ -1,6 +1,9 @@
 package wire
 
-import "unicode"
+import (
+	"regexp"
+	"unicode"
+)
 
 // Shape describes a value without giving it: every digit becomes 9, every upper-case letter A, every other
 // letter a; punctuation and spaces stay. It is what a finding or a log line may say about a value that may be
@@ -21,4 +24,21 @@ func Shape(s string) string {
 		}
 	}
 	return string(r)
+}
+
+// quotedRE is a segment a library's error message quotes from its input: "…" (Go's %q: url, strconv) or
+// `…` (the YAML decoder's), escapes inside kept.
+var quotedRE = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
+
+// ShapeQuoted is a library's error message with each quoted segment of its input longer than three
+// characters given by its Shape: such messages quote the value at fault (a URL, a port, the first bytes of a
+// YAML scalar), which may hold a NIK or a name. "%zz" of an invalid escape stays as it is.
+func ShapeQuoted(msg string) string {
+	return quotedRE.ReplaceAllStringFunc(msg, func(q string) string {
+		inner := q[1 : len(q)-1]
+		if len([]rune(inner)) <= 3 {
+			return q
+		}
+		return q[:1] + Shape(inner) + q[len(q)-1:]
+	})
 }

@@ -15,3 +15,18 @@ func TestShape(t *testing.T) {
 		}
 	}
 }
+
+// TestShapeQuoted: what a library's error quotes from the input is given by its shape, whatever quotes it.
+func TestShapeQuoted(t *testing.T) {
+	for _, tc := range []struct{ reason, in, want string }{
+		{"url quotes the URL", `parse "https://x.test/ktp/3174051201900003/%zz": invalid URL escape "%zz"`, `parse "aaaaa://a.aaaa/aaa/9999999999999999/%aa": invalid URL escape "%zz"`},
+		{"a port", `invalid port ":3174051201900003" after host`, `invalid port ":9999999999999999" after host`},
+		{"YAML quotes a scalar's first bytes", "cannot construct !!str `SITI 31...` into int", "cannot construct !!str `AAAA 99...` into int"},
+		{"an escaped quote stays inside", `bad "a\"SITI" here`, `bad "a\"AAAA" here`},
+		{"nothing quoted", "line 3: did not find expected ',' or '}'", "line 3: did not find expected ',' or '}'"},
+	} {
+		if got := ShapeQuoted(tc.in); got != tc.want {
+			t.Errorf("%s: ShapeQuoted(%q) = %q, want %q", tc.reason, tc.in, got, tc.want)
+		}
+	}
+}
