@@ -550,12 +550,7 @@ func deref(n *yaml.Node) *yaml.Node {
 func ExchangeOf(i *vcr.Interaction) (contract.Exchange, error) {
 	u, err := url.Parse(i.Request.URL)
 	if err != nil {
-		// url.Error quotes the whole URL, which may hold a NIK or a name: only what is wrong with it.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return contract.Exchange{}, fmt.Errorf("bad URL: %s", wire.ShapeQuoted(err.Error()))
+		return contract.Exchange{}, fmt.Errorf("bad URL: %s", wire.ShapeQuoted(wire.URLFault(err)))
 	}
 	return contract.Exchange{
 		ID: i.ID, Method: i.Request.Method, URL: i.Request.URL, Path: u.Path,

@@ -337,7 +337,7 @@ func (e *harEntry) exchange(i int, lim Limits) (*contract.Exchange, error) {
 	}
 	u, err := url.Parse(e.Request.URL)
 	if err != nil {
-		return nil, fmt.Errorf("bad request url: %v", err)
+		return nil, fmt.Errorf("bad request url: %s", wire.ShapeQuoted(wire.URLFault(err)))
 	}
 	ex := &contract.Exchange{
 		ID: i, Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Path: u.Path,

@@ -214,7 +214,7 @@ func ndjsonExchange(line []byte, i int, lim Limits) (*contract.Exchange, error) 
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("bad url: %v", err)
+		return nil, fmt.Errorf("bad url: %s", wire.ShapeQuoted(wire.URLFault(err)))
 	}
 	if u.Host == "" {
 		if host, _, _ := o.str(f.host); host != "" && host != "-" { // "-": a text log's "none"

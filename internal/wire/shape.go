@@ -1,6 +1,8 @@
 package wire
 
 import (
+	"errors"
+	"net/url"
 	"regexp"
 	"unicode"
 )
@@ -41,4 +43,14 @@ func ShapeQuoted(msg string) string {
 		}
 		return q[:1] + Shape(inner) + q[len(q)-1:]
 	})
+}
+
+// URLFault is what is wrong with a URL that does not parse, without the URL: url.Error quotes it whole,
+// and it may hold a NIK or a name. Print it through ShapeQuoted (a port or a host it quotes).
+func URLFault(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }
