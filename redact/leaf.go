@@ -452,12 +452,13 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 }
 
 // multipartFrame is the text of a multipart body before its first delimiter and after its close
-// delimiter, together.
+// delimiter, together; the whole body when it holds no delimiter.
 func multipartFrame(boundary, body string) string {
-	var frame string
-	if i := strings.Index(body, "--"+boundary); i > 0 {
-		frame = body[:i]
+	i := strings.Index(body, "--"+boundary)
+	if i < 0 {
+		return body // no part at all: every byte is outside them (the reader finds none, and no error)
 	}
+	frame := body[:i]
 	if j := strings.LastIndex(body, "--"+boundary+"--"); j >= 0 {
 		frame += body[j+len(boundary)+4:]
 	}

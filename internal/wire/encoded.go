@@ -68,22 +68,22 @@ func numberText(b []byte) bool {
 	return digits*2 > len(b)
 }
 
-// PrintableText: UTF-8 text of at least six characters, letters among them, no control characters but
-// white space: what a base64 string that hides a name or an address decodes to, and what random bytes
-// almost never do.
+// PrintableText: UTF-8 text of at least six characters, letters or digits the half of them at least, no
+// control characters but white space: what a base64 string that hides a name, an address or a NIK with
+// a name ("SITI AMINAH 3174…") decodes to, and what random bytes almost never do.
 func PrintableText(b []byte) bool {
 	if len(b) < 6 || !utf8.Valid(b) {
 		return false
 	}
-	letters := 0
+	alnum := 0
 	for _, r := range string(b) {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':
 		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
 			return false
-		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
-			letters++
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			alnum++
 		}
 	}
-	return letters*2 >= utf8.RuneCount(b)
+	return alnum*2 >= utf8.RuneCount(b)
 }
