@@ -272,8 +272,8 @@ func nikShaped(s string) bool {
 	return digits >= 4
 }
 
-// separatedNIKRuns finds NIKs written with separators: 16 digits with single spaces, dots or dashes
-// between some of them, that no letter or digit touches. Plain 16-digit runs are nikRuns' job.
+// separatedNIKRuns finds NIKs written with separators: 16 digits with single spaces, dots, dashes,
+// slashes or underscores between some of them, that no letter or digit touches. Plain 16-digit runs are nikRuns' job.
 func separatedNIKRuns(s string) [][2]int {
 	var out [][2]int
 	for i := 0; i < len(s); {
@@ -288,7 +288,7 @@ func separatedNIKRuns(s string) [][2]int {
 				j++
 				continue
 			}
-			if (s[j] == ' ' || s[j] == '.' || s[j] == '-') && j+1 < len(s) && isASCIIDigit(s[j+1]) && digits < 16 {
+			if (s[j] == ' ' || s[j] == '.' || s[j] == '-' || s[j] == '/' || s[j] == '_') && j+1 < len(s) && isASCIIDigit(s[j+1]) && digits < 16 {
 				seps++
 				j++
 				continue

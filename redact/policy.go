@@ -777,9 +777,43 @@ func (v *view) value(l leaf, pl contract.Place, documented bool) (string, []hit)
 		case l.ctx == kindImageRef && isURL(val):
 			return v.imageURL(val)
 		}
+		if l.place == inJSON && val != Redacted && !isDigest(val) && !v.idLike(val, len(pl.Set) > 0) && !isURL(val) && !wire.LooksJSON([]byte(val)) {
+			return v.shapeOf(val)
+		}
 		return v.kept(val, l.ctx)
 	}
 	return v.undocumented(l)
+}
+
+// idLike: a value a documented JSON place of an id or a code may keep as it is (the content rules still
+// look into it: kept). No white space, control or invisible format character, as an id or a code is
+// written; at a place without
+// a closed set (an id: a client's reference_id, a transactionId), also no upper-case word the documents do
+// not use and no word of a personal value the exchange holds. "SITI AMINAH" as a reference_id is a
+// person's name put there, and not kept; a code the table lacks (drift) is kept at the code's place.
+func (v *view) idLike(s string, closedSet bool) bool {
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return closedSet || !v.capsParts(s) && !v.holdsPersonalWord(s)
+}
+
+// shapeOf is a stand-in of a value's shape (specimen's text: letters from CONTOH, digits 0), or past a
+// length a digest marker; the kind of its leak is what the content rules find in it, else undocumented.
+func (v *view) shapeOf(val string) (string, []hit) {
+	if specimen.IsSyntheticValue(specimen.KindText, val) || v.keeps(val) {
+		return val, nil
+	}
+	kind := LeakUndocumented
+	if k := contentKind(val); k != "" {
+		kind = k
+	}
+	if len(val) > shortValue {
+		return digest(val), one(kind)
+	}
+	return specimen.SyntheticLike(specimen.KindText, val), one(kind)
 }
 
 // literal is the policy of a number, true, false or null: kept at a documented place of its type that is
@@ -937,17 +971,7 @@ func (v *view) undocumented(l leaf) (string, []hit) {
 	if out, hs, ok := v.container(val); ok {
 		return out, hs
 	}
-	if specimen.IsSyntheticValue(specimen.KindText, val) || v.keeps(val) {
-		return val, nil
-	}
-	kind := LeakUndocumented
-	if k := contentKind(val); k != "" {
-		kind = k
-	}
-	if len(val) > shortValue {
-		return digest(val), one(kind)
-	}
-	return specimen.SyntheticLike(specimen.KindText, val), one(kind)
+	return v.shapeOf(val)
 }
 
 // contentKind names what the content rules find in a value, for the kind of its leak; "" for nothing.

@@ -1,8 +1,10 @@
 package redact
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/kontrak/kontrak/contract"
@@ -77,6 +79,48 @@ func TestMediaTypes(t *testing.T) {
 		}
 		if got := v.acceptOK(tc.value + ", */*;q=0.1"); got != tc.keep {
 			t.Errorf("Accept %q: kept %v, want %v", tc.value, got, tc.keep)
+		}
+	}
+}
+
+// TestDocumentedIDsHoldNoPerson: a documented id place (Verihubs' reference_id, which a client chooses)
+// keeps an id as it is, and not a person's name, a NIK glued to letters or written with slashes or
+// underscores, or base64 of a name and a NIK (the red team's survivors of issue 19's allow-list).
+func TestDocumentedIDsHoldNoPerson(t *testing.T) {
+	rules, scan := rules19(t)
+	for _, tc := range []struct {
+		id     string
+		keep   bool
+		needle string
+	}{
+		{"kontrak-ref-0001", true, ""},
+		{"my-ref-203a800c", true, ""},
+		{"b3f1c2d4-0000-4000-8000-000000000001", true, ""},
+		{"6c2c50a3049ce67e3174051201900003", true, ""}, // a hex id: its digits are no NIK
+		{"SITI AMINAH", false, "AMINAH"},
+		{"SITI_AMINAH", false, "AMINAH"},
+		{"ＳＩＴＩ　ＡＭＩＮＡＨ", false, "AMINAH"},
+		{"ref3174051201900003", false, "3174051201900003"},
+		{"K3174051201900003X", false, "3174051201900003"},
+		{"3174/0512/0190/0003", false, "3174051201900003"},
+		{"3174_0512_0190_0003", false, "3174051201900003"},
+		{base64.StdEncoding.EncodeToString([]byte("SITI AMINAH 3174051201900003")), false, "3174051201900003"},
+	} {
+		i := base(t, "verihubs/submit-ktp.yaml", 0)
+		i.Response.Body = strings.Replace(i.Response.Body, "kontrak-ref-0001", tc.id, 1)
+		flagged := len(scan1(cloneDeep(t, i), scan)) > 0
+		if err := Redactor(rules)(i); err != nil {
+			t.Fatal(err)
+		}
+		kept := strings.Contains(i.Response.Body, `"`+tc.id+`"`)
+		switch {
+		case tc.keep && (!kept || flagged):
+			t.Errorf("reference_id %q: kept %v, flagged %v; want kept, not flagged:\n%s", tc.id, kept, flagged, i.Response.Body)
+		case !tc.keep && (!flagged || survives(i.Response.Body, tc.needle)):
+			t.Errorf("reference_id %q: flagged %v, survives %v; want flagged, gone:\n%s", tc.id, flagged, survives(i.Response.Body, tc.needle), i.Response.Body)
+		}
+		if ls := scan1(cloneDeep(t, i), scan); len(ls) > 0 {
+			t.Errorf("reference_id %q: redacted, still scans dirty: %v", tc.id, ls)
 		}
 	}
 }

@@ -487,8 +487,9 @@ func specimenKind(kind string) string {
 	return kind
 }
 
-// nikRuns finds the NIK-like numbers of s: runs of exactly 16 ASCII digits that no letter or digit
-// touches, so that a hash or an id with letters in it is not one. The result is byte offsets [start, end).
+// nikRuns finds the NIK-like numbers of s: runs of exactly 16 ASCII digits that no letter touches, or,
+// where letters touch them ("ref3174…", "K3174…X"), that read as a NIK (plausibleNIK) in a word that is
+// not hexadecimal, so that a hash or a hex id is not one. The result is byte offsets [start, end).
 func nikRuns(s string) [][2]int {
 	var out [][2]int
 	for i := 0; i < len(s); {
@@ -500,12 +501,39 @@ func nikRuns(s string) [][2]int {
 		for j < len(s) && isASCIIDigit(s[j]) {
 			j++
 		}
-		if j-i == 16 && (i == 0 || !isASCIILetter(s[i-1])) && (j == len(s) || !isASCIILetter(s[j])) {
-			out = append(out, [2]int{i, j})
+		if j-i == 16 {
+			touched := i > 0 && isASCIILetter(s[i-1]) || j < len(s) && isASCIILetter(s[j])
+			if !touched || plausibleNIK(s[i:j]) && !hexWord(s, i, j) {
+				out = append(out, [2]int{i, j})
+			}
 		}
 		i = j
 	}
 	return out
+}
+
+// plausibleNIK: sixteen digits laid out as a NIK is (Permendagri 72/2019): a province code 11–94, a day of
+// birth 01–31 (41–71 for a woman) and a month 01–12.
+func plausibleNIK(d string) bool {
+	num := func(k int) int { return int(d[k]-'0')*10 + int(d[k+1]-'0') }
+	p, day, month := num(0), num(6), num(8)
+	return p >= 11 && p <= 94 && (day >= 1 && day <= 31 || day >= 41 && day <= 71) && month >= 1 && month <= 12
+}
+
+// hexWord: the run of letters and digits around s[i:j] is all hexadecimal digits (a hash, a hex id).
+func hexWord(s string, i, j int) bool {
+	isHex := func(c byte) bool { return isASCIIDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+	for ; i > 0 && (isASCIIDigit(s[i-1]) || isASCIILetter(s[i-1])); i-- {
+		if !isHex(s[i-1]) {
+			return false
+		}
+	}
+	for ; j < len(s) && (isASCIIDigit(s[j]) || isASCIILetter(s[j])); j++ {
+		if !isHex(s[j]) {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCIIDigit(c byte) bool  { return c >= '0' && c <= '9' }

@@ -365,7 +365,7 @@ const filler = "CONTOH"
 func likeText(s string) string { return maskFill(filler, s) }
 
 // isNIKSeparator: characters of a NIK value that are layout, not digit positions.
-func isNIKSeparator(c rune) bool { return c == ' ' || c == '-' || c == '.' || c == '/' }
+func isNIKSeparator(c rune) bool { return c == ' ' || c == '-' || c == '.' || c == '/' || c == '_' }
 
 // isNIKMask: characters of a NIK value that hide a digit; 'X' is a common NIK mask besides the usual ones.
 func isNIKMask(c rune) bool { return isMask(c) || c == 'X' || c == 'x' }
