@@ -397,6 +397,14 @@ func (v *view) header(l leaf) (string, []hit) {
 		}
 		return Redacted, one(LeakCredential)
 	}
+	if n == "Content-Type" {
+		if out, changed, ok := v.cleanMediaType(val); ok {
+			if changed {
+				return out, one(LeakUndocumented)
+			}
+			return val, nil
+		}
+	}
 	if v.protocolValue(n, val) {
 		return val, nil
 	}
@@ -463,54 +471,77 @@ func (v *view) replaceText(val, kind string) (string, []hit) {
 	return digest(val), one(kind)
 }
 
-// mediaTypeOK: a media type as its grammar has it, with nothing else riding in it: a registered top-level
-// type (or "*"), a subtype whose words ("vnd.api", "json" of "vnd.api+json") are safe names, parameter
-// names that are safe names and values that hold no token, NIK, phone, e-mail, encoded text or personal
-// word. mime.ParseMediaType alone takes any token for a type, so hex or base32 of a name passed as one
-// (FuzzPlantedNDJSON found it in a Content-Type and an Accept). A boundary is structure (random, and
-// needed to read the body) and is judged only for what it must not hold.
+// mediaTypeOK: a media type kept as it is (cleanMediaType finds nothing to take out of it).
 func (v *view) mediaTypeOK(s string) bool {
+	_, changed, ok := v.cleanMediaType(s)
+	return ok && !changed
+}
+
+// cleanMediaType reads a media type as its grammar has it, with nothing else riding in it: a registered
+// top-level type (or "*"), a subtype whose words ("vnd.api", "json" of "vnd.api+json") are safe names, as
+// written (ParseMediaType lowers them, and base64 of a name with them), and the parameters safeParam
+// allows. mime.ParseMediaType alone takes any token for a type, so hex or base32 of a name passed as one
+// (FuzzPlantedNDJSON found it in a Content-Type and an Accept). ok is false when the type is not one;
+// changed says that a parameter was taken out, and out is the type written again without it.
+func (v *view) cleanMediaType(s string) (out string, changed, ok bool) {
 	mt, params, err := mime.ParseMediaType(s)
 	if err != nil {
-		return false
+		return "", false, false
 	}
-	typ, sub, ok := strings.Cut(mt, "/")
-	if !ok || !topLevelTypes[typ] {
-		return false
+	typ, sub, found := strings.Cut(mt, "/")
+	if !found || !topLevelTypes[typ] {
+		return "", false, false
 	}
 	if sub != "*" {
-		// The subtype as written (ParseMediaType lowers it, and so base64 of a name with it): safe names,
-		// and no upper-case word the documents lack.
 		raw, _, _ := strings.Cut(s, ";")
 		_, rawSub, _ := strings.Cut(raw, "/")
 		rawSub = strings.TrimSpace(rawSub)
 		for _, w := range strings.Split(rawSub, "+") {
 			if !v.safeName(w) {
-				return false
+				return "", false, false
 			}
 		}
 		if v.capsParts(rawSub) {
-			return false
+			return "", false, false
 		}
 	}
+	kept := map[string]string{}
 	for k, p := range params {
-		if !v.safeName(k) || v.holdsPersonalWord(p) || base64Text(p) {
-			return false
-		}
-		switch kind := contentKind(p); {
-		case k == "boundary":
-			// Random by design ("----WebKitFormBoundary7MA4YWxkTrZu0gW" is a token): no NIK, phone or e-mail.
-			if kind != "" && kind != LeakToken || len(p) > 70 {
-				return false
-			}
-		case k == "charset" && kind == "" && knownCharset(p):
-			// A name IANA registers ("ISO-8859-1"), whatever its case.
-		case kind != "" || !isHeaderToken(p) || len(p) > 40 || v.capsParts(p):
-			return false
+		if v.safeParam(k, p) {
+			kept[k] = p
 		}
 	}
-	return true
+	if len(kept) == len(params) {
+		return s, false, true
+	}
+	return mime.FormatMediaType(mt, kept), true, true
 }
+
+// safeParam: a media type's parameter kept, by an allow-list of names: a charset IANA registers
+// ("ISO-8859-1", whatever its case); a boundary, random by design ("----WebKitFormBoundary7MA4YWxkTrZu0gW"
+// is a token) and needed to read the body, that holds no NIK, phone, e-mail, encoded text, personal word
+// or upper-case name; an Accept's weight; a version; multipart/related's type. Any other parameter
+// ("profile", "name") is taken out.
+func (v *view) safeParam(k, p string) bool {
+	switch kind := contentKind(p); k {
+	case "charset":
+		return kind == "" && knownCharset(p)
+	case "boundary":
+		return (kind == "" || kind == LeakToken) && len(p) <= 70 && !v.holdsPersonalWord(p) && !base64Text(p) && !v.capsParts(p)
+	case "q":
+		return qValueRE.MatchString(p)
+	case "version", "v":
+		return versionRE.MatchString(p)
+	case "type":
+		return !strings.Contains(p, ";") && v.mediaTypeOK(p)
+	}
+	return false
+}
+
+var (
+	qValueRE  = regexp.MustCompile(`^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$`)
+	versionRE = regexp.MustCompile(`^[0-9]{1,4}(?:\.[0-9]{1,4}){0,3}$`)
+)
 
 // knownCharset: a charset name IANA registers (or one of its aliases).
 func knownCharset(s string) bool {
@@ -691,7 +722,10 @@ func (v *view) partHeader(l leaf) (string, []hit) {
 	}
 	switch textproto.CanonicalMIMEHeaderKey(l.name) {
 	case "Content-Type":
-		if v.mediaTypeOK(val) {
+		if out, changed, ok := v.cleanMediaType(val); ok {
+			if changed {
+				return out, one(LeakUndocumented)
+			}
 			return val, nil
 		}
 	case "Content-Transfer-Encoding":
@@ -1192,7 +1226,7 @@ func (v *view) capsValue(s string) bool {
 // capsParts: a part of a token, between its separators ("+", "-", ".", "_"), is a capsValue: a media
 // type's subtype or parameter spelling a name ("RAHAYU-KNR…") as a token can.
 func (v *view) capsParts(s string) bool {
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == '+' || r == '-' || r == '.' || r == '_' }) {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == '+' || r == '-' || r == '.' || r == '_' || unicode.IsSpace(r) }) {
 		if v.capsValue(strings.TrimSpace(w)) {
 			return true
 		}

@@ -73,6 +73,12 @@ func TestMediaTypes(t *testing.T) {
 		{"text/UkFIQVlVIEtOUlZFVktUS1o", false},                                             // base64 of a name
 		{"madeup/json", false},                                                              // no registered type
 		{"multipart/form-data; boundary=3174051201900003", false},                           // a NIK as the boundary
+		{"application/json; profile=siti-aminah", false},                                    // a parameter no allow-list names
+		{"text/plain; charset=siti-aminah", false},                                          // no charset IANA registers
+		{`multipart/form-data; boundary="SITI AMINAH"`, false},
+		{"image/jpeg; name=siti-aminah", false},
+		{"application/json;v=2", true},
+		{`multipart/related; type="application/json"; boundary=b1`, true},
 	} {
 		if got := v.mediaTypeOK(tc.value); got != tc.keep {
 			t.Errorf("Content-Type %q: kept %v, want %v", tc.value, got, tc.keep)
@@ -80,6 +86,10 @@ func TestMediaTypes(t *testing.T) {
 		if got := v.acceptOK(tc.value + ", */*;q=0.1"); got != tc.keep {
 			t.Errorf("Accept %q: kept %v, want %v", tc.value, got, tc.keep)
 		}
+	}
+	// A parameter taken out leaves the type: the body is still read as what it is.
+	if out, changed, ok := v.cleanMediaType("application/json; charset=utf-8; profile=siti-aminah"); !ok || !changed || out != "application/json; charset=utf-8" {
+		t.Errorf("cleanMediaType: %q, changed %v, ok %v", out, changed, ok)
 	}
 }
 
