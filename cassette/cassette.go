@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
@@ -182,7 +183,7 @@ func parse(file string, data []byte) (*vcr.Cassette, Provenance, error) {
 	case head.Version == nil:
 		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: no version", file)
 	case *head.Version != vcr.CassetteFormatVersion:
-		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: version %d, want %d", file, *head.Version, vcr.CassetteFormatVersion)
+		return nil, Provenance{}, fmt.Errorf("%s: not a go-vcr v4 cassette: version %s, want %d", file, shownVersion(*head.Version), vcr.CassetteFormatVersion)
 	}
 	if len(c.Interactions) == 0 {
 		return nil, Provenance{}, fmt.Errorf("%s: an empty cassette: no interaction to judge or replay", file)
@@ -224,4 +225,13 @@ func Exchanges(c *vcr.Cassette) (xs []contract.Exchange, err error) {
 		out = append(out, x)
 	}
 	return out, nil
+}
+
+// shownVersion is a cassette's version as an error prints it: small, as it is; a long number (a NIK put
+// there) by its shape.
+func shownVersion(v int) string {
+	if v >= -999 && v <= 999 {
+		return strconv.Itoa(v)
+	}
+	return wire.Shape(strconv.Itoa(v))
 }

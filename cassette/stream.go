@@ -483,7 +483,7 @@ func (s *cassetteStream) finish() error {
 	case doc.Version == math.MinInt:
 		return errors.New("not a go-vcr v4 cassette: no version")
 	case doc.Version != vcr.CassetteFormatVersion:
-		return fmt.Errorf("not a go-vcr v4 cassette: version %d, want %d", doc.Version, vcr.CassetteFormatVersion)
+		return fmt.Errorf("not a go-vcr v4 cassette: version %s, want %d", shownVersion(doc.Version), vcr.CassetteFormatVersion)
 	}
 	items := doc.Interactions
 	if s.streamed > 0 {

@@ -97,6 +97,12 @@ func plantJSON(doc any, m marker, choice []byte) any {
 				return val
 			}
 			return x + " " + val
+		case float64, int, int64, uint64:
+			// A number of the layout (an id, a status, a length) replaced by a NIK as a number.
+			if m.nik {
+				n, _ := strconv.ParseInt(m.value, 10, 64)
+				return n
+			}
 		}
 		return v
 	}

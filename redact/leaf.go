@@ -61,6 +61,7 @@ const (
 	inPartFile                      // a multipart file part
 	inPartFrame                     // the text of a multipart body outside its parts (preamble, epilogue)
 	inBody                          // a whole body that is none of the above
+	inNumber                        // a number of go-vcr's layout: the id, a protocol version, a content length, the code, the duration
 )
 
 type leaf struct {
@@ -145,6 +146,8 @@ func (l leaf) where() string {
 		w = "the text around the multipart parts"
 	case inBody:
 		w = "body"
+	case inNumber:
+		w = "field " + l.name
 	}
 	return w + " in the " + l.side.String()
 }
@@ -171,6 +174,17 @@ type rewriteFunc func(l leaf) (string, bool)
 // one a body; without (the scan), nothing is written but what fn replaces.
 func rewriteInteraction(i *vcr.Interaction, fn rewriteFunc, normalize bool) (notes []string) {
 	rq := &i.Request
+	rs := &i.Response
+	// The numbers of the layout first (a content length a body's rewriting sets again comes after).
+	rewriteNumber(sideRequest, "id", &i.ID, fn)
+	rewriteNumber(sideRequest, "proto_major", &rq.ProtoMajor, fn)
+	rewriteNumber(sideRequest, "proto_minor", &rq.ProtoMinor, fn)
+	rewriteNumber(sideRequest, "content_length", &rq.ContentLength, fn)
+	rewriteNumber(sideAnswer, "proto_major", &rs.ProtoMajor, fn)
+	rewriteNumber(sideAnswer, "proto_minor", &rs.ProtoMinor, fn)
+	rewriteNumber(sideAnswer, "content_length", &rs.ContentLength, fn)
+	rewriteNumber(sideAnswer, "code", &rs.Code, fn)
+	rewriteNumber(sideAnswer, "duration", &rs.Duration, fn)
 	scalar := func(s side, p place, v *string, extra ...func(*leaf)) {
 		if *v == "" && p != inStatus {
 			return
@@ -196,7 +210,6 @@ func rewriteInteraction(i *vcr.Interaction, fn rewriteFunc, normalize bool) (not
 	if note := rewriteEncodedBody(sideRequest, rq.Headers, &rq.TransferEncoding, &rq.Body, &rq.ContentLength, fn, normalize); note != "" {
 		notes = append(notes, fmt.Sprintf("interaction %d: request %s", i.ID, note))
 	}
-	rs := &i.Response
 	scalar(sideAnswer, inProto, &rs.Proto)
 	scalar(sideAnswer, inStatus, &rs.Status, func(l *leaf) { l.code = rs.Code })
 	rs.TransferEncoding = rewriteList(sideAnswer, rs.TransferEncoding, fn)
@@ -206,6 +219,16 @@ func rewriteInteraction(i *vcr.Interaction, fn rewriteFunc, normalize bool) (not
 		notes = append(notes, fmt.Sprintf("interaction %d: answer %s", i.ID, note))
 	}
 	return notes
+}
+
+// rewriteNumber walks one number of go-vcr's layout (inNumber, named by its YAML key).
+func rewriteNumber[T ~int | ~int64](s side, name string, v *T, fn rewriteFunc) {
+	val := strconv.FormatInt(int64(*v), 10)
+	if nv, ok := fn(leaf{side: s, place: inNumber, name: name, value: val}); ok && nv != val {
+		if n, err := strconv.ParseInt(nv, 10, 64); err == nil {
+			*v = T(n)
+		}
+	}
 }
 
 func rewriteList(s side, list []string, fn rewriteFunc) []string {

@@ -223,8 +223,33 @@ func (v *view) leafPolicy(l leaf) (string, []hit) {
 		return "", one(kind)
 	case inBody:
 		return v.body(l)
+	case inNumber:
+		return layoutNumber(l.name, val)
 	}
 	return val, nil
+}
+
+// layoutNumber keeps a number of go-vcr's layout within what its field can be (an interaction's index, a
+// protocol version, a length up to 16 GiB, an HTTP status, a day); any other is a value put there (a NIK as
+// an id or a code) and becomes the field's neutral value.
+func layoutNumber(name, val string) (string, []hit) {
+	n, err := strconv.ParseInt(val, 10, 64)
+	bounds := layoutBounds[name]
+	if err == nil && n >= bounds[0] && n <= bounds[1] {
+		return val, nil
+	}
+	kind := contentKind(val)
+	if kind == "" {
+		kind = LeakUndocumented
+	}
+	return strconv.FormatInt(bounds[2], 10), one(kind)
+}
+
+// layoutBounds are, by YAML key, the least and the greatest value of a number of go-vcr's layout, and its
+// neutral value.
+var layoutBounds = map[string][3]int64{
+	"id": {0, 999_999, 0}, "proto_major": {0, 3, 1}, "proto_minor": {0, 9, 1},
+	"content_length": {-1, 1 << 34, -1}, "code": {0, 999, 0}, "duration": {0, int64(24 * time.Hour), 0},
 }
 
 var (

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kontrak/kontrak/contract"
+	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // TestReservedHostLabels: a host under a reserved name keeps only labels that are safe names as names
@@ -131,6 +132,39 @@ func TestDocumentedIDsHoldNoPerson(t *testing.T) {
 		}
 		if ls := scan1(cloneDeep(t, i), scan); len(ls) > 0 {
 			t.Errorf("reference_id %q: redacted, still scans dirty: %v", tc.id, ls)
+		}
+	}
+}
+
+// TestLayoutNumbers: a number of go-vcr's layout holds what its field can (an index, a version, a length,
+// a status, a day); a NIK put there is flagged and becomes the field's neutral value (the red team's S3).
+func TestLayoutNumbers(t *testing.T) {
+	rules, scan := rules19(t)
+	const nik = 3174051201900003
+	for _, field := range []struct {
+		name string
+		set  func(i *vcr.Interaction)
+		get  func(i *vcr.Interaction) int64
+	}{
+		{"id", func(i *vcr.Interaction) { i.ID = nik }, func(i *vcr.Interaction) int64 { return int64(i.ID) }},
+		{"proto_major", func(i *vcr.Interaction) { i.Request.ProtoMajor = nik }, func(i *vcr.Interaction) int64 { return int64(i.Request.ProtoMajor) }},
+		{"content_length", func(i *vcr.Interaction) { i.Request.ContentLength = nik }, func(i *vcr.Interaction) int64 { return i.Request.ContentLength }},
+		{"code", func(i *vcr.Interaction) { i.Response.Code = nik }, func(i *vcr.Interaction) int64 { return int64(i.Response.Code) }},
+		{"duration", func(i *vcr.Interaction) { i.Response.Duration = nik }, func(i *vcr.Interaction) int64 { return int64(i.Response.Duration) }},
+	} {
+		i := base(t, "verihubs/submit-ktp.yaml", 0)
+		if ls := scan1(cloneDeep(t, i), scan); len(ls) > 0 {
+			t.Fatalf("the clean exchange scans dirty: %v", ls)
+		}
+		field.set(i)
+		if ls := scan1(cloneDeep(t, i), scan); len(ls) == 0 {
+			t.Errorf("%s: a NIK there is not flagged", field.name)
+		}
+		if err := Redactor(rules)(i); err != nil {
+			t.Fatal(err)
+		}
+		if got := field.get(i); got == nik || survives(dump(t, i), "3174051201900003") {
+			t.Errorf("%s: the NIK survives redaction (%d)", field.name, got)
 		}
 	}
 }

@@ -308,7 +308,11 @@ func statusOf(v []byte) (int, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || (n < 100 || n > 599) && !ndjsonFields.aborted[n] {
-		return 0, fmt.Errorf("not an HTTP status: %.20s", s)
+		shown := s // a short number as it is; anything else (a name, a NIK put there) by its shape
+		if len(s) > 4 || err != nil {
+			shown = wire.Shape(s)
+		}
+		return 0, fmt.Errorf("not an HTTP status: %s", shown)
 	}
 	return n, nil
 }

@@ -28,9 +28,9 @@ func Shape(s string) string {
 	return string(r)
 }
 
-// quotedRE is a segment a library's error message quotes from its input: "…" (Go's %q: url, strconv) or
-// `…` (the YAML decoder's), escapes inside kept.
-var quotedRE = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
+// quotedRE is a segment a library's error message quotes from its input: "…" (Go's %q: url, strconv),
+// `…` (the YAML decoder's value) or '…' without white space (the YAML decoder's anchor), escapes kept.
+var quotedRE = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`|'[^'\\s]+'")
 
 // ShapeQuoted is a library's error message with each quoted segment of its input longer than three
 // characters given by its Shape: such messages quote the value at fault (a URL, a port, the first bytes of a

@@ -24,6 +24,7 @@ func TestShapeQuoted(t *testing.T) {
 		{"YAML quotes a scalar's first bytes", "cannot construct !!str `SITI 31...` into int", "cannot construct !!str `AAAA 99...` into int"},
 		{"an escaped quote stays inside", `bad "a\"SITI" here`, `bad "a\"AAAA" here`},
 		{"nothing quoted", "line 3: did not find expected ',' or '}'", "line 3: did not find expected ',' or '}'"},
+		{"an anchor", "unknown anchor 'sitiaminah' referenced", "unknown anchor 'aaaaaaaaaa' referenced"},
 	} {
 		if got := ShapeQuoted(tc.in); got != tc.want {
 			t.Errorf("%s: ShapeQuoted(%q) = %q, want %q", tc.reason, tc.in, got, tc.want)
