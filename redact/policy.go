@@ -330,7 +330,7 @@ func (v *view) name(s string) (string, []hit) {
 }
 
 func (v *view) safeName(s string) bool {
-	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s) && !v.capsValue(s)
+	return contract.SafeName(s) && !isToken(s) && !v.holdsPersonalWord(s) && !base64Text(s) && !v.capsParts(s)
 }
 
 // base64Text: a name that is base64, base32 or hex of text, JSON or digits (wire.EncodedText): identifier-
