@@ -8,6 +8,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,6 +98,10 @@ func Redactor(r RedactRules) func(*vcr.Interaction) error {
 func (rs *ruleSet) redact(i *vcr.Interaction) (known *knownValues, err error) {
 	if i == nil {
 		return nil, errors.New("no interaction to redact")
+	}
+	if out, hs := layoutNumber("id", strconv.Itoa(i.ID)); hs != nil {
+		// An id that is no index (a NIK put there) is replaced first, so that no error names it.
+		i.ID, _ = strconv.Atoi(out)
 	}
 	defer wire.Recovered(fmt.Sprintf("interaction %d", i.ID), &err)
 	method, path, err := requestRoute(i)

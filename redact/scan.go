@@ -2,6 +2,7 @@ package redact
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -52,18 +53,24 @@ func Scan(c *vcr.Cassette, r ScanRules) (out []Leak) {
 	}
 	defer scanRecovered(c.File, &out)
 	rs := newRuleSet(r.RedactRules)
-	for _, i := range c.Interactions {
+	for k, i := range c.Interactions {
 		if i == nil {
 			continue
 		}
-		ls, _ := scanInteraction(rs, r, c.File, i)
+		ls, _ := scanInteraction(rs, r, c.File, i, k)
 		out = append(out, ls...)
 	}
 	return out
 }
 
-// scanInteraction is Scan of one interaction of file, by the rule set rs built from r.
-func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) ([]Leak, *knownValues) {
+// scanInteraction is Scan of one interaction of file, by the rule set rs built from r. Its leaks name the
+// interaction by its id, or by its index in the file when the id is no number of the layout (a NIK put
+// there: layoutNumber).
+func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction, index int) ([]Leak, *knownValues) {
+	id := i.ID
+	if _, hs := layoutNumber("id", strconv.Itoa(id)); hs != nil {
+		id = index
+	}
 	var out []Leak
 	method, path, err := requestRoute(i)
 	if err != nil {
@@ -105,7 +112,7 @@ func scanInteraction(rs *ruleSet, r ScanRules, file string, i *vcr.Interaction) 
 				continue
 			}
 			seen[key] = true
-			out = append(out, Leak{File: file, Interaction: i.ID, Kind: h.kind, Where: where})
+			out = append(out, Leak{File: file, Interaction: id, Kind: h.kind, Where: where})
 		}
 		if l.place == inJSONName {
 			return nv, false // nothing written; the walk learns whether the name would be replaced

@@ -62,7 +62,7 @@ func ScanReader(file string, in io.Reader, r ScanRules) ([]Leak, error) {
 		if err != nil {
 			return scanned{}, err
 		}
-		ls, k := scanInteraction(rs, r, file, i)
+		ls, k := scanInteraction(rs, r, file, i, item.Index)
 		return scanned{b, ls, k}, nil
 	}, func(s scanned) error {
 		lc.item(s.canon)

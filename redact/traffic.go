@@ -342,7 +342,7 @@ func ScanTraffic(file string, f traffic.Format, r ScanRules) (out []Leak, err er
 		if err != nil {
 			return scanned{}, err
 		}
-		ls, _ := scanInteraction(rs, r, file, interactionOf(n, ex))
+		ls, _ := scanInteraction(rs, r, file, interactionOf(n, ex), n)
 		return scanned{b, ls}, nil
 	}, func(s scanned) error {
 		tw.item(s.canon)
