@@ -16,9 +16,13 @@
 // personal? A value is kept as it is only at
 //
 //   - a documented non-personal place of the operation's request or answer schema (codes, statuses, billing
-//     flags, booleans, scores, ids), a documented query parameter or request header, or a response header
-//     the spec names (a 16-digit number there still becomes a synthetic NIK); at a personal place of a
-//     closed set (a religion, a gender), a value of the set;
+//     flags, booleans, scores, ids) holding a value written as one (no white space; at an id's place no
+//     upper-case word the documents lack, no word of a personal value the exchange holds: "SITI AMINAH"
+//     as a client's reference_id is not kept), a documented query parameter or request header, or a
+//     response header the spec names (a 16-digit number there still becomes a synthetic NIK); at a
+//     personal place of a closed set (a religion, a gender), a value of the set;
+//   - the numbers of go-vcr's layout (id, protocol version, content length, code, duration) within their
+//     field's range;
 //   - the protocol headers whose grammar is checked rather than their content (Content-Type and Accept: a
 //     registered top-level type, a subtype and parameters that are safe names or short tokens holding no
 //     NIK, phone, e-mail, encoded text or upper-case name, a charset IANA registers, a random boundary;
