@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"regexp"
+	"strings"
 	"unicode"
 )
 
@@ -32,10 +33,21 @@ func Shape(s string) string {
 // `…` (the YAML decoder's value) or '…' without white space (the YAML decoder's anchor), escapes kept.
 var quotedRE = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`|'[^'\\s]+'")
 
+var yamlTagRE = regexp.MustCompile("(cannot (?:construct|unmarshal) )([^ `]+)")
+
 // ShapeQuoted is a library's error message with each quoted segment of its input longer than three
 // characters given by its Shape: such messages quote the value at fault (a URL, a port, the first bytes of a
 // YAML scalar), which may hold a NIK or a name. "%zz" of an invalid escape stays as it is.
 func ShapeQuoted(msg string) string {
+	// The YAML decoder names a value's tag unquoted ("cannot construct !<tag:…> `2` into int"): a tag of
+	// its own ("!!str") as it is, any other (the input's) by its shape.
+	msg = yamlTagRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := yamlTagRE.FindStringSubmatch(m)
+		if strings.HasPrefix(sub[2], "!!") {
+			return m
+		}
+		return sub[1] + Shape(sub[2])
+	})
 	return quotedRE.ReplaceAllStringFunc(msg, func(q string) string {
 		inner := q[1 : len(q)-1]
 		if len([]rune(inner)) <= 3 {
