@@ -836,12 +836,27 @@ func (v *view) value(l leaf, pl contract.Place, documented bool) (string, []hit)
 		case l.ctx == kindImageRef && isURL(val):
 			return v.imageURL(val)
 		}
-		if l.place == inJSON && val != Redacted && !isDigest(val) && !v.idLike(val, len(pl.Set) > 0) && !isURL(val) && !wire.LooksJSON([]byte(val)) {
-			return v.shapeOf(val)
+		if val != Redacted && !isDigest(val) && !isURL(val) && !wire.LooksJSON([]byte(val)) {
+			switch {
+			case l.place == inJSON && !v.idLike(val, len(pl.Set) > 0),
+				// A documented parameter or field (a reference_id in the query): no person's name in it.
+				l.place != inJSON && len(pl.Set) == 0 && (v.capsParts(val) || v.holdsPersonalWord(val)) && !synthetic(val):
+				return v.shapeOf(val)
+			}
 		}
 		return v.kept(val, l.ctx)
 	}
 	return v.undocumented(l)
+}
+
+// synthetic: a value specimen writes for a name, an address, a place or text (a stand-in, a test's value).
+func synthetic(s string) bool {
+	for _, k := range []string{specimen.KindName, specimen.KindAddress, specimen.KindPlace, specimen.KindText} {
+		if specimen.IsSyntheticValue(k, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // idLike: a value a documented JSON place of an id or a code may keep as it is (the content rules still
@@ -1259,11 +1274,11 @@ func (v *view) capsParts(s string) bool {
 	return false
 }
 
-// ownWords are the words of the notes redaction itself writes (LayoutNote, CommentNote, the body notes),
+// ownWords are the words of the notes redaction itself writes (LayoutNote, CommentNote, the body notes, Redacted),
 // lower case: a note kontrak wrote is never taken for a person's.
 var ownWords = func() map[string]bool {
 	out := map[string]bool{}
-	for _, t := range []string{LayoutNote, CommentNote, bomNote, notePhrases} {
+	for _, t := range []string{LayoutNote, CommentNote, bomNote, notePhrases, Redacted} {
 		for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return !unicode.IsLetter(r) }) {
 			out[w] = true
 		}
