@@ -89,9 +89,9 @@ var jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]
 // emailRE is an e-mail address as it is written in text.
 var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
 
-// phoneRE is an Indonesian mobile number: +62, 62 or 0, then 8 and eight to twelve digits, single spaces,
-// dots or dashes between them.
-var phoneRE = regexp.MustCompile(`(?:\+62|62|0)[ .-]?8[1-9](?:[ .-]?[0-9]){6,10}`)
+// phoneRE is an Indonesian mobile number: +62, 62 or 0 (in parentheses with its area, "(0812)"), then 8
+// and eight to twelve digits, single spaces, dots, dashes, slashes or underscores between them.
+var phoneRE = regexp.MustCompile(`(?:\+62|62|\(?0)[ .-]?8[1-9](?:\)?[ ./_-]?[0-9]){6,10}`)
 
 // phoneRuns finds the phone numbers of s that no digit or letter touches and that are not synthetic (all
 // zeros).

@@ -168,3 +168,19 @@ func TestLayoutNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestPhoneNotations: a mobile number in parentheses or with slashes or underscores is found in a kept
+// value and replaced by a synthetic one, the rest of the value kept.
+func TestPhoneNotations(t *testing.T) {
+	v := newRuleSet(testRules()).view("GET", "/v1/status", nil)
+	for _, phone := range []string{"(0812) 3456-7890", "0812/3456/7890", "0812_3456_7890", "+62 812 3456 7890"} {
+		out, hits := v.content("call "+phone+" now", false)
+		if len(hits) == 0 || strings.Contains(out, "3456") || !strings.HasPrefix(out, "call ") || !strings.HasSuffix(out, " now") {
+			t.Errorf("%q: %q, hits %v", phone, out, hits)
+		}
+		again, hits := v.content(out, false)
+		if again != out || len(hits) > 0 {
+			t.Errorf("%q: redacting %q again gives %q, %v", phone, out, again, hits)
+		}
+	}
+}
