@@ -3,10 +3,14 @@ package redact
 import (
 	"bytes"
 	"encoding/hex"
+	"html"
+	"net/url"
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/specimen"
@@ -67,11 +71,44 @@ func (v *view) content(val string, freetext bool) (string, []hit) {
 			break
 		}
 	}
+	if len(kinds) == 0 && otherNotation(out) {
+		// Nothing as written, but something once the notation is undone (full-width "０８１２…" or "＠",
+		// "%40", "&#64;", a zero-width space inside a NIK): the whole value is replaced by its shape.
+		if n := normalForm(out); n != out && contentKind(n) != "" {
+			return v.shapeOf(out)
+		}
+	}
 	var hits []hit
 	for _, k := range kinds {
 		hits = append(hits, hit{kind: k})
 	}
 	return out, hits
+}
+
+// otherNotation: s may hold what the content rules look for written in another notation (a character
+// outside ASCII, a percent or an HTML escape).
+func otherNotation(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] == '%' || s[i] == '&' {
+			return true
+		}
+	}
+	return false
+}
+
+// normalForm undoes the notations otherNotation finds: compatibility forms folded (NFKC: full width),
+// invisible format characters dropped, percent and HTML escapes undone.
+func normalForm(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(s))
+	if u, err := url.QueryUnescape(s); err == nil {
+		s = u
+	}
+	return html.UnescapeString(s)
 }
 
 func containsKind(list []string, k string) bool {

@@ -116,6 +116,11 @@ func TestDocumentedIDsHoldNoPerson(t *testing.T) {
 		{"3174/0512/0190/0003", false, "3174051201900003"},
 		{"3174_0512_0190_0003", false, "3174051201900003"},
 		{base64.StdEncoding.EncodeToString([]byte("SITI AMINAH 3174051201900003")), false, "3174051201900003"},
+		{"siti.aminah＠example.com", false, "aminah"},
+		{"siti.aminah%40example.com", false, "aminah"},
+		{"siti.aminah&#64;example.com", false, "aminah"},
+		{"０８１２３４５６７８９０", false, "081234567890"},
+		{"3174\u200b051201900003", false, "3174"},
 	} {
 		i := base(t, "verihubs/submit-ktp.yaml", 0)
 		i.Response.Body = strings.Replace(i.Response.Body, "kontrak-ref-0001", tc.id, 1)
