@@ -367,3 +367,38 @@ func TestSameAnswerAndSameCode(t *testing.T) {
 		t.Fatalf("%d status classes, %d codes sharing a message: the cases are not exercised", classes, pairs)
 	}
 }
+
+// TestJudgePrintsNoPersonalData: whatever the input quotes at the places findings report on (a member's
+// name, an undocumented code, a value outside the KTP vocabulary, a Content-Type or Content-Encoding, an
+// undocumented route), no finding's fields carry the personal data, and none a control character (the red
+// team's report-output leaks).
+func TestJudgePrintsNoPersonalData(t *testing.T) {
+	c := load(t)
+	op, err := c.Operation("advance", "ocrKtpCheck")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"code":"SITI AMINAH","message":"OK","data":{"religion":"siti.aminah@example.com","SITI AMINAH":"x","3174051201900003":"y","U0lUSSBBTUlOQUg":"z","a\nb::error":"w"},"extra":null,"transactionId":"1","pricingStrategy":"FREE"}`
+	h := http.Header{"Content-Type": {"text/plain; name=SITI AMINAH; nik=3174051201900003"}}
+	enc := http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"siti-3174051201900003"}}
+	for _, x := range []contract.Exchange{
+		{Method: op.Method, Path: op.Path, Status: 200, Header: h, Body: []byte(body)},
+		{Method: op.Method, Path: op.Path, Status: 200, Header: enc, Body: []byte(body)},
+		{Method: "POST", Path: "/ktp/SITI-AMINAH/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzMTc0MDUxMjAxOTAwMDAzIn0.sig", Status: 200, Body: []byte(`{}`)},
+	} {
+		v := c.Judge(x, contract.JudgeOptions{})
+		if len(v.Findings) == 0 {
+			t.Fatalf("%s: no finding", x.Path)
+		}
+		for _, f := range v.Findings {
+			b, _ := json.Marshal(f)
+			for _, s := range []string{f.String(), string(b)} {
+				for _, leak := range []string{"AMINAH", "aminah", "3174051201900003", "U0lUSSBBTUlOQUg", "eyJzdWIi", "\n", "\\n"} {
+					if strings.Contains(s, leak) {
+						t.Errorf("a finding prints %q: %s", leak, s)
+					}
+				}
+			}
+		}
+	}
+}

@@ -456,10 +456,40 @@ func (c *Contract) ServerPaths() []string {
 // finding or a leak may print it: itself when identifier-like (SafeName) and no encoded text, else its
 // shape, since it may be the very value that leaks ("X-Nik-3174…", a person's name as a key, its base64).
 func ShownName(n string) string {
-	if SafeName(n) && !wire.EncodedText(n) {
+	if SafeName(n) && !encodedParts(n) {
 		return n
 	}
 	return "(a name shaped " + wire.Shape(n) + ")"
+}
+
+// encodedParts: s, or a part of it between dots, dashes or underscores, is encoded text (wire.EncodedText:
+// base64, base32 or hex of text, JSON or digits), as a JWT's parts are.
+func encodedParts(s string) bool {
+	if wire.EncodedText(s) {
+		return true
+	}
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+		if len(p) >= 8 && p != s && wire.EncodedText(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// safeSegment: a path segment a printer gives as it is: a safe name, no encoded text, and not made only of
+// upper-case words (a name written as a KTP writes it, "SITI-AMINAH"; routes are written in lower case).
+func safeSegment(s string) bool {
+	if !SafeName(s) || encodedParts(s) {
+		return false
+	}
+	words, upper := 0, 0
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+		words++
+		if len(w) >= 3 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+			upper++
+		}
+	}
+	return words == 0 || upper < words
 }
 
 // ShownPath is a request path as a finding, a report or a log may print it: each segment that is not
@@ -475,7 +505,7 @@ func ShownPath(p string) string {
 			continue
 		}
 		plain, err := url.PathUnescape(seg)
-		if err == nil && plain == seg && SafeName(seg) {
+		if err == nil && plain == seg && safeSegment(seg) {
 			continue
 		}
 		if err != nil {
@@ -536,7 +566,7 @@ func ShapePath(path string) string {
 	path, _, _ = strings.Cut(path, "#")
 	segs := strings.Split(path, "/")
 	for i, s := range segs {
-		if s == "" || SafeName(s) {
+		if s == "" || safeSegment(s) {
 			continue
 		}
 		if u, err := url.PathUnescape(s); err == nil {
@@ -555,7 +585,7 @@ func ShapePointer(ptr string) string {
 	}
 	toks := strings.Split(ptr, "/")
 	for i, t := range toks {
-		if i == 0 || t == "" || t == "*" || SafeName(wire.Unescape(t)) || isIndex(t) {
+		if i == 0 || t == "" || t == "*" || SafeName(wire.Unescape(t)) && !encodedParts(wire.Unescape(t)) || isIndex(t) {
 			continue
 		}
 		toks[i] = wire.Escape(wire.Shape(wire.Unescape(t)))
@@ -581,7 +611,12 @@ func isIndex(t string) bool {
 // KTP vocabulary) stays when it is a SafeName (a code such as NEW_CODE), else it is given by its shape;
 // field-undocumented's member name likewise. The message follows. What a finding already shapes (a
 // message, a NIK, a date) is left as it is.
-func (f Finding) Shaped() Finding {
+func (f Finding) Shaped() Finding { return f.ShapedBy(nil) }
+
+// ShapedBy is Shaped, where a quoted value of several words (a code written "INVALID PARAMETER") is kept
+// only when every word is one of words (the vendor's documents', Privacy.Words): "SITI AMINAH" at a code's
+// place is a person's name, and given by its shape. Control characters of the input are never printed.
+func (f Finding) ShapedBy(words map[string]bool) Finding {
 	out := f
 	out.Pointer = ShapePointer(f.Pointer)
 	replace := func(old, new string) {
@@ -603,7 +638,7 @@ func (f Finding) Shaped() Finding {
 		if uq, ok := unquote(v); ok {
 			v = uq
 		}
-		if v != "" && !SafeName(v) && !safeCode(v) {
+		if v != "" && !SafeName(v) && !(safeCode(v) && documentedWords(v, words)) {
 			shaped := "a value shaped " + wire.Shape(v) + " (withheld: may be personal data)"
 			replace(f.Actual, shaped)
 			if len(v) >= 4 {
@@ -622,7 +657,36 @@ func (f Finding) Shaped() Finding {
 		out.Message = strings.ReplaceAll(out.Message, f.Pointer, out.Pointer)
 		out.Message = strings.ReplaceAll(out.Message, wire.Display(f.Pointer), wire.Display(out.Pointer))
 	}
+	out.Pointer, out.Expected, out.Actual, out.Message = noControl(out.Pointer), noControl(out.Expected), noControl(out.Actual), noControl(out.Message)
 	return out
+}
+
+// documentedWords: s has no space, or each of its words is one of words (lower case); with no words,
+// only a single word.
+func documentedWords(s string, words map[string]bool) bool {
+	if !strings.Contains(s, " ") {
+		return true
+	}
+	for _, w := range strings.Fields(s) {
+		if !words[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// noControl replaces the control characters of a text from the input (a newline that would start a
+// workflow command, an escape sequence) by U+FFFD: a finding prints on one line, as it came.
+func noControl(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
 
 // safeCode: a short text of words a code or a flag is written in (upper-case letters, digits, '_', '-',

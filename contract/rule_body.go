@@ -3,6 +3,11 @@ package contract
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"mime"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/kontrak/kontrak/internal/wire"
 )
@@ -31,8 +36,8 @@ func (c *checker) encodingStage() {
 		if c.resp != nil {
 			src = from(c.resp.Source)
 		}
-		c.add(ContentEncodingUndecodable, "", "", "a body encoded as its Content-Encoding says", fmt.Sprintf("Content-Encoding %s on %d bytes that do not decode", enc, len(c.raw)),
-			src, err.Error())
+		c.add(ContentEncodingUndecodable, "", "", "a body encoded as its Content-Encoding says", fmt.Sprintf("Content-Encoding %s on %d bytes that do not decode", ShownName(enc), len(c.raw)),
+			src, wire.ShapeQuoted(err.Error()))
 		c.stopped = true
 		return
 	}
@@ -93,5 +98,35 @@ func (c *checker) contentType() {
 	if wire.IsJSONMedia(want) && wire.IsJSONMedia(media) || want == media {
 		return
 	}
-	c.add(ContentTypeMismatch, "", "", "Content-Type "+resp.ContentType, "Content-Type "+got, from(resp.Source), media, want)
+	c.add(ContentTypeMismatch, "", "", "Content-Type "+resp.ContentType, "Content-Type "+shownMediaType(got), from(resp.Source), shownMediaType(media), want)
 }
+
+// shownMediaType is a media type that came in a header as a finding prints it: its type, subtype and
+// parameters as they are where each is a safe name (or a short number), the rest by its shape; a value that
+// is no media type by its shape. A Content-Type may carry anything ("text/plain; name=SITI AMINAH").
+func shownMediaType(s string) string {
+	mt, params, err := mime.ParseMediaType(s)
+	if err != nil {
+		return "(a value shaped " + wire.Shape(s) + ")"
+	}
+	safe := func(v string) bool { return SafeName(v) || len(v) <= 3 || knownShape.MatchString(v) }
+	typ, sub, _ := strings.Cut(mt, "/")
+	out := typ + "/" + sub
+	if !safe(typ) || !safe(strings.ReplaceAll(sub, "+", "-")) {
+		out = wire.Shape(mt)
+	}
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		v := params[k]
+		if !safe(k) {
+			k = wire.Shape(k)
+		}
+		if !safe(v) {
+			v = wire.Shape(v)
+		}
+		out += "; " + k + "=" + v
+	}
+	return out
+}
+
+// knownShape is a parameter value written as charsets and versions are: "utf-8", "ISO-8859-1", "1.0".
+var knownShape = regexp.MustCompile(`^[A-Za-z]{0,8}[-_]?[0-9]{1,4}(?:[-_.][0-9]{1,4}){0,2}$`)
