@@ -118,12 +118,12 @@ func ParseWaivers(name string, data []byte) (w *Waivers, err error) {
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) { // an empty file waives nothing
 		msg := strings.Join(strings.Fields(err.Error()), " ")
 		if m := unknownKey.FindStringSubmatch(msg); m != nil {
-			return nil, fmt.Errorf("%s:%s: unknown key %q (the file has waivers:, each with vendor, operation, finding, pointer, reason, link or ticket, expires)", name, m[1], m[2])
+			return nil, fmt.Errorf("%s:%s: unknown key %q (the file has waivers:, each with vendor, operation, finding, pointer, reason, link or ticket, expires)", name, m[1], ShownName(m[2]))
 		}
-		return nil, fmt.Errorf("%s: %s", name, msg)
+		return nil, fmt.Errorf("%s: %s", name, wire.ShapeQuoted(msg))
 	}
 	if err := yaml.Unmarshal(data, &lines); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, strings.Join(strings.Fields(err.Error()), " "))
+		return nil, fmt.Errorf("%s: %s", name, wire.ShapeQuoted(strings.Join(strings.Fields(err.Error()), " ")))
 	}
 	ws := &Waivers{File: name}
 	seen := map[string]string{}

@@ -31,7 +31,7 @@ func readJSON(r io.Reader, v any, unmarshal func([]byte, any) error, what string
 		return err
 	}
 	if err := unmarshal(b, v); err != nil {
-		return fmt.Errorf("not a %s: %v", what, err)
+		return fmt.Errorf("not a %s: %s", what, wire.ShapeQuoted(err.Error())) // the decoder quotes the input
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/kontrak/kontrak/internal/wire"
 )
@@ -236,7 +237,7 @@ func DecodeTraffic(r io.Reader) (*Traffic, error) {
 		return nil, err
 	}
 	if t.Kind != TrafficKind {
-		return nil, fmt.Errorf("not a kontrak traffic report: kind %q, want %q", t.Kind, TrafficKind)
+		return nil, fmt.Errorf("not a kontrak traffic report: kind %s, want %q", wire.ShapeQuoted(strconv.Quote(t.Kind)), TrafficKind)
 	}
 	// Places keep their order across the decode: by the index within the report's own inputs.
 	for i := range t.Drift {
