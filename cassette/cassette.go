@@ -229,9 +229,4 @@ func Exchanges(c *vcr.Cassette) (xs []contract.Exchange, err error) {
 
 // shownVersion is a cassette's version as an error prints it: small, as it is; a long number (a NIK put
 // there) by its shape.
-func shownVersion(v int) string {
-	if v >= -999 && v <= 999 {
-		return strconv.Itoa(v)
-	}
-	return wire.Shape(strconv.Itoa(v))
-}
+func shownVersion(v int) string { return wire.ShapeUnlessShort(strconv.Itoa(v), 4) }

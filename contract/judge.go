@@ -94,7 +94,7 @@ func (c *Contract) Judge(x Exchange, opts JudgeOptions) Verdict {
 	for i := range v.Findings {
 		// What a finding quotes of the input is shaped where it may be personal data (Finding.Shaped),
 		// before a waiver is matched or anything prints it.
-		v.Findings[i] = v.Findings[i].ShapedBy(c.Privacy(op).Words)
+		v.Findings[i] = v.Findings[i].Shaped(c.Privacy(op).Words)
 		f := &v.Findings[i]
 		f.Vendor, f.Operation = op.Vendor.ID, op.ID
 		if opts.Strict && f.Severity == Notice && !slices.Contains(opts.Accept, f.ID) {

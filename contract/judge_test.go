@@ -370,35 +370,89 @@ func TestSameAnswerAndSameCode(t *testing.T) {
 
 // TestJudgePrintsNoPersonalData: whatever the input quotes at the places findings report on (a member's
 // name, an undocumented code, a value outside the KTP vocabulary, a Content-Type or Content-Encoding, an
-// undocumented route), no finding's fields carry the personal data, and none a control character (the red
-// team's report-output leaks).
+// undocumented route), the finding is given, and none of its fields carries the personal data or a control
+// character (the red team's report-output leaks).
 func TestJudgePrintsNoPersonalData(t *testing.T) {
 	c := load(t)
 	op, err := c.Operation("advance", "ocrKtpCheck")
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := `{"code":"SITI AMINAH","message":"OK","data":{"religion":"siti.aminah@example.com","SITI AMINAH":"x","3174051201900003":"y","U0lUSSBBTUlOQUg":"z","a\nb::error":"w"},"extra":null,"transactionId":"1","pricingStrategy":"FREE"}`
-	h := http.Header{"Content-Type": {"text/plain; name=SITI AMINAH; nik=3174051201900003"}}
-	enc := http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"siti-3174051201900003"}}
-	for _, x := range []contract.Exchange{
-		{Method: op.Method, Path: op.Path, Status: 200, Header: h, Body: []byte(body)},
-		{Method: op.Method, Path: op.Path, Status: 200, Header: enc, Body: []byte(body)},
-		{Method: "POST", Path: "/ktp/SITI-AMINAH/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzMTc0MDUxMjAxOTAwMDAzIn0.sig", Status: 200, Body: []byte(`{}`)},
+	// The documented success, with personal data where findings quote the input.
+	var doc map[string]any
+	if err := json.Unmarshal(op.Response(200).Examples[0].Value, &doc); err != nil {
+		t.Fatal(err)
+	}
+	data := doc["data"].(map[string]any)
+	data["religion"] = "siti.aminah@example.com"
+	for _, name := range []string{"SITI AMINAH", "3174051201900003", "U0lUSSBBTUlOQUg", "a\nb::error"} {
+		data[name] = "x"
+	}
+	success, _ := json.Marshal(doc)
+	doc["code"] = "SITI AMINAH"
+	code, _ := json.Marshal(doc)
+	jsonType := http.Header{"Content-Type": {"application/json"}}
+	for _, tc := range []struct {
+		x    contract.Exchange
+		want []string
+	}{
+		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Header: jsonType, Body: success},
+			[]string{contract.FieldUndocumented, contract.KTPValueUnusual}},
+		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Header: jsonType, Body: code},
+			[]string{contract.ErrorCodeUndocumented}},
+		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: success,
+			Header: http.Header{"Content-Type": {`text/plain; name="SITI AMINAH"; nik=3174051201900003`}}},
+			[]string{contract.ContentTypeMismatch}},
+		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: success,
+			Header: http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"siti-3174051201900003"}}},
+			[]string{contract.ContentEncodingUndecodable}},
+		{contract.Exchange{Method: "POST", Path: "/ktp/SITI-AMINAH/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzMTc0MDUxMjAxOTAwMDAzIn0.sig", Status: 200, Body: []byte(`{}`)},
+			[]string{contract.RouteUndocumented}},
 	} {
-		v := c.Judge(x, contract.JudgeOptions{})
-		if len(v.Findings) == 0 {
-			t.Fatalf("%s: no finding", x.Path)
-		}
+		v := c.Judge(tc.x, contract.JudgeOptions{})
+		var ids []string
 		for _, f := range v.Findings {
+			ids = append(ids, f.ID)
 			b, _ := json.Marshal(f)
 			for _, s := range []string{f.String(), string(b)} {
-				for _, leak := range []string{"AMINAH", "aminah", "3174051201900003", "U0lUSSBBTUlOQUg", "eyJzdWIi", "\n", "\\n"} {
+				for _, leak := range []string{"AMINAH", "aminah", "3174051201900003", "U0lUSSBBTUlOQUg", "eyJzdWIi", "\n", `\n`} {
 					if strings.Contains(s, leak) {
 						t.Errorf("a finding prints %q: %s", leak, s)
 					}
 				}
 			}
 		}
+		for _, id := range tc.want {
+			if !slices.Contains(ids, id) {
+				t.Errorf("%s %s: no %s among %v", tc.x.Method, contract.ShownPath(tc.x.Path), id, ids)
+			}
+		}
+	}
+}
+
+// TestDocumentedPlacesPrintAsWritten: shaping what may be personal never hides a documented place: every
+// pointer of every operation's documented request and answer, and every documented path, prints as it is.
+func TestDocumentedPlacesPrintAsWritten(t *testing.T) {
+	c := load(t)
+	n := 0
+	for _, v := range c.Vendors() {
+		for _, op := range v.Operations {
+			p := c.Privacy(op)
+			for _, m := range []map[string]contract.Place{p.Answer, p.Request} {
+				for ptr := range m {
+					n++
+					q := strings.ReplaceAll(ptr, "/*", "/0")
+					if got := contract.ShapePointer(q); got != q {
+						t.Errorf("%s: the documented %s prints %s", op.Name(), q, got)
+					}
+				}
+			}
+			if got := contract.ShownPath(op.Path); got != op.Path {
+				t.Errorf("%s: the documented path %s prints %s", op.Name(), op.Path, got)
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("%d documented pointers: the contract lost its places", n)
 	}
 }

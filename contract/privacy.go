@@ -456,11 +456,15 @@ func (c *Contract) ServerPaths() []string {
 // finding or a leak may print it: itself when identifier-like (SafeName) and no encoded text, else its
 // shape, since it may be the very value that leaks ("X-Nik-3174…", a person's name as a key, its base64).
 func ShownName(n string) string {
-	if SafeName(n) && !encodedParts(n) {
+	if printableName(n) {
 		return n
 	}
 	return "(a name shaped " + wire.Shape(n) + ")"
 }
+
+// printableName: a name from the input that a printer gives as it is (ShownName, ShapePointer, a finding's
+// member name): identifier-like (SafeName) and no encoded text in it.
+func printableName(n string) bool { return SafeName(n) && !encodedParts(n) }
 
 // encodedParts: s, or a part of it between dots, dashes or underscores, is encoded text (wire.EncodedText:
 // base64, base32 or hex of text, JSON or digits), as a JWT's parts are.
@@ -585,7 +589,7 @@ func ShapePointer(ptr string) string {
 	}
 	toks := strings.Split(ptr, "/")
 	for i, t := range toks {
-		if i == 0 || t == "" || t == "*" || SafeName(wire.Unescape(t)) && !encodedParts(wire.Unescape(t)) || isIndex(t) {
+		if i == 0 || t == "" || t == "*" || printableName(wire.Unescape(t)) || isIndex(t) {
 			continue
 		}
 		toks[i] = wire.Escape(wire.Shape(wire.Unescape(t)))
@@ -611,14 +615,12 @@ func isIndex(t string) bool {
 // KTP vocabulary) stays when it is a SafeName (a code such as NEW_CODE), else it is given by its shape;
 // field-undocumented's member name likewise. The message follows. What a finding already shapes (a
 // message, a NIK, a date) is left as it is.
-func (f Finding) Shaped() Finding { return f.ShapedBy(nil) }
-
-// ShapedBy is Shaped, where a quoted value of several words (a code written "INVALID PARAMETER") is kept
-// only when every word is one of words (the vendor's documents', Privacy.Words): "SITI AMINAH" at a code's
-// place is a person's name, and given by its shape. Control characters of the input are never printed.
-func (f Finding) ShapedBy(words map[string]bool) Finding {
+// A quoted value of several words (a code written "INVALID PARAMETER") stays only when every word is one
+// of words (the vendor's documents', Privacy.Words): "SITI AMINAH" at a code's place is a person's name.
+// Control characters of the input are never printed. Contract.Judge gives every finding through it.
+func (f Finding) Shaped(words map[string]bool) Finding {
 	out := f
-	out.Pointer = ShapePointer(f.Pointer)
+	out.Pointer = noControl(ShapePointer(f.Pointer))
 	replace := func(old, new string) {
 		if old == new || old == "" {
 			return
@@ -647,17 +649,19 @@ func (f Finding) ShapedBy(words map[string]bool) Finding {
 		}
 	case FieldUndocumented:
 		for _, t := range strings.Split(f.Pointer, "/") {
-			if name := wire.Unescape(t); name != "" && !SafeName(name) && !isIndex(t) {
+			if name := wire.Unescape(t); name != "" && !printableName(name) && !isIndex(t) {
 				replace("field "+name+" ", "field "+wire.Shape(name)+" ")
 				replace("field "+name, "field "+wire.Shape(name))
 			}
 		}
 	}
 	if f.Pointer != out.Pointer {
+		// The message names the pointer as it is, as Display writes it, or quoted (%q escapes a newline).
+		out.Message = strings.ReplaceAll(out.Message, strconv.Quote(f.Pointer), strconv.Quote(out.Pointer))
 		out.Message = strings.ReplaceAll(out.Message, f.Pointer, out.Pointer)
 		out.Message = strings.ReplaceAll(out.Message, wire.Display(f.Pointer), wire.Display(out.Pointer))
 	}
-	out.Pointer, out.Expected, out.Actual, out.Message = noControl(out.Pointer), noControl(out.Expected), noControl(out.Actual), noControl(out.Message)
+	out.Expected, out.Actual, out.Message = noControl(out.Expected), noControl(out.Actual), noControl(out.Message)
 	return out
 }
 

@@ -308,8 +308,8 @@ func statusOf(v []byte) (int, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || (n < 100 || n > 599) && !ndjsonFields.aborted[n] {
-		shown := s // a short number as it is; anything else (a name, a NIK put there) by its shape
-		if len(s) > 4 || err != nil {
+		shown := wire.ShapeUnlessShort(s, 4) // a short number as it is; a name, a NIK put there by its shape
+		if err != nil {
 			shown = wire.Shape(s)
 		}
 		return 0, fmt.Errorf("not an HTTP status: %s", shown)

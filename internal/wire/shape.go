@@ -29,6 +29,15 @@ func Shape(s string) string {
 	return string(r)
 }
 
+// ShapeUnlessShort is s as it is when it has at most n characters (a status, a version: too short to be
+// personal data), else its Shape.
+func ShapeUnlessShort(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return Shape(s)
+}
+
 // quotedRE is a segment a library's error message quotes from its input: "…" (Go's %q: url, strconv),
 // `…` (the YAML decoder's value) or '…' without white space (the YAML decoder's anchor), escapes kept.
 var quotedRE = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`|'[^'\\s]+'")
@@ -49,11 +58,7 @@ func ShapeQuoted(msg string) string {
 		return sub[1] + Shape(sub[2])
 	})
 	return quotedRE.ReplaceAllStringFunc(msg, func(q string) string {
-		inner := q[1 : len(q)-1]
-		if len([]rune(inner)) <= 3 {
-			return q
-		}
-		return q[:1] + Shape(inner) + q[len(q)-1:]
+		return q[:1] + ShapeUnlessShort(q[1:len(q)-1], 3) + q[len(q)-1:]
 	})
 }
 
