@@ -384,12 +384,12 @@ func TestJudgePrintsNoPersonalData(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := doc["data"].(map[string]any)
-	data["religion"] = "siti.aminah@example.com"
-	for _, name := range []string{"SITI AMINAH", "3174051201900003", "U0lUSSBBTUlOQUg", "a\nb::error"} {
+	data["religion"] = "kanari.indah@example.com"
+	for _, name := range []string{"KANARI INDAH", "3174051201900003", "S0FOQVJJIElOREFI", "a\nb::error"} {
 		data[name] = "x"
 	}
 	success, _ := json.Marshal(doc)
-	doc["code"] = "SITI AMINAH"
+	doc["code"] = "KANARI INDAH"
 	code, _ := json.Marshal(doc)
 	jsonType := http.Header{"Content-Type": {"application/json"}}
 	for _, tc := range []struct {
@@ -401,12 +401,12 @@ func TestJudgePrintsNoPersonalData(t *testing.T) {
 		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Header: jsonType, Body: code},
 			[]string{contract.ErrorCodeUndocumented}},
 		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: success,
-			Header: http.Header{"Content-Type": {`text/plain; name="SITI AMINAH"; nik=3174051201900003`}}},
+			Header: http.Header{"Content-Type": {`text/plain; name="KANARI INDAH"; nik=3174051201900003`}}},
 			[]string{contract.ContentTypeMismatch}},
 		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: success,
 			Header: http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"siti-3174051201900003"}}},
 			[]string{contract.ContentEncodingUndecodable}},
-		{contract.Exchange{Method: "POST", Path: "/ktp/SITI-AMINAH/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzMTc0MDUxMjAxOTAwMDAzIn0.sig", Status: 200, Body: []byte(`{}`)},
+		{contract.Exchange{Method: "POST", Path: "/ktp/KANARI-INDAH/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzMTc0MDUxMjAxOTAwMDAzIn0.sig", Status: 200, Body: []byte(`{}`)},
 			[]string{contract.RouteUndocumented}},
 	} {
 		v := c.Judge(tc.x, contract.JudgeOptions{})
@@ -415,7 +415,7 @@ func TestJudgePrintsNoPersonalData(t *testing.T) {
 			ids = append(ids, f.ID)
 			b, _ := json.Marshal(f)
 			for _, s := range []string{f.String(), string(b)} {
-				for _, leak := range []string{"AMINAH", "aminah", "3174051201900003", "U0lUSSBBTUlOQUg", "eyJzdWIi", "\n", `\n`} {
+				for _, leak := range []string{"KANARI", "kanari", "3174051201900003", "S0FOQVJJIElOREFI", "eyJzdWIi", "\n", `\n`} {
 					if strings.Contains(s, leak) {
 						t.Errorf("a finding prints %q: %s", leak, s)
 					}

@@ -481,7 +481,7 @@ func encodedParts(s string) bool {
 }
 
 // safeSegment: a path segment a printer gives as it is: a safe name, no encoded text, and not made only of
-// upper-case words (a name written as a KTP writes it, "SITI-AMINAH"; routes are written in lower case).
+// upper-case words (a name written as a KTP writes it, "KANARI-INDAH"; routes are written in lower case).
 func safeSegment(s string) bool {
 	if !SafeName(s) || encodedParts(s) {
 		return false
@@ -616,7 +616,7 @@ func isIndex(t string) bool {
 // field-undocumented's member name likewise. The message follows. What a finding already shapes (a
 // message, a NIK, a date) is left as it is.
 // A quoted value of several words (a code written "INVALID PARAMETER") stays only when every word is one
-// of words (the vendor's documents', Privacy.Words): "SITI AMINAH" at a code's place is a person's name.
+// of words (the vendor's documents', Privacy.Words): "KANARI INDAH" at a code's place is a person's name.
 // Control characters of the input are never printed. Contract.Judge gives every finding through it.
 func (f Finding) Shaped(words map[string]bool) Finding {
 	out := f

@@ -103,7 +103,7 @@ func (c *checker) contentType() {
 
 // shownMediaType is a media type that came in a header as a finding prints it: its type, subtype and
 // parameters as they are where each is a safe name (or a short number), the rest by its shape; a value that
-// is no media type by its shape. A Content-Type may carry anything ("text/plain; name=SITI AMINAH").
+// is no media type by its shape. A Content-Type may carry anything ("text/plain; name=KANARI INDAH").
 func shownMediaType(s string) string {
 	mt, params, err := mime.ParseMediaType(s)
 	if err != nil {

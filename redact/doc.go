@@ -17,7 +17,7 @@
 //
 //   - a documented non-personal place of the operation's request or answer schema (codes, statuses, billing
 //     flags, booleans, scores, ids) holding a value written as one (no white space; at an id's place no
-//     upper-case word the documents lack, no word of a personal value the exchange holds: "SITI AMINAH"
+//     upper-case word the documents lack, no word of a personal value the exchange holds: "KANARI INDAH"
 //     as a client's reference_id is not kept), a documented query parameter or request header, or a
 //     response header the spec names (a 16-digit number there still becomes a synthetic NIK); at a
 //     personal place of a closed set (a religion, a gender), a value of the set;

@@ -862,7 +862,7 @@ func synthetic(s string) bool {
 // idLike: a value a documented JSON place of an id or a code may keep as it is (the content rules still
 // look into it: kept). No white space, control or invisible format character, as an id or a code is
 // written; at a place without a closed set (an id: a client's reference_id, a transactionId), also no
-// upper-case word the documents do not use and no word of a personal value the exchange holds. "SITI AMINAH" as a reference_id is a
+// upper-case word the documents do not use and no word of a personal value the exchange holds. "KANARI INDAH" as a reference_id is a
 // person's name put there, and not kept; a code the table lacks (drift) is kept at the code's place.
 func (v *view) idLike(s string, closedSet bool) bool {
 	for _, r := range s {
@@ -1263,7 +1263,7 @@ func (v *view) capsValue(s string) bool {
 }
 
 // capsParts: a part of a token or a text, between its separators ("+", "-", ".", "_", white space), is a
-// capsValue: a key, a subtype or a parameter spelling a name ("RAHAYU-KNR…", "SITI_AMINAH") as a token can.
+// capsValue: a key, a subtype or a parameter spelling a name ("RAHAYU-KNR…", "KANARI_INDAH") as a token can.
 func (v *view) capsParts(s string) bool {
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == '+' || r == '-' || r == '.' || r == '_' || unicode.IsSpace(r) }) {
 		if v.capsValue(strings.TrimSpace(w)) {

@@ -70,7 +70,7 @@ func numberText(b []byte) bool {
 
 // PrintableText: UTF-8 text of at least six characters, letters or digits the half of them at least, no
 // control characters but white space: what a base64 string that hides a name, an address or a NIK with
-// a name ("SITI AMINAH 3174…") decodes to, and what random bytes almost never do.
+// a name ("KANARI INDAH 3174…") decodes to, and what random bytes almost never do.
 func PrintableText(b []byte) bool {
 	if len(b) < 6 || !utf8.Valid(b) {
 		return false

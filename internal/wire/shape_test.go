@@ -24,9 +24,9 @@ func TestShapeQuoted(t *testing.T) {
 		{"YAML quotes a scalar's first bytes", "cannot construct !!str `SITI 31...` into int", "cannot construct !!str `AAAA 99...` into int"},
 		{"an escaped quote stays inside", `bad "a\"SITI" here`, `bad "a\"AAAA" here`},
 		{"nothing quoted", "line 3: did not find expected ',' or '}'", "line 3: did not find expected ',' or '}'"},
-		{"a YAML tag of the input", "cannot construct tag:siti.aminah@example.com,2026:x `2` into int", "cannot construct aaa:aaaa.aaaaaa@aaaaaaa.aaa,9999:a `2` into int"},
+		{"a YAML tag of the input", "cannot construct tag:kanari.indah@example.com,2026:x `2` into int", "cannot construct aaa:aaaaaa.aaaaa@aaaaaaa.aaa,9999:a `2` into int"},
 		{"a YAML tag of its own", "cannot construct !!map into string", "cannot construct !!map into string"},
-		{"an anchor", "unknown anchor 'sitiaminah' referenced", "unknown anchor 'aaaaaaaaaa' referenced"},
+		{"an anchor", "unknown anchor 'kanariindah' referenced", "unknown anchor 'aaaaaaaaaaa' referenced"},
 	} {
 		if got := ShapeQuoted(tc.in); got != tc.want {
 			t.Errorf("%s: ShapeQuoted(%q) = %q, want %q", tc.reason, tc.in, got, tc.want)
