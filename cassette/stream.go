@@ -74,6 +74,10 @@ type Item struct {
 	it    *vcr.Interaction // already decoded (Whole)
 }
 
+// Size is the bytes of the file the item holds (ordered.Sized: the bound of memory in flight); an item
+// decoded whole holds a decoded interaction, whose size is not counted.
+func (item Item) Size() int { return len(item.doc) }
+
 // Decode reads the item: go-vcr's own layout by a fast reader, anything else by the YAML decoder (the
 // two agree wherever the fast reader reads). The error names the interaction and its line.
 func (item Item) Decode() (it *vcr.Interaction, err error) {

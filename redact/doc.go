@@ -102,7 +102,7 @@
 // # The cassette's own text
 //
 // RedactFile, ScanFile and CheckFile stream a cassette (cassette.Split) and read every cassette go-vcr v4
-// reads; RedactFile and ScanFile redact or scan its interactions on every core, a few per core in flight,
+// reads; RedactFile and ScanFile redact or scan its interactions on every core, at most 4 MiB a core in flight,
 // and write or report them in the file's order (parallel.go). The comment block keeps only kontrak's provenance lines (# kontrak: key=value), each value by its
 // grammar (comment.go): the kind of provenance, the scenario (a safe name), the source URL (by the URL
 // policy), the recording date, the kind of host, and the note: free text people write, which becomes a

@@ -95,6 +95,9 @@ type Record struct{ rec record }
 // Index is the record's place in its input, 0-based.
 func (r Record) Index() int { return r.rec.index }
 
+// Size is the bytes the record holds (ordered.Sized: the bound of memory in flight).
+func (r Record) Size() int { return r.rec.size }
+
 // Decode reads the record; its error names the interaction, a panic inside included.
 func (r Record) Decode() (*contract.Exchange, error) { return r.rec.decodeSafe() }
 
@@ -109,6 +112,7 @@ func Split(r io.Reader, name string, f Format, lim Limits, fn func(Record) error
 // the reader only cuts the input (a line or bracket scan) and the decoding runs on every core.
 type record struct {
 	index  int
+	size   int // the bytes it holds, for the bound of memory in flight (ordered.Sized)
 	decode func() (*contract.Exchange, error)
 }
 
@@ -194,7 +198,7 @@ func synthetic(br *bufio.Reader) bool {
 func splitCassette(br *bufio.Reader, fn func(record) error) error {
 	own := synthetic(br)
 	return cassette.Split(br, func(item cassette.Item) error {
-		return fn(record{item.Index, func() (*contract.Exchange, error) {
+		return fn(record{item.Index, item.Size(), func() (*contract.Exchange, error) {
 			it, err := item.Decode()
 			if err != nil {
 				return nil, err

@@ -191,7 +191,7 @@ func readLog(s *harStream, lim Limits, fn func(record) error) error {
 				return fmt.Errorf("HAR: entry %d: %v", i, s.why(err, entryMax))
 			}
 			raw, index := bytes.Clone(v), i // v is the decoder's, until its next read
-			if err := fn(record{index, func() (*contract.Exchange, error) {
+			if err := fn(record{index, len(raw), func() (*contract.Exchange, error) {
 				e, err := decodeEntry(raw)
 				if err != nil {
 					return nil, fmt.Errorf("HAR: entry %d: %v", index, err)

@@ -60,7 +60,7 @@ func splitNDJSON(r io.Reader, lim Limits, fn func(record) error) (err error) {
 		t := bytes.TrimSpace(line)
 		if len(t) > 0 && t[0] != '#' {
 			own, index, no := append([]byte(nil), t...), i, lineNo
-			if err := fn(record{index, func() (*contract.Exchange, error) {
+			if err := fn(record{index, len(own), func() (*contract.Exchange, error) {
 				ex, err := ndjsonExchange(own, index, lim)
 				if err != nil {
 					return nil, fmt.Errorf("NDJSON: line %d: %v", no, err)

@@ -80,7 +80,8 @@ func TestRunFirstErrorInOrder(t *testing.T) {
 	}
 }
 
-// TestRunBoundsInFlight: however slow done is, at most 4 items a worker are emitted and not yet done.
+// TestRunBoundsInFlight: however slow done is, at most 4 batches of items a worker are emitted and not yet
+// done.
 func TestRunBoundsInFlight(t *testing.T) {
 	const workers = 3
 	var emitted, finished, worst atomic.Int64
@@ -105,8 +106,118 @@ func TestRunBoundsInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := worst.Load(); w > 4*workers+1 {
-		t.Fatalf("%d items in flight at once, want at most %d", w, 4*workers+1)
+	if items, _ := inFlightBounds(workers); worst.Load() > int64(items+1) {
+		t.Fatalf("%d items in flight at once, want at most %d", worst.Load(), items+1)
+	}
+}
+
+type blob []byte
+
+func (b blob) Size() int { return len(b) }
+
+// TestRunBoundsBytesInFlight: items that tell their size are held within 4·BatchBytes a worker, a batch
+// within BatchBytes (or one item), however slow done is.
+func TestRunBoundsBytesInFlight(t *testing.T) {
+	const workers = 2
+	var emitted, finished, worst, worstBatch atomic.Int64
+	produce := func(emit func(blob) error) error {
+		for i := range 400 {
+			b := make(blob, 100<<10+i) // about 100 KiB each: a batch of 32 would be 3 MiB
+			if err := emit(b); err != nil {
+				return err
+			}
+			if d := emitted.Add(int64(len(b))) - finished.Load(); d > worst.Load() {
+				worst.Store(d)
+			}
+		}
+		return nil
+	}
+	var inWork [workers]atomic.Int64
+	err := Run(workers, produce, func(w int, b blob) (int, error) {
+		if s := inWork[w].Add(int64(len(b))); s > worstBatch.Load() {
+			worstBatch.Store(s)
+		}
+		return len(b), nil
+	}, func(n int) error {
+		if rand.IntN(20) == 0 {
+			time.Sleep(200 * time.Microsecond)
+		}
+		finished.Add(int64(n))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, bytes := inFlightBounds(workers)
+	if w, bound := worst.Load(), int64(bytes+(101<<10)); w > bound {
+		t.Fatalf("%d bytes in flight at once, want at most %d", w, bound)
+	}
+	if worst.Load() < 2<<20 {
+		t.Fatalf("at most %d bytes in flight: the test did not fill the pipeline", worst.Load())
+	}
+}
+
+// TestInFlightBounds: the bytes in flight grow with the workers up to MaxBytesInFlight, never beyond.
+func TestInFlightBounds(t *testing.T) {
+	for _, w := range []int{1, 2, 4, 64, 1024} {
+		items, bytes := inFlightBounds(w)
+		if items != 4*BatchItems*w || bytes > MaxBytesInFlight || bytes < min(w*BatchBytes, MaxBytesInFlight) {
+			t.Errorf("%d workers: %d items, %d bytes in flight", w, items, bytes)
+		}
+	}
+}
+
+// TestBatchOf: a worker takes at most BatchItems items and at most BatchBytes bytes of sized items, one
+// item however large.
+func TestBatchOf(t *testing.T) {
+	for _, c := range []struct {
+		sizes []int
+		n     int
+	}{
+		{make([]int, 100), BatchItems},
+		{make([]int, 3), 3},
+		{[]int{300 << 10, 300 << 10, 300 << 10, 300 << 10, 1}, 3},
+		{[]int{5 << 20, 1, 1}, 1},
+		{[]int{1, 5 << 20}, 1},
+		{[]int{BatchBytes / 2, BatchBytes / 2, 1}, 2},
+	} {
+		n, size := batchOf(c.sizes)
+		if n != c.n {
+			t.Errorf("batchOf(%d sizes) takes %d, want %d", len(c.sizes), n, c.n)
+		}
+		want := 0
+		for _, s := range c.sizes[:n] {
+			want += s
+		}
+		if size != want {
+			t.Errorf("batchOf(%d sizes) sums %d, want %d", len(c.sizes), size, want)
+		}
+	}
+}
+
+// TestRunNoWaitForABatch: an item is worked on and handed to done while the producer waits for the next
+// one: a slow stream (a log followed as it grows) is never held back to fill a batch.
+func TestRunNoWaitForABatch(t *testing.T) {
+	doneUpTo := make(chan int, 10)
+	produce := func(emit func(int) error) error {
+		for i := range 5 {
+			if err := emit(i); err != nil {
+				return err
+			}
+			select {
+			case got := <-doneUpTo:
+				if got != i {
+					return fmt.Errorf("done saw %d while %d was the last emitted", got, i)
+				}
+			case <-time.After(10 * time.Second):
+				return fmt.Errorf("item %d was not handed to done while the producer waited", i)
+			}
+		}
+		return nil
+	}
+	err := Run(2, produce, func(_ int, i int) (int, error) { return i, nil }, func(i int) error { doneUpTo <- i; return nil })
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
