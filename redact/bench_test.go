@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	kontrak "github.com/kontrak/kontrak"
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/ordered"
 	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/traffic"
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -93,11 +93,7 @@ func peakHeap(stop <-chan struct{}) *atomic.Uint64 {
 // unless GOGC is set).
 func BenchmarkCassetteScanRedact(b *testing.B) {
 	const n = 10_000
-	if os.Getenv("GOGC") == "" {
-		// The pace kontrak check, scan and redact run the collector at (cmd/kontrak's streamingPace), the
-		// same for the three.
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
-	}
+	defer ordered.Pace()() // the pace kontrak check, scan and redact run the collector at, the same for the three
 	c, err := contract.Load(kontrak.Files)
 	if err != nil {
 		b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -321,33 +322,24 @@ func headersOf(v []byte) (http.Header, error) {
 	h := http.Header{}
 	switch v[0] {
 	case '{':
-		ms, err := wire.JSONMembers(v)
+		ms, err := wire.JSONStringLists(v)
 		if err != nil {
 			return nil, errors.New("not a JSON object")
 		}
 		for i, m := range ms {
-			if _, later := last(ms[i+1:], m.Name); later {
+			if laterName(ms[i+1:], m.Name) {
 				continue // a name given twice is its last value
 			}
-			k, raw := m.Name, m.Value
-			if len(raw) > 0 && raw[0] == '[' {
-				vs, ok := stringsOf(raw)
-				if !ok {
-					return nil, fmt.Errorf("header %s: not strings", contract.ShownName(k))
-				}
-				for _, s := range vs {
-					h.Add(k, s)
-				}
-				continue
+			switch {
+			case !m.OK && m.Array:
+				return nil, fmt.Errorf("header %s: not strings", contract.ShownName(m.Name))
+			case !m.OK:
+				return nil, fmt.Errorf("header %s: not a string", contract.ShownName(m.Name))
+			case len(m.Values) == 0:
+				continue // an empty array carries no value
 			}
-			var s string
-			if !isNull(raw) {
-				var ok bool
-				if s, ok = wire.JSONString(raw); !ok {
-					return nil, fmt.Errorf("header %s: not a string", contract.ShownName(k))
-				}
-			}
-			h.Add(k, s)
+			k := textproto.CanonicalMIMEHeaderKey(m.Name) // as http.Header.Add keys it
+			h[k] = append(h[k], m.Values...)
 		}
 	case '[':
 		var kvs []harHeader
@@ -365,24 +357,14 @@ func headersOf(v []byte) (http.Header, error) {
 	return h, nil
 }
 
-// stringsOf reads a JSON array of strings (a null is ""), as encoding/json reads one into []string.
-func stringsOf(raw []byte) ([]string, bool) {
-	els, err := wire.JSONElements(raw)
-	if err != nil {
-		return nil, false
-	}
-	out := make([]string, len(els))
-	for i, el := range els {
-		if isNull(el) {
-			continue
+// laterName reports whether a member of that name comes in ms.
+func laterName(ms []wire.JSONStrings, name string) bool {
+	for _, m := range ms {
+		if m.Name == name {
+			return true
 		}
-		s, ok := wire.JSONString(el)
-		if !ok {
-			return nil, false
-		}
-		out[i] = s
 	}
-	return out, true
+	return false
 }
 
 func bodyOf(v []byte, encoding string) ([]byte, error) {

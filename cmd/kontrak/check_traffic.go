@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/ordered"
 	"github.com/kontrak/kontrak/internal/wire"
 	"github.com/kontrak/kontrak/report"
 	"github.com/kontrak/kontrak/traffic"
@@ -110,7 +111,7 @@ func checkTraffic(c *contract.Contract, named *report.Contract, files []string, 
 			return each(v)
 		}
 	}
-	defer streamingPace()()
+	defer ordered.Pace()()
 	t, err := traffic.Check(c, inputs, topts)
 	if err != nil {
 		return usageError{err.Error()}

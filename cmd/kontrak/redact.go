@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/kontrak/kontrak/internal/ordered"
 	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/traffic"
 )
@@ -20,7 +21,7 @@ func runRedact(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	if len(files) == 0 {
 		return usagef("no input: give the cassettes, HAR files or NDJSON logs to redact in place")
 	}
-	defer streamingPace()()
+	defer ordered.Pace()()
 	// The check before anything is written streams each file (redact.CheckFile, redact.CheckTraffic); the
 	// redaction itself holds one interaction at a time, writing the file whole again.
 	formats := make([]traffic.Format, len(files))

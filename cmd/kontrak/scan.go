@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kontrak/kontrak/internal/ordered"
 	"github.com/kontrak/kontrak/redact"
 	"github.com/kontrak/kontrak/report"
 	"github.com/kontrak/kontrak/traffic"
@@ -70,7 +71,7 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(paths) == 0 {
 		return usagef("no input: give cassette files or directories to scan, or - for stdin")
 	}
-	defer streamingPace()()
+	defer ordered.Pace()()
 	var files, skipped []string
 	fromStdin := false
 	var others []string

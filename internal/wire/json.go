@@ -270,6 +270,98 @@ func JSONMembers(b []byte) ([]JSONMember, error) {
 	return out, nil
 }
 
+// JSONStrings is one member of an object of strings, as a log writes a header set: its name and its
+// values (a string is one value, a null one empty value, an array its elements, a null element empty).
+// OK is false for a member that is none of these (Array: it is an array, with an element that is
+// neither a string nor a null); its Values are then nil.
+type JSONStrings struct {
+	Name      string
+	Values    []string
+	OK, Array bool
+}
+
+// JSONStringLists reads b, which must be exactly one JSON object, into its members in order, each as
+// JSONStrings, in one pass of the lexer (no member's value is cut and read again). A name given twice is
+// given twice. The error is a *JSONError; an array or a scalar is "not a JSON object".
+func JSONStringLists(b []byte) ([]JSONStrings, error) {
+	l := newLexer(b)
+	defer l.release()
+	d := &l.dec
+	if d.PeekKind() != '{' {
+		if err := CheckJSON(b); err != nil {
+			return nil, err
+		}
+		return nil, &JSONError{Offset: int64(len(b) - len(bytes.TrimLeft(b, " \t\r\n"))), Reason: "not a JSON object"}
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return nil, refused(b, err)
+	}
+	out := make([]JSONStrings, 0, 4)
+	for d.PeekKind() != '}' {
+		name, err := d.ReadToken()
+		if err != nil {
+			return nil, refused(b, err)
+		}
+		m := JSONStrings{Name: name.String(), OK: true}
+		switch d.PeekKind() {
+		case '"', 'n':
+			v, err := d.ReadToken()
+			if err != nil {
+				return nil, refused(b, err)
+			}
+			m.Values = []string{stringOrEmpty(v)}
+		case '[':
+			m.Array = true
+			if _, err := d.ReadToken(); err != nil {
+				return nil, refused(b, err)
+			}
+			for d.PeekKind() != ']' {
+				if k := d.PeekKind(); k != '"' && k != 'n' {
+					m.OK = false
+					if err := d.SkipValue(); err != nil {
+						return nil, refused(b, err)
+					}
+					continue
+				}
+				v, err := d.ReadToken()
+				if err != nil {
+					return nil, refused(b, err)
+				}
+				if m.OK {
+					m.Values = append(m.Values, stringOrEmpty(v))
+				}
+			}
+			if _, err := d.ReadToken(); err != nil {
+				return nil, refused(b, err)
+			}
+		default:
+			m.OK = false
+			if err := d.SkipValue(); err != nil {
+				return nil, refused(b, err)
+			}
+		}
+		if !m.OK {
+			m.Values = nil
+		}
+		out = append(out, m)
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return nil, refused(b, err)
+	}
+	if err := trailing(b, d.InputOffset()); err != nil {
+		return nil, refused(b, err)
+	}
+	return out, nil
+}
+
+// stringOrEmpty is a string token's text, or "" for a null.
+func stringOrEmpty(t jsontext.Token) string {
+	if t.Kind() == 'n' {
+		return ""
+	}
+	return t.String()
+}
+
 // JSONElements cuts b, which must be exactly one JSON array, into its elements without decoding them,
 // as JSONMembers cuts an object. The error is a *JSONError; anything else is "not a JSON array".
 func JSONElements(b []byte) ([][]byte, error) {

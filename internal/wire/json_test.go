@@ -19,8 +19,8 @@ import (
 // encoding/json's Decoder gives (oracleStrict: the same document, the same lists in the same order, the
 // same error words), except where the UTF-8 policy refuses what encoding/json reads (a lone surrogate,
 // which must then be in the input) and beyond MaxJSONDepth; it refuses exactly what json.Valid refuses,
-// once a byte order mark and UTF-8 are judged; CheckJSON, WalkJSON, JSONMembers and JSONElements give its
-// verdict and its words, and read what the Decoder reads, token for token. Seeds: testdata/fuzz/FuzzJSON.
+// once a byte order mark and UTF-8 are judged; CheckJSON, WalkJSON, JSONMembers, JSONStringLists and
+// JSONElements give its verdict and its words, and read what the Decoder reads, token for token. Seeds: testdata/fuzz/FuzzJSON.
 func FuzzJSON(f *testing.F) {
 	for _, s := range []string{
 		`{"a": [1, {"b": "c"}]}`, `{} {}`, `{"a": [1`, `{"a" 1}`, ``, ` `, `"x"`, `-0.0e+00`, `[1e400, 1.0, 1e-999999999]`,
@@ -30,6 +30,7 @@ func FuzzJSON(f *testing.F) {
 		"{\"n\":\"REN\xc9\"}", strings.Repeat("[", 10001) + strings.Repeat("]", 10001), `{"":{"":[]}}`,
 		`"\udc00"`, `"\ud800\u0041"`, `"\\ud800"`, `{"a\u0041~/b":{"x\"y":"Siti \u004b","m":1E+2,"e":[]}}`,
 		`  { "full_name" : "Siti" , "n" : [ 1 , 2.5e3 , true , null , -0 , "x" ] }  `, `{1:2}`, `[1 2]`,
+		`{"A":["x",null,"y"],"B":null,"C":"z","D":[],"E":{"x":"y"},"F":["x",{}],"A":"w","G":[null]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -67,6 +68,13 @@ func FuzzJSON(f *testing.F) {
 		members, merr := JSONMembers(b)
 		if isObject := err == nil && bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("{")); (merr == nil) != isObject {
 			t.Fatalf("%q: JSONMembers %v, an object %v (DecodeJSONStrict %v)", b, merr, isObject, err)
+		}
+		lists, lerr := JSONStringLists(b)
+		if !reflect.DeepEqual(errOrNil(lerr), errOrNil(merr)) {
+			t.Fatalf("%q: JSONStringLists %v, JSONMembers %v", b, lerr, merr)
+		}
+		if merr == nil {
+			oracleStringLists(t, b, members, lists)
 		}
 		elements, eerr := JSONElements(b)
 		if isArray := err == nil && bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("[")); (eerr == nil) != isArray {
@@ -128,6 +136,48 @@ func FuzzJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// oracleStringLists: JSONStringLists reads each member as encoding/json reads its value into a string or
+// a []string (a null as ""), and calls not OK what it cannot read so.
+func oracleStringLists(t *testing.T, b []byte, members []JSONMember, lists []JSONStrings) {
+	t.Helper()
+	if len(lists) != len(members) {
+		t.Fatalf("%q: JSONStringLists %d members, JSONMembers %d", b, len(lists), len(members))
+	}
+	for i, m := range members {
+		l := lists[i]
+		if l.Name != m.Name {
+			t.Fatalf("%q: member %d named %q, JSONMembers %q", b, i, l.Name, m.Name)
+		}
+		var want []string
+		ok, array := true, bytes.HasPrefix(m.Value, []byte("["))
+		if array {
+			var vs []*string
+			ok = json.Unmarshal(m.Value, &vs) == nil
+			for _, v := range vs {
+				if v == nil {
+					want = append(want, "")
+				} else {
+					want = append(want, *v)
+				}
+			}
+		} else {
+			var v *string
+			if ok = json.Unmarshal(m.Value, &v) == nil; ok {
+				want = []string{""}
+				if v != nil {
+					want = []string{*v}
+				}
+			}
+		}
+		if !ok {
+			want = nil
+		}
+		if l.OK != ok || l.Array != array || !reflect.DeepEqual(l.Values, want) && (len(l.Values) > 0 || len(want) > 0) {
+			t.Fatalf("%q: member %d read as %+v, encoding/json: ok %v, values %q", b, i, l, ok, want)
+		}
+	}
 }
 
 func utf8Valid(b []byte) bool { return oracleInvalidUTF8(b) == len(b) }
