@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kontrak/kontrak/internal/wire"
 	vcr "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
@@ -110,17 +111,26 @@ func (e *emitter) str(ind int, name, s string) {
 	e.buf = append(e.buf, '\n')
 }
 
-// seq writes a block sequence of strings under name; an empty one is left out (omitempty) or "[]".
-func (e *emitter) seq(ind int, name string, vs []string, omitEmpty bool) {
-	if len(vs) == 0 {
+// block opens a block collection of n entries under name, and reports whether its entries follow: an
+// empty one is left out (omitEmpty) or written as empty, in the encoder's flow style.
+func (e *emitter) block(ind int, name string, n int, omitEmpty bool, empty string) bool {
+	if n == 0 {
 		if !omitEmpty {
 			e.key(ind, name)
-			e.raw(" []\n")
+			e.raw(empty)
 		}
-		return
+		return false
 	}
 	e.key(ind, name)
 	e.buf = append(e.buf, '\n')
+	return true
+}
+
+// seq writes a block sequence of strings under name; an empty one is left out (omitempty) or "[]".
+func (e *emitter) seq(ind int, name string, vs []string, omitEmpty bool) {
+	if !e.block(ind, name, len(vs), omitEmpty, " []\n") {
+		return
+	}
 	for _, v := range vs {
 		e.indent(ind + 4)
 		e.raw("- ")
@@ -132,15 +142,9 @@ func (e *emitter) seq(ind int, name string, vs []string, omitEmpty bool) {
 // header writes a map of string lists (a header, a form) as the encoder does: its keys in the encoder's
 // order (keyLess), an empty map "{}" unless left out (omitempty).
 func (e *emitter) header(ind int, name string, h http.Header, omitEmpty bool) {
-	if len(h) == 0 {
-		if !omitEmpty {
-			e.key(ind, name)
-			e.raw(" {}\n")
-		}
+	if !e.block(ind, name, len(h), omitEmpty, " {}\n") {
 		return
 	}
-	e.key(ind, name)
-	e.buf = append(e.buf, '\n')
 	e.keys = e.keys[:0]
 	for k := range h {
 		if !plainKey(k) {
@@ -295,12 +299,7 @@ func resolvesToStr(s string) int {
 }
 
 // numberByte holds every byte a number, time, infinity or NaN the resolver reads can hold.
-var numberByte = func() (t [256]bool) {
-	for _, c := range []byte("0123456789_.:+- eEpPxXoObBaAcCdDfFiInNtTyYzZ") {
-		t[c] = true
-	}
-	return t
-}()
+var numberByte = wire.ByteSet("0123456789_.:+- eEpPxXoObBaAcCdDfFiInNtTyYzZ")
 
 // blockPlain is the emitter's block_plain_allowed for printable ASCII with no line break (analyzeScalar).
 func blockPlain(s string) bool {

@@ -152,7 +152,7 @@ func (c *checker) discriminated(resp *Response, doc any, vs []violation, src evi
 		return false
 	}
 	for _, try := range tries {
-		with, err := wire.Set(copyDoc(doc), ptr, try)
+		with, err := wire.Set(wire.CopyJSON(doc, nil), ptr, try)
 		if err != nil {
 			return false
 		}
@@ -196,7 +196,7 @@ func (c *checker) integers(resp *Response, doc any, fractional []string, src evi
 	if len(fractional) == 0 {
 		return
 	}
-	alt := copyDoc(doc)
+	alt := wire.CopyJSON(doc, nil)
 	at := map[string]string{}
 	for _, p := range fractional {
 		v, _ := wire.Get(alt, p)
@@ -231,7 +231,7 @@ func validationDoc(sj wire.StrictJSON) any {
 	if len(sj.OutOfRange) == 0 {
 		return sj.Doc
 	}
-	doc := copyDoc(sj.Doc)
+	doc := wire.CopyJSON(sj.Doc, nil)
 	for _, p := range sj.OutOfRange {
 		v, _ := wire.Get(doc, p)
 		n, _ := v.(json.Number)
@@ -245,24 +245,6 @@ func validationDoc(sj wire.StrictJSON) any {
 		doc, _ = wire.Set(doc, p, clamped)
 	}
 	return doc
-}
-
-func copyDoc(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = copyDoc(x)
-		}
-		return m
-	case []any:
-		a := make([]any, len(t))
-		for i, x := range t {
-			a[i] = copyDoc(x)
-		}
-		return a
-	}
-	return v
 }
 
 // valueText is a value as a finding may print it: quoted, unless its place holds personal data.

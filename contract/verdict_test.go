@@ -85,12 +85,12 @@ func mutations(body []byte) [][]byte {
 			for k, x := range m {
 				p := ptr + "/" + wire.Escape(k)
 				for _, repl := range []any{nil, "", "x", json.Number("1"), json.Number("1.5"), true, []any{}, map[string]any{}, "01-13-2020", "2020/02/30"} {
-					cp := copyDoc(doc)
+					cp := wire.CopyJSON(doc, nil)
 					cp, _ = wire.Set(cp, p, repl)
 					b, _ := json.Marshal(cp)
 					out = append(out, b)
 				}
-				cp := copyDoc(doc)
+				cp := wire.CopyJSON(doc, nil)
 				if parent, ok := wireGetMap(cp, ptr); ok {
 					delete(parent, k)
 					b, _ := json.Marshal(cp)

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"iter"
 	"math"
 	"regexp"
 	"slices"
@@ -485,21 +486,32 @@ func tokenRuns(s string) [][2]int {
 		return nil
 	}
 	var out [][2]int
-	for i := 0; i < len(s); {
-		if !isTokenChar(s[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && isTokenChar(s[j]) {
-			j++
-		}
+	for i, j := range runsOf(s, isTokenChar) {
 		if n := j - i; n >= t.MinLength && n <= t.MaxLength && highEntropy(s[i:j], t.MinBitsPerChar) {
 			out = append(out, [2]int{i, j})
 		}
-		i = j
 	}
 	return out
+}
+
+// runsOf yields the maximal runs of bytes of s that in accepts, as byte offsets [start, end).
+func runsOf(s string, in func(byte) bool) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for i := 0; i < len(s); {
+			if !in(s[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(s) && in(s[j]) {
+				j++
+			}
+			if !yield(i, j) {
+				return
+			}
+			i = j
+		}
+	}
 }
 
 // isTokenChar: a character of tokenRunRE.

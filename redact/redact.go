@@ -497,22 +497,13 @@ func specimenKind(kind string) string {
 // not hexadecimal, so that a hash or a hex id is not one. The result is byte offsets [start, end).
 func nikRuns(s string) [][2]int {
 	var out [][2]int
-	for i := 0; i < len(s); {
-		if !isASCIIDigit(s[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && isASCIIDigit(s[j]) {
-			j++
-		}
+	for i, j := range runsOf(s, isASCIIDigit) {
 		if j-i == 16 {
 			touched := i > 0 && isASCIILetter(s[i-1]) || j < len(s) && isASCIILetter(s[j])
 			if !touched || plausibleNIK(s[i:j]) && !hexWord(s, i, j) {
 				out = append(out, [2]int{i, j})
 			}
 		}
-		i = j
 	}
 	return out
 }

@@ -241,27 +241,7 @@ func templateAnswer(va *contract.ViolationAnswer, v *violation) (*answer, error)
 	}
 	text := strings.ReplaceAll(va.Text, "{type}", v.typ)
 	fill := strings.NewReplacer("{field}", v.field, "{text}", text, "{type}", v.typ)
-	var walk func(any) any
-	walk = func(x any) any {
-		switch t := x.(type) {
-		case string:
-			return fill.Replace(t)
-		case map[string]any:
-			out := make(map[string]any, len(t))
-			for k, val := range t {
-				out[fill.Replace(k)] = walk(val)
-			}
-			return out
-		case []any:
-			out := make([]any, len(t))
-			for i, val := range t {
-				out[i] = walk(val)
-			}
-			return out
-		}
-		return x
-	}
-	body, err := json.Marshal(walk(va.Body))
+	body, err := json.Marshal(wire.CopyJSON(va.Body, fill.Replace))
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package scorecard
 
 import (
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -40,12 +41,22 @@ func Normalize(s string) string {
 // each costing one. Written here (two rows of ints, O(len(a)·len(b)) time) because no module kontrak
 // already uses provides it, and a card's values are a few dozen runes: a dependency for twenty lines of
 // textbook code buys nothing.
-func Levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
+func Levenshtein(a, b string) int { return editDistance([]rune(a), []rune(b), false) }
+
+// StretchDistance is the least edit distance in runes between a and any stretch of text (semi-global
+// alignment: the stretch may start and end anywhere; Levenshtein's recurrence with a row 0 of zeros and
+// the least of the last row), for a value looked for in an OCR engine's whole text.
+func StretchDistance(a, text string) int { return editDistance([]rune(a), []rune(text), true) }
+
+// editDistance is Levenshtein's recurrence on two rows; anywhere lets the match of a start and end
+// anywhere in b.
+func editDistance(ra, rb []rune, anywhere bool) int {
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
-		prev[j] = j
+		if !anywhere {
+			prev[j] = j
+		}
 	}
 	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
@@ -57,6 +68,9 @@ func Levenshtein(a, b string) int {
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 		}
 		prev, cur = cur, prev
+	}
+	if anywhere {
+		return slices.Min(prev)
 	}
 	return prev[len(rb)]
 }

@@ -471,3 +471,27 @@ func TestScorecardBudgetUnsetVendorHost(t *testing.T) {
 		t.Errorf("the log does not say the budget is short before sending:\n%s", log.String())
 	}
 }
+
+// Levenshtein aligns whole strings, StretchDistance a value with the best stretch of a text; both count
+// runes, so a non-ASCII letter read wrong costs one.
+func TestEditDistances(t *testing.T) {
+	for _, c := range []struct {
+		a, b           string
+		whole, stretch int
+	}{
+		{"", "", 0, 0},
+		{"kitten", "sitting", 3, 2}, // the stretch "sittin"
+		{"NIK 3174", "NAMA: X NIK 3174 LAHIR", 14, 0},
+		{"SITI", "NAMA SLTI BINTI", 11, 1},
+		{"é", "e", 1, 1},
+		{"abc", "", 3, 3},
+		{"", "abc", 3, 0},
+	} {
+		if got := scorecard.Levenshtein(c.a, c.b); got != c.whole {
+			t.Errorf("Levenshtein(%q, %q) = %d, want %d", c.a, c.b, got, c.whole)
+		}
+		if got := scorecard.StretchDistance(c.a, c.b); got != c.stretch {
+			t.Errorf("StretchDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.stretch)
+		}
+	}
+}

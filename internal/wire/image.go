@@ -107,12 +107,7 @@ func base64Shaped(s string) bool {
 
 // base64Chars is base64Shaped's alphabet as a table: a switch per byte cost more than the decode of a
 // 100 KB image (issue 24's profile of an OCR request).
-var base64Chars = func() (t [256]bool) {
-	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_= \t\r\n") {
-		t[c] = true
-	}
-	return t
-}()
+var base64Chars = ByteSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_= \t\r\n")
 
 // stripSpace drops white space from s. It looks for each of the four bytes with strings.IndexByte (SIMD)
 // rather than once with strings.ContainsAny (a table lookup a byte): on a 170 KB base64 image the four

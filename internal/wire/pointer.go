@@ -176,3 +176,30 @@ func index(t string, n int) (int, bool) {
 	}
 	return i, true
 }
+
+// CopyJSON is a deep copy of a decoded JSON document (objects and arrays copied, scalars shared); when
+// str is not nil, every string of it, member names too, is str's mapping of it (a template filled in).
+func CopyJSON(v any, str func(string) string) any {
+	switch t := v.(type) {
+	case string:
+		if str != nil {
+			return str(t)
+		}
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			if str != nil {
+				k = str(k)
+			}
+			m[k] = CopyJSON(x, str)
+		}
+		return m
+	case []any:
+		a := make([]any, len(t))
+		for i, x := range t {
+			a[i] = CopyJSON(x, str)
+		}
+		return a
+	}
+	return v
+}

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -163,4 +164,21 @@ func FuzzPointer(f *testing.F) {
 			t.Fatalf("Get(Set(nil, %q, v)) = %v, %v", ptr, v, ok)
 		}
 	})
+}
+
+// TestCopyJSON: a copy shares no object or array with its original, and maps every string, names too,
+// when asked.
+func TestCopyJSON(t *testing.T) {
+	doc := map[string]any{"a": []any{"x{f}", 1.5, map[string]any{"{f}": nil}}, "b": true}
+	cp := CopyJSON(doc, nil).(map[string]any)
+	cp["a"].([]any)[2].(map[string]any)["new"] = 1.0
+	cp["b"] = false
+	if _, ok := doc["a"].([]any)[2].(map[string]any)["new"]; ok || doc["b"] != true {
+		t.Fatalf("the copy shares its containers with the original: %v", doc)
+	}
+	filled := CopyJSON(doc, strings.NewReplacer("{f}", "name").Replace)
+	want := map[string]any{"a": []any{"xname", 1.5, map[string]any{"name": nil}}, "b": true}
+	if !reflect.DeepEqual(filled, want) {
+		t.Fatalf("CopyJSON with a mapping = %v, want %v", filled, want)
+	}
 }

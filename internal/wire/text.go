@@ -72,3 +72,12 @@ func SetOf(items []string, key func(string) string) map[string]bool {
 	}
 	return set
 }
+
+// ByteSet is a table of the bytes of chars, for a test a byte in a hot loop (a switch per byte costs
+// more).
+func ByteSet(chars string) (t [256]bool) {
+	for i := 0; i < len(chars); i++ {
+		t[chars[i]] = true
+	}
+	return t
+}

@@ -75,3 +75,14 @@ func TestSetOf(t *testing.T) {
 		t.Errorf("SetOf(nil) = %#v, want an empty set ready for lookups", got)
 	}
 }
+
+// TestByteSet: the table holds exactly the bytes named, a byte past ASCII too.
+func TestByteSet(t *testing.T) {
+	set := ByteSet("a-\t\xff")
+	for b := 0; b < 256; b++ {
+		want := b == 'a' || b == '-' || b == '\t' || b == 0xff
+		if set[b] != want {
+			t.Errorf("ByteSet[%#x] = %v, want %v", b, set[b], want)
+		}
+	}
+}

@@ -21,7 +21,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -87,8 +86,8 @@ func main() {
 				if strings.Contains(text, nv) {
 					found++
 				}
-				chars += len(nv)
-				charsRight += max(0, len(nv)-fuzzy([]byte(nv), []byte(text)))
+				chars += len([]rune(nv))
+				charsRight += max(0, len([]rune(nv))-scorecard.StretchDistance(nv, text))
 			}
 		}
 		fmt.Printf("%-10s %7.1f%% %7.1f%% %7.1f%%\n", v, 100*nikSum/float64(*n), 100*float64(found)/float64(values), 100*float64(charsRight)/float64(chars))
@@ -133,22 +132,3 @@ func nikScore(nik, text string) float64 {
 	return max(0, 1-float64(d)/float64(len(nik)))
 }
 
-// fuzzy is the least edit distance between a and any stretch of text (semi-global alignment: the stretch
-// may start and end anywhere). Levenshtein's recurrence with a row 0 of zeros and the least of the last
-// row: scorecard.Levenshtein aligns whole strings only.
-func fuzzy(a, text []byte) int {
-	prev := make([]int, len(text)+1) // row 0: zero, a match may start anywhere
-	cur := make([]int, len(text)+1)
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(text); j++ {
-			c := 1
-			if a[i-1] == text[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return slices.Min(prev)
-}
