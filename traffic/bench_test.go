@@ -210,11 +210,13 @@ func decodeBodies(b *testing.B, c *contract.Contract) [][]byte {
 }
 
 // yardstick is the cost target's unit, measured beside each pass so that a machine shared with others
-// slows both alike: the mean time of one json.Unmarshal of one of the bodies, the fastest of several
-// batches over all of them.
+// slows both alike: the mean time of one json.Unmarshal of one of the bodies, the fastest of 200 batches
+// over all of them, after a collection (20 batches, measured just after a pass's garbage, varied by a
+// third from run to run; the fastest of many is the stable, and the stricter, unit).
 func yardstick(bodies [][]byte) time.Duration {
+	runtime.GC()
 	best := time.Duration(1 << 62)
-	for range 20 {
+	for range 200 {
 		start := time.Now()
 		for _, body := range bodies {
 			var doc any

@@ -320,13 +320,23 @@ func (s *harStream) end() error {
 	return fmt.Errorf("HAR: a second JSON value after the top-level object, at byte %d", d.InputOffset()-int64(len(v)))
 }
 
+// harHeaders is a header of name/value pairs, as http.Header.Add builds it; the values of names given
+// once share one backing array (one allocation for the header, not one a name, as net/textproto's
+// reader does: the HAR reader's largest allocation after the entry's own bytes).
 func harHeaders(hs []harHeader) http.Header {
 	h := make(http.Header, len(hs))
-	for _, kv := range hs {
+	backing := make([]string, len(hs))
+	for i, kv := range hs {
 		if kv.Name == "" || strings.HasPrefix(kv.Name, ":") {
 			continue // HTTP/2 pseudo-headers (:status, :path) are not headers
 		}
-		h.Add(kv.Name, kv.Value)
+		k := textproto.CanonicalMIMEHeaderKey(kv.Name)
+		if vs, ok := h[k]; ok {
+			h[k] = append(vs, kv.Value) // a full slice: its own array from here on
+			continue
+		}
+		backing[i] = kv.Value
+		h[k] = backing[i : i+1 : i+1]
 	}
 	return h
 }

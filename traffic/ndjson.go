@@ -339,7 +339,11 @@ func headersOf(v []byte) (http.Header, error) {
 				continue // an empty array carries no value
 			}
 			k := textproto.CanonicalMIMEHeaderKey(m.Name) // as http.Header.Add keys it
-			h[k] = append(h[k], m.Values...)
+			if vs, ok := h[k]; ok {
+				h[k] = append(vs, m.Values...) // a full slice: its own array from here on
+			} else {
+				h[k] = m.Values[:len(m.Values):len(m.Values)] // the values read are the header's own
+			}
 		}
 	case '[':
 		var kvs []harHeader

@@ -55,6 +55,7 @@ func Run[T, R any](workers int, produce func(emit func(T) error) error, work fun
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var items []T // this worker's batch, its array reused
 			for {
 				mu.Lock()
 				for len(queue) == 0 && !closed {
@@ -65,8 +66,12 @@ func Run[T, R any](workers int, produce func(emit func(T) error) error, work fun
 					return
 				}
 				n, size := batchOf(sizes)
-				items := queue[:n:n]
-				queue, sizes = queue[n:], sizes[n:]
+				// The batch is copied out and the queue moved down (at most a few hundred items), so that
+				// the queue's array is reused rather than grown anew as its front is taken.
+				items = append(items[:0], queue[:n]...)
+				rest := copy(queue, queue[n:])
+				clear(queue[rest:]) // no item is kept alive past its place in the queue
+				queue, sizes = queue[:rest], sizes[:copy(sizes, sizes[n:])]
 				seq, skip := head, halted
 				head += int64(n)
 				mu.Unlock()
@@ -82,6 +87,7 @@ func Run[T, R any](workers int, produce func(emit func(T) error) error, work fun
 						res.rs = append(res.rs, r)
 					}
 				}
+				clear(items) // what the batch held is not kept alive by the reused array
 				results <- res
 			}
 		}()
