@@ -131,4 +131,3 @@ func nikScore(nik, text string) float64 {
 	d := scorecard.Levenshtein(nik, best) // by rune: a non-ASCII digit the OCR read counts once
 	return max(0, 1-float64(d)/float64(len(nik)))
 }
-
