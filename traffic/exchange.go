@@ -3,12 +3,14 @@ package traffic
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/kontrak/kontrak/cassette"
 	"github.com/kontrak/kontrak/contract"
@@ -115,6 +117,45 @@ type record struct {
 	size   int // the bytes it holds, for the bound of memory in flight (ordered.Sized)
 	decode func() (*contract.Exchange, error)
 }
+
+// heldBytes are a record's own copy of its bytes, from a pool: a record's bytes are garbage once it is
+// decoded (the exchange holds copies of all it keeps), so a later record reuses them rather than allocating
+// its own (issue 18: the largest allocation of a log check after the lexer's names, and the collector's
+// pace follows the bytes allocated).
+type heldBytes struct {
+	b    *[]byte
+	done bool
+}
+
+var recordBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// holdBytes copies b into a pooled buffer.
+func holdBytes(b []byte) *heldBytes {
+	p := recordBufs.Get().(*[]byte)
+	*p = append((*p)[:0], b...)
+	return &heldBytes{b: p}
+}
+
+// take gives the bytes, once: done is true when they were taken before (a record decoded twice reads
+// nothing another record may by now hold).
+func (h *heldBytes) take() (b []byte, done bool) {
+	if h.done {
+		return nil, true
+	}
+	h.done = true
+	return *h.b, false
+}
+
+// release returns the buffer to the pool; one grown past 64 KiB is let go rather than kept.
+func (h *heldBytes) release() {
+	if h.b != nil && cap(*h.b) <= 64<<10 {
+		recordBufs.Put(h.b)
+	}
+	h.b = nil
+}
+
+// errDecodedTwice is a record's answer to a second Decode.
+var errDecodedTwice = errors.New("the record was decoded already")
 
 // decodeEach turns a reader of records into a reader of exchanges, decoding in order.
 func decodeEach(fn func(int, *contract.Exchange) error) func(record) error {

@@ -190,8 +190,13 @@ func readLog(s *harStream, lim Limits, fn func(record) error) error {
 			if err != nil {
 				return fmt.Errorf("HAR: entry %d: %v", i, s.why(err, entryMax))
 			}
-			raw, index := bytes.Clone(v), i // v is the decoder's, until its next read
-			if err := fn(record{index, len(raw), func() (*contract.Exchange, error) {
+			own, index := holdBytes(v), i // v is the decoder's, until its next read
+			if err := fn(record{index, len(v), func() (*contract.Exchange, error) {
+				raw, done := own.take()
+				if done {
+					return nil, errDecodedTwice
+				}
+				defer own.release()
 				e, err := decodeEntry(raw)
 				if err != nil {
 					return nil, fmt.Errorf("HAR: entry %d: %v", index, err)

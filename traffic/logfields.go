@@ -96,6 +96,9 @@ type fieldNames struct {
 
 	nested   []string // the first segments of the dotted names, each once
 	wrappers []string
+	// known holds every name a lookup asks a line, a nested object or a wrapper for (whole names, their
+	// segments, the wrappers), each mapped to itself: the lexer keeps only those members (wire.JSONMembers).
+	known map[string]string
 	aborted  map[int]bool
 }
 
@@ -192,6 +195,18 @@ func loadFields(data []byte) (FieldTable, fieldNames, error) {
 		if !seen[k] {
 			return fail("no part %s: every part the reader reads needs its names", k)
 		}
+	}
+	f.known = map[string]string{}
+	for _, p := range parts {
+		for _, n := range *p {
+			f.known[n] = n
+			if prefix, rest, dotted := strings.Cut(n, "."); dotted {
+				f.known[prefix], f.known[rest] = prefix, rest
+			}
+		}
+	}
+	for _, w := range f.wrappers {
+		f.known[w] = w
 	}
 	return t, f, nil
 }

@@ -60,9 +60,14 @@ func splitNDJSON(r io.Reader, lim Limits, fn func(record) error) (err error) {
 		}
 		t := bytes.TrimSpace(line)
 		if len(t) > 0 && t[0] != '#' {
-			own, index, no := append([]byte(nil), t...), i, lineNo
-			if err := fn(record{index, len(own), func() (*contract.Exchange, error) {
-				ex, err := ndjsonExchange(own, index, lim)
+			own, index, no := holdBytes(t), i, lineNo
+			if err := fn(record{index, len(t), func() (*contract.Exchange, error) {
+				line, done := own.take()
+				if done {
+					return nil, errDecodedTwice
+				}
+				defer own.release()
+				ex, err := ndjsonExchange(line, index, lim)
 				if err != nil {
 					return nil, fmt.Errorf("NDJSON: line %d: %v", no, err)
 				}
@@ -90,7 +95,7 @@ type object struct {
 // parseObject cuts a log line into its members, and each nested object and wrapper into its own, by the
 // lexer (wire.JSONMembers): the line is read once, and only the fields kontrak uses are decoded.
 func parseObject(line []byte) (object, error) {
-	top, err := wire.JSONMembers(line)
+	top, err := wire.JSONMembers(line, ndjsonFields.known)
 	if err != nil {
 		return object{}, err
 	}
@@ -100,7 +105,7 @@ func parseObject(line []byte) (object, error) {
 		if !found || len(raw) == 0 || raw[0] != '{' {
 			continue
 		}
-		ms, _ := wire.JSONMembers(raw) // a value of a line the lexer has read: an object
+		ms, _ := wire.JSONMembers(raw, ndjsonFields.known) // a value of a line the lexer has read: an object
 		if o.wrap == nil {
 			o.wrap = make([]*object, len(ndjsonFields.wrappers))
 		}
@@ -118,7 +123,7 @@ func nestedOf(top []wire.JSONMember) object {
 		if !found || len(raw) == 0 || raw[0] != '{' {
 			continue
 		}
-		o.sub[k], _ = wire.JSONMembers(raw) // a value of a line the lexer has read: an object
+		o.sub[k], _ = wire.JSONMembers(raw, ndjsonFields.known) // a value of a line the lexer has read: an object
 	}
 	return o
 }

@@ -245,23 +245,38 @@ type JSONMember struct {
 // JSONMembers cuts b, which must be exactly one JSON object, into its members without decoding their
 // values: a log line is read once, and only the fields a reader uses are decoded. A name given twice is
 // given twice. The error is a *JSONError; an array or a scalar is "not a JSON object".
-func JSONMembers(b []byte) ([]JSONMember, error) {
+//
+// With a set of known names (their text, each mapped to itself), only the members of those names are
+// given, named by the set's own string: a reader that looks up a few names costs no string a member
+// (issue 18: the names were a tenth of what a log check allocated). The verdict is the same.
+func JSONMembers(b []byte, known map[string]string) ([]JSONMember, error) {
 	out := make([]JSONMember, 0, 8)
 	err := cutContainer(b, '{', "not a JSON object", func(d *jsontext.Decoder) error {
 		raw, err := d.ReadValue() // the name
 		if err != nil {
 			return err
 		}
-		name, ok := JSONString(raw)
-		if !ok {
-			return errors.New("a member name is not a string")
+		var name string
+		keep := true
+		if known != nil && len(raw) >= 2 && bytes.IndexByte(raw, '\\') < 0 {
+			name, keep = known[string(raw[1:len(raw)-1])] // looked up without a copy
+		} else {
+			var ok bool
+			if name, ok = JSONString(raw); !ok {
+				return errors.New("a member name is not a string")
+			}
+			if known != nil {
+				_, keep = known[name]
+			}
 		}
 		v, err := d.ReadValue()
 		if err != nil {
 			return err
 		}
-		end := d.InputOffset()
-		out = append(out, JSONMember{Name: name, Value: b[end-int64(len(v)) : end : end]})
+		if keep {
+			end := d.InputOffset()
+			out = append(out, JSONMember{Name: name, Value: b[end-int64(len(v)) : end : end]})
+		}
 		return nil
 	})
 	if err != nil {

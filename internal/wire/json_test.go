@@ -65,7 +65,24 @@ func FuzzJSON(f *testing.F) {
 		if werr != nil && len(events) > 0 {
 			t.Fatalf("%q: WalkJSON visited %d events of a text it refuses", b, len(events))
 		}
-		members, merr := JSONMembers(b)
+		members, merr := JSONMembers(b, nil)
+		// With a set of known names, the verdict is the same and the members are those of the set's names.
+		known := map[string]string{"a": "a", "code": "code", "": "", "a/b": "a/b", "full_name": "full_name", "aA~/b": "aA~/b"}
+		kept, kerr := JSONMembers(b, known)
+		if !reflect.DeepEqual(errOrNil(kerr), errOrNil(merr)) {
+			t.Fatalf("%q: JSONMembers with known names %v, without %v", b, kerr, merr)
+		}
+		if merr == nil {
+			var want []JSONMember
+			for _, m := range members {
+				if _, ok := known[m.Name]; ok {
+					want = append(want, m)
+				}
+			}
+			if len(want) != len(kept) || len(want) > 0 && !reflect.DeepEqual(want, kept) {
+				t.Fatalf("%q: JSONMembers with known names gives %q, want %q", b, kept, want)
+			}
+		}
 		if isObject := err == nil && bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("{")); (merr == nil) != isObject {
 			t.Fatalf("%q: JSONMembers %v, an object %v (DecodeJSONStrict %v)", b, merr, isObject, err)
 		}
@@ -236,7 +253,7 @@ func TestOneDepthLimit(t *testing.T) {
 			_, err := DecodeJSONStrict(b)
 			check("DecodeJSONStrict", err)
 			check("WalkJSON", WalkJSON(string(b), JSONVisitor{}))
-			_, err = JSONMembers(b)
+			_, err = JSONMembers(b, nil)
 			check("JSONMembers", err)
 			var v any
 			if err := UnmarshalJSON(b, &v); deep != (err != nil) {
@@ -271,7 +288,7 @@ func TestUTF8Policy(t *testing.T) {
 	} {
 		b := []byte(tc.body)
 		_, derr := DecodeJSONStrict(b)
-		_, merr := JSONMembers(b)
+		_, merr := JSONMembers(b, nil)
 		var v map[string]any
 		uerr := UnmarshalJSON(b, &v)
 		dec := NewJSONDecoder(bytes.NewReader(b))
@@ -303,7 +320,7 @@ func TestLexErrors(t *testing.T) {
 			t.Errorf("%.40q: %v, want %q", tc.body, err, tc.want)
 		}
 	}
-	if _, err := JSONMembers([]byte(` [1]`)); err == nil || err.Error() != "not a JSON object at byte 1" {
+	if _, err := JSONMembers([]byte(` [1]`), nil); err == nil || err.Error() != "not a JSON object at byte 1" {
 		t.Errorf("an array: %v", err)
 	}
 }
