@@ -98,8 +98,8 @@ type fieldNames struct {
 	wrappers []string
 	// known holds every name a lookup asks a line, a nested object or a wrapper for (whole names, their
 	// segments, the wrappers), each mapped to itself: the lexer keeps only those members (wire.JSONMembers).
-	known map[string]string
-	aborted  map[int]bool
+	known   map[string]string
+	aborted map[int]bool
 }
 
 // The table, read once when the package loads. The file is part of the build: a broken table is a bug
