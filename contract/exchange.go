@@ -33,7 +33,8 @@ type Exchange struct {
 	Synthetic bool
 	// Incomplete says why there is no whole answer to judge: "aborted" (the request got no answer: a
 	// browser's status 0), "truncated" (the body was cut by the network, a timeout). Such an exchange is
-	// inconclusive: it proves nothing either way. A status of 0 is always taken as aborted.
+	// inconclusive: it proves nothing either way. A status of 0 is always taken as aborted, and so is one
+	// that is no HTTP status (not three digits).
 	Incomplete string
 }
 

@@ -112,6 +112,10 @@ func incomplete(x Exchange) string {
 		return Truncated + ": the body was cut before its end (a broken connection, a timeout)"
 	case x.Incomplete != "" || x.Status == 0:
 		return Aborted + ": the request got no answer (no HTTP status)"
+	case x.Status < 100 || x.Status > 999:
+		// No client reads such an answer (a status line has three digits): the input is not what a client
+		// got, and its number is never printed (it may be a NIK written where the status goes).
+		return Aborted + ": the answer's status is no HTTP status (not three digits)"
 	}
 	return ""
 }

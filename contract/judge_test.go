@@ -284,10 +284,18 @@ func TestJudgeInconclusive(t *testing.T) {
 		{"a browser HAR's aborted request (status 0)", contract.Exchange{Method: op.Method, Path: op.Path}},
 		{"a request marked aborted", contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Incomplete: contract.Aborted}},
 		{"a body cut by the network", contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: body[:len(body)/2], Incomplete: contract.Truncated}},
+		// No status line carries these: the number is no status a client got (a NIK written where the status
+		// goes came out in status-undocumented's "got").
+		{"a status that is a NIK", contract.Exchange{Method: op.Method, Path: op.Path, Status: 3174051201900003, Body: body}},
+		{"a negative status", contract.Exchange{Method: op.Method, Path: op.Path, Status: -200, Body: body}},
+		{"a status of two digits", contract.Exchange{Method: op.Method, Path: op.Path, Status: 99, Body: body}},
 	} {
 		v := c.Judge(tc.x, contract.JudgeOptions{Strict: true})
 		if v.Inconclusive == "" || len(v.Findings) != 0 || v.State() != "inconclusive" || v.Breaking() || v.Operation != op {
 			t.Errorf("%s: %+v, want an inconclusive verdict of %s without findings", tc.reason, v, op.Name())
+		}
+		if strings.Contains(v.Inconclusive, "3174") {
+			t.Errorf("%s: the reason %q prints the status", tc.reason, v.Inconclusive)
 		}
 	}
 }

@@ -275,11 +275,17 @@ func TestReadErrorsNameThePlace(t *testing.T) {
 		{"NDJSON URL that does not parse", `{"method":"GET","url":"https://x.test/ktp/3174051201900003/%zz","status":200}`, NDJSON, `line 1: bad url: invalid URL escape "%zz"`},
 		{"HAR URL that does not parse", `{"log":{"entries":[{"request":{"method":"GET","url":"https://x.test:3174051201900003x/"},"response":{"status":200}}]}}`, HAR, `entry 0: bad request url: invalid port ":9999999999999999a" after host`},
 		{"HAR member named by a name", `{"log":{"entries":[],"KANARI INDAH":[1,}}`, HAR, "HAR: log.(a name shaped AAAAAA AAAAA): not JSON"},
+		// encoding/json's words print a number as written: a NIK at a number's place came out whole.
+		{"HAR status that is a NIK", `{"log":{"entries":[{"request":{"method":"GET","url":"https://x/y"},"response":{"status":3174051201900003.5}}]}}`, HAR, "entry 0: json: a JSON number where an integer goes, at response.status"},
+		{"HAR header value that is a NIK", `{"log":{"entries":[{"request":{"method":"GET","url":"https://x/y","headers":[{"name":"X","value":3174051201900003}]}}]}}`, HAR, "entry 0: json: a JSON number where a string goes, at request.headers.0.value"},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			_, err := Check(c, []Input{{Name: "in", Format: tc.f, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(tc.in)), nil }}}, Options{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %v, want one line with %q", err, tc.want)
+			}
+			if err != nil && (strings.Contains(err.Error(), "3174051201900003") || strings.Contains(err.Error(), "KANARI")) {
+				t.Errorf("error %v prints the input's personal data", err)
 			}
 		})
 	}

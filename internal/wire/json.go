@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -209,15 +210,131 @@ func JSONErrorOf(err error, offset int64) *JSONError { return lexError(err, offs
 // UnmarshalJSON decodes one JSON value into v as encoding/json's Unmarshal does, under the UTF-8 policy
 // and depth limit (github.com/go-json-experiment/json with encoding/json's semantics): for a HAR entry,
 // a value whose shape a Go type says.
+//
+// Its error says where and what kind of value came, never the value (encoding/json's words print a number
+// as written, and a number may be a NIK): see UnmarshalError.
 func UnmarshalJSON(b []byte, v any) error {
-	return jsonv2.Unmarshal(b, v, unmarshalOptions)
+	return unmarshalError(jsonv2.Unmarshal(b, v, unmarshalOptions), b, v)
 }
 
 // UnmarshalJSONKnown is UnmarshalJSON that refuses a member v's type does not name (encoding/json's
 // DisallowUnknownFields): for a file kontrak wrote itself and reads back (a report), where an unknown
 // member says the file is something else.
 func UnmarshalJSONKnown(b []byte, v any) error {
-	return jsonv2.Unmarshal(b, v, unmarshalOptions, jsonv2.RejectUnknownMembers(true))
+	return unmarshalError(jsonv2.Unmarshal(b, v, unmarshalOptions, jsonv2.RejectUnknownMembers(true)), b, v)
+}
+
+// unmarshalError words an error of decoding b into v by its place and the kinds at fault:
+// "json: a JSON number where an integer goes, at response.status", never the value (a number as written)
+// nor a name the input chose (a map's key is "*"). A text that is not JSON is the lexer's *JSONError.
+// Anything else is its one line with each quoted part shaped (ShapeQuoted).
+func unmarshalError(err error, b []byte, v any) error {
+	if err == nil {
+		return nil
+	}
+	var te *jsonv1.UnmarshalTypeError
+	if errors.As(err, &te) {
+		kind, _, _ := strings.Cut(te.Value, " ") // "number 3174…": its kind alone
+		msg := "json: a JSON " + kind + " where " + goKind(te.Type) + " goes"
+		if te.Field != "" {
+			msg += ", at " + fieldPath(reflect.TypeOf(v), te.Field)
+		}
+		return errors.New(msg)
+	}
+	var se *jsontext.SyntacticError
+	var sx *jsonv1.SyntaxError
+	if errors.As(err, &se) || errors.As(err, &sx) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if cerr := CheckJSON(b); cerr != nil {
+			return cerr // the lexer's words for the text
+		}
+		return lexError(err, int64(len(b)))
+	}
+	return errors.New(ShapeQuoted(OneLine(err.Error())))
+}
+
+// fieldPath is a dotted path into a value of type t as encoding/json's errors write it, with the names
+// only where t's own fields are (a struct's, matched without regard to case, as the decoder matched them):
+// a map's key, which the input chose, is "*", and the path stops there (a key may hold a dot).
+func fieldPath(t reflect.Type, path string) string {
+	var out []string
+	for seg := range strings.SplitSeq(path, ".") {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch {
+		case t == nil:
+			return strings.Join(append(out, "*"), ".")
+		case t.Kind() == reflect.Map:
+			return strings.Join(append(out, "*"), ".")
+		case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
+			if strings.Trim(seg, "0123456789") != "" || len(seg) > 9 {
+				return strings.Join(append(out, "*"), ".")
+			}
+			out, t = append(out, seg), t.Elem()
+		case t.Kind() == reflect.Struct:
+			f, ok := jsonField(t, seg)
+			if !ok {
+				return strings.Join(append(out, "*"), ".")
+			}
+			out, t = append(out, f.name), f.typ
+		default:
+			return strings.Join(append(out, "*"), ".")
+		}
+	}
+	return strings.Join(out, ".")
+}
+
+type namedField struct {
+	name string
+	typ  reflect.Type
+}
+
+// jsonField is the field of struct t a member of that name decodes into (by its json tag, else its Go
+// name, without regard to case), named as t names it.
+func jsonField(t reflect.Type, name string) (namedField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if n == "-" {
+			continue
+		}
+		if n == "" {
+			n = f.Name
+		}
+		if strings.EqualFold(n, name) {
+			return namedField{n, f.Type}, true
+		}
+	}
+	return namedField{}, false
+}
+
+// goKind names a Go type as a JSON reader would: what kind of JSON value goes there.
+func goKind(t reflect.Type) string {
+	if t == nil {
+		return "no value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a value of " + t.Kind().String()
 }
 
 // JSONString reads a JSON string literal (quotes included) that the lexer has read: ok is false for

@@ -470,3 +470,29 @@ func BenchmarkDecodeJSONStrict(b *testing.B) {
 		}
 	})
 }
+
+// UnmarshalJSON's errors say where and what kind of value came, never the value nor a name the input
+// chose: encoding/json's words printed a number as written (a NIK at a number's place came out whole).
+func TestUnmarshalErrorsQuoteNothing(t *testing.T) {
+	type entry struct {
+		Status  int                      `json:"status"`
+		Headers []struct{ Value string } `json:"headers"`
+		Counts  map[string]int           `json:"counts"`
+	}
+	for _, tc := range []struct{ in, want string }{
+		{`{"status":3174051201900003.5}`, "json: a JSON number where an integer goes, at status"},
+		{`{"Status":"KANARI INDAH"}`, "json: a JSON string where an integer goes, at status"},
+		{`{"headers":[{"value":3174051201900003}]}`, "json: a JSON number where a string goes, at headers.0.Value"},
+		{`{"counts":{"KANARI INDAH 3174051201900003":"x"}}`, "json: a JSON string where an integer goes, at counts.*"},
+		{`{"status":1,`, "the JSON value is cut short"},
+	} {
+		var e entry
+		err := UnmarshalJSON([]byte(tc.in), &e)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.in, err, tc.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), "3174") || strings.Contains(err.Error(), "KANARI")) {
+			t.Errorf("%s: the error %q prints the input", tc.in, err)
+		}
+	}
+}
