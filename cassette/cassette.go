@@ -218,9 +218,9 @@ func Exchanges(c *vcr.Cassette) (xs []contract.Exchange, err error) {
 		if i == nil {
 			return nil, fmt.Errorf("%s: interaction %d is empty", c.File, n)
 		}
-		x, err := ExchangeOf(i)
+		x, err := ExchangeOf(i, n)
 		if err != nil {
-			return nil, fmt.Errorf("%s: interaction %d: %v", c.File, i.ID, err)
+			return nil, fmt.Errorf("%s: interaction %d: %v", c.File, IDOf(i, n), err)
 		}
 		out = append(out, x)
 	}

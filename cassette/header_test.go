@@ -79,7 +79,7 @@ func TestLowerCaseRetryAfterIsSeen(t *testing.T) {
 	var streamed []contract.Exchange
 	var raw *vcr.Interaction
 	if err := Read(bytes.NewReader(data), func(_ int, it *vcr.Interaction) error {
-		x, err := ExchangeOf(it)
+		x, err := ExchangeOf(it, 0)
 		streamed = append(streamed, x)
 		raw = it
 		return err
@@ -115,6 +115,23 @@ func TestLowerCaseRetryAfterIsSeen(t *testing.T) {
 		}
 		if v := xs[1].Header.Get("Retry-After"); v != "10" {
 			t.Errorf("%s: Retry-After %q, want 10", what, v)
+		}
+	}
+}
+
+// An interaction is named by its own id only when that is a layout number: a NIK or a phone written as the
+// id would be printed by every listing and report (the red team's `id: 3174051201900003`).
+func TestIDOf(t *testing.T) {
+	for _, tc := range []struct{ id, index, want int }{
+		{0, 5, 0}, {41, 5, 41}, {MaxID, 5, MaxID},
+		{3174051201900003, 5, 5}, {81234567890, 6, 6}, {-3174051201900003, 7, 7}, {-1, 8, 8}, {MaxID + 1, 9, 9},
+	} {
+		it := &vcr.Interaction{ID: tc.id, Request: vcr.Request{Method: "GET", URL: "https://x.test/a"}}
+		if got := IDOf(it, tc.index); got != tc.want {
+			t.Errorf("IDOf(id %d, index %d) = %d, want %d", tc.id, tc.index, got, tc.want)
+		}
+		if x, err := ExchangeOf(it, tc.index); err != nil || x.ID != tc.want {
+			t.Errorf("ExchangeOf(id %d, index %d): ID %d, %v; want %d", tc.id, tc.index, x.ID, err, tc.want)
 		}
 	}
 }

@@ -253,7 +253,7 @@ func readAsGoVCR(t testing.TB, data []byte) (its []*vcr.Interaction, whole int, 
 			return err
 		}
 		got = append(got, it)
-		x, xerr := ExchangeOf(it)
+		x, xerr := ExchangeOf(it, 0)
 		xs = append(xs, contractExchange{x, xerr})
 		return nil
 	})
@@ -268,7 +268,7 @@ func readAsGoVCR(t testing.TB, data []byte) (its []*vcr.Interaction, whole int, 
 	}
 	var want []contractExchange
 	for _, it := range c.Interactions {
-		x, xerr := ExchangeOf(it)
+		x, xerr := ExchangeOf(it, 0)
 		want = append(want, contractExchange{x, xerr})
 	}
 	if d := cmp.Diff(want, xs, cmp.Comparer(func(a, b error) bool { return (a == nil) == (b == nil) }), cmp.Comparer(bytes.Equal)); d != "" {

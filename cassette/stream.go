@@ -548,16 +548,30 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// MaxID bounds the interaction ids kontrak prints as they are: go-vcr numbers a cassette's interactions
+// from 0, so a larger id, or a negative one, is no layout number (a NIK or a phone put there would be
+// printed in every listing and report), and the interaction is named by its index in the file instead.
+const MaxID = 9_999_999
+
+// IDOf is the id an interaction is named by: its own, or its index in the file when that is no layout
+// number.
+func IDOf(i *vcr.Interaction, index int) int {
+	if i.ID >= 0 && i.ID <= MaxID {
+		return i.ID
+	}
+	return index
+}
+
 // ExchangeOf reads one go-vcr interaction as the contract reads it: header names in their canonical
 // form (CanonicalHeader), so that http.Header.Get finds a header whatever its recorded spelling. The error
 // (a URL that does not parse) names nothing: the caller knows the file and the index.
-func ExchangeOf(i *vcr.Interaction) (contract.Exchange, error) {
+func ExchangeOf(i *vcr.Interaction, index int) (contract.Exchange, error) {
 	u, err := url.Parse(i.Request.URL)
 	if err != nil {
 		return contract.Exchange{}, fmt.Errorf("bad URL: %s", wire.ShapeQuoted(wire.URLFault(err)))
 	}
 	return contract.Exchange{
-		ID: i.ID, Method: i.Request.Method, URL: i.Request.URL, Path: u.Path,
+		ID: IDOf(i, index), Method: i.Request.Method, URL: i.Request.URL, Path: u.Path,
 		RequestHeader: CanonicalHeader(i.Request.Headers), RequestBody: []byte(i.Request.Body),
 		Status: i.Response.Code, Header: CanonicalHeader(i.Response.Headers), Body: []byte(i.Response.Body),
 	}, nil

@@ -123,7 +123,7 @@ func incomplete(x Exchange) string {
 // routeUndocumented is the finding of an exchange whose method and path match no operation of any spec.
 func routeUndocumented(x Exchange) Finding {
 	fire(RouteUndocumented)
-	got := x.Method + " " + ShownPath(x.Path) // the path came from the input: never printed as it is
+	got := ShownMethod(x.Method) + " " + ShownPath(x.Path) // both came from the input: never printed as they are
 	return Finding{ID: RouteUndocumented, Severity: severityOf(RouteUndocumented),
 		Expected: "the method and path of a documented operation", Actual: got,
 		Message: message(RouteUndocumented, "", got), Source: "specs/"}

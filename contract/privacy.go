@@ -496,6 +496,27 @@ func safeSegment(s string) bool {
 	return words == 0 || upper < words
 }
 
+// ShownMethod is a request's method as a message prints it: a method of the IANA HTTP Method Registry as
+// it is (upper case), anything else by its shape (the input chose it: a name, a NIK).
+func ShownMethod(m string) string {
+	if httpMethods[m] {
+		return m
+	}
+	return "(a method shaped " + wire.Shape(m) + ")"
+}
+
+// httpMethods is the IANA HTTP Method Registry (https://www.iana.org/assignments/http-methods).
+var httpMethods = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range strings.Fields(`ACL BASELINE-CONTROL BIND CHECKIN CHECKOUT CONNECT COPY DELETE GET HEAD LABEL
+		LINK LOCK MERGE MKACTIVITY MKCALENDAR MKCOL MKREDIRECTREF MKWORKSPACE MOVE OPTIONS ORDERPATCH PATCH POST PRI
+		PROPFIND PROPPATCH PUT QUERY REBIND REPORT SEARCH TRACE UNBIND UNCHECKOUT UNLINK UNLOCK UPDATE
+		UPDATEREDIRECTREF VERSION-CONTROL`) {
+		m[s] = true
+	}
+	return m
+}()
+
 // ShownPath is a request path as a finding, a report or a log may print it: each segment that is not
 // identifier-like (SafeName, after its escapes are undone: "ktp%2F3174…" holds a NIK) given by its shape,
 // a query and a fragment dropped. A path that matched no documented route came from the input, and may
@@ -632,7 +653,7 @@ func (f Finding) Shaped(words map[string]bool) Finding {
 	switch f.ID {
 	case RouteUndocumented:
 		method, path, _ := strings.Cut(f.Actual, " ")
-		if shaped := method + " " + ShapePath(path); shaped != f.Actual {
+		if shaped := ShownMethod(method) + " " + ShapePath(path); shaped != f.Actual {
 			replace(f.Actual, shaped)
 		}
 	case ErrorCodeUndocumented, ValueNotInSet, KTPValueUnusual, BillingFlagMismatch:

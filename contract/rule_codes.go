@@ -22,7 +22,7 @@ func (c *checker) codesStage() {
 		row = o.Codes.Lookup(code)
 		if row == nil {
 			c.add(ErrorCodeUndocumented, "", o.Codes.Pointer, "a code of the table ("+strings.Join(o.codeList(), ", ")+")",
-				quoteValue(code), from(o.Codes.Source), code, o.Vendor.Name)
+				quoteValue(code), from(o.Codes.Source), cutValue(code), o.Vendor.Name)
 		} else if !row.AllowsStatus(c.status) {
 			c.add(ErrorCodeStatusMismatch, "", o.Codes.Pointer, "HTTP "+strings.Join(row.Statuses, " or "), fmt.Sprintf("HTTP %d", c.status),
 				row.statusesEvidence(), code, c.status)

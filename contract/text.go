@@ -54,12 +54,20 @@ func lookupValue(doc any, pointer string) (any, bool) {
 	return wire.Get(doc, pointer)
 }
 
-func quoteValue(v any) string {
+func quoteValue(v any) string { return fmt.Sprintf("%q", cutValue(v)) }
+
+// cutValue is a value's text cut to 80 bytes (at a character's start) and "…": what a finding quotes of
+// it, in its message as in its got, so that Finding.Shaped finds the one text it shapes in both.
+func cutValue(v any) string {
 	s := fmt.Sprint(v)
-	if len(s) > 80 {
-		s = s[:80] + "…"
+	if len(s) <= 80 {
+		return s
 	}
-	return fmt.Sprintf("%q", s)
+	n := 80
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func quoteList(l []string) string {

@@ -51,7 +51,7 @@ func TestCanaryLatin1(t *testing.T) {
 	}
 
 	verdict := func(i *vcr.Interaction) []string {
-		x, err := cassette.ExchangeOf(i)
+		x, err := cassette.ExchangeOf(i, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

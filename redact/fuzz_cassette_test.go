@@ -101,7 +101,7 @@ func streamed(t *testing.T, dir string, data []byte, c *contract.Contract, scan 
 		}
 	}
 	err := cassette.Read(bytes.NewReader(data), func(_ int, it *vcr.Interaction) error {
-		if x, err := cassette.ExchangeOf(it); err == nil {
+		if x, err := cassette.ExchangeOf(it, 0); err == nil {
 			if op, ok := c.Lookup(x.Method, x.Path); ok {
 				op.Judge(x.Status, x.Header, x.Body, contract.CheckOptions{})
 			}

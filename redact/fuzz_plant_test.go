@@ -207,6 +207,11 @@ func plant(i *vcr.Interaction, m marker, p, enc byte) {
 			disposition = `form-data; name="` + strings.ReplaceAll(name, `"`, "") + `"`
 		case 18:
 			header = "X-Note: " + strings.NewReplacer("\r", "", "\n", "").Replace(val) + "\r\n"
+			if enc%2 == 1 && m.nik && enc>>6 != 3 {
+				// Or a header name of the part (the red team's X-Nik-3174…: 1). A part's names are read
+				// case-folded (net/textproto), so a name or its base64, whose case tells it, is not planted.
+				header = "X-Id-" + name + ": 1\r\n"
+			}
 		}
 		part := "--" + params["boundary"] + "\r\nContent-Disposition: " + disposition + "\r\n" + header + "\r\nsynthetic\r\n"
 		i.Request.Body = strings.Replace(i.Request.Body, end, part+end, 1)
@@ -250,6 +255,8 @@ func plantSeeds(f *testing.F) {
 	// A multipart request's own parts: a file name, a form name, a part header (ADVANCE.AI's upload).
 	f.Add(byte(1), []byte{16, 1, 17, 0, 18, 0x41}, []byte("multipart"))
 	f.Add(byte(1), []byte{17, 0xC0, 16, 0x80, 18, 3}, []byte{9, 9})
+	f.Add(byte(0), []byte{18, 1}, []byte("a NIK as a part's header name"))
+	f.Add(byte(0), []byte{18, 0x41}, []byte("its hex"))
 	for p := range plantPlaces {
 		f.Add(byte(p), []byte{byte(p), byte(p * 9)}, []byte("kanari"))
 		f.Add(byte(p+1), []byte{byte(p*2 + 1), byte(p + 3), byte(p + 5), byte(p * 7)}, []byte{1, 2, 3})

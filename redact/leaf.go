@@ -540,6 +540,14 @@ func rewritePartHeaders(s side, p *wire.Part, fn rewriteFunc) bool {
 		if k == "Content-Disposition" {
 			continue
 		}
+		// A part's header names are names as a message's are (a name the sender chose may hold a person or
+		// a NIK): judged by the same policy, and a replaced one takes its values along.
+		if nn, ok := fn(leaf{side: s, place: inHeaderName, name: k, value: k}); ok && nn != k {
+			p.Header[nn] = append(p.Header[nn], p.Header[k]...)
+			delete(p.Header, k)
+			k = nn
+			changed = true
+		}
 		for n, v := range p.Header[k] {
 			if nv, ok := fn(leaf{side: s, place: inPartHeader, name: k, value: v, part: p.Name}); ok && nv != v {
 				if nv == "" {

@@ -1176,11 +1176,18 @@ func (v *view) host(h string) (string, []hit) {
 	if hh, p, err := net.SplitHostPort(h); err == nil {
 		name, port = hh, p
 	}
-	if v.allowedHost(name) {
+	// A port is kept only as a port is written (1–65535): any other text there (a NIK, a name) is the
+	// input's, and goes with the rest of what is not kept.
+	n, _ := strconv.Atoi(port)
+	validPort := port == "" || isDigits(port) && len(port) <= 5 && n >= 1 && n <= 65535
+	switch {
+	case v.allowedHost(name) && validPort:
 		return h, nil
+	case v.allowedHost(name):
+		return h[:len(h)-len(port)-1], []hit{{kind: LeakURL, where: "port"}}
 	}
 	out := standInHost(name)
-	if port != "" && isDigits(port) {
+	if port != "" && validPort {
 		out += ":" + port
 	}
 	return out, []hit{{kind: LeakURL, where: "host"}}

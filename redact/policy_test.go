@@ -25,10 +25,19 @@ func TestReservedHostLabels(t *testing.T) {
 		{"q7X9vB2mK4pL8nR3tY6wZ1aE5sD0fG2hJ.example.invalid", false},                   // a token
 		{"x" + hex.EncodeToString([]byte("3852963074185296")) + ".example.com", false}, // a NIK in hex, after a letter
 		{"mv4uu33cgj4gwwsy.example.test", true},                                        // lower-case letters and digits: no base32 (upper case) to read
+		// A port is kept only as a port is written: a NIK there went through (the red team's
+		// api.advance.ai:3174051201900003, kept by redact and called clean by the scan).
+		{"api.example.com:65535", true},
+		{"api.example.com:3174051201900003", false},
+		{"api.example.com:0", false},
+		{"[::1]:70000", false},
 	} {
 		got, hits := v.host(tc.host)
 		if kept := got == tc.host && len(hits) == 0; kept != tc.keep {
 			t.Errorf("host %q: kept %v (%q), want %v", tc.host, kept, got, tc.keep)
+		}
+		if strings.Contains(got, "3174") || strings.Contains(got, "70000") {
+			t.Errorf("host %q: %q keeps the port", tc.host, got)
 		}
 	}
 }

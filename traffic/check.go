@@ -60,7 +60,7 @@ type UnroutedError struct {
 }
 
 func (e *UnroutedError) Error() string {
-	return fmt.Sprintf("%s: interaction %d: %s %s matches no documented operation", e.Input, e.Index, e.Method, contract.ShownPath(e.Path))
+	return fmt.Sprintf("%s: interaction %d: %s %s matches no documented operation", e.Input, e.Index, contract.ShownMethod(e.Method), contract.ShownPath(e.Path))
 }
 
 // Check reads every input, one interaction at a time, judges each on Workers goroutines and returns the

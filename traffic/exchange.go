@@ -244,7 +244,7 @@ func splitCassette(br *bufio.Reader, fn func(record) error) error {
 			if err != nil {
 				return nil, err
 			}
-			rx, err := cassette.ExchangeOf(it)
+			rx, err := cassette.ExchangeOf(it, item.Index)
 			if err != nil {
 				return nil, &readError{item.Index, err}
 			}
