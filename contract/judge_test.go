@@ -399,6 +399,9 @@ func TestJudgePrintsNoPersonalData(t *testing.T) {
 	success, _ := json.Marshal(doc)
 	doc["code"] = "KANARI INDAH"
 	code, _ := json.Marshal(doc)
+	// A code past 80 bytes: its got is cut, and so must its message be (the red team's long code).
+	doc["code"] = "KANARI INDAH 3174051201900003 kanari.indah@example.com " + strings.Repeat("x", 72) + " KANARI"
+	longCode, _ := json.Marshal(doc)
 	jsonType := http.Header{"Content-Type": {"application/json"}}
 	for _, tc := range []struct {
 		x    contract.Exchange
@@ -408,6 +411,13 @@ func TestJudgePrintsNoPersonalData(t *testing.T) {
 			[]string{contract.FieldUndocumented, contract.KTPValueUnusual}},
 		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Header: jsonType, Body: code},
 			[]string{contract.ErrorCodeUndocumented}},
+		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Header: jsonType, Body: longCode},
+			[]string{contract.ErrorCodeUndocumented}},
+		// A method the input chose (the red team's NIK and name as a method).
+		{contract.Exchange{Method: "KANARI INDAH", Path: op.Path, Status: 200, Body: []byte(`{}`)},
+			[]string{contract.RouteUndocumented}},
+		{contract.Exchange{Method: "3174051201900003", Path: op.Path, Status: 200, Body: []byte(`{}`)},
+			[]string{contract.RouteUndocumented}},
 		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: success,
 			Header: http.Header{"Content-Type": {`text/plain; name="KANARI INDAH"; nik=3174051201900003`}}},
 			[]string{contract.ContentTypeMismatch}},
@@ -462,5 +472,24 @@ func TestDocumentedPlacesPrintAsWritten(t *testing.T) {
 	}
 	if n < 50 {
 		t.Fatalf("%d documented pointers: the contract lost its places", n)
+	}
+}
+
+// ShownMethod prints a registered method as it is and anything else by its shape; shaping a finding twice
+// changes nothing (a report merged from shards shapes what it reads again).
+func TestShownMethod(t *testing.T) {
+	for m, want := range map[string]string{"GET": "GET", "PROPFIND": "PROPFIND", "get": "(a method shaped aaa)",
+		"KANARI INDAH": "(a method shaped AAAAAA AAAAA)", "3174051201900003": "(a method shaped 9999999999999999)"} {
+		if got := contract.ShownMethod(m); got != want {
+			t.Errorf("ShownMethod(%q) = %q, want %q", m, got, want)
+		}
+	}
+	c := load(t)
+	for _, m := range []string{"POST", "KANARI INDAH"} {
+		v := c.Judge(contract.Exchange{Method: m, Path: "/ktp/3174051201900003", Status: 200}, contract.JudgeOptions{})
+		f := v.Findings[0]
+		if again := f.Shaped(nil); again.Actual != f.Actual || again.Message != f.Message {
+			t.Errorf("%s: shaped twice %q, once %q", m, again.Actual, f.Actual)
+		}
 	}
 }

@@ -652,8 +652,16 @@ func (f Finding) Shaped(words map[string]bool) Finding {
 	}
 	switch f.ID {
 	case RouteUndocumented:
-		method, path, _ := strings.Cut(f.Actual, " ")
-		if shaped := ShownMethod(method) + " " + ShapePath(path); shaped != f.Actual {
+		method, path, ok := strings.Cut(f.Actual, " /") // a method shaped already holds spaces
+		if !ok {
+			method, path, _ = strings.Cut(f.Actual, " ")
+		} else {
+			path = "/" + path
+		}
+		if !strings.HasPrefix(method, "(a method shaped ") {
+			method = ShownMethod(method)
+		}
+		if shaped := method + " " + ShapePath(path); shaped != f.Actual {
 			replace(f.Actual, shaped)
 		}
 	case ErrorCodeUndocumented, ValueNotInSet, KTPValueUnusual, BillingFlagMismatch:
