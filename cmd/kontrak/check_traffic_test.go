@@ -84,6 +84,23 @@ func TestCheckLogsAndMerge(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "not a kontrak traffic report") {
 		t.Errorf("merging a non-report: exit %d, %q", code, errs)
 	}
+	// A shard is a file a person may edit: what the merge prints of it is shaped as any input is (the red
+	// team's NIK and name in a shard's pointer, vendor, operation and finding id came out as written).
+	shard, _ := os.ReadFile(shardA)
+	edited := strings.NewReplacer(`"pointer": "/status"`, `"pointer": "/data/3174051201900003/KANARI INDAH"`,
+		`"vendor": "ekycpro"`, `"vendor": "KANARI INDAH"`, `"operation": "idOcrGeneral"`, `"operation": "3174051201900003"`,
+		`"id": "error-code-undocumented"`, `"id": "KANARI INDAH 3174051201900003"`).Replace(string(shard))
+	if edited == string(shard) || strings.Count(edited, "3174051201900003") < 3 {
+		t.Fatalf("the shard's layout changed: %s", shard)
+	}
+	shardC := filepath.Join(dir, "c.json")
+	os.WriteFile(shardC, []byte(edited), 0o644)
+	for _, format := range []string{"text", "json", "markdown"} {
+		_, out, errs := runKontrak(t, "", "report", "--merge", "--format", format, shardC, shardB)
+		if strings.Contains(out+errs, "3174051201900003") || strings.Contains(out+errs, "KANARI") {
+			t.Errorf("merge --format %s prints an edited shard's personal data:\n%s%s", format, out, errs)
+		}
+	}
 }
 
 func jsonString(s string) string {

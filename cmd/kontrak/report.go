@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/kontrak/kontrak/contract"
 	"github.com/kontrak/kontrak/report"
 )
 
@@ -59,6 +60,23 @@ func summaryExit(s *report.Summary, stderr io.Writer) error {
 	return nil
 }
 
+// shapeShards shapes what a merged report prints of its shards as a check shapes it: a shard is a file a
+// person may have edited or made, so its vendors, operations, finding ids, pointers and values are printed
+// by the rules of any input (Finding.Shaped, ShownName), never as they came (the red team's NIK and name
+// in a shard's pointer).
+func shapeShards(t *report.Traffic) {
+	for i := range t.Operations {
+		op := &t.Operations[i]
+		op.Vendor, op.Operation = contract.ShownName(op.Vendor), contract.ShownName(op.Operation)
+	}
+	for i := range t.Drift {
+		d := &t.Drift[i]
+		f := contract.Finding{ID: d.ID, Pointer: d.Pointer, Expected: d.Expected, Actual: d.Got}.Shaped(nil)
+		d.Pointer, d.Expected, d.Got = f.Pointer, f.Expected, f.Actual
+		d.Vendor, d.Operation, d.ID = contract.ShownName(d.Vendor), contract.ShownName(d.Operation), contract.ShownName(d.ID)
+	}
+}
+
 // mergeTraffic prints the report of the whole of the traffic reports (json) of shards of one log
 // (report.ReadTrafficReports). Exit 1 when any shard drifted.
 func mergeTraffic(files []string, format string, stdout, stderr io.Writer) error {
@@ -69,6 +87,7 @@ func mergeTraffic(files []string, format string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	shapeShards(all)
 	f, err := lookupFormat(report.TrafficReport, "report", format)
 	if err != nil {
 		return err
