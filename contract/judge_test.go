@@ -393,7 +393,8 @@ func TestJudgePrintsNoPersonalData(t *testing.T) {
 	}
 	data := doc["data"].(map[string]any)
 	data["religion"] = "kanari.indah@example.com"
-	for _, name := range []string{"KANARI INDAH", "3174051201900003", "S0FOQVJJIElOREFI", "a\nb::error"} {
+	data["gender"] = "KANARI-INDAH" // a name written as vocabulary words are (the red team's)
+	for _, name := range []string{"KANARI INDAH", "3174051201900003", "S0FOQVJJIElOREFI", "a\nb::error", "KANARI_INDAH"} {
 		data[name] = "x"
 	}
 	success, _ := json.Marshal(doc)
@@ -424,6 +425,12 @@ func TestJudgePrintsNoPersonalData(t *testing.T) {
 		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: success,
 			Header: http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"siti-3174051201900003"}}},
 			[]string{contract.ContentEncodingUndecodable}},
+		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: success,
+			Header: http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"KANARI-INDAH"}}},
+			[]string{contract.ContentEncodingUndecodable}},
+		{contract.Exchange{Method: op.Method, Path: op.Path, Status: 200, Body: success,
+			Header: http.Header{"Content-Type": {"KANARI/INDAH"}}},
+			[]string{contract.ContentTypeMismatch}},
 		{contract.Exchange{Method: "POST", Path: "/ktp/KANARI-INDAH/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzMTc0MDUxMjAxOTAwMDAzIn0.sig", Status: 200, Body: []byte(`{}`)},
 			[]string{contract.RouteUndocumented}},
 	} {

@@ -669,7 +669,16 @@ func (f Finding) Shaped(words map[string]bool) Finding {
 		if uq, ok := unquote(v); ok {
 			v = uq
 		}
-		if v != "" && !SafeName(v) && !(safeCode(v) && documentedWords(v, words)) {
+		// A code may be new (the drift a user must see): printed when it is a safe name, or words the
+		// documents use. A value of a closed set or a KTP field of several parts is printed only when each
+		// part is a word of the documents or of the set the finding names ("LAKI LAKI" for "LAKI-LAKI"),
+		// never a name written with dashes or underscores ("KANARI-INDAH").
+		also := textWords(f.Expected)
+		ok := (SafeName(v) || safeCode(v)) && documentedParts(v, words, also)
+		if f.ID == ErrorCodeUndocumented {
+			ok = SafeName(v) || safeCode(v) && documentedWords(v, words)
+		}
+		if v != "" && !ok {
 			shaped := "a value shaped " + wire.Shape(v) + " (withheld: may be personal data)"
 			replace(f.Actual, shaped)
 			if len(v) >= 4 {
@@ -677,8 +686,14 @@ func (f Finding) Shaped(words map[string]bool) Finding {
 			}
 		}
 	case FieldUndocumented:
-		for _, t := range strings.Split(f.Pointer, "/") {
-			if name := wire.Unescape(t); name != "" && !printableName(name) && !isIndex(t) {
+		tokens := strings.Split(f.Pointer, "/")
+		if last := tokens[len(tokens)-1]; capsName(wire.Unescape(last), words) {
+			// The undocumented member's name is upper-case words the documents do not use: a name.
+			tokens[len(tokens)-1] = wire.Escape(wire.Shape(wire.Unescape(last)))
+			out.Pointer = noControl(ShapePointer(strings.Join(tokens, "/")))
+		}
+		for i, t := range strings.Split(f.Pointer, "/") {
+			if name := wire.Unescape(t); name != "" && (!printableName(name) || i == len(tokens)-1 && capsName(name, words)) && !isIndex(t) {
 				replace("field "+name+" ", "field "+wire.Shape(name)+" ")
 				replace("field "+name, "field "+wire.Shape(name))
 			}
@@ -706,6 +721,34 @@ func documentedWords(s string, words map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// documentedParts: s is one part, or each of its parts (between spaces, dashes, underscores and dots) is
+// a word of the documents (lower case) or a number.
+func documentedParts(s string, words map[string]bool, also []string) bool {
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == '_' || r == '.' })
+	if len(parts) < 2 {
+		return true
+	}
+	for _, p := range parts {
+		if l := strings.ToLower(p); !words[l] && !slices.Contains(also, l) && strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// capsName: a name of two or more upper-case words (between dashes, underscores and dots) that the
+// documents do not all use, as a person's name written as an identifier is ("KANARI_INDAH").
+func capsName(s string, words map[string]bool) bool {
+	caps, undocumented := 0, false
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		if len(p) >= 2 && strings.ToUpper(p) == p && strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
+			caps++
+			undocumented = undocumented || !words[strings.ToLower(p)]
+		}
+	}
+	return caps >= 2 && undocumented
 }
 
 // noControl replaces the control characters of a text from the input (a newline that would start a
