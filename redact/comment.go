@@ -84,7 +84,7 @@ func (v *view) provenanceValue(key, val string) (string, string) {
 		}
 		return "", LeakComment
 	case "scenario":
-		if contract.SafeName(val) {
+		if v.safeName(val) { // as a name elsewhere: no token, no encoded text, no upper-case words of no document
 			return val, ""
 		}
 		return standInName(val), LeakKey

@@ -708,3 +708,15 @@ func TestRedactFileStreamsAsWhole(t *testing.T) {
 		t.Fatal("the dirty cassette is not clean after RedactFile")
 	}
 }
+
+// A provenance line's scenario is kept as a name elsewhere is: a person's name in upper-case words the
+// documents do not use is replaced (the red team's scenario=KANARI-INDAH was kept).
+func TestScenarioLineIsAName(t *testing.T) {
+	v := newRuleSet(testRules()).view("GET", "/v1/status", nil)
+	for val, keep := range map[string]bool{"ocr-success": true, "image-invalid-format": true, "KANARI-INDAH": false, "KANARI_INDAH": false} {
+		got, leak := v.provenanceValue("scenario", val)
+		if kept := got == val && leak == ""; kept != keep {
+			t.Errorf("scenario=%s: kept %v (%q, %q), want %v", val, kept, got, leak, keep)
+		}
+	}
+}
