@@ -137,20 +137,9 @@ func checkKeys(n *yaml.Node, t reflect.Type, ptr string) error {
 func yamlFields(t reflect.Type) ([]string, map[string]reflect.Type) {
 	var names []string
 	types := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" {
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		names = append(names, name)
-		types[name] = f.Type
+	for _, f := range wire.TaggedFields(t, "yaml", strings.ToLower) {
+		names = append(names, f.Name)
+		types[f.Name] = f.Type
 	}
 	return names, types
 }

@@ -292,23 +292,39 @@ type namedField struct {
 // jsonField is the field of struct t a member of that name decodes into (by its json tag, else its Go
 // name, without regard to case), named as t names it.
 func jsonField(t reflect.Type, name string) (namedField, bool) {
+	for _, f := range TaggedFields(t, "json", func(n string) string { return n }) {
+		if strings.EqualFold(f.Name, name) {
+			return namedField{f.Name, f.Type}, true
+		}
+	}
+	return namedField{}, false
+}
+
+// TaggedField is an exported field of a struct as a decoder keyed by a tag names it.
+type TaggedField struct {
+	Name string
+	Type reflect.Type
+}
+
+// TaggedFields lists the exported fields of struct t in declaration order, each named by its tag's name
+// (json, yaml) or, untagged, by untagged of its Go name; a tag of "-" is no field.
+func TaggedFields(t reflect.Type, tag string, untagged func(string) string) []TaggedField {
+	var out []TaggedField
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
 			continue
 		}
-		n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		n, _, _ := strings.Cut(f.Tag.Get(tag), ",")
 		if n == "-" {
 			continue
 		}
 		if n == "" {
-			n = f.Name
+			n = untagged(f.Name)
 		}
-		if strings.EqualFold(n, name) {
-			return namedField{n, f.Type}, true
-		}
+		out = append(out, TaggedField{n, f.Type})
 	}
-	return namedField{}, false
+	return out
 }
 
 // goKind names a Go type as a JSON reader would: what kind of JSON value goes there.
