@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kontrak/kontrak/contract"
+	"github.com/kontrak/kontrak/internal/wire"
 )
 
 // Callbacks: when an accepted submit (2xx) of a flow carries the receiver's URL (the callback's URLField,
@@ -154,7 +156,7 @@ func (s *server) callbacks(op *contract.Operation, q *request, sub *submission) 
 			continue
 		}
 		if !s.cfg.Callbacks.AllowRemote && !loopbackHost(u.Hostname()) {
-			s.note("kontrak serve: %s: callback to %s refused: not a loopback address (Callbacks.AllowRemote, serve --allow-remote)", cb.Name(), u.Host)
+			s.note("kontrak serve: %s: callback to %s refused: not a loopback address (Callbacks.AllowRemote, serve --allow-remote)", cb.Name(), shownHost(u.Host))
 			continue
 		}
 		d := s.ops[sub.op]
@@ -209,10 +211,12 @@ func (q *callbackQueue) deliver(job callbackJob) {
 		}
 		cancel()
 		if err == nil && status < 500 {
-			s.note("kontrak serve: %s: callback to %s answered %d (attempt %d)", cb.Name(), u.Host, status, attempt)
+			s.note("kontrak serve: %s: callback to %s answered %d (attempt %d)", cb.Name(), shownHost(u.Host), status, attempt)
 			return
 		}
-		s.note("kontrak serve: %s: callback to %s failed (attempt %d of %d): status %d, %v", cb.Name(), u.Host, attempt, CallbackAttempts, status, err)
+		// The client's callback URL is quoted in the transport's error (its path and query may hold a
+		// NIK or an e-mail): each quoted part by its shape.
+		s.note("kontrak serve: %s: callback to %s failed (attempt %d of %d): status %d, %s", cb.Name(), shownHost(u.Host), attempt, CallbackAttempts, status, wire.ShapeQuoted(wire.OneLine(fmt.Sprint(err))))
 		if attempt == CallbackAttempts {
 			return
 		}
@@ -237,4 +241,21 @@ func loopbackHost(h string) bool {
 func loopbackHTTP(v string) bool {
 	u, err := url.Parse(v)
 	return err == nil && u.Scheme == "http" && u.Host != "" && loopbackHost(u.Hostname())
+}
+
+// shownHost is a callback's host as a log line prints it: a loopback receiver (the usual one) as it is,
+// any other, which the client named, by its shape.
+func shownHost(h string) string {
+	name, port, err := net.SplitHostPort(h)
+	if err != nil {
+		name, port = h, ""
+	}
+	if ip := net.ParseIP(strings.Trim(name, "[]")); ip != nil && ip.IsLoopback() || name == "localhost" {
+		return h
+	}
+	shown := "(a host shaped " + wire.Shape(name) + ")"
+	if port != "" {
+		shown += ":" + wire.ShapeUnlessShort(port, 5)
+	}
+	return shown
 }

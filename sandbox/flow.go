@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/kontrak/kontrak/contract"
@@ -55,6 +56,15 @@ type submission struct {
 	id     string
 	result string
 	mark   *specimen.Mark // the marked specimen submitted, read by rule 7 into the success; nil: none
+}
+
+// shownID is a flow's id as a log line prints it: one this server issued as it is; a client's own (a
+// Production App-ID's client names its ids: a name, a NIK) by its shape.
+func (f *flows) shownID(id string) string {
+	if strings.HasPrefix(id, "kontrak-"+f.run+"-") {
+		return id
+	}
+	return contract.ShownName(id)
 }
 
 func newFlows(max int) (*flows, error) {
@@ -153,7 +163,7 @@ func (s *server) remember(d *opData, a *answer, why, result string, field func(s
 		return nil, fmt.Sprintf("flow: the accepted answer (%s) cannot carry the id at %s: %v", a.from, f.ID.Answer, err), nil
 	}
 	out := &answer{status: a.status, header: a.header, body: body, from: a.from}
-	return out, fmt.Sprintf("%s; flow: %s issued, its result %s", why, sub.id, resultName(sub)), &sub
+	return out, fmt.Sprintf("%s; flow: %s issued, its result %s", why, s.flows.shownID(sub.id), resultName(sub)), &sub
 }
 
 // resultOf is the result code a submission gets: its sandbox code's (x-kontrak-sandbox result), changed
@@ -209,7 +219,7 @@ func (s *server) result(d *opData, q *request) (*answer, string, bool) {
 		return nil, "", false
 	}
 	a, from := s.resultAnswer(d, sub)
-	return a, fmt.Sprintf("flow: %s %s: %s", p, sub.id, from), true
+	return a, fmt.Sprintf("flow: %s %s: %s", p, s.flows.shownID(sub.id), from), true
 }
 
 // resultAnswer is the result operation's answer of a submission.

@@ -215,16 +215,23 @@ func (s *server) logRequest(r *http.Request, status int, op *contract.Operation,
 	if op != nil {
 		name = op.Name()
 	}
+	// The method and the path are the client's (a NIK as a path segment, a name as the method): printed as
+	// a finding prints them, in the rule too (an unrouted request's rule names them).
+	method, path := contract.ShownMethod(r.Method), contract.ShownPath(r.URL.Path)
+	rule = strings.ReplaceAll(rule, r.Method+" "+r.URL.Path, method+" "+path)
+	if method != r.Method {
+		rule = strings.ReplaceAll(rule, "not "+r.Method, "not "+method) // a 405's rule
+	}
 	if s.cfg.Logger != nil {
 		s.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "answer",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
+			slog.String("method", method), slog.String("path", path), slog.Int("status", status),
 			slog.String("operation", name), slog.String("rule", rule))
 		return
 	}
 	if name != "" {
-		s.cfg.Logf("%s %s %d %s: %s", r.Method, r.URL.Path, status, name, rule)
+		s.cfg.Logf("%s %s %d %s: %s", method, path, status, name, rule)
 	} else {
-		s.cfg.Logf("%s %s %d %s", r.Method, r.URL.Path, status, rule)
+		s.cfg.Logf("%s %s %d %s", method, path, status, rule)
 	}
 }
 

@@ -219,7 +219,7 @@ func (s *server) violationAnswer(d *opData, v *violation) (*answer, string, bool
 	}
 	what := v.kind
 	if v.field != "" {
-		what += " " + v.field
+		what += " " + contract.ShownName(v.field) // an unknown field's name is the client's: a name, a NIK
 	}
 	basis := " [" + va.Source.Basis + "]"
 	if va.Code != "" {
