@@ -524,6 +524,10 @@ func TestCanaryFiles19(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	upload, err := os.ReadFile("../cassettes/advance/ocr-success.yaml") // a multipart request
+	if err != nil || !strings.Contains(string(upload), "boundary=kontrak-derived-cassette") {
+		t.Fatalf("the multipart cassette changed: %v", err)
+	}
 	for _, tc := range []struct {
 		class   string
 		text    string
@@ -531,6 +535,10 @@ func TestCanaryFiles19(t *testing.T) {
 	}{
 		{"the cassette's comment", strings.Replace(string(good), "# kontrak: note=", "# holder "+c19Name+" nik "+c19NIK+"\n# kontrak: note=", 1), []string{c19Name, c19NIK}},
 		{"a provenance note quoting a person", strings.Replace(string(good), "# kontrak: note=", "# kontrak: note=for "+c19NIK+" ("+c19Email+", "+c19Phone+") ", 1), []string{c19NIK, c19Email, c19Phone}},
+		// The boundary is in the Content-Type and in every delimiter line of the body (the red team's
+		// boundary=XX3174…, kept in the body by redact and called clean by the scan).
+		{"a multipart boundary", strings.ReplaceAll(string(upload), "kontrak-derived-cassette", "KANARI-"+c19NIK), []string{c19NIK}},
+		{"a multipart boundary of a NIK after a hex letter", strings.ReplaceAll(string(upload), "kontrak-derived-cassette", "B"+c19NIK), []string{c19NIK}},
 		{"a one-word name in a hand-written note", strings.Replace(string(good), "# kontrak: note=", "# kontrak: note=for "+c19Name+"; ", 1), []string{c19Name}},
 		{"YAML anchors across interactions", `version: 2
 interactions:

@@ -62,6 +62,7 @@ const (
 	inPartFrame                     // the text of a multipart body outside its parts (preamble, epilogue)
 	inBody                          // a whole body that is none of the above
 	inNumber                        // a number of go-vcr's layout: the id, a protocol version, a content length, the code, the duration
+	inBoundary                      // a multipart body's boundary, its delimiter lines and its Content-Type's parameter
 )
 
 type leaf struct {
@@ -144,6 +145,8 @@ func (l leaf) where() string {
 		w = "multipart part " + name
 	case inPartFrame:
 		w = "the text around the multipart parts"
+	case inBoundary:
+		w = "the multipart boundary"
 	case inBody:
 		w = "body"
 	case inNumber:
@@ -431,6 +434,13 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 	if err != nil {
 		return body, false, false
 	}
+	// The boundary is a place too: a sender may write anything there (a NIK), and every delimiter line
+	// repeats it. One the policy does not keep is replaced by its stand-in, here and in the Content-Type
+	// (cleanMediaType), so that the body still reads.
+	written := boundary
+	if nb, ok := fn(leaf{side: s, place: inBoundary, value: boundary}); ok && nb != boundary && nb != "" {
+		written, changed = nb, true
+	}
 	// The preamble and the epilogue, which every reader skips, are text no contract names: judged as one
 	// leaf, and not written again when it is replaced (FuzzPlantedNDJSON found an epilogue kept).
 	if frame := multipartFrame(boundary, body); strings.TrimSpace(frame) != "" {
@@ -460,7 +470,7 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 	}
 	var b strings.Builder
 	for _, p := range parts {
-		b.WriteString("--" + boundary + "\r\n")
+		b.WriteString("--" + written + "\r\n")
 		for _, k := range slices.Sorted(maps.Keys(p.Header)) {
 			for _, v := range p.Header[k] {
 				b.WriteString(k + ": " + v + "\r\n")
@@ -470,7 +480,7 @@ func rewriteMultipart(s side, boundary, body string, fn rewriteFunc) (out string
 		b.Write(p.Raw)
 		b.WriteString("\r\n")
 	}
-	b.WriteString("--" + boundary + "--\r\n")
+	b.WriteString("--" + written + "--\r\n")
 	return b.String(), true, true
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"mime"
 	"net"
 	"net/http"
@@ -214,6 +215,15 @@ func (v *view) leafPolicy(l leaf) (string, []hit) {
 		}
 		// The matcher takes a descriptor for the file it describes, whatever its bytes.
 		return cassette.ImageDescriptor([]byte(val)), one(kind)
+	case inBoundary:
+		if v.safeParam("boundary", val) {
+			return val, nil
+		}
+		kind := contentKind(val)
+		if kind == "" || kind == LeakToken {
+			kind = LeakUndocumented
+		}
+		return standInBoundary(val), one(kind)
 	case inPartFrame:
 		// Nothing a reader reads: not kept.
 		kind := contentKind(val)
@@ -531,15 +541,41 @@ func (v *view) cleanMediaType(s string) (out string, changed, ok bool) {
 		}
 	}
 	kept := map[string]string{}
+	same := true
 	for k, p := range params {
-		if v.safeParam(k, p) {
+		switch {
+		case v.safeParam(k, p):
 			kept[k] = p
+			continue
+		case k == "boundary":
+			kept[k] = standInBoundary(p) // the body's delimiters take the same (rewriteMultipart)
 		}
+		same = false
 	}
-	if len(kept) == len(params) {
+	if same {
 		return s, false, true
 	}
 	return mime.FormatMediaType(mt, kept), true, true
+}
+
+// nikInRandom: s, random by design (a boundary), holds a run of sixteen digits laid out as a NIK, even
+// glued to hexadecimal letters ("B3174…"), which nikRuns lets pass elsewhere for a hash's sake: a random
+// boundary's digits are that by chance once in thousands of millions.
+func nikInRandom(s string) bool {
+	for i, j := range runsOf(s, isASCIIDigit) {
+		if j-i == 16 && plausibleNIK(s[i:j]) {
+			return true
+		}
+	}
+	return false
+}
+
+// standInBoundary is the boundary written for one the policy does not keep: the same for the same
+// boundary, so that the Content-Type and the body's delimiters agree, and itself a boundary the policy
+// keeps (redacting twice is redacting once).
+func standInBoundary(b string) string {
+	sum := sha256.Sum256([]byte(b))
+	return "kontrak-boundary-" + hex.EncodeToString(sum[:8])
 }
 
 // safeParam: a media type's parameter kept, by an allow-list of names: a charset IANA registers
@@ -552,7 +588,8 @@ func (v *view) safeParam(k, p string) bool {
 	case "charset":
 		return kind == "" && knownCharset(p)
 	case "boundary":
-		return (kind == "" || kind == LeakToken) && len(p) <= 70 && !v.holdsPersonalWord(p) && !base64Text(p) && !v.capsParts(p)
+		return (kind == "" || kind == LeakToken) && len(p) <= 70 && !v.holdsPersonalWord(p) && !base64Text(p) && !v.capsParts(p) &&
+			!nikInRandom(p)
 	case "q":
 		return qValueRE.MatchString(p)
 	case "version", "v":
