@@ -499,23 +499,11 @@ func safeSegment(s string) bool {
 // ShownMethod is a request's method as a message prints it: a method of the IANA HTTP Method Registry as
 // it is (upper case), anything else by its shape (the input chose it: a name, a NIK).
 func ShownMethod(m string) string {
-	if httpMethods[m] {
+	if wire.Method(m) {
 		return m
 	}
 	return "(a method shaped " + wire.Shape(m) + ")"
 }
-
-// httpMethods is the IANA HTTP Method Registry (https://www.iana.org/assignments/http-methods).
-var httpMethods = func() map[string]bool {
-	m := map[string]bool{}
-	for _, s := range strings.Fields(`ACL BASELINE-CONTROL BIND CHECKIN CHECKOUT CONNECT COPY DELETE GET HEAD LABEL
-		LINK LOCK MERGE MKACTIVITY MKCALENDAR MKCOL MKREDIRECTREF MKWORKSPACE MOVE OPTIONS ORDERPATCH PATCH POST PRI
-		PROPFIND PROPPATCH PUT QUERY REBIND REPORT SEARCH TRACE UNBIND UNCHECKOUT UNLINK UNLOCK UPDATE
-		UPDATEREDIRECTREF VERSION-CONTROL`) {
-		m[s] = true
-	}
-	return m
-}()
 
 // ShownPath is a request path as a finding, a report or a log may print it: each segment that is not
 // identifier-like (SafeName, after its escapes are undone: "ktp%2F3174…" holds a NIK) given by its shape,

@@ -112,7 +112,7 @@ func shownMediaType(s string) string {
 	safe := func(v string) bool { return SafeName(v) || len(v) <= 3 || knownShape.MatchString(v) }
 	typ, sub, _ := strings.Cut(mt, "/")
 	out := typ + "/" + sub
-	if !topLevelTypes[typ] || !safe(strings.ReplaceAll(sub, "+", "-")) {
+	if !wire.MediaTopLevel(typ) || !safe(strings.ReplaceAll(sub, "+", "-")) {
 		out = wire.Shape(mt)
 	}
 	for _, k := range slices.Sorted(maps.Keys(params)) {
@@ -128,20 +128,13 @@ func shownMediaType(s string) string {
 	return out
 }
 
-// topLevelTypes are the top-level media types IANA registers: any other is the input's word, printed by
-// its shape.
-var topLevelTypes = map[string]bool{"application": true, "audio": true, "example": true, "font": true, "haptics": true,
-	"image": true, "message": true, "model": true, "multipart": true, "text": true, "video": true}
-
 // shownCoding is a Content-Encoding as a finding prints it: a coding of the IANA HTTP Content Coding
 // Registry as it is, anything else by its shape (the input's word: a name, a NIK).
 func shownCoding(enc string) string {
 	for _, c := range strings.Split(enc, ",") { // codings applied in turn: "gzip, br"
-		switch strings.ToLower(strings.TrimSpace(c)) {
-		case "aes128gcm", "br", "compress", "dcb", "dcz", "deflate", "exi", "gzip", "identity", "pack200-gzip", "x-compress", "x-gzip", "zstd":
-			continue
+		if !wire.Coding(c) {
+			return "(a coding shaped " + wire.Shape(enc) + ")"
 		}
-		return "(a coding shaped " + wire.Shape(enc) + ")"
 	}
 	return enc
 }

@@ -130,7 +130,7 @@ func (v *view) leafPolicy(l leaf) (string, []hit) {
 	}
 	switch l.place {
 	case inMethod:
-		if methodRE.MatchString(val) {
+		if wire.Method(val) || val == Redacted { // a registered method, or the stand-in of another
 			return val, nil
 		}
 		return Redacted, one(LeakUndocumented)
@@ -151,7 +151,7 @@ func (v *view) leafPolicy(l leaf) (string, []hit) {
 	case inStatus:
 		return statusLine(val, l.code)
 	case inTransferEncoding:
-		if codingToken(val) {
+		if wire.Coding(val) {
 			return val, nil
 		}
 		return "identity", one(LeakUndocumented)
@@ -262,10 +262,7 @@ var layoutBounds = map[string][3]int64{
 	"content_length": {-1, 1 << 34, -1}, "code": {0, 999, 0}, "duration": {0, int64(24 * time.Hour), 0},
 }
 
-var (
-	methodRE = regexp.MustCompile(`^[A-Z][A-Z0-9_-]{0,19}$`)
-	protoRE  = regexp.MustCompile(`^HTTP/[0-9](\.[0-9])?$`)
-)
+var protoRE = regexp.MustCompile(`^HTTP/[0-9](\.[0-9])?$`)
 
 // statusLine keeps a status line that is the code and its standard reason ("200 OK"), or the code alone;
 // another reason phrase is the server's text, and becomes the standard one.
@@ -281,14 +278,6 @@ func statusLine(s string, code int) (string, []hit) {
 		return s, nil
 	}
 	return std, one(LeakUndocumented)
-}
-
-func codingToken(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "chunked", "gzip", "x-gzip", "deflate", "compress", "identity", "br", "zstd":
-		return true
-	}
-	return false
 }
 
 // place is the documented place of a JSON leaf: by its concrete pointer among the rules' answer
@@ -524,7 +513,7 @@ func (v *view) cleanMediaType(s string) (out string, changed, ok bool) {
 		return "", false, false
 	}
 	typ, sub, found := strings.Cut(mt, "/")
-	if !found || !topLevelTypes[typ] {
+	if !found || !wire.MediaTopLevel(typ) && typ != "*" { // "*" of an Accept
 		return "", false, false
 	}
 	if sub != "*" {
@@ -611,10 +600,6 @@ func knownCharset(s string) bool {
 	return err == nil
 }
 
-// topLevelTypes are the registered top-level media types (IANA, RFC 6838), and "*" of an Accept.
-var topLevelTypes = map[string]bool{"application": true, "audio": true, "example": true, "font": true, "haptics": true,
-	"image": true, "message": true, "model": true, "multipart": true, "text": true, "video": true, "*": true}
-
 func (v *view) acceptOK(s string) bool {
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
@@ -631,7 +616,7 @@ func (v *view) acceptOK(s string) bool {
 func tokenList(s string) bool {
 	for _, part := range strings.Split(s, ",") {
 		t := strings.TrimSpace(part)
-		if t, _, _ = strings.Cut(t, ";"); t != "" && !codingToken(t) {
+		if t, _, _ = strings.Cut(t, ";"); t != "" && !wire.Coding(t) {
 			return false
 		}
 	}

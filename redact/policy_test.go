@@ -198,3 +198,15 @@ func TestPhoneNotations(t *testing.T) {
 		}
 	}
 }
+
+// A request's method is kept only when the IANA registry names it (wire.Method, as the printers judge
+// it); an upper-case name in its place was kept as a token ("KANARI").
+func TestMethodsByRegistry(t *testing.T) {
+	v := newRuleSet(testRules()).view("GET", "/v1/status", nil)
+	for m, keep := range map[string]bool{"GET": true, "POST": true, Redacted: true, "KANARI": false, "KANARI_INDAH": false, "3174051201900003": false} {
+		got, hits := v.leafPolicy(leaf{side: sideRequest, place: inMethod, value: m})
+		if kept := got == m && len(hits) == 0; kept != keep {
+			t.Errorf("method %q: kept %v (%q), want %v", m, kept, got, keep)
+		}
+	}
+}

@@ -86,3 +86,28 @@ func TestByteSet(t *testing.T) {
 		}
 	}
 }
+
+// The registries name protocol words only: a name or a NIK in their place is no member.
+func TestRegistries(t *testing.T) {
+	for _, tc := range []struct {
+		is   func(string) bool
+		in   []string
+		out  []string
+		name string
+	}{
+		{MediaTopLevel, []string{"application", "multipart", "haptics"}, []string{"kanari", "Application", "*", ""}, "MediaTopLevel"},
+		{Coding, []string{"gzip", " GZIP ", "br", "chunked", "zstd"}, []string{"kanari-indah", "3174051201900003", ""}, "Coding"},
+		{Method, []string{"GET", "POST", "PROPFIND", "VERSION-CONTROL"}, []string{"get", "KANARI", "KANARI_INDAH", "3174051201900003", ""}, "Method"},
+	} {
+		for _, s := range tc.in {
+			if !tc.is(s) {
+				t.Errorf("%s(%q) = false", tc.name, s)
+			}
+		}
+		for _, s := range tc.out {
+			if tc.is(s) {
+				t.Errorf("%s(%q) = true", tc.name, s)
+			}
+		}
+	}
+}
