@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kontrak/kontrak/sandbox"
 )
@@ -12,7 +13,7 @@ import (
 // name, a client's own reference id, an unrouted path, a method no registry names (the red team's second
 // pass found each printed as it came).
 func TestLogsPrintNoPersonalData(t *testing.T) {
-	f := start(t, sandbox.Config{})
+	f := start(t, sandbox.Config{Callbacks: sandbox.Callbacks{HTTP: true}})
 	hdr := http.Header{"App-Id": {f.creds["VERIHUBS_APP_ID"]}, "Api-Key": {f.creds["VERIHUBS_API_KEY"]}, "Content-Type": {"application/json"}}
 	send := func(method, path, body string) {
 		req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
@@ -31,7 +32,18 @@ func TestLogsPrintNoPersonalData(t *testing.T) {
 	send("GET", "/ktp/id/extract-async/result?reference_id=3174051201900003", "")
 	send("GET", "/3174051201900003/kanari.indah%40example.com", "")
 	send("KANARI", "/ktp/id/extract-async", "")
-	lines := f.log.all()
+	// A callback to a loopback port nothing listens on: the transport's error quotes the client's URL.
+	send("POST", "/ktp/id/extract-async", `{"image":"/9j/4AAQ","callback_url":"http://127.0.0.1:1/3174051201900003?e=kanari.indah@example.com"}`)
+	var lines []string
+	for range 200 { // the first attempt fails at once; its line is written by the callback worker
+		if lines = f.log.all(); strings.Contains(strings.Join(lines, "\n"), "callback to") {
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "failed (attempt 1") {
+		t.Fatalf("no failed callback was logged: %q", lines)
+	}
 	if len(lines) < 5 {
 		t.Fatalf("%d log lines, want one a request: %q", len(lines), lines)
 	}
