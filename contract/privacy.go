@@ -464,26 +464,12 @@ func ShownName(n string) string {
 
 // printableName: a name from the input that a printer gives as it is (ShownName, ShapePointer, a finding's
 // member name): identifier-like (SafeName) and no encoded text in it.
-func printableName(n string) bool { return SafeName(n) && !encodedParts(n) }
-
-// encodedParts: s, or a part of it between dots, dashes or underscores, is encoded text (wire.EncodedText:
-// base64, base32 or hex of text, JSON or digits), as a JWT's parts are.
-func encodedParts(s string) bool {
-	if wire.EncodedText(s) {
-		return true
-	}
-	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
-		if len(p) >= 8 && p != s && wire.EncodedText(p) {
-			return true
-		}
-	}
-	return false
-}
+func printableName(n string) bool { return SafeName(n) && !wire.EncodedParts(n) }
 
 // safeSegment: a path segment a printer gives as it is: a safe name, no encoded text, and not made only of
 // upper-case words (a name written as a KTP writes it, "KANARI-INDAH"; routes are written in lower case).
 func safeSegment(s string) bool {
-	if !SafeName(s) || encodedParts(s) {
+	if !SafeName(s) || wire.EncodedParts(s) {
 		return false
 	}
 	words, upper := 0, 0

@@ -115,7 +115,7 @@ func nameOf(m marker, choice byte) string {
 	return m.asName()
 }
 
-const plantPlaces = 22
+const plantPlaces = 24
 
 // plant puts a marker at place p of an exchange, its value through the encodings of enc.
 func plant(i *vcr.Interaction, m marker, p, enc byte) {
@@ -237,6 +237,22 @@ func plant(i *vcr.Interaction, m marker, p, enc byte) {
 		i.Request.ContentLength = int64(len(i.Request.Body))
 	case 21:
 		i.Request.Headers.Set("Accept", "application/json, text/"+strings.ReplaceAll(name, " ", "-")+";q=0.5")
+	case 22:
+		// The URL's port: a number where a port goes (the red team's api.advance.ai:3174…).
+		if u, err := url.Parse(i.Request.URL); err == nil && m.nik {
+			u.Host = u.Hostname() + ":" + m.value
+			i.Request.URL = u.String()
+		}
+	case 23:
+		// A multipart request's boundary, in its Content-Type and every delimiter line of its body.
+		_, params, err := mime.ParseMediaType(i.Request.Headers.Get("Content-Type"))
+		old := params["boundary"]
+		if err != nil || old == "" || strings.ContainsAny(name, " \"") {
+			return
+		}
+		nb := "b-" + name
+		i.Request.Headers.Set("Content-Type", strings.Replace(i.Request.Headers.Get("Content-Type"), old, nb, 1))
+		i.Request.Body = strings.ReplaceAll(i.Request.Body, "--"+old, "--"+nb)
 	}
 }
 
@@ -257,6 +273,9 @@ func plantSeeds(f *testing.F) {
 	f.Add(byte(1), []byte{17, 0xC0, 16, 0x80, 18, 3}, []byte{9, 9})
 	f.Add(byte(0), []byte{18, 1}, []byte("a NIK as a part's header name"))
 	f.Add(byte(0), []byte{18, 0x41}, []byte("its hex"))
+	f.Add(byte(0), []byte{22, 0}, []byte("a NIK as the URL's port"))
+	f.Add(byte(1), []byte{23, 0}, []byte("a NIK as a multipart boundary"))
+	f.Add(byte(1), []byte{23, 0x41}, []byte("its hex as the boundary"))
 	for p := range plantPlaces {
 		f.Add(byte(p), []byte{byte(p), byte(p * 9)}, []byte("kanari"))
 		f.Add(byte(p+1), []byte{byte(p*2 + 1), byte(p + 3), byte(p + 5), byte(p * 7)}, []byte{1, 2, 3})

@@ -577,7 +577,7 @@ func (v *view) safeParam(k, p string) bool {
 	case "charset":
 		return kind == "" && knownCharset(p)
 	case "boundary":
-		return (kind == "" || kind == LeakToken) && len(p) <= 70 && !v.holdsPersonalWord(p) && !base64Text(p) && !v.capsParts(p) &&
+		return (kind == "" || kind == LeakToken) && len(p) <= 70 && !v.holdsPersonalWord(p) && !wire.EncodedParts(p) && !v.capsParts(p) &&
 			!nikInRandom(p)
 	case "q":
 		return qValueRE.MatchString(p)

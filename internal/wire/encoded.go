@@ -4,6 +4,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -86,4 +87,18 @@ func PrintableText(b []byte) bool {
 		}
 	}
 	return alnum*2 >= utf8.RuneCount(b)
+}
+
+// EncodedParts: s, or a part of it between dots, dashes or underscores, is encoded text (EncodedText:
+// base64, base32 or hex of text, JSON or digits), as a JWT's parts are.
+func EncodedParts(s string) bool {
+	if EncodedText(s) {
+		return true
+	}
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+		if len(p) >= 8 && p != s && EncodedText(p) {
+			return true
+		}
+	}
+	return false
 }
